@@ -1,0 +1,252 @@
+#include "base/render.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+namespace stackc::base {
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+struct Style {
+  bool on;
+  std::string bold(std::string_view s) const { return wrap("1", s); }
+  std::string red(std::string_view s) const { return wrap("1;31", s); }
+  std::string yellow(std::string_view s) const { return wrap("1;33", s); }
+  std::string blue(std::string_view s) const { return wrap("1;34", s); }
+  std::string cyan(std::string_view s) const { return wrap("1;36", s); }
+  std::string green(std::string_view s) const { return wrap("1;32", s); }
+  std::string wrap(std::string_view code, std::string_view s) const {
+    if (!on) return std::string(s);
+    return fmt::format("\x1b[{}m{}\x1b[0m", code, s);
+  }
+};
+
+// Replaces tabs by one space so the underline lines up; keeps bytes otherwise.
+std::string printable_line(std::string_view line) {
+  std::string out(line);
+  for (auto& c : out) {
+    if (c == '\t') c = ' ';
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  return out;
+}
+
+// Display width of the first `bytes` bytes of a line: one column per UTF-8 code point.
+std::size_t display_width(std::string_view line, std::size_t bytes) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < bytes && i < line.size(); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++w;
+  }
+  return w;
+}
+
+void render_snippet(std::string& out, const SourceManager& sm, Span span, const Style& st,
+                    bool primary) {
+  if (!span.valid() || span.file >= sm.size()) return;
+  const auto& f = sm.file(span.file);
+  auto b = f.line_col(span.begin);
+  auto e = f.line_col(span.end);
+  auto line = f.line_text(b.line);
+  std::string num = std::to_string(b.line);
+  std::string pad(num.size(), ' ');
+  std::size_t start = b.column - 1;
+  std::size_t stop = (e.line == b.line) ? e.column - 1 : line.size();
+  if (stop > line.size()) stop = line.size();
+  if (start > line.size()) start = line.size();
+  std::size_t col = display_width(line, start);
+  std::size_t width = stop > start ? display_width(line.substr(start), stop - start) : 0;
+  if (width == 0) width = 1;
+  std::string mark = primary ? "^" + std::string(width - 1, '~') : std::string(width, '-');
+  out += fmt::format(" {} {} {}\n", st.blue(num), st.blue("|"), printable_line(line));
+  out += fmt::format(" {} {} {}{}\n", pad, st.blue("|"), std::string(col, ' '),
+                     primary ? st.red(mark) : st.cyan(mark));
+}
+
+std::string location(const SourceManager& sm, Span span) {
+  if (!span.valid() || span.file >= sm.size()) return "stackc";
+  const auto& f = sm.file(span.file);
+  auto lc = f.line_col(span.begin);
+  return fmt::format("{}:{}:{}", f.path(), lc.line, lc.column);
+}
+
+std::string render_text(const SourceManager& sm, const std::vector<Diagnostic>& diags,
+                        const Style& st) {
+  std::string out;
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& d : diags) {
+    const auto& ci = info(d.code);
+    bool err = ci.severity == Severity::Error;
+    (err ? errors : warnings)++;
+    std::string label = fmt::format("{}[{}]", err ? "error" : "warning", ci.id);
+    out += fmt::format("{}: {}: {}\n", st.bold(location(sm, d.span)),
+                       err ? st.red(label) : st.yellow(label), st.bold(d.message));
+    render_snippet(out, sm, d.span, st, true);
+    for (const auto& n : d.notes) {
+      if (n.span.valid()) {
+        out +=
+            fmt::format("{}: {}: {}\n", st.bold(location(sm, n.span)), st.cyan("note"), n.message);
+        render_snippet(out, sm, n.span, st, false);
+      } else {
+        out += fmt::format("{}: {}\n", st.cyan("note"), n.message);
+      }
+    }
+    if (!d.help.empty()) out += fmt::format("{}: {}\n", st.green("help"), d.help);
+  }
+  if (errors + warnings > 0) {
+    out += fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
+                       warnings == 1 ? "" : "s");
+  }
+  return out;
+}
+
+ordered_json json_location(const SourceManager& sm, Span span) {
+  ordered_json j;
+  if (!span.valid() || span.file >= sm.size()) return j;
+  const auto& f = sm.file(span.file);
+  auto b = f.line_col(span.begin);
+  auto e = f.line_col(span.end);
+  j["file"] = f.path();
+  j["line"] = b.line;
+  j["column"] = b.column;
+  j["end_line"] = e.line;
+  j["end_column"] = e.column;
+  j["offset"] = span.begin;
+  j["length"] = span.end - span.begin;
+  return j;
+}
+
+std::string render_json(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
+  ordered_json arr = ordered_json::array();
+  std::size_t errors = 0, warnings = 0;
+  for (const auto& d : diags) {
+    const auto& ci = info(d.code);
+    (ci.severity == Severity::Error ? errors : warnings)++;
+    ordered_json j;
+    j["code"] = ci.id;
+    j["severity"] = ci.severity == Severity::Error ? "error" : "warning";
+    j["message"] = d.message;
+    j["location"] = json_location(sm, d.span);
+    ordered_json notes = ordered_json::array();
+    for (const auto& n : d.notes) {
+      ordered_json nj;
+      nj["message"] = n.message;
+      nj["location"] = json_location(sm, n.span);
+      notes.push_back(std::move(nj));
+    }
+    j["notes"] = std::move(notes);
+    j["help"] = d.help;
+    arr.push_back(std::move(j));
+  }
+  ordered_json root;
+  root["version"] = 1;
+  root["errors"] = errors;
+  root["warnings"] = warnings;
+  root["diagnostics"] = std::move(arr);
+  return root.dump(2) + "\n";
+}
+
+// SARIF columns count UTF-16 code units by default.
+std::uint32_t utf16_column(std::string_view line, std::uint32_t byte_col) {
+  std::uint32_t units = 0;
+  for (std::size_t i = 0; i + 1 < byte_col && i < line.size();) {
+    auto c = static_cast<unsigned char>(line[i]);
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 1;
+    units += len == 4 ? 2 : 1;
+    i += len;
+  }
+  return units + 1;
+}
+
+ordered_json sarif_location(const SourceManager& sm, Span span, const std::string& message) {
+  ordered_json loc;
+  if (!span.valid() || span.file >= sm.size()) return loc;
+  const auto& f = sm.file(span.file);
+  auto b = f.line_col(span.begin);
+  auto e = f.line_col(span.end);
+  ordered_json region;
+  region["startLine"] = b.line;
+  region["startColumn"] = utf16_column(f.line_text(b.line), b.column);
+  region["endLine"] = e.line;
+  region["endColumn"] = utf16_column(f.line_text(e.line), e.column);
+  loc["physicalLocation"]["artifactLocation"]["uri"] = f.path();
+  loc["physicalLocation"]["region"] = std::move(region);
+  if (!message.empty()) loc["message"]["text"] = message;
+  return loc;
+}
+
+std::string render_sarif(const SourceManager& sm, const std::vector<Diagnostic>& diags,
+                         const std::string& version) {
+  std::map<std::string_view, const CodeInfo*> used;
+  for (const auto& d : diags) used[info(d.code).id] = &info(d.code);
+  ordered_json rules = ordered_json::array();
+  std::map<std::string_view, std::size_t> index;
+  for (const auto& [id, ci] : used) {
+    ordered_json r;
+    r["id"] = ci->id;
+    r["name"] = ci->slug;
+    r["shortDescription"]["text"] = ci->title;
+    r["helpUri"] = fmt::format("specs/diagnostics/{}.md", ci->id);
+    r["defaultConfiguration"]["level"] = ci->severity == Severity::Error ? "error" : "warning";
+    index[id] = rules.size();
+    rules.push_back(std::move(r));
+  }
+  ordered_json results = ordered_json::array();
+  for (const auto& d : diags) {
+    const auto& ci = info(d.code);
+    ordered_json r;
+    r["ruleId"] = ci.id;
+    r["ruleIndex"] = index[ci.id];
+    r["level"] = ci.severity == Severity::Error ? "error" : "warning";
+    r["message"]["text"] = d.help.empty() ? d.message : d.message + "\nhelp: " + d.help;
+    ordered_json locs = ordered_json::array();
+    auto l = sarif_location(sm, d.span, "");
+    if (!l.is_null()) locs.push_back(std::move(l));
+    r["locations"] = std::move(locs);
+    ordered_json related = ordered_json::array();
+    int id = 0;
+    for (const auto& n : d.notes) {
+      auto nl = sarif_location(sm, n.span, n.message);
+      if (nl.is_null()) continue;
+      nl["id"] = id++;
+      related.push_back(std::move(nl));
+    }
+    if (!related.empty()) r["relatedLocations"] = std::move(related);
+    results.push_back(std::move(r));
+  }
+  ordered_json run;
+  run["tool"]["driver"]["name"] = "stackc";
+  run["tool"]["driver"]["version"] = version;
+  run["tool"]["driver"]["informationUri"] = "https://github.com/stackc/stackc";
+  run["tool"]["driver"]["rules"] = std::move(rules);
+  run["results"] = std::move(results);
+  ordered_json root;
+  root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
+  root["version"] = "2.1.0";
+  root["runs"] = ordered_json::array({std::move(run)});
+  return root.dump(2) + "\n";
+}
+
+}  // namespace
+
+std::string render(const SourceManager& sm, const std::vector<Diagnostic>& diags,
+                   const RenderOptions& opt) {
+  switch (opt.format) {
+    case Format::Json:
+      return render_json(sm, diags);
+    case Format::Sarif:
+      return render_sarif(sm, diags, opt.tool_version);
+    case Format::Text:
+      break;
+  }
+  return render_text(sm, diags, Style{opt.color});
+}
+
+}  // namespace stackc::base

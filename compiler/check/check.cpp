@@ -1,0 +1,1815 @@
+#include "check/check.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "base/suggest.hpp"
+#include "check/schema.hpp"
+#include "check/units.hpp"
+#include "syntax/parse.hpp"
+
+namespace stackc::check {
+namespace {
+
+using ast::Stmt;
+using ast::Value;
+using ast::ValueKind;
+using base::Code;
+using base::Span;
+
+// ---- names ---------------------------------------------------------------------------------
+
+bool is_dns_label(std::string_view s, std::size_t max = 63) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  return s.front() != '-' && s.back() != '-';
+}
+
+bool is_dns_subdomain(std::string_view s) {
+  if (s.empty() || s.size() > 253) return false;
+  std::size_t start = 0;
+  while (true) {
+    auto dot = s.find('.', start);
+    if (!is_dns_label(
+            s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start)))
+      return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+bool is_metric_name(std::string_view s) {
+  if (s.empty()) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+              (i > 0 && c >= '0' && c <= '9');
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string dns_fix(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z')
+      out += static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      out += c;
+    else
+      out += '-';
+  }
+  while (!out.empty() && out.front() == '-') out.erase(out.begin());
+  while (!out.empty() && out.back() == '-') out.pop_back();
+  if (out.size() > 63) out.resize(63);
+  return out;
+}
+
+std::string join_labels(const Stmt& s) {
+  std::string k(s.key);
+  for (const auto& l : s.labels) {
+    k += '\x1f';
+    k += l.text;
+  }
+  return k;
+}
+
+std::string shown(const Stmt& s) {
+  std::string k(s.key);
+  for (const auto& l : s.labels) k += " " + l.text;
+  return k;
+}
+
+std::string_view kind_word(ValueKind k) {
+  switch (k) {
+    case ValueKind::String:
+      return "a string";
+    case ValueKind::Number:
+      return "a number";
+    case ValueKind::Bool:
+      return "a boolean";
+    case ValueKind::Path:
+      return "a name";
+    case ValueKind::List:
+      return "a list";
+    case ValueKind::Call:
+      return "a call";
+    case ValueKind::Range:
+      return "a range";
+    case ValueKind::Object:
+      return "a block";
+  }
+  return "a value";
+}
+
+// Words of a key, upper-cased: "ConnectionStrings__Postgres" -> CONNECTION STRINGS POSTGRES.
+std::vector<std::string> key_words(std::string_view key) {
+  std::vector<std::string> words;
+  std::string cur;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    char c = key[i];
+    bool upper = c >= 'A' && c <= 'Z';
+    bool sep = c == '_' || c == '-' || c == '.';
+    if (sep || (upper && i > 0 && key[i - 1] >= 'a' && key[i - 1] <= 'z')) {
+      if (!cur.empty()) words.push_back(cur);
+      cur.clear();
+      if (sep) continue;
+    }
+    cur += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  if (!cur.empty()) words.push_back(cur);
+  return words;
+}
+
+// A value that is a credential whatever its key: well-known token shapes.
+bool looks_like_token(std::string_view v) {
+  auto starts = [&](std::string_view p) { return v.substr(0, p.size()) == p; };
+  if (starts("ghp_") || starts("gho_") || starts("github_pat_") || starts("glpat-") ||
+      starts("xoxb-") || starts("xoxp-") || starts("sk_live_") || starts("-----BEGIN"))
+    return v.size() >= 16;
+  if (starts("AKIA") && v.size() == 20) {
+    for (char c : v.substr(4))
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+    return true;
+  }
+  return false;
+}
+
+// ---- the checker ---------------------------------------------------------------------------
+
+struct Decl {
+  const Stmt* stmt = nullptr;
+  const Kind* kind = nullptr;
+  std::string name;
+  Span name_span;
+  const Kind* for_kind = nullptr;  // templates
+  bool stdlib = false;
+  bool used = false;
+};
+
+// A statement tree merged from templates, the declaration and its `when` blocks.
+struct MNode {
+  const Stmt* stmt = nullptr;
+  std::vector<std::pair<std::string, MNode>> kids;
+
+  MNode& slot(const std::string& k) {
+    for (auto& [key, n] : kids)
+      if (key == k) return n;
+    kids.emplace_back(k, MNode{});
+    return kids.back().second;
+  }
+  const MNode* child(std::string_view k) const {
+    for (const auto& [key, n] : kids)
+      if (key == k) return &n;
+    return nullptr;
+  }
+  const Value* value(std::string_view k) const {
+    const MNode* n = child(k);
+    return n && n->stmt && n->stmt->has_value() ? &n->stmt->val() : nullptr;
+  }
+};
+
+class Checker {
+ public:
+  Checker(const base::SourceManager& sm, Loader& loader, base::Sink& sink)
+      : sm_(sm), loader_(loader), sink_(sink) {}
+
+  Result run(ast::File root) {
+    Result r;
+    files_.push_back(std::move(root));
+    load_imports(0);
+    collect();
+    if (sink_.error_count() == 0 || true) validate_all();
+    if (sink_.error_count() == 0) {
+      model::Model m = build();
+      warn_unused();
+      if (sink_.error_count() == 0) r.model = std::move(m);
+    } else {
+      warn_unused();
+    }
+    r.files = std::move(files_);
+    return r;
+  }
+
+ private:
+  const base::SourceManager& sm_;
+  Loader& loader_;
+  base::Sink& sink_;
+  std::vector<ast::File> files_;
+  std::map<base::FileId, std::size_t> file_index_;
+  std::vector<Decl> decls_;  // in order
+  std::map<std::string, std::size_t> workloads_, clusters_, envs_, templates_, alerts_, records_,
+      dashboards_, backups_;
+  std::map<std::string, std::size_t> singletons_;
+  std::map<std::string, Span> receivers_;
+  std::vector<std::string> order_;  // statement order of files (ids) for declarations
+
+  void report(Code c, Span s, std::string msg, std::string help = {},
+              std::vector<base::Note> notes = {}) {
+    auto d = base::make(c, s, std::move(msg), std::move(help));
+    d.notes = std::move(notes);
+    sink_.report(std::move(d));
+  }
+
+  // ---- imports --------------------------------------------------------------------------------
+  void load_imports(std::size_t index) {
+    std::vector<base::FileId> stack{files_[index].id};
+    file_index_[files_[index].id] = index;
+    visit_imports(index, stack);
+  }
+
+  void visit_imports(std::size_t index, std::vector<base::FileId>& stack) {
+    // Copy the statements' import specs first: files_ may grow.
+    std::vector<const Stmt*> imports;
+    for (const auto& s : files_[index].statements)
+      if (s.key == "import") imports.push_back(&s);
+    base::FileId self = files_[index].id;
+    for (const Stmt* s : imports) {
+      if (s->labels.size() != 1 || !s->labels[0].is_string || s->has_value() || s->has_block) {
+        report(Code::E2003, s->span, "`import` takes one string: the module to load",
+               "write `import \"std/postgres\"` or `import \"./common.stack\"`");
+        continue;
+      }
+      const auto& spec = s->labels[0];
+      auto res = loader_.load(spec.text, self);
+      if (!res.file) {
+        report(res.code, spec.span, res.message, res.help);
+        continue;
+      }
+      base::FileId id = *res.file;
+      auto on_stack = std::find(stack.begin(), stack.end(), id);
+      if (on_stack != stack.end()) {
+        std::string chain;
+        for (auto it = on_stack; it != stack.end(); ++it) chain += sm_.file(*it).path() + " -> ";
+        chain += sm_.file(id).path();
+        report(Code::E2016, spec.span, fmt::format("import cycle: {}", chain),
+               "move what both files need into a third file that both import");
+        continue;
+      }
+      if (file_index_.count(id)) continue;  // already loaded (a diamond, not a cycle)
+      ast::File f = syntax::parse(sm_, id, sink_);
+      files_.push_back(std::move(f));
+      std::size_t idx = files_.size() - 1;
+      file_index_[id] = idx;
+      stack.push_back(id);
+      visit_imports(idx, stack);
+      stack.pop_back();
+    }
+  }
+
+  // ---- declarations ---------------------------------------------------------------------------
+  void collect() {
+    // Imported files first (in load order, last loaded first would reorder): root last keeps the
+    // user's declarations after the stdlib's templates. Order: imports in load order, then root.
+    for (std::size_t i = 1; i < files_.size(); ++i) collect_file(files_[i]);
+    collect_file(files_[0]);
+  }
+
+  void collect_file(const ast::File& f) {
+    bool stdlib = loader_.is_stdlib(f.id);
+    for (const auto& s : f.statements) {
+      if (s.key == "import") continue;
+      const Kind* k = top_kind(s.key);
+      if (!k) {
+        if (s.key == "when") {
+          report(Code::E2020, s.key_span, "`when` is not allowed at the top level",
+                 "put `when ENV { ... }` inside the declaration whose fields it overrides");
+          continue;
+        }
+        report(Code::E2001, s.key_span, fmt::format("unknown kind `{}`", s.key),
+               base::did_you_mean(s.key, top_kind_names()).empty()
+                   ? "the kinds are: " + fmt::format("{}", fmt::join(top_kind_names(), ", "))
+                   : base::did_you_mean(s.key, top_kind_names()));
+        continue;
+      }
+      Decl d;
+      d.stmt = &s;
+      d.kind = k;
+      d.stdlib = stdlib;
+      if (k->name == "template") {
+        if (s.labels.size() != 3 || s.labels[1].text != "for" || s.labels[0].is_string ||
+            s.labels[2].is_string || !s.has_block) {
+          report(Code::E2003, s.span, "a template is written `template NAME for KIND { ... }`",
+                 "for example `template web for service { replicas = 2 }`");
+          continue;
+        }
+        d.name = s.labels[0].text;
+        d.name_span = s.labels[0].span;
+        d.for_kind = top_kind(s.labels[2].text);
+        if (!d.for_kind || !d.for_kind->templated) {
+          std::vector<std::string> names;
+          for (const Kind* t : top_kinds())
+            if (t->templated) names.emplace_back(t->name);
+          report(Code::E2005, s.labels[2].span,
+                 fmt::format("`{}` is not a kind that templates apply to", s.labels[2].text),
+                 base::did_you_mean(s.labels[2].text, names).empty()
+                     ? fmt::format("templates are for {}", fmt::join(names, ", "))
+                     : base::did_you_mean(s.labels[2].text, names));
+          continue;
+        }
+        add_named(templates_, d, "template");
+        continue;
+      }
+      if (k->named) {
+        if (s.labels.size() != 1 || s.labels[0].is_string) {
+          report(Code::E2003, s.labels.empty() ? s.key_span : s.labels[1 % s.labels.size()].span,
+                 fmt::format("`{}` takes one name: `{} NAME {{ ... }}`", k->name, k->name),
+                 fmt::format("for example `{} api {{ ... }}`", k->name));
+          continue;
+        }
+        d.name = s.labels[0].text;
+        d.name_span = s.labels[0].span;
+      } else {
+        if (!s.labels.empty()) {
+          report(Code::E2003, s.labels[0].span, fmt::format("`{}` takes no name", k->name),
+                 fmt::format("write `{} {{ ... }}`", k->name));
+          continue;
+        }
+        d.name = std::string(k->name);
+        d.name_span = s.key_span;
+      }
+      if (!s.has_block) {
+        report(Code::E2003, s.span, fmt::format("`{}` needs a block: `{{ ... }}`", k->name),
+               fmt::format("write `{} {}{{ ... }}`", k->name, k->named ? d.name + " " : ""));
+        continue;
+      }
+      if (!s.from.empty() && !k->templated) {
+        report(Code::E2020, s.from.front().span,
+               fmt::format("`{}` does not take templates", k->name),
+               "only workloads (service, worker, stateful, job, cron) use `from`");
+      }
+      if (k->singleton && k->name != "stack") {
+        add_named(singletons_, d, std::string(k->name));
+      } else if (k->workload) {
+        add_named(workloads_, d, "workload");
+      } else if (k->name == "stack") {
+        add_named(singletons_, d, "stack");
+      } else if (k->name == "cluster") {
+        add_named(clusters_, d, "cluster");
+      } else if (k->name == "environment") {
+        add_named(envs_, d, "environment");
+      } else if (k->name == "alert") {
+        add_named(alerts_, d, "alert");
+      } else if (k->name == "record") {
+        add_named(records_, d, "record");
+      } else if (k->name == "dashboard") {
+        add_named(dashboards_, d, "dashboard");
+      } else if (k->name == "backup") {
+        add_named(backups_, d, "backup");
+      }
+    }
+  }
+
+  void add_named(std::map<std::string, std::size_t>& table, Decl d, const std::string& what) {
+    std::string key = what == "stack" ? "stack" : d.name;
+    auto it = table.find(key);
+    if (it != table.end()) {
+      const Decl& first = decls_[it->second];
+      std::string msg = first.kind->singleton
+                            ? fmt::format("`{}` is declared twice; a stack has one", d.kind->name)
+                            : fmt::format("{} `{}` is declared twice", what, d.name);
+      report(Code::E2002, d.name_span, msg,
+             first.kind->singleton ? "merge the two blocks into one" : "rename one of them",
+             {{first.name_span, "first declared here"}});
+      return;
+    }
+    decls_.push_back(std::move(d));
+    table[key] = decls_.size() - 1;
+  }
+
+  std::vector<std::string> names_of(const std::map<std::string, std::size_t>& t) const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : t) out.push_back(k);
+    return out;
+  }
+
+  // ---- pass 1: validation of every statement against the schema ---------------------------
+  struct Ctx {
+    const Decl* decl;
+    bool in_when = false;
+  };
+
+  void validate_all() {
+    bool has_stack = singletons_.count("stack");
+    if (!has_stack)
+      report(Code::E2019, Span{files_[0].id, 0, 0}, "the stack has no `stack` declaration",
+             "add `stack NAME { registry = \"ghcr.io/ORG\"  version = \"1.0.0\" }`");
+    if (clusters_.empty())
+      report(Code::E2019, Span{files_[0].id, 0, 0}, "the stack declares no `cluster`",
+             "add `cluster NAME { nodes = 3  node { cpu = 4  memory = 16Gi } }`");
+    if (envs_.empty())
+      report(Code::E2019, Span{files_[0].id, 0, 0}, "the stack declares no `environment`",
+             "add `environment NAME { cluster = CLUSTER }`");
+    // Receivers first: alerts refer to them.
+    if (auto it = singletons_.find("monitoring"); it != singletons_.end()) {
+      collect_receivers(decls_[it->second].stmt->body);
+    }
+    for (const auto& d : decls_) {
+      if (d.kind->named && d.kind->name != "template" && d.kind->name != "alert" &&
+          d.kind->name != "record" && d.kind->name != "dashboard") {
+        if (!is_dns_label(d.name)) {
+          report(Code::E2006, d.name_span,
+                 fmt::format("`{}` is not a valid {} name: names must be DNS-1123 labels", d.name,
+                             d.kind->name),
+                 fmt::format("use lower-case letters, digits and `-`, at most 63 characters: `{}`",
+                             dns_fix(d.name)));
+        }
+      }
+      if ((d.kind->name == "alert") && !is_metric_name(d.name))
+        report(Code::E2006, d.name_span, fmt::format("`{}` is not a valid alert name", d.name),
+               "alert names are letters, digits and `_`, e.g. `HighErrorRate`");
+      if ((d.kind->name == "record") && !is_metric_name(d.name))
+        report(
+            Code::E2006, d.name_span, fmt::format("`{}` is not a valid metric name", d.name),
+            "recorded metric names are letters, digits, `_` and `:`, e.g. `job:requests:rate5m`");
+      const Kind* k = d.kind->name == "template" ? d.for_kind : d.kind;
+      for (const auto& f : d.stmt->from) check_template_ref(f, k);
+      Ctx ctx{&d};
+      validate_block(d.stmt->body, *k, ctx);
+    }
+  }
+
+  void collect_receivers(const std::vector<Stmt>& body) {
+    for (const auto& s : body) {
+      if (s.key == "when") {
+        collect_receivers(s.body);
+      } else if (s.key == "alertmanager") {
+        for (const auto& r : s.body) {
+          if (r.key == "receiver" && r.labels.size() == 1 && !receivers_.count(r.labels[0].text))
+            receivers_[r.labels[0].text] = r.labels[0].span;
+          if (r.key == "when")
+            for (const auto& r2 : r.body)
+              if (r2.key == "receiver" && r2.labels.size() == 1 &&
+                  !receivers_.count(r2.labels[0].text))
+                receivers_[r2.labels[0].text] = r2.labels[0].span;
+        }
+      }
+    }
+  }
+
+  void check_template_ref(const ast::Label& f, const Kind* k) {
+    auto it = templates_.find(f.text);
+    if (it == templates_.end()) {
+      auto hint = base::did_you_mean(f.text, names_of(templates_));
+      report(Code::E2005, f.span, fmt::format("unknown template `{}`", f.text),
+             hint.empty() ? "declare it with `template NAME for KIND { ... }`, or import the "
+                            "module that has it (e.g. `import \"std/postgres\"`)"
+                          : hint);
+      return;
+    }
+    Decl& t = decls_[it->second];
+    t.used = true;
+    if (t.for_kind != k) {
+      report(
+          Code::E2013, f.span,
+          fmt::format("template `{}` is for a {}, not for a {}", f.text, t.for_kind->name, k->name),
+          fmt::format("declare this as a `{}`, or use a template written for `{}`",
+                      t.for_kind->name, k->name),
+          {{t.name_span, "the template is declared here"}});
+    }
+  }
+
+  void validate_block(const std::vector<Stmt>& body, const Kind& kind, const Ctx& ctx) {
+    std::map<std::string, const Stmt*> seen;
+    std::set<std::string> when_seen;
+    bool is_map = kind.fields.empty() && kind.name == "env";
+    for (const auto& s : body) {
+      if (!s.from.empty()) {
+        report(Code::E2020, s.from.front().span,
+               "`from` is only allowed on a top-level declaration",
+               "move the template to the declaration: `service NAME from TEMPLATE { ... }`");
+      }
+      if (s.key == "when" && !is_map) {
+        validate_when(s, kind, ctx, when_seen);
+        continue;
+      }
+      std::string key = join_labels(s);
+      if (auto it = seen.find(key); it != seen.end()) {
+        report(Code::E2002, s.key_span, fmt::format("`{}` is set twice in this block", shown(s)),
+               "remove one of them; to change a value per environment use `when ENV { ... }`",
+               {{it->second->key_span, "first set here"}});
+      } else {
+        seen[key] = &s;
+      }
+      if (is_map) {
+        validate_map_entry(s);
+        continue;
+      }
+      const Field* f = kind.field(s.key);
+      if (!f) {
+        auto hint = base::did_you_mean(s.key, kind.field_names());
+        if (hint.empty() && !kind.fields.empty())
+          hint = fmt::format("`{}` has: {}", kind.name, fmt::join(kind.field_names(), ", "));
+        report(Code::E2001, s.key_span, fmt::format("unknown key `{}` in `{}`", s.key, kind.name),
+               hint);
+        continue;
+      }
+      validate_field(s, *f, kind, ctx);
+    }
+  }
+
+  void validate_when(const Stmt& s, const Kind& kind, const Ctx& ctx, std::set<std::string>& seen) {
+    if (!kind.when) {
+      report(Code::E2020, s.key_span, fmt::format("`when` is not allowed in `{}`", kind.name),
+             "environments override workloads, monitoring, alerts and backups; declare "
+             "per-environment values there");
+      return;
+    }
+    if (ctx.in_when) {
+      report(Code::E2020, s.key_span, "`when` cannot be nested in another `when`",
+             "write each environment's overrides in one `when ENV { ... }` block");
+      return;
+    }
+    if (s.labels.size() != 1 || s.labels[0].is_string || !s.has_block || s.has_value()) {
+      report(Code::E2003, s.span, "`when` is written `when ENV { ... }`",
+             "for example `when dev { replicas = 1 }`");
+      return;
+    }
+    const auto& env = s.labels[0];
+    if (!envs_.count(env.text)) {
+      auto hint = base::did_you_mean(env.text, names_of(envs_));
+      report(Code::E2005, env.span, fmt::format("unknown environment `{}`", env.text),
+             hint.empty()
+                 ? fmt::format("the environments are: {}", fmt::join(names_of(envs_), ", "))
+                 : hint);
+    }
+    if (!seen.insert(env.text).second)
+      report(Code::E2002, env.span, fmt::format("`when {}` appears twice in this block", env.text),
+             "merge the two blocks into one");
+    Ctx inner = ctx;
+    inner.in_when = true;
+    validate_block(s.body, kind, inner);
+  }
+
+  void validate_field(const Stmt& s, const Field& f, const Kind& kind, const Ctx& ctx) {
+    // Shape: labels, value or block.
+    if (f.labelled && (s.labels.size() != 1 || s.labels[0].is_string)) {
+      report(Code::E2003, s.labels.size() > 1 ? s.labels[1].span : s.key_span,
+             fmt::format("`{}` takes one name", s.key),
+             f.type == Type::Entry   ? fmt::format("write `{} NAME`", s.key)
+             : f.type == Type::Block ? fmt::format("write `{} NAME {{ ... }}`", s.key)
+                                     : fmt::format("write `{} NAME = value`", s.key));
+      return;
+    }
+    if (!f.labelled && !s.labels.empty()) {
+      report(Code::E2003, s.labels[0].span, fmt::format("`{}` takes no name", s.key),
+             fmt::format("write `{} = ...`", s.key));
+      return;
+    }
+    bool wants_block = f.type == Type::Block || f.type == Type::Map;
+    if (f.type == Type::Entry) {
+      if (s.has_value() || s.has_block)
+        report(Code::E2003, s.has_value() ? s.val().span : s.body_span,
+               fmt::format("`{} {}` is an entry and takes no value", s.key, s.labels[0].text),
+               fmt::format("write `{} {}` alone on its line", s.key, s.labels[0].text));
+      if (kind.name == "metrics" && !is_metric_name(s.labels[0].text))
+        report(Code::E2006, s.labels[0].span,
+               fmt::format("`{}` is not a valid Prometheus metric name", s.labels[0].text),
+               "metric names are letters, digits, `_` and `:`");
+      return;
+    }
+    if (wants_block) {
+      if (!s.has_block || s.has_value()) {
+        report(
+            Code::E2003, s.has_value() ? s.val().span : s.key_span,
+            fmt::format("`{}` is a block", s.key),
+            fmt::format("write `{}{} {{ ... }}`", s.key, f.labelled ? " " + s.labels[0].text : ""));
+        return;
+      }
+      if (f.labelled && s.key == "volume" && !is_dns_label(s.labels[0].text))
+        report(Code::E2006, s.labels[0].span,
+               fmt::format("`{}` is not a valid volume name", s.labels[0].text),
+               fmt::format("use a DNS-1123 label: `{}`", dns_fix(s.labels[0].text)));
+      validate_block(s.body, *f.block, ctx);
+      return;
+    }
+    if (s.has_block || !s.has_value()) {
+      report(Code::E2003, s.has_block ? s.body_span : s.key_span,
+             fmt::format("`{}` needs a value", shown(s)),
+             f.default_text.empty()
+                 ? fmt::format("write `{} = ...` ({})", shown(s), type_name(f.type))
+                 : fmt::format("write `{} = {}`", shown(s), f.default_text));
+      return;
+    }
+    if (f.labelled && s.key == "port") {
+      const auto& n = s.labels[0].text;
+      bool has_letter =
+          std::any_of(n.begin(), n.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      if (!is_dns_label(n, 15) || !has_letter)
+        report(Code::E2006, s.labels[0].span, fmt::format("`{}` is not a valid port name", n),
+               "port names are at most 15 lower-case letters, digits and `-`, with at least one "
+               "letter");
+    }
+    check_value(s.val(), f, ctx);
+  }
+
+  void validate_map_entry(const Stmt& s) {
+    if (!s.labels.empty() || s.has_block || !s.has_value()) {
+      report(
+          Code::E2003, s.span, fmt::format("`{}` needs a value: `{} = \"...\"`", s.key, s.key),
+          "an environment entry is `NAME = \"text\"`, `NAME = secret(...)` or `NAME = dep.host`");
+      return;
+    }
+    check_env_value(s.key, s.val());
+  }
+
+  // ---- values -----------------------------------------------------------------------------
+  void type_error(const Value& v, std::string_view key, std::string_view expected,
+                  std::string help) {
+    report(Code::E2003, v.span,
+           fmt::format("`{}` expects {}, found {}", key, expected, kind_word(v.kind)),
+           std::move(help));
+  }
+
+  bool quantity(const Quantity& q, const Value& v) {
+    if (!q.ok) report(q.code, v.span, q.message, q.help);
+    return q.ok;
+  }
+
+  void bounds(std::int64_t x, const Field& f, const Value& v) {
+    if (f.min < f.max && (x < f.min || x > f.max))
+      report(Code::E2017, v.span,
+             fmt::format("`{}` is out of range for `{}`: it must be between {} and {}", v.raw,
+                         f.name, f.min, f.max),
+             fmt::format("choose a value from {} to {}", f.min, f.max));
+  }
+
+  void no_secret(const Value& v, const Field& f) {
+    if (v.kind == ValueKind::Call && !v.path.empty() && v.path[0] == "secret") {
+      report(Code::E2008, v.span,
+             fmt::format("a secret cannot flow into `{}`, which is not secret-typed", f.name),
+             "secrets go into `env` entries and secret fields such as `admin_password`, "
+             "`bot_token`, `webhook`");
+    }
+    for (const auto& i : v.items) no_secret(i, f);
+  }
+
+  void check_range(const Value& v, const Field& f, Quantity (*conv)(const Value&), const char* what,
+                   std::string (*show)(std::int64_t)) {
+    if (v.kind == ValueKind::Range) {
+      auto lo = conv(v.items[0]);
+      auto hi = conv(v.items[1]);
+      if (!quantity(lo, v.items[0]) || !quantity(hi, v.items[1])) return;
+      if (lo.value > hi.value)
+        report(Code::E2011, v.span,
+               fmt::format("the {} request {} is above its limit {}", what, show(lo.value),
+                           show(hi.value)),
+               fmt::format("write `request..limit` with the request first: `{}..{}`",
+                           show(hi.value), show(lo.value)));
+      if (lo.value <= 0)
+        report(Code::E2017, v.items[0].span, fmt::format("the {} request must be above zero", what),
+               "every container gets a request so the scheduler can place it");
+      return;
+    }
+    if (v.kind != ValueKind::Number) {
+      type_error(v, f.name,
+                 fmt::format("{} or `request..limit`",
+                             type_name(f.type == Type::CpuRange ? Type::Cpu : Type::Bytes)),
+                 f.type == Type::CpuRange ? "write e.g. `cpu = 250m..500m`"
+                                          : "write e.g. `memory = 256Mi..512Mi`");
+      return;
+    }
+    auto q = conv(v);
+    if (quantity(q, v) && q.value <= 0)
+      report(Code::E2017, v.span, fmt::format("`{}` must be above zero", f.name),
+             "give it a positive quantity");
+  }
+
+  void check_value(const Value& v, const Field& f, const Ctx& ctx) {
+    if (f.type != Type::Secret && f.type != Type::EnvValue) no_secret(v, f);
+    switch (f.type) {
+      case Type::Int: {
+        auto q = to_int(v);
+        if (quantity(q, v)) bounds(q.value, f, v);
+        break;
+      }
+      case Type::IntRange: {
+        if (v.kind == ValueKind::Range) {
+          auto lo = to_int(v.items[0]);
+          auto hi = to_int(v.items[1]);
+          if (!quantity(lo, v.items[0]) || !quantity(hi, v.items[1])) break;
+          bounds(lo.value, f, v.items[0]);
+          bounds(hi.value, f, v.items[1]);
+          if (lo.value > hi.value)
+            report(Code::E2012, v.span,
+                   fmt::format("the range `{}` has its minimum above its maximum", v.raw),
+                   fmt::format("write `{}..{}`", hi.value, lo.value));
+        } else {
+          auto q = to_int(v);
+          if (quantity(q, v)) bounds(q.value, f, v);
+        }
+        break;
+      }
+      case Type::Cpu: {
+        auto q = to_millicores(v);
+        if (quantity(q, v) && q.value <= 0)
+          report(Code::E2017, v.span, fmt::format("`{}` must be above zero", f.name),
+                 "give it a positive quantity");
+        break;
+      }
+      case Type::Bytes: {
+        auto q = to_bytes(v);
+        quantity(q, v);
+        break;
+      }
+      case Type::CpuRange:
+        check_range(v, f, to_millicores, "CPU", format_cpu);
+        break;
+      case Type::BytesRange:
+        check_range(v, f, to_bytes, "memory", format_bytes);
+        break;
+      case Type::Duration:
+        quantity(to_seconds(v), v);
+        break;
+      case Type::Percent: {
+        auto q = to_percent(v);
+        if (quantity(q, v)) bounds(q.value, f, v);
+        break;
+      }
+      case Type::String:
+        if (v.kind != ValueKind::String) {
+          type_error(v, f.name, "a string",
+                     v.kind == ValueKind::Path ? fmt::format("quote it: `\"{}\"`", v.raw)
+                                               : "write it in quotes");
+          break;
+        }
+        check_string(v, f.name);
+        break;
+      case Type::Image:
+        check_image(v, f);
+        break;
+      case Type::Bool:
+        if (v.kind != ValueKind::Bool)
+          type_error(v, f.name, "`true` or `false`", "write `true` or `false`");
+        break;
+      case Type::Enum:
+        if (v.kind != ValueKind::Path || v.path.size() != 1) {
+          type_error(v, f.name, fmt::format("one of {}", fmt::join(split_choices(f.choices), ", ")),
+                     fmt::format("write e.g. `{} = {}`", f.name, split_choices(f.choices).front()));
+          break;
+        }
+        check_choice(v, f);
+        break;
+      case Type::EnumList:
+        if (v.kind != ValueKind::List) {
+          type_error(v, f.name, "a list",
+                     fmt::format("write `{} = [{}]`", f.name, split_choices(f.choices).front()));
+          break;
+        }
+        for (const auto& i : v.items) {
+          if (i.kind != ValueKind::Path || i.path.size() != 1) {
+            type_error(i, f.name,
+                       fmt::format("one of {}", fmt::join(split_choices(f.choices), ", ")),
+                       "write a bare name");
+            continue;
+          }
+          check_choice(i, f);
+        }
+        break;
+      case Type::Ref:
+        if (v.kind != ValueKind::Path || v.path.size() != 1) {
+          type_error(v, f.name, fmt::format("the name of a {}", f.choices),
+                     fmt::format("write `{} = NAME`", f.name));
+          break;
+        }
+        check_ref(v, f.choices);
+        break;
+      case Type::RefList:
+        if (v.kind != ValueKind::List) {
+          type_error(v, f.name, "a list of names",
+                     fmt::format("write `{} = [{}]`", f.name,
+                                 v.kind == ValueKind::Path ? std::string(v.raw) : "a, b"));
+          break;
+        }
+        check_ref_list(v, f.choices, ctx);
+        break;
+      case Type::BackupSource:
+        check_backup_source(v, f);
+        break;
+      case Type::StringList:
+        if (v.kind != ValueKind::List) {
+          type_error(v, f.name, "a list of strings", fmt::format("write `{} = [\"...\"]`", f.name));
+          break;
+        }
+        for (const auto& i : v.items) {
+          if (i.kind != ValueKind::String)
+            type_error(i, f.name, "a string", "write it in quotes");
+          else
+            check_string(i, f.name);
+        }
+        break;
+      case Type::Probe:
+        check_probe(v, f);
+        break;
+      case Type::Secret:
+        if (v.kind == ValueKind::Call && !v.path.empty() && v.path[0] == "secret") {
+          check_secret_call(v);
+        } else {
+          report(Code::E2003, v.span,
+                 fmt::format("`{}` is secret-typed: it takes `secret(...)`, not {}", f.name,
+                             kind_word(v.kind)),
+                 fmt::format("keep the value in the secret backend and write `{} = "
+                             "secret(\"NAME\", key = \"KEY\")`",
+                             f.name));
+        }
+        break;
+      case Type::EnvValue:
+        check_env_value(f.name, v);
+        break;
+      case Type::Cron: {
+        if (v.kind != ValueKind::String) {
+          type_error(v, f.name, "a cron schedule in quotes",
+                     "write e.g. `schedule = \"0 2 * * *\"`");
+          break;
+        }
+        auto e = cron_error(v.string_value());
+        if (!e.empty())
+          report(Code::E2010, v.span,
+                 fmt::format("`{}` is not a valid cron schedule: {}", v.string_value(), e),
+                 "a schedule is `minute hour day-of-month month day-of-week`, e.g. `\"0 2 * * *\"` "
+                 "for 02:00 every day");
+        break;
+      }
+      case Type::Tagged: {
+        std::string_view tag;
+        if (v.kind == ValueKind::Path && v.path.size() == 1)
+          tag = v.path[0];
+        else if (v.kind == ValueKind::Object)
+          tag = v.path.empty() ? std::string_view{} : v.path[0];
+        else {
+          type_error(v, f.name, fmt::format("one of {}", fmt::join(split_choices(f.choices), ", ")),
+                     fmt::format("write e.g. `{} = {} {{ ... }}`", f.name,
+                                 split_choices(f.choices).front()));
+          break;
+        }
+        if (!choice_allowed(f.choices, tag)) {
+          auto hint = base::did_you_mean(tag, split_choices(f.choices));
+          report(Code::E2003, v.span, fmt::format("`{}` is not a valid `{}`", tag, f.name),
+                 hint.empty()
+                     ? fmt::format("choose one of {}", fmt::join(split_choices(f.choices), ", "))
+                     : hint);
+          break;
+        }
+        if (tag == f.block->name) {
+          if (v.kind != ValueKind::Object) {
+            report(Code::E2007, v.span,
+                   fmt::format("`{}` needs its settings: `{} {{ ... }}`", tag, tag),
+                   fmt::format("`{}` has: {}", tag, fmt::join(f.block->field_names(), ", ")));
+            break;
+          }
+          validate_block(v.body, *f.block, ctx);
+          require_fields(v.body, *f.block, v.span, tag);
+        } else if (v.kind == ValueKind::Object) {
+          report(Code::E2003, v.span, fmt::format("`{}` takes no settings", tag),
+                 fmt::format("write `{} = {}`", f.name, tag));
+        }
+        break;
+      }
+      case Type::Block:
+      case Type::Map:
+      case Type::Entry:
+        break;
+    }
+  }
+
+  void require_fields(const std::vector<Stmt>& body, const Kind& k, Span at,
+                      std::string_view what) {
+    for (const auto& f : k.fields) {
+      if (!f.required) continue;
+      bool found =
+          std::any_of(body.begin(), body.end(), [&](const Stmt& s) { return s.key == f.name; });
+      if (!found)
+        report(Code::E2007, at, fmt::format("`{}` has no `{}`", what, f.name),
+               fmt::format("add `{} = ...` ({})", f.name, f.doc));
+    }
+  }
+
+  void check_choice(const Value& v, const Field& f) {
+    if (choice_allowed(f.choices, v.path[0])) return;
+    auto hint = base::did_you_mean(v.path[0], split_choices(f.choices));
+    report(Code::E2003, v.span, fmt::format("`{}` is not a valid `{}`", v.path[0], f.name),
+           hint.empty() ? fmt::format("choose one of {}", fmt::join(split_choices(f.choices), ", "))
+                        : hint);
+  }
+
+  const std::map<std::string, std::size_t>* table_for(std::string_view kind) const {
+    if (kind == "cluster") return &clusters_;
+    if (kind == "workload") return &workloads_;
+    return nullptr;
+  }
+
+  void check_ref(const Value& v, std::string_view kind) {
+    std::string name(v.path[0]);
+    if (kind == "receiver") {
+      if (receivers_.count(name)) return;
+      std::vector<std::string> names;
+      for (const auto& [n, s] : receivers_) names.push_back(n);
+      auto hint = base::did_you_mean(name, names);
+      report(Code::E2005, v.span, fmt::format("unknown receiver `{}`", name),
+             !hint.empty() ? hint
+             : names.empty()
+                 ? "declare it in `monitoring { alertmanager { receiver NAME { ... } } }`"
+                 : fmt::format("the receivers are: {}", fmt::join(names, ", ")));
+      return;
+    }
+    const auto* table = table_for(kind);
+    if (!table || table->count(name)) return;
+    auto hint = base::did_you_mean(name, names_of(*table));
+    report(Code::E2005, v.span, fmt::format("unknown {} `{}`", kind, name),
+           !hint.empty() ? hint
+           : table->empty()
+               ? fmt::format("declare a {} first", kind)
+               : fmt::format("the {}s are: {}", kind, fmt::join(names_of(*table), ", ")));
+  }
+
+  void check_ref_list(const Value& v, std::string_view kind, const Ctx& ctx) {
+    std::set<std::string> seen;
+    for (const auto& i : v.items) {
+      if (i.kind != ValueKind::Path || i.path.size() != 1) {
+        type_error(i, kind == "receiver" ? "notify" : "needs",
+                   fmt::format("the name of a {}", kind), "write a bare name");
+        continue;
+      }
+      if (!seen.insert(std::string(i.path[0])).second) {
+        report(Code::E2002, i.span, fmt::format("`{}` is listed twice", i.path[0]),
+               "remove one of them");
+        continue;
+      }
+      if (kind == "workload" && ctx.decl && ctx.decl->kind->workload &&
+          i.path[0] == ctx.decl->name) {
+        report(Code::E2005, i.span, fmt::format("`{}` cannot need itself", i.path[0]),
+               "remove it from `needs`");
+        continue;
+      }
+      check_ref(i, kind);
+    }
+  }
+
+  void check_backup_source(const Value& v, const Field& f) {
+    if (v.kind == ValueKind::Path && v.path.size() == 1) {
+      auto it = workloads_.find(std::string(v.path[0]));
+      if (it == workloads_.end()) {
+        check_ref(v, "workload");
+        return;
+      }
+      const Decl& d = decls_[it->second];
+      if (d.kind->name != "stateful")
+        report(Code::E2003, v.span,
+               fmt::format("`{}` is a {} and holds no data to back up", v.path[0], d.kind->name),
+               "back up a `stateful`, or `[manifests, configmaps, secrets]`",
+               {{d.name_span, "declared here"}});
+      return;
+    }
+    if (v.kind == ValueKind::List) {
+      for (const auto& i : v.items) {
+        if (i.kind != ValueKind::Path || i.path.size() != 1) {
+          type_error(i, f.name, "manifests, configmaps or secrets", "write a bare name");
+          continue;
+        }
+        check_choice(i, f);
+      }
+      return;
+    }
+    type_error(v, f.name, "a stateful's name or a list of resources",
+               "write `of = postgres` or `of = [manifests, configmaps, secrets]`");
+  }
+
+  void check_image(const Value& v, const Field& f) {
+    if (v.kind != ValueKind::String) {
+      type_error(v, f.name, "an image in quotes",
+                 v.kind == ValueKind::Path ? fmt::format("write `image = \"{}\"`", v.raw)
+                                           : "write `image = \"name:tag\"`");
+      return;
+    }
+    std::string img = v.string_value();
+    bool bad = img.empty();
+    for (char c : img)
+      if (c == ' ' || c == '\t' || c == '\n' ||
+          (c >= 'A' && c <= 'Z' && img.find(':') == std::string::npos))
+        bad = true;
+    if (bad) {
+      report(Code::E2003, v.span, fmt::format("`{}` is not a valid image reference", img),
+             "an image is `name`, `name:tag`, or `registry/path/name:tag`, in lower case");
+      return;
+    }
+    auto slash = img.rfind('/');
+    auto colon = img.rfind(':');
+    bool has_tag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
+    if (has_tag && img.substr(colon + 1) == "latest") {
+      report(
+          Code::E2018, v.span, fmt::format("the image `{}` uses the `latest` tag", img),
+          fmt::format("pin a version: `{}:1.2.3` (or leave the tag out to use the stack's version)",
+                      img.substr(0, colon)));
+    }
+  }
+
+  void check_string(const Value& v, std::string_view key) {
+    for (const auto& p : v.parts) {
+      if (!p.interpolation) {
+        if (looks_like_token(p.text))
+          report(Code::E2009, v.span, fmt::format("`{}` holds what looks like a credential", key),
+                 "keep credentials in the secret backend and use `secret(\"NAME\", key = \"KEY\")` "
+                 "in `env`");
+        continue;
+      }
+      check_interpolation(p);
+    }
+  }
+
+  void check_interpolation(const ast::StringPart& p) {
+    std::vector<std::string> parts;
+    std::string cur;
+    for (char c : p.text) {
+      if (c == '.') {
+        parts.push_back(cur);
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+    parts.push_back(cur);
+    static const std::vector<std::string> stack_attrs = {"name", "registry", "version", "owner"};
+    static const std::vector<std::string> env_attrs = {"name", "namespace", "domain", "branch",
+                                                       "cluster"};
+    static const std::vector<std::string> wl_attrs = {"host", "port"};
+    auto unknown = [&](std::string what, const std::vector<std::string>& names,
+                       const std::string& word) {
+      auto hint = base::did_you_mean(word, names);
+      report(Code::E2005, p.span, fmt::format("`${{{}}}` refers to {}", p.text, what),
+             hint.empty() ? fmt::format("known here: {}", fmt::join(names, ", ")) : hint);
+    };
+    if (parts.size() != 2) {
+      unknown("nothing known at compile time", {"stack.version", "env.name", "env.namespace"},
+              p.text);
+      return;
+    }
+    if (parts[0] == "stack") {
+      if (std::find(stack_attrs.begin(), stack_attrs.end(), parts[1]) == stack_attrs.end())
+        unknown(fmt::format("an unknown field `{}` of the stack", parts[1]), stack_attrs, parts[1]);
+      return;
+    }
+    if (parts[0] == "env") {
+      if (std::find(env_attrs.begin(), env_attrs.end(), parts[1]) == env_attrs.end())
+        unknown(fmt::format("an unknown field `{}` of the environment", parts[1]), env_attrs,
+                parts[1]);
+      return;
+    }
+    if (workloads_.count(parts[0])) {
+      if (std::find(wl_attrs.begin(), wl_attrs.end(), parts[1]) == wl_attrs.end())
+        unknown(fmt::format("an unknown field `{}` of `{}`", parts[1], parts[0]), wl_attrs,
+                parts[1]);
+      return;
+    }
+    std::vector<std::string> roots = {"stack", "env"};
+    for (const auto& [n, i] : workloads_) roots.push_back(n);
+    unknown(fmt::format("`{}`, which is not declared", parts[0]), roots, parts[0]);
+  }
+
+  void check_secret_call(const Value& v) {
+    const Value* name = nullptr;
+    const Value* key = nullptr;
+    bool bad = false;
+    for (const auto& a : v.items) {
+      if (a.arg_name.empty()) {
+        if (name) bad = true;
+        name = &a;
+      } else if (a.arg_name == "key") {
+        key = &a;
+      } else {
+        report(Code::E2003, a.arg_name_span,
+               fmt::format("`secret` has no argument `{}`", a.arg_name),
+               "write `secret(\"NAME\", key = \"KEY\")`");
+        return;
+      }
+    }
+    if (bad || !name || !key || name->kind != ValueKind::String || key->kind != ValueKind::String ||
+        name->has_interpolation()) {
+      report(Code::E2003, v.span,
+             "`secret` takes the secret's name and a key: `secret(\"NAME\", key = \"KEY\")`",
+             "for example `secret(\"postgres\", key = \"password\")`");
+      return;
+    }
+    auto n = name->string_value();
+    if (!is_dns_subdomain(n))
+      report(Code::E2006, name->span, fmt::format("`{}` is not a valid secret name", n),
+             fmt::format("secret names are DNS-1123 names: `{}`", dns_fix(n)));
+    auto k = key->string_value();
+    bool key_ok = !k.empty() && k.size() <= 253 && std::all_of(k.begin(), k.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    });
+    if (!key_ok)
+      report(Code::E2006, key->span, fmt::format("`{}` is not a valid secret key", k),
+             "secret keys are letters, digits, `-`, `_` and `.`");
+  }
+
+  void check_probe(const Value& v, const Field& f) {
+    if (v.kind != ValueKind::Call || v.path.size() != 1) {
+      type_error(v, f.name, "a probe",
+                 "write `http(\"/healthz\")`, `tcp(5432)` or `exec(\"cmd\")`");
+      return;
+    }
+    auto kind = v.path[0];
+    std::vector<const Value*> pos;
+    for (const auto& a : v.items) {
+      if (a.arg_name.empty()) {
+        pos.push_back(&a);
+      } else if (a.arg_name != "port" || kind == "exec") {
+        report(Code::E2003, a.arg_name_span,
+               fmt::format("`{}` probes have no argument `{}`", kind, a.arg_name),
+               kind == "exec" ? "write `exec(\"cmd\", \"arg\")`"
+                              : "the only named argument is `port`");
+        return;
+      } else if (a.kind != ValueKind::String && a.kind != ValueKind::Number) {
+        type_error(a, "port", "a port name or number", "write `port = \"http\"` or `port = 8080`");
+        return;
+      }
+    }
+    if (kind == "http") {
+      if (pos.size() != 1 || pos[0]->kind != ValueKind::String || pos[0]->string_value().empty() ||
+          pos[0]->string_value()[0] != '/')
+        report(Code::E2003, v.span, "`http` takes a path that starts with `/`",
+               "write `http(\"/healthz\")`");
+    } else if (kind == "tcp") {
+      if (pos.size() != 1 ||
+          (pos[0]->kind != ValueKind::Number && pos[0]->kind != ValueKind::String))
+        report(Code::E2003, v.span, "`tcp` takes a port number or name",
+               "write `tcp(5432)` or `tcp(\"postgres\")`");
+      else if (pos[0]->kind == ValueKind::Number) {
+        auto q = to_int(*pos[0]);
+        if (quantity(q, *pos[0]) && (q.value < 1 || q.value > 65535))
+          report(Code::E2017, pos[0]->span, fmt::format("port {} is out of range", q.value),
+                 "ports are 1 to 65535");
+      }
+    } else if (kind == "exec") {
+      bool ok = !pos.empty();
+      for (auto* p : pos) ok = ok && p->kind == ValueKind::String;
+      if (!ok)
+        report(Code::E2003, v.span, "`exec` takes the command and its arguments as strings",
+               "write `exec(\"pg_isready\", \"-U\", \"app\")`");
+    } else {
+      auto hint = base::did_you_mean(kind, {"http", "tcp", "exec"});
+      report(Code::E2003, v.span, fmt::format("`{}` is not a probe", kind),
+             hint.empty() ? "the probes are http(...), tcp(...) and exec(...)" : hint);
+    }
+  }
+
+  void check_env_value(std::string_view key, const Value& v) {
+    switch (v.kind) {
+      case ValueKind::String: {
+        check_string(v, key);
+        auto words = key_words(key);
+        static const std::set<std::string> strong = {"PASSWORD",   "PASSWD",      "PWD",
+                                                     "SECRET",     "TOKEN",       "APIKEY",
+                                                     "CREDENTIAL", "CREDENTIALS", "PRIVATE"};
+        bool is_strong = false, is_key = false;
+        for (const auto& w : words) {
+          if (strong.count(w)) is_strong = true;
+          if (w == "KEY") is_key = true;
+        }
+        auto text = v.string_value();
+        bool spaced = text.find(' ') != std::string::npos;
+        if (!text.empty() && !v.has_interpolation() &&
+            (is_strong || (is_key && text.size() >= 12 && !spaced))) {
+          report(Code::E2009, v.span,
+                 fmt::format("`{}` looks like a credential, but its value is written in the file",
+                             key),
+                 fmt::format(
+                     "keep it in the secret backend: `{} = secret(\"NAME\", key = \"KEY\")`", key));
+        }
+        break;
+      }
+      case ValueKind::Number:
+      case ValueKind::Bool:
+        break;
+      case ValueKind::Call:
+        if (!v.path.empty() && v.path[0] == "secret" && v.path.size() == 1) {
+          check_secret_call(v);
+        } else {
+          report(Code::E2003, v.span,
+                 fmt::format("`{}` cannot be computed by `{}(...)`", key,
+                             v.path.empty() ? "" : std::string(v.path[0])),
+                 "an environment value is a string, a number, `secret(...)`, or a reference such "
+                 "as `postgres.host`");
+        }
+        break;
+      case ValueKind::Path: {
+        if (v.path.size() != 2) {
+          report(Code::E2003, v.span, fmt::format("`{}` is not a value for `{}`", v.raw, key),
+                 v.path.size() == 1 ? fmt::format("quote text: `{} = \"{}\"`; a reference is "
+                                                  "`WORKLOAD.host` or `WORKLOAD.port`",
+                                                  key, v.raw)
+                                    : "a reference is `WORKLOAD.host` or `WORKLOAD.port`");
+          break;
+        }
+        std::string target(v.path[0]);
+        if (!workloads_.count(target)) {
+          check_ref(v, "workload");
+          break;
+        }
+        if (v.path[1] != "host" && v.path[1] != "port") {
+          auto hint = base::did_you_mean(v.path[1], {"host", "port"});
+          report(Code::E2005, v.span, fmt::format("`{}` has no field `{}`", target, v.path[1]),
+                 hint.empty() ? "a workload has `host` and `port`" : hint);
+        }
+        break;
+      }
+      default:
+        report(Code::E2003, v.span,
+               fmt::format("`{}` expects a string, a number, a secret or a reference, found {}",
+                           key, kind_word(v.kind)),
+               "write the value in quotes");
+    }
+  }
+
+  // ---- pass 2: per-environment resolution ---------------------------------------------------
+  void merge(MNode& into, const std::vector<Stmt>& body, const Kind* kind, const std::string& env) {
+    for (const auto& s : body) {
+      if (s.key == "when") continue;
+      const Field* f = kind ? kind->field(s.key) : nullptr;
+      MNode& slot = into.slot(join_labels(s));
+      if (f && (f->type == Type::Block || f->type == Type::Map) && s.has_block) {
+        slot.stmt = &s;
+        merge(slot, s.body, f->block, env);
+      } else {
+        slot = MNode{&s, {}};
+      }
+    }
+    for (const auto& s : body)
+      if (s.key == "when" && s.labels.size() == 1 && s.labels[0].text == env)
+        merge(into, s.body, kind, env);
+  }
+
+  void apply_templates(MNode& into, const Decl& d, const Kind* kind, const std::string& env,
+                       int depth) {
+    if (depth > 32) return;
+    for (const auto& f : d.stmt->from) {
+      auto it = templates_.find(f.text);
+      if (it == templates_.end()) continue;
+      const Decl& t = decls_[it->second];
+      if (t.for_kind != kind) continue;
+      apply_templates(into, t, kind, env, depth + 1);
+      merge(into, t.stmt->body, kind, env);
+    }
+  }
+
+  MNode resolve(const Decl& d, const std::string& env) {
+    MNode root;
+    root.stmt = d.stmt;
+    apply_templates(root, d, d.kind, env, 0);
+    merge(root, d.stmt->body, d.kind, env);
+    return root;
+  }
+
+  // Silent converters (values were checked in pass 1).
+  static std::int64_t q_or(Quantity q, std::int64_t def) { return q.ok ? q.value : def; }
+  static std::string str(const Value* v) {
+    return v && v->kind == ValueKind::String ? v->string_value() : std::string();
+  }
+
+  model::Resource resource(const Value* v, bool cpu, model::Resource def = {}) {
+    if (!v) return def;
+    model::Resource r;
+    r.span = v->span;
+    auto conv = cpu ? to_millicores : to_bytes;
+    if (v->kind == ValueKind::Range) {
+      r.request = q_or(conv(v->items[0]), 0);
+      r.limit = q_or(conv(v->items[1]), 0);
+    } else {
+      r.request = r.limit = q_or(conv(*v), 0);
+    }
+    return r;
+  }
+
+  std::string interpolate(const Value& v, const model::Model& m, const model::Environment& e) {
+    std::string out;
+    for (const auto& p : v.parts) {
+      if (!p.interpolation) {
+        out += p.text;
+        continue;
+      }
+      auto dot = p.text.find('.');
+      std::string a = p.text.substr(0, dot),
+                  b = dot == std::string::npos ? "" : p.text.substr(dot + 1);
+      if (a == "stack") {
+        out += b == "name"       ? m.stack.name
+               : b == "registry" ? m.stack.registry
+               : b == "version"  ? m.stack.version
+                                 : m.stack.owner;
+      } else if (a == "env") {
+        out += b == "name"        ? e.name
+               : b == "namespace" ? e.ns
+               : b == "domain"    ? e.domain
+               : b == "branch"    ? e.branch
+                                  : e.cluster;
+      } else if (b == "host") {
+        out += a;
+      } else if (b == "port") {
+        auto it = workloads_.find(a);
+        if (it != workloads_.end()) {
+          MNode n = resolve(decls_[it->second], e.name);
+          for (const auto& [k, kid] : n.kids)
+            if (kid.stmt && kid.stmt->key == "port" && kid.stmt->has_value()) {
+              out += std::to_string(q_or(to_int(kid.stmt->val()), 0));
+              break;
+            }
+        }
+      }
+    }
+    return out;
+  }
+
+  std::string interp_or(const Value* v, const model::Model& m, const model::Environment& e) {
+    return v && v->kind == ValueKind::String ? interpolate(*v, m, e) : std::string();
+  }
+
+  model::SecretRef secret_ref(const Value& v) {
+    model::SecretRef s;
+    s.span = v.span;
+    for (const auto& a : v.items) {
+      if (a.arg_name.empty())
+        s.name = a.string_value();
+      else if (a.arg_name == "key")
+        s.key = a.string_value();
+    }
+    return s;
+  }
+
+  std::vector<model::EnvVar> env_vars(const MNode* n, const model::Model& m,
+                                      const model::Environment& e) {
+    std::vector<model::EnvVar> out;
+    if (!n) return out;
+    for (const auto& [k, kid] : n->kids) {
+      if (!kid.stmt || !kid.stmt->has_value()) continue;
+      const Value& v = kid.stmt->val();
+      model::EnvVar ev;
+      ev.name = std::string(kid.stmt->key);
+      ev.span = kid.stmt->span;
+      if (v.kind == ValueKind::Call) {
+        ev.kind = model::EnvVar::Kind::Secret;
+        ev.secret = secret_ref(v);
+      } else if (v.kind == ValueKind::Path && v.path.size() == 2) {
+        ev.kind = model::EnvVar::Kind::Ref;
+        ev.ref_target = std::string(v.path[0]);
+        ev.ref_attr = std::string(v.path[1]);
+      } else if (v.kind == ValueKind::String) {
+        ev.value = interpolate(v, m, e);
+      } else {
+        ev.value = std::string(v.raw);
+      }
+      out.push_back(std::move(ev));
+    }
+    return out;
+  }
+
+  std::optional<model::Probe> probe(const Value* v) {
+    if (!v || v->kind != ValueKind::Call) return std::nullopt;
+    model::Probe p;
+    p.span = v->span;
+    auto k = v->path[0];
+    p.kind = k == "http"  ? model::Probe::Kind::Http
+             : k == "tcp" ? model::Probe::Kind::Tcp
+                          : model::Probe::Kind::Exec;
+    bool first = true;
+    for (const auto& a : v->items) {
+      if (a.arg_name == "port" || (p.kind == model::Probe::Kind::Tcp && a.arg_name.empty())) {
+        if (a.kind == ValueKind::Number)
+          p.port = q_or(to_int(a), 0);
+        else
+          p.port_name = a.string_value();
+      } else if (a.arg_name.empty()) {
+        if (p.kind == model::Probe::Kind::Http)
+          p.path = a.string_value();
+        else {
+          if (!first) p.command += '\x1f';
+          p.command += a.string_value();
+          first = false;
+        }
+      }
+    }
+    return p;
+  }
+
+  std::vector<std::string> strings(const Value* v) {
+    std::vector<std::string> out;
+    if (v && v->kind == ValueKind::List)
+      for (const auto& i : v->items)
+        out.push_back(i.kind == ValueKind::String ? i.string_value() : std::string(i.raw));
+    return out;
+  }
+
+  std::vector<model::Dependency> deps(const Value* v) {
+    std::vector<model::Dependency> out;
+    if (v && v->kind == ValueKind::List)
+      for (const auto& i : v->items) out.push_back({std::string(i.raw), i.span});
+    else if (v && v->kind == ValueKind::Path)
+      out.push_back({std::string(v->raw), v->span});
+    return out;
+  }
+
+  void require(const MNode& n, const Kind& k, const Decl& d) {
+    for (const auto& f : k.fields) {
+      if (!f.required) continue;
+      bool found = false;
+      for (const auto& [key, kid] : n.kids)
+        if (kid.stmt && kid.stmt->key == f.name) found = true;
+      if (!found)
+        report(Code::E2007, d.name_span, fmt::format("{} `{}` has no `{}`", k.name, d.name, f.name),
+               fmt::format("add `{} = ...` ({}){}", f.name, f.doc,
+                           k.templated ? ", or apply a template that sets it" : ""));
+    }
+  }
+
+  model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e) {
+    MNode n = resolve(d, e.name);
+    require(n, *d.kind, d);
+    model::Workload w;
+    const auto& k = d.kind->name;
+    w.kind = k == "service"    ? model::Workload::Kind::Service
+             : k == "worker"   ? model::Workload::Kind::Worker
+             : k == "stateful" ? model::Workload::Kind::Stateful
+             : k == "job"      ? model::Workload::Kind::Job
+                               : model::Workload::Kind::Cron;
+    w.name = d.name;
+    w.span = d.name_span;
+    w.decl_span = d.stmt->span;
+    for (const auto& f : d.stmt->from) w.templates.push_back(f.text);
+    w.image = interp_or(n.value("image"), m, e);
+    if (const Value* r = n.value("replicas")) {
+      w.replicas_span = r->span;
+      if (r->kind == ValueKind::Range) {
+        w.replicas_min = q_or(to_int(r->items[0]), 1);
+        w.replicas_max = q_or(to_int(r->items[1]), 1);
+      } else {
+        w.replicas_min = w.replicas_max = q_or(to_int(*r), 1);
+      }
+    }
+    for (const auto& [key, kid] : n.kids) {
+      const Stmt* s = kid.stmt;
+      if (!s) continue;
+      if (s->key == "port" && s->labels.size() == 1 && s->has_value())
+        w.ports.push_back({s->labels[0].text, q_or(to_int(s->val()), 0), s->span});
+      if (s->key == "volume" && s->labels.size() == 1) {
+        model::Volume vol;
+        vol.name = s->labels[0].text;
+        vol.size = kid.value("size") ? q_or(to_bytes(*kid.value("size")), 0) : 0;
+        vol.mount = interp_or(kid.value("mount"), m, e);
+        vol.persistent = kid.value("persistent") && kid.value("persistent")->boolean;
+        vol.span = s->span;
+        w.volumes.push_back(std::move(vol));
+      }
+    }
+    w.cpu = resource(n.value("cpu"), true);
+    w.memory = resource(n.value("memory"), false);
+    if (const MNode* a = n.child("autoscale")) {
+      model::Autoscale as;
+      as.span = a->stmt->span;
+      if (auto* v = a->value("cpu")) as.cpu_percent = q_or(to_percent(*v), 0);
+      if (auto* v = a->value("memory")) as.memory_percent = q_or(to_percent(*v), 0);
+      w.autoscale = as;
+    }
+    if (const MNode* i = n.child("ingress")) {
+      model::Ingress in;
+      in.span = i->stmt->span;
+      in.host = interp_or(i->value("host"), m, e);
+      if (auto* v = i->value("path")) in.path = interp_or(v, m, e);
+      if (auto* v = i->value("port")) in.port = str(v);
+      if (auto* v = i->value("tls")) in.tls = v->boolean;
+      if (auto* v = i->value("tls_secret")) in.tls_secret = str(v);
+      if (auto* v = i->value("class")) in.ingress_class = str(v);
+      w.ingress = in;
+    }
+    if (const MNode* h = n.child("health")) {
+      w.liveness = probe(h->value("liveness"));
+      w.readiness = probe(h->value("readiness"));
+      w.startup = probe(h->value("startup"));
+    }
+    w.env = env_vars(n.child("env"), m, e);
+    w.needs = deps(n.value("needs"));
+    if (const MNode* mt = n.child("metrics")) {
+      for (const auto& [key, kid] : mt->kids) {
+        const Stmt* s = kid.stmt;
+        if (!s || s->labels.size() != 1) continue;
+        model::Metric me;
+        me.name = s->labels[0].text;
+        me.span = s->span;
+        me.kind = s->key == "counter"     ? model::Metric::Kind::Counter
+                  : s->key == "gauge"     ? model::Metric::Kind::Gauge
+                  : s->key == "histogram" ? model::Metric::Kind::Histogram
+                                          : model::Metric::Kind::Summary;
+        w.metrics.push_back(std::move(me));
+      }
+      if (auto* v = mt->value("path")) w.metrics_path = str(v);
+      if (auto* v = mt->value("port")) w.metrics_port = str(v);
+    }
+    if (auto* v = n.value("spread")) w.spread = std::string(v->raw);
+    if (const MNode* dn = n.child("disruption")) {
+      if (auto* v = dn->value("min_available")) w.min_available = q_or(to_int(*v), 0);
+      if (auto* v = dn->value("max_unavailable")) w.max_unavailable = q_or(to_int(*v), 0);
+    }
+    if (const MNode* sc = n.child("security")) {
+      w.security.span = sc->stmt->span;
+      if (auto* v = sc->value("run_as_user")) w.security.run_as_user = q_or(to_int(*v), 65532);
+      if (auto* v = sc->value("run_as_group")) w.security.run_as_group = q_or(to_int(*v), 65532);
+      if (auto* v = sc->value("fs_group")) w.security.fs_group = q_or(to_int(*v), 0);
+      if (auto* v = sc->value("writable_root")) w.security.writable_root = v->boolean;
+      if (auto* v = sc->value("service_account_token"))
+        w.security.service_account_token = v->boolean;
+      w.security.writable_paths = strings(sc->value("writable_paths"));
+    }
+    w.command = strings(n.value("command"));
+    w.args = strings(n.value("args"));
+    if (const MNode* x = n.child("exporter")) {
+      model::Exporter ex;
+      ex.span = x->stmt->span;
+      ex.image = interp_or(x->value("image"), m, e);
+      if (auto* v = x->value("port")) ex.port = q_or(to_int(*v), 0);
+      if (auto* v = x->value("path")) ex.path = str(v);
+      ex.env = env_vars(x->child("env"), m, e);
+      ex.cpu = resource(x->value("cpu"), true, {50, 100, {}});
+      ex.memory = resource(x->value("memory"), false, {32LL << 20, 64LL << 20, {}});
+      w.exporter = std::move(ex);
+    }
+    if (auto* v = n.value("storage")) w.storage = q_or(to_bytes(*v), 0);
+    if (auto* v = n.value("data_path")) w.data_path = str(v);
+    if (auto* v = n.value("backup_method")) w.backup_method = std::string(v->raw);
+    if (auto* v = n.value("schedule")) w.schedule = str(v);
+    if (auto* v = n.value("retries")) w.retries = q_or(to_int(*v), 3);
+    if (auto* v = n.value("timeout")) w.timeout = q_or(to_seconds(*v), 0);
+    // Kind-specific shape checks.
+    if (w.kind == model::Workload::Kind::Service && w.ports.empty())
+      report(Code::E2007, d.name_span, fmt::format("service `{}` has no `port`", d.name),
+             "add `port http = 8080`, or declare it as a `worker` if it serves nothing");
+    return w;
+  }
+
+  model::Monitoring monitoring(const Decl& d, const std::string& env) {
+    MNode n = resolve(d, env);
+    model::Monitoring mo;
+    mo.present = true;
+    mo.span = d.name_span;
+    if (const MNode* p = n.child("prometheus")) {
+      auto& x = mo.prometheus;
+      x.present = true;
+      x.span = p->stmt->span;
+      if (auto* v = p->value("retention")) x.retention = q_or(to_seconds(*v), x.retention);
+      if (auto* v = p->value("storage")) x.storage = q_or(to_bytes(*v), x.storage);
+      if (auto* v = p->value("scrape_interval"))
+        x.scrape_interval = q_or(to_seconds(*v), x.scrape_interval);
+      x.cpu = resource(p->value("cpu"), true, {250, 1000, {}});
+      x.memory = resource(p->value("memory"), false, {512LL << 20, 2LL << 30, {}});
+    }
+    if (const MNode* g = n.child("grafana")) {
+      auto& x = mo.grafana;
+      x.present = true;
+      x.span = g->stmt->span;
+      if (auto* v = g->value("admin_password"); v && v->kind == ValueKind::Call)
+        x.admin_password = secret_ref(*v);
+      if (auto* v = g->value("storage")) x.storage = q_or(to_bytes(*v), x.storage);
+      x.cpu = resource(g->value("cpu"), true, {100, 500, {}});
+      x.memory = resource(g->value("memory"), false, {128LL << 20, 512LL << 20, {}});
+    }
+    if (const MNode* l = n.child("loki")) {
+      auto& x = mo.loki;
+      x.present = true;
+      x.span = l->stmt->span;
+      if (auto* v = l->value("retention")) x.retention = q_or(to_seconds(*v), x.retention);
+      if (auto* v = l->value("storage")) x.storage = q_or(to_bytes(*v), x.storage);
+      x.cpu = resource(l->value("cpu"), true, {100, 500, {}});
+      x.memory = resource(l->value("memory"), false, {256LL << 20, 1LL << 30, {}});
+    }
+    if (const MNode* a = n.child("alertmanager")) {
+      auto& x = mo.alertmanager;
+      x.present = true;
+      x.span = a->stmt->span;
+      if (auto* v = a->value("group_wait")) x.group_wait = q_or(to_seconds(*v), x.group_wait);
+      if (auto* v = a->value("repeat_interval"))
+        x.repeat_interval = q_or(to_seconds(*v), x.repeat_interval);
+      for (const auto& [key, kid] : a->kids) {
+        if (!kid.stmt || kid.stmt->key != "receiver" || kid.stmt->labels.size() != 1) continue;
+        model::Receiver r;
+        r.name = kid.stmt->labels[0].text;
+        r.span = kid.stmt->labels[0].span;
+        if (auto* v = kid.value("bot_token"); v && v->kind == ValueKind::Call)
+          r.bot_token = secret_ref(*v);
+        if (auto* v = kid.value("webhook"); v && v->kind == ValueKind::Call)
+          r.webhook = secret_ref(*v);
+        r.chat_id = str(kid.value("chat_id"));
+        r.channel = str(kid.value("channel"));
+        r.email = str(kid.value("email"));
+        r.severities = strings(kid.value("severity"));
+        r.type = kid.value("bot_token") || kid.value("chat_id") ? "telegram"
+                 : kid.value("channel")                         ? "slack"
+                 : kid.value("email")                           ? "email"
+                                                                : "webhook";
+        if (r.type == "telegram" && (!kid.value("bot_token") || !kid.value("chat_id")))
+          report(Code::E2007, r.span,
+                 fmt::format("Telegram receiver `{}` needs both `bot_token` and `chat_id`", r.name),
+                 "add `bot_token = secret(\"NAME\", key = \"KEY\")` and `chat_id = \"...\"`");
+        if ((r.type == "slack" || r.type == "webhook") && !kid.value("webhook"))
+          report(Code::E2007, r.span, fmt::format("receiver `{}` needs a `webhook`", r.name),
+                 "add `webhook = secret(\"NAME\", key = \"KEY\")`");
+        x.receivers.push_back(std::move(r));
+      }
+    }
+    return mo;
+  }
+
+  model::Model build() {
+    model::Model m;
+    for (const auto& f : files_) m.files.push_back(sm_.file(f.id).path());
+    const model::Environment empty_env;
+    if (auto it = singletons_.find("stack"); it != singletons_.end()) {
+      const Decl& d = decls_[it->second];
+      MNode n = resolve(d, "");
+      require(n, *d.kind, d);
+      m.stack.name = d.name;
+      m.stack.span = d.name_span;
+      m.stack.registry = str(n.value("registry"));
+      m.stack.version = str(n.value("version"));
+      m.stack.owner = str(n.value("owner"));
+      if (const MNode* l = n.child("labels"))
+        for (const auto& [k, kid] : l->kids)
+          if (kid.stmt && kid.stmt->has_value())
+            m.stack.labels.emplace_back(std::string(kid.stmt->key),
+                                        kid.stmt->val().kind == ValueKind::String
+                                            ? kid.stmt->val().string_value()
+                                            : std::string(kid.stmt->val().raw));
+    }
+    for (const auto& d : decls_) {
+      if (d.kind->name != "cluster") continue;
+      MNode n = resolve(d, "");
+      require(n, *d.kind, d);
+      model::Cluster c;
+      c.name = d.name;
+      c.span = d.name_span;
+      c.provider = n.value("provider") ? std::string(n.value("provider")->raw) : "generic";
+      if (const Value* v = n.value("nodes")) {
+        if (v->kind == ValueKind::Range) {
+          c.nodes_min = q_or(to_int(v->items[0]), 1);
+          c.nodes_max = q_or(to_int(v->items[1]), 1);
+        } else {
+          c.nodes_min = c.nodes_max = q_or(to_int(*v), 1);
+        }
+      }
+      if (const MNode* nd = n.child("node")) {
+        require(*nd, *top_kind("cluster")->field("node")->block, d);
+        if (auto* v = nd->value("cpu")) c.node_cpu = q_or(to_millicores(*v), 0);
+        if (auto* v = nd->value("memory")) c.node_memory = q_or(to_bytes(*v), 0);
+        if (auto* v = nd->value("disk")) c.node_disk = q_or(to_bytes(*v), 0);
+      }
+      if (const MNode* r = n.child("reserve")) {
+        if (auto* v = r->value("cpu")) c.reserve_cpu = q_or(to_millicores(*v), 0);
+        if (auto* v = r->value("memory")) c.reserve_memory = q_or(to_bytes(*v), 0);
+      }
+      c.storage_class = str(n.value("storage_class"));
+      if (auto* v = n.value("zones")) c.zones = q_or(to_int(*v), 1);
+      m.clusters.push_back(std::move(c));
+    }
+    if (auto it = singletons_.find("secrets"); it != singletons_.end()) {
+      const Decl& d = decls_[it->second];
+      MNode n = resolve(d, "");
+      require(n, *d.kind, d);
+      m.secrets.span = d.name_span;
+      if (const Value* b = n.value("backend")) {
+        m.secrets.backend = b->path.empty() ? "kubernetes" : std::string(b->path[0]);
+        for (const auto& s : b->body) {
+          if (!s.has_value()) continue;
+          if (s.key == "address") m.secrets.address = s.val().string_value();
+          if (s.key == "path") m.secrets.path = s.val().string_value();
+          if (s.key == "role") m.secrets.role = s.val().string_value();
+          if (s.key == "version") m.secrets.version = std::string(s.val().raw);
+        }
+      }
+      if (m.secrets.role.empty()) m.secrets.role = m.stack.name;
+      if (auto* v = n.value("refresh")) m.secrets.refresh = q_or(to_seconds(*v), 3600);
+    }
+    if (auto it = singletons_.find("pipeline"); it != singletons_.end()) {
+      const Decl& d = decls_[it->second];
+      MNode n = resolve(d, "");
+      m.pipeline.present = true;
+      m.pipeline.span = d.name_span;
+      m.pipeline.test = str(n.value("test"));
+      m.pipeline.build = str(n.value("build"));
+      m.pipeline.scan = strings(n.value("scan"));
+      if (const MNode* b = n.child("base_images")) {
+        m.pipeline.base_image_update =
+            b->value("update") ? std::string(b->value("update")->raw) : "weekly";
+      }
+    }
+    for (const auto& d : decls_) {
+      if (d.kind->name != "dashboard") continue;
+      MNode n = resolve(d, "");
+      m.dashboards.push_back(
+          {d.name, str(n.value("title")), strings(n.value("metrics")), d.name_span});
+    }
+    std::map<std::string, bool> ever_autoscaled;
+    for (const auto& d : decls_) {
+      if (d.kind->name != "environment") continue;
+      MNode n = resolve(d, "");
+      require(n, *d.kind, d);
+      model::Environment e;
+      e.name = d.name;
+      e.span = d.name_span;
+      if (auto* v = n.value("cluster")) e.cluster = std::string(v->raw);
+      e.ns = n.value("namespace") ? str(n.value("namespace")) : m.stack.name + "-" + d.name;
+      if (!is_dns_label(e.ns))
+        report(Code::E2006, n.value("namespace") ? n.value("namespace")->span : d.name_span,
+               fmt::format("`{}` is not a valid namespace: namespaces are DNS-1123 labels", e.ns),
+               fmt::format("use lower-case letters, digits and `-`, at most 63 characters: `{}`",
+                           dns_fix(e.ns)));
+      e.branch = str(n.value("branch"));
+      e.manual_approval = n.value("approval") && n.value("approval")->raw == "manual";
+      e.domain = str(n.value("domain"));
+      for (const auto& w : decls_) {
+        if (!w.kind->workload) continue;
+        e.workloads.push_back(workload(w, m, e));
+        if (e.workloads.back().autoscaled()) ever_autoscaled[w.name] = true;
+      }
+      if (auto it = singletons_.find("monitoring"); it != singletons_.end())
+        e.monitoring = monitoring(decls_[it->second], e.name);
+      for (const auto& a : decls_) {
+        if (a.kind->name == "alert") {
+          MNode an = resolve(a, e.name);
+          require(an, *a.kind, a);
+          model::Alert al;
+          al.name = a.name;
+          al.span = a.name_span;
+          if (auto* v = an.value("expr")) {
+            al.expr = interpolate(*v, m, e);
+            al.expr_span = v->span;
+          }
+          if (auto* v = an.value("for")) al.for_seconds = q_or(to_seconds(*v), 0);
+          if (auto* v = an.value("severity")) al.severity = std::string(v->raw);
+          al.summary = interp_or(an.value("summary"), m, e);
+          al.description = interp_or(an.value("description"), m, e);
+          al.runbook = interp_or(an.value("runbook"), m, e);
+          al.notify = deps(an.value("notify"));
+          e.alerts.push_back(std::move(al));
+        } else if (a.kind->name == "record") {
+          MNode rn = resolve(a, e.name);
+          require(rn, *a.kind, a);
+          model::Record r;
+          r.name = a.name;
+          r.span = a.name_span;
+          if (auto* v = rn.value("expr")) {
+            r.expr = interpolate(*v, m, e);
+            r.expr_span = v->span;
+          }
+          e.records.push_back(std::move(r));
+        } else if (a.kind->name == "backup") {
+          MNode bn = resolve(a, e.name);
+          require(bn, *a.kind, a);
+          model::Backup b;
+          b.name = a.name;
+          b.span = a.name_span;
+          b.of = deps(bn.value("of"));
+          b.of_resources = bn.value("of") && bn.value("of")->kind == ValueKind::List;
+          b.schedule = str(bn.value("schedule"));
+          if (auto* v = bn.value("retain")) b.retain = q_or(to_seconds(*v), 0);
+          if (auto* v = bn.value("storage")) b.storage = q_or(to_bytes(*v), b.storage);
+          if (auto* v = bn.value("restore_within")) b.restore_within = q_or(to_seconds(*v), 0);
+          e.backups.push_back(std::move(b));
+        }
+      }
+      m.environments.push_back(std::move(e));
+    }
+    // W0002: autoscale on a workload that is never a range.
+    for (const auto& d : decls_) {
+      if (!d.kind->workload || ever_autoscaled[d.name]) continue;
+      for (const auto& s : d.stmt->body)
+        if (s.key == "autoscale")
+          report(
+              Code::W0002, s.key_span,
+              fmt::format(
+                  "`autoscale` has no effect: `{}` has a fixed replica count in every environment",
+                  d.name),
+              "give `replicas` a range such as `2..6` to autoscale, or remove `autoscale`");
+    }
+    return m;
+  }
+
+  void warn_unused() {
+    for (const auto& d : decls_) {
+      if (d.kind->name == "template" && !d.used && !d.stdlib)
+        report(Code::W0001, d.name_span, fmt::format("template `{}` is never used", d.name),
+               fmt::format("apply it with `{} NAME from {}`, or remove it",
+                           d.for_kind ? d.for_kind->name : "KIND", d.name));
+    }
+  }
+};
+
+}  // namespace
+
+Result check(const base::SourceManager& sm, ast::File root, Loader& loader, base::Sink& sink) {
+  Checker c(sm, loader, sink);
+  return c.run(std::move(root));
+}
+
+}  // namespace stackc::check

@@ -1,0 +1,733 @@
+#include "check/schema.hpp"
+
+#include <algorithm>
+
+namespace stackc::check {
+namespace {
+
+using T = Type;
+
+struct Tables {
+  Kind node, reserve, autoscale, ingress, health, env, metrics, volume, disruption, security,
+      exporter, prometheus, grafana, loki, receiver, alertmanager, vault, base_images;
+  Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
+      alert, record, dashboard, backup, pipeline, template_, import_;
+  std::vector<const Kind*> top;
+  std::vector<const Kind*> all;
+
+  Tables() {
+    node = {
+        "node",
+        "The size of one node of a cluster.",
+        {{"cpu", T::Cpu, "CPU cores of one node: `8` or `8000m`.", {}, nullptr, false, true},
+         {"memory", T::Bytes, "Memory of one node: `16Gi`.", {}, nullptr, false, true},
+         {"disk", T::Bytes, "Local disk of one node: `100Gi`.", {}, nullptr, false, false, "0"}}};
+    reserve = {"reserve",
+               "What each node keeps for the system and Kubernetes itself.",
+               {{"cpu", T::Cpu, "CPU reserved per node.", {}, nullptr, false, false, "0"},
+                {"memory", T::Bytes, "Memory reserved per node.", {}, nullptr, false, false, "0"}}};
+    autoscale = {"autoscale",
+                 "Targets of the HorizontalPodAutoscaler (used when `replicas` is a range).",
+                 {{"cpu",
+                   T::Percent,
+                   "Target average CPU utilisation: `70%`.",
+                   {},
+                   nullptr,
+                   false,
+                   false,
+                   {},
+                   1,
+                   100},
+                  {"memory",
+                   T::Percent,
+                   "Target average memory utilisation: `80%`.",
+                   {},
+                   nullptr,
+                   false,
+                   false,
+                   {},
+                   1,
+                   100}}};
+    ingress = {
+        "ingress",
+        "Routes outside traffic to the service through the ingress controller.",
+        {{"host", T::String, "Host name: `api.example.com`.", {}, nullptr, false, true},
+         {"path", T::String, "Path prefix.", {}, nullptr, false, false, "\"/\""},
+         {"port", T::String, "Name of the port to route to (default: the first port).", {}},
+         {"tls",
+          T::Bool,
+          "Serve TLS with a certificate from cert-manager.",
+          {},
+          nullptr,
+          false,
+          false,
+          "true"},
+         {"tls_secret", T::String, "Use this existing TLS secret instead of cert-manager.", {}},
+         {"class", T::String, "Ingress class.", {}, nullptr, false, false, "\"nginx\""}}};
+    health = {"health",
+              "Health probes of the main container.",
+              {{"liveness", T::Probe, "Restart the container when this fails."},
+               {"readiness", T::Probe, "Send traffic only when this succeeds."},
+               {"startup", T::Probe, "Hold the other probes until this succeeds once."}}};
+    env = {"env",
+           "Environment variables: `NAME = \"text\"`, `secret(...)`, or `dep.host` / `dep.port`.",
+           {}};
+    metrics = {
+        "metrics",
+        "Metrics the workload exports on its `metrics` port: `counter NAME`, `gauge NAME`, "
+        "`histogram NAME`, `summary NAME`.",
+        {{"counter", T::Entry, "A monotonically increasing counter.", {}, nullptr, true},
+         {"gauge", T::Entry, "A value that goes up and down.", {}, nullptr, true},
+         {"histogram", T::Entry, "A histogram (p50/p95/p99 in dashboards).", {}, nullptr, true},
+         {"summary", T::Entry, "A summary.", {}, nullptr, true},
+         {"path", T::String, "Scrape path.", {}, nullptr, false, false, "\"/metrics\""},
+         {"port", T::String, "Name of the port to scrape (default: the first port).", {}}}};
+    volume = {"volume",
+              "An extra volume: `volume cache { size = 1Gi  mount = \"/cache\" }`.",
+              {{"size", T::Bytes, "Size of the volume.", {}, nullptr, false, true},
+               {"mount", T::String, "Mount path in the container.", {}, nullptr, false, true},
+               {"persistent",
+                T::Bool,
+                "A persistent volume claim (true) or an emptyDir (false).",
+                {},
+                nullptr,
+                false,
+                false,
+                "false"}}};
+    disruption = {"disruption",
+                  "The PodDisruptionBudget.",
+                  {{"min_available",
+                    T::Int,
+                    "Pods that must stay up during voluntary disruptions.",
+                    {},
+                    nullptr,
+                    false,
+                    false,
+                    {},
+                    0,
+                    100000},
+                   {"max_unavailable",
+                    T::Int,
+                    "Pods that may be down during voluntary disruptions.",
+                    {},
+                    nullptr,
+                    false,
+                    false,
+                    {},
+                    0,
+                    100000}}};
+    security = {
+        "security",
+        "Named exceptions to the secure defaults (non-root, read-only root filesystem, no "
+        "privilege escalation, no capabilities).",
+        {{"run_as_user",
+          T::Int,
+          "User id to run as.",
+          {},
+          nullptr,
+          false,
+          false,
+          "65532",
+          1,
+          2147483647},
+         {"run_as_group",
+          T::Int,
+          "Group id to run as.",
+          {},
+          nullptr,
+          false,
+          false,
+          "65532",
+          1,
+          2147483647},
+         {"fs_group",
+          T::Int,
+          "Group that owns mounted volumes.",
+          {},
+          nullptr,
+          false,
+          false,
+          {},
+          1,
+          2147483647},
+         {"writable_root",
+          T::Bool,
+          "Allow writes to the root filesystem.",
+          {},
+          nullptr,
+          false,
+          false,
+          "false"},
+         {"service_account_token",
+          T::Bool,
+          "Mount the service account token.",
+          {},
+          nullptr,
+          false,
+          false,
+          "false"},
+         {"writable_paths", T::StringList, "Extra emptyDir mounts that stay writable.", {}}}};
+    exporter = {"exporter",
+                "A metrics exporter sidecar (from the stdlib templates).",
+                {{"image", T::Image, "Exporter image with a pinned tag.", {}, nullptr, false, true},
+                 {"port",
+                  T::Int,
+                  "Port the exporter serves metrics on.",
+                  {},
+                  nullptr,
+                  false,
+                  true,
+                  {},
+                  1,
+                  65535},
+                 {"path", T::String, "Scrape path.", {}, nullptr, false, false, "\"/metrics\""},
+                 {"env", T::Map, "Environment of the exporter.", {}, &env},
+                 {"cpu",
+                  T::CpuRange,
+                  "CPU request..limit of the exporter.",
+                  {},
+                  nullptr,
+                  false,
+                  false,
+                  "50m..100m"},
+                 {"memory",
+                  T::BytesRange,
+                  "Memory request..limit of the exporter.",
+                  {},
+                  nullptr,
+                  false,
+                  false,
+                  "32Mi..64Mi"}}};
+    prometheus = {
+        "prometheus",
+        "The Prometheus server.",
+        {{"retention", T::Duration, "How long samples are kept.", {}, nullptr, false, false, "15d"},
+         {"storage", T::Bytes, "Size of its data volume.", {}, nullptr, false, false, "10Gi"},
+         {"scrape_interval",
+          T::Duration,
+          "How often targets are scraped.",
+          {},
+          nullptr,
+          false,
+          false,
+          "30s"},
+         {"cpu", T::CpuRange, "CPU request..limit.", {}, nullptr, false, false, "250m..1000m"},
+         {"memory",
+          T::BytesRange,
+          "Memory request..limit.",
+          {},
+          nullptr,
+          false,
+          false,
+          "512Mi..2Gi"}},
+        false,
+        false,
+        true};
+    grafana = {
+        "grafana",
+        "The Grafana server and its dashboards.",
+        {{"admin_password", T::Secret,
+          "The admin password: `secret(\"grafana\", key = \"admin-password\")`."},
+         {"storage", T::Bytes, "Size of its data volume.", {}, nullptr, false, false, "1Gi"},
+         {"cpu", T::CpuRange, "CPU request..limit.", {}, nullptr, false, false, "100m..500m"},
+         {"memory",
+          T::BytesRange,
+          "Memory request..limit.",
+          {},
+          nullptr,
+          false,
+          false,
+          "128Mi..512Mi"}},
+        false,
+        false,
+        true};
+    loki = {
+        "loki",
+        "Loki and the log collector.",
+        {{"retention", T::Duration, "How long logs are kept.", {}, nullptr, false, false, "30d"},
+         {"storage", T::Bytes, "Size of its data volume.", {}, nullptr, false, false, "10Gi"},
+         {"cpu", T::CpuRange, "CPU request..limit.", {}, nullptr, false, false, "100m..500m"},
+         {"memory",
+          T::BytesRange,
+          "Memory request..limit.",
+          {},
+          nullptr,
+          false,
+          false,
+          "256Mi..1Gi"}},
+        false,
+        false,
+        true};
+    receiver = {"receiver",
+                "Where alerts go: a Telegram chat, a Slack channel, a webhook or e-mail.",
+                {{"bot_token", T::Secret, "Telegram bot token."},
+                 {"chat_id", T::String, "Telegram chat id."},
+                 {"webhook", T::Secret, "Slack or generic webhook URL."},
+                 {"channel", T::String, "Slack channel."},
+                 {"email", T::String, "E-mail address."},
+                 {"severity", T::EnumList, "Severities routed here (default: all).",
+                  "critical|warning|info"}}};
+    alertmanager = {
+        "alertmanager",
+        "Alertmanager and its receivers.",
+        {{"receiver",
+          T::Block,
+          "A receiver: `receiver slack { webhook = secret(...) channel = \"#alerts\" }`.",
+          {},
+          &receiver,
+          true},
+         {"group_wait",
+          T::Duration,
+          "How long to wait to group alerts.",
+          {},
+          nullptr,
+          false,
+          false,
+          "30s"},
+         {"repeat_interval",
+          T::Duration,
+          "How often a firing alert is sent again.",
+          {},
+          nullptr,
+          false,
+          false,
+          "4h"}},
+        false,
+        false,
+        true};
+    vault = {"vault",
+             "HashiCorp Vault as the secret backend (through the External Secrets Operator).",
+             {{"address",
+               T::String,
+               "Vault address: `https://vault.example.com`.",
+               {},
+               nullptr,
+               false,
+               true},
+              {"path", T::String, "KV mount and prefix: `kv/app`.", {}, nullptr, false, true},
+              {"role",
+               T::String,
+               "Kubernetes auth role.",
+               {},
+               nullptr,
+               false,
+               false,
+               "the stack's name"},
+              {"version", T::Enum, "KV engine version.", "v1|v2", nullptr, false, false, "v2"}}};
+    base_images = {"base_images",
+                   "Updates of base images and actions (Dependabot).",
+                   {{"update", T::Enum, "How often to look for updates.", "daily|weekly|monthly",
+                     nullptr, false, false, "weekly"}}};
+
+    // ---- top level ----
+    stack = {"stack",
+             "The project: its registry, version, owner and labels. Exactly one per stack.",
+             {{"registry",
+               T::String,
+               "Container registry images are pushed to: `ghcr.io/org` or `cr.yandex/ID`.",
+               {},
+               nullptr,
+               false,
+               true},
+              {"version",
+               T::String,
+               "Version of the stack; the default image tag.",
+               {},
+               nullptr,
+               false,
+               true},
+              {"owner", T::String, "Team or person that owns the stack."},
+              {"labels", T::Map, "Labels put on every object.", {}, &env}},
+             true,
+             false,
+             false,
+             true};
+    cluster = {"cluster",
+               "A cluster the stack runs on, with its capacity.",
+               {{"provider", T::Enum, "Where the cluster runs.",
+                 "minikube|kind|yandex|eks|gke|aks|generic", nullptr, false, false, "generic"},
+                {"nodes",
+                 T::IntRange,
+                 "Node count: `3`, or `3..6` with a cluster autoscaler.",
+                 {},
+                 nullptr,
+                 false,
+                 true,
+                 {},
+                 1,
+                 10000},
+                {"node", T::Block, "The size of one node.", {}, &node, false, true},
+                {"reserve", T::Block, "What each node keeps for the system.", {}, &reserve},
+                {"storage_class", T::String, "Storage class for volumes.", {}},
+                {"zones",
+                 T::Int,
+                 "Availability zones the nodes spread over.",
+                 {},
+                 nullptr,
+                 false,
+                 false,
+                 "1",
+                 1,
+                 64}},
+               true};
+    environment = {
+        "environment",
+        "A place the stack is deployed: one set of outputs each.",
+        {{"cluster", T::Ref, "The cluster it runs on.", "cluster", nullptr, false, true},
+         {"namespace", T::String, "Kubernetes namespace.", {}, nullptr, false, false, "STACK-ENV"},
+         {"branch", T::String, "Git branch that deploys here.", {}},
+         {"approval", T::Enum, "Deploys wait for a person (`manual`) or not.", "manual|auto",
+          nullptr, false, false, "auto"},
+         {"domain", T::String, "Base domain of its ingresses.", {}}},
+        true};
+    secrets = {
+        "secrets",
+        "Where secrets live: `backend = vault { ... }` or `backend = kubernetes`.",
+        {{"backend", T::Tagged, "The secret backend.", "vault|kubernetes", &vault, false, true},
+         {"refresh",
+          T::Duration,
+          "How often external secrets are refreshed.",
+          {},
+          nullptr,
+          false,
+          false,
+          "1h"}},
+        false,
+        false,
+        false,
+        true};
+    std::vector<Field> wl = {
+        {"image",
+         T::Image,
+         "Image: `name` (pushed to the stack's registry, tagged with its version) or "
+         "`registry/name:tag`.",
+         {},
+         nullptr,
+         false,
+         true},
+        {"replicas",
+         T::IntRange,
+         "Pod count: `3`, or `3..10` to autoscale.",
+         {},
+         nullptr,
+         false,
+         false,
+         "1",
+         0,
+         100000},
+        {"port",
+         T::Int,
+         "A named port: `port http = 8080`.",
+         {},
+         nullptr,
+         true,
+         false,
+         {},
+         1,
+         65535},
+        {"cpu",
+         T::CpuRange,
+         "CPU request..limit: `500m..1000m`, or one value for both.",
+         {},
+         nullptr,
+         false,
+         true},
+        {"memory",
+         T::BytesRange,
+         "Memory request..limit: `512Mi..1Gi`, or one value for both.",
+         {},
+         nullptr,
+         false,
+         true},
+        {"autoscale", T::Block, "Autoscaling targets.", {}, &autoscale},
+        {"ingress", T::Block, "Outside traffic.", {}, &ingress},
+        {"health", T::Block, "Probes.", {}, &health},
+        {"env", T::Map, "Environment variables.", {}, &env},
+        {"needs", T::RefList, "Workloads this one depends on.", "workload"},
+        {"metrics", T::Block, "Exported metrics.", {}, &metrics},
+        {"volume", T::Block, "An extra volume.", {}, &volume, true},
+        {"spread", T::Enum, "Spread pods over nodes, zones, or not at all.", "nodes|zones|none",
+         nullptr, false, false, "none"},
+        {"disruption", T::Block, "The PodDisruptionBudget.", {}, &disruption},
+        {"security", T::Block, "Exceptions to the secure defaults.", {}, &security},
+        {"command", T::StringList, "Container entrypoint.", {}},
+        {"args", T::StringList, "Container arguments.", {}},
+        {"exporter", T::Block, "Metrics exporter sidecar.", {}, &exporter}};
+    auto with = [](std::vector<Field> base, std::vector<Field> extra) {
+      base.insert(base.end(), extra.begin(), extra.end());
+      return base;
+    };
+    service = {
+        "service",
+        "A stateless workload with ports: Deployment, Service, Ingress, HPA, PDB, NetworkPolicy.",
+        wl,
+        true,
+        true,
+        true,
+        false,
+        true};
+    worker = {"worker", "A stateless workload without ports: Deployment, HPA, PDB, NetworkPolicy.",
+              wl,       true,
+              true,     true,
+              false,    true};
+    stateful = {"stateful",
+                "A workload with stable identity and a data volume: StatefulSet, headless Service, "
+                "volume claims.",
+                with(wl, {{"storage",
+                           T::Bytes,
+                           "Size of the data volume of each replica.",
+                           {},
+                           nullptr,
+                           false,
+                           true},
+                          {"data_path",
+                           T::String,
+                           "Where the data volume is mounted.",
+                           {},
+                           nullptr,
+                           false,
+                           false,
+                           "\"/data\""},
+                          {"backup_method", T::Enum, "How `backup` dumps it.",
+                           "pg_dump|redis-rdb|none", nullptr, false, false, "none"}}),
+                true,
+                true,
+                true,
+                false,
+                true};
+    job = {"job",
+           "Runs to completion once per deploy: Job.",
+           with(wl, {{"retries",
+                      T::Int,
+                      "Retries before the job fails.",
+                      {},
+                      nullptr,
+                      false,
+                      false,
+                      "3",
+                      0,
+                      100},
+                     {"timeout", T::Duration, "Deadline of one run.", {}}}),
+           true,
+           true,
+           true,
+           false,
+           true};
+    cron = {
+        "cron",
+        "Runs to completion on a schedule: CronJob.",
+        with(wl, {{"schedule", T::Cron, "Cron schedule: `0 2 * * *`.", {}, nullptr, false, true},
+                  {"retries",
+                   T::Int,
+                   "Retries before a run fails.",
+                   {},
+                   nullptr,
+                   false,
+                   false,
+                   "3",
+                   0,
+                   100},
+                  {"timeout", T::Duration, "Deadline of one run.", {}}}),
+        true,
+        true,
+        true,
+        false,
+        true};
+    monitoring = {"monitoring",
+                  "The monitoring stack: Prometheus, Grafana, Loki, Alertmanager.",
+                  {{"prometheus", T::Block, "Prometheus.", {}, &prometheus},
+                   {"grafana", T::Block, "Grafana.", {}, &grafana},
+                   {"loki", T::Block, "Loki.", {}, &loki},
+                   {"alertmanager", T::Block, "Alertmanager.", {}, &alertmanager}},
+                  false,
+                  false,
+                  true,
+                  true};
+    alert = {"alert",
+             "A Prometheus alerting rule.",
+             {{"expr", T::String, "PromQL expression.", {}, nullptr, false, true},
+              {"for",
+               T::Duration,
+               "How long it must hold before firing.",
+               {},
+               nullptr,
+               false,
+               false,
+               "0s"},
+              {"severity", T::Enum, "Severity label.", "critical|warning|info", nullptr, false,
+               false, "warning"},
+              {"summary", T::String, "One-line summary.", {}, nullptr, false, true},
+              {"description", T::String, "Longer description.", {}},
+              {"runbook", T::String, "Runbook URL.", {}},
+              {"notify", T::RefList, "Receivers to notify.", "receiver"}},
+             true,
+             false,
+             true};
+    record = {"record",
+              "A Prometheus recording rule; the name is the recorded metric.",
+              {{"expr", T::String, "PromQL expression.", {}, nullptr, false, true}},
+              true,
+              false,
+              true};
+    dashboard = {"dashboard",
+                 "A Grafana dashboard of chosen metrics.",
+                 {{"title", T::String, "Title.", {}},
+                  {"metrics", T::StringList, "Metric names to chart.", {}}},
+                 true};
+    backup = {
+        "backup",
+        "A scheduled backup with retention and a restore procedure.",
+        {{"of", T::BackupSource,
+          "What to back up: a stateful's name, or `[manifests, configmaps, secrets]`.",
+          "manifests|configmaps|secrets", nullptr, false, true},
+         {"schedule", T::Cron, "Cron schedule.", {}, nullptr, false, true},
+         {"retain", T::Duration, "How long backups are kept.", {}, nullptr, false, true},
+         {"storage", T::Bytes, "Size of the backup volume.", {}, nullptr, false, false, "10Gi"},
+         {"restore_within", T::Duration, "Restore time objective.", {}}},
+        true,
+        false,
+        true};
+    pipeline = {"pipeline",
+                "CI/CD: tests, image builds, scans, deploys.",
+                {{"test", T::String, "Command that runs the tests.", {}},
+                 {"build", T::String, "Command that builds, if not only Dockerfiles.", {}},
+                 {"scan", T::EnumList, "Image scanners.", "trivy|grype"},
+                 {"base_images", T::Block, "Base image updates.", {}, &base_images}},
+                false,
+                false,
+                false,
+                true};
+    template_ = {
+        "template",
+        "Reusable defaults: `template NAME for KIND { ... }`, applied with `KIND NAME from NAME`.",
+        {}};
+    import_ = {
+        "import", "Loads a module: `import \"std/postgres\"` or `import \"./common.stack\"`.", {}};
+
+    top = {&import_, &stack,     &cluster, &environment, &secrets,    &service,
+           &worker,  &stateful,  &job,     &cron,        &monitoring, &alert,
+           &record,  &dashboard, &backup,  &pipeline,    &template_};
+    all = top;
+    for (const Kind* k : {&node, &reserve, &autoscale, &ingress, &health, &env, &metrics, &volume,
+                          &disruption, &security, &exporter, &prometheus, &grafana, &loki,
+                          &receiver, &alertmanager, &vault, &base_images}) {
+      all.push_back(k);
+    }
+  }
+};
+
+const Tables& tables() {
+  static const Tables t;
+  return t;
+}
+
+}  // namespace
+
+const Field* Kind::field(std::string_view key) const {
+  for (const auto& f : fields)
+    if (f.name == key) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> Kind::field_names() const {
+  std::vector<std::string> out;
+  for (const auto& f : fields) out.emplace_back(f.name);
+  return out;
+}
+
+std::span<const Kind* const> top_kinds() {
+  return tables().top;
+}
+
+const Kind* top_kind(std::string_view name) {
+  for (const Kind* k : tables().top)
+    if (k->name == name) return k;
+  return nullptr;
+}
+
+std::vector<std::string> top_kind_names() {
+  std::vector<std::string> out;
+  for (const Kind* k : tables().top) out.emplace_back(k->name);
+  return out;
+}
+
+const Kind* any_kind(std::string_view name) {
+  for (const Kind* k : tables().all)
+    if (k->name == name) return k;
+  return nullptr;
+}
+
+std::string_view type_name(Type t) {
+  switch (t) {
+    case Type::Int:
+      return "integer";
+    case Type::IntRange:
+      return "integer or range";
+    case Type::Cpu:
+      return "CPU quantity";
+    case Type::CpuRange:
+      return "CPU quantity or request..limit";
+    case Type::Bytes:
+      return "byte quantity";
+    case Type::BytesRange:
+      return "byte quantity or request..limit";
+    case Type::Duration:
+      return "duration";
+    case Type::Percent:
+      return "percentage";
+    case Type::String:
+      return "string";
+    case Type::Bool:
+      return "boolean";
+    case Type::Enum:
+      return "one of a set of names";
+    case Type::EnumList:
+      return "list of names";
+    case Type::Ref:
+      return "reference";
+    case Type::RefList:
+      return "list of references";
+    case Type::Probe:
+      return "probe";
+    case Type::EnvValue:
+      return "environment value";
+    case Type::Secret:
+      return "secret";
+    case Type::Cron:
+      return "cron schedule";
+    case Type::StringList:
+      return "list of strings";
+    case Type::Image:
+      return "image";
+    case Type::BackupSource:
+      return "backup source";
+    case Type::Block:
+      return "block";
+    case Type::Tagged:
+      return "tagged block";
+    case Type::Entry:
+      return "entry";
+    case Type::Map:
+      return "map";
+  }
+  return "value";
+}
+
+std::vector<std::string> split_choices(std::string_view choices) {
+  std::vector<std::string> out;
+  while (!choices.empty()) {
+    auto bar = choices.find('|');
+    out.emplace_back(choices.substr(0, bar));
+    if (bar == std::string_view::npos) break;
+    choices.remove_prefix(bar + 1);
+  }
+  return out;
+}
+
+bool choice_allowed(std::string_view choices, std::string_view word) {
+  for (const auto& c : split_choices(choices))
+    if (c == word) return true;
+  return false;
+}
+
+}  // namespace stackc::check

@@ -1,0 +1,270 @@
+#include "driver/driver.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "base/embed.hpp"
+#include "base/render.hpp"
+#include "base/suggest.hpp"
+#include "check/check.hpp"
+#include "check/schema.hpp"
+#include "driver/loader.hpp"
+#include "model/model.hpp"
+#include "syntax/dump.hpp"
+#include "syntax/format.hpp"
+#include "syntax/parse.hpp"
+
+namespace stackc::embed {
+extern const File diagnostic_pages[];
+extern const std::size_t diagnostic_pages_count;
+}  // namespace stackc::embed
+
+namespace stackc::driver {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kVersion = "0.1.0";
+
+struct Common {
+  std::string diagnostics = "text";
+  std::string color = "auto";
+};
+
+bool use_color(const std::string& mode) {
+  if (std::getenv("NO_COLOR") != nullptr) return false;
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* term = std::getenv("TERM");
+  return isatty(STDERR_FILENO) && !(term && std::string(term) == "dumb");
+}
+
+base::RenderOptions render_options(const Common& c) {
+  base::RenderOptions o;
+  o.format = c.diagnostics == "json"    ? base::Format::Json
+             : c.diagnostics == "sarif" ? base::Format::Sarif
+                                        : base::Format::Text;
+  o.color = o.format == base::Format::Text && use_color(c.color);
+  o.tool_version = kVersion;
+  return o;
+}
+
+void emit_diagnostics(const base::SourceManager& sm, const base::Collector& sink, const Common& c,
+                      std::ostream& out, std::ostream& err) {
+  auto opt = render_options(c);
+  auto text = base::render(sm, sink.sorted(), opt);
+  if (opt.format == base::Format::Text) {
+    err << text;
+  } else {
+    out << text;
+  }
+}
+
+// Reads the file given on the command line; reports E0001 when it cannot.
+std::optional<base::FileId> load_root(base::SourceManager& sm, const std::string& path,
+                                      base::Collector& sink) {
+  std::string text, error;
+  if (!read_file(path, text, error)) {
+    sink.report(base::make(base::Code::E0001, base::Span{},
+                           fmt::format("cannot read `{}`: {}", path, error),
+                           "check the path; stackc takes a .stack file"));
+    return std::nullopt;
+  }
+  return sm.add(path, std::move(text));
+}
+
+int cmd_check(const std::string& file, bool dump_ast, bool dump_model, const Common& c,
+              std::ostream& out, std::ostream& err) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = load_root(sm, file, sink);
+  if (!id) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 2;
+  }
+  ast::File tree = syntax::parse(sm, *id, sink);
+  if (dump_ast) out << syntax::dump_json(sm, tree);
+  if (tree.ok) {
+    FsLoader loader(sm, file, *id);
+    auto result = check::check(sm, std::move(tree), loader, sink);
+    if (dump_model && result.model) out << model::to_json(*result.model);
+  }
+  emit_diagnostics(sm, sink, c, out, err);
+  return sink.error_count() ? 1 : 0;
+}
+
+bool write_atomically(const fs::path& p, const std::string& text, std::string& error) {
+  fs::path tmp = p;
+  tmp += ".stackc-tmp";
+  {
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    if (!o) {
+      error = "cannot write";
+      return false;
+    }
+    o << text;
+    if (!o.good()) {
+      error = "write error";
+      return false;
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, p, ec);
+  if (ec) {
+    error = ec.message();
+    fs::remove(tmp, ec);
+    return false;
+  }
+  return true;
+}
+
+int cmd_fmt(const std::vector<std::string>& files, bool check_only, bool to_stdout, const Common& c,
+            std::ostream& out, std::ostream& err) {
+  int status = 0;
+  for (const auto& file : files) {
+    base::SourceManager sm;
+    base::Collector sink;
+    auto id = load_root(sm, file, sink);
+    if (!id) {
+      emit_diagnostics(sm, sink, c, out, err);
+      status = 2;
+      continue;
+    }
+    ast::File tree = syntax::parse(sm, *id, sink);
+    if (!tree.ok) {
+      emit_diagnostics(sm, sink, c, out, err);
+      status = std::max(status, 1);
+      continue;
+    }
+    std::string formatted = syntax::format(sm, tree);
+    bool same = formatted == sm.file(*id).text();
+    if (to_stdout) {
+      out << formatted;
+    } else if (check_only) {
+      if (!same) {
+        out << fmt::format("{}: not formatted (run `stackc fmt {}`)\n", file, file);
+        status = std::max(status, 1);
+      }
+    } else if (!same) {
+      std::string error;
+      if (!write_atomically(file, formatted, error)) {
+        err << fmt::format("stackc: error[E0001]: cannot write `{}`: {}\n", file, error);
+        status = 2;
+      }
+    }
+  }
+  return status;
+}
+
+std::string explain_kind(const check::Kind& k) {
+  std::string o = fmt::format("# `{}`\n\n{}\n\n", k.name, k.doc);
+  if (k.fields.empty()) return o;
+  o += "| field | type | default | required | description |\n|---|---|---|---|---|\n";
+  for (const auto& f : k.fields) {
+    std::string type(check::type_name(f.type));
+    if (!f.choices.empty()) type += fmt::format(" ({})", f.choices);
+    if (f.block) type = fmt::format("block `{}`", f.block->name);
+    std::string name = f.labelled ? fmt::format("`{} NAME`", f.name) : fmt::format("`{}`", f.name);
+    o += fmt::format("| {} | {} | {} | {} | {} |\n", name, type,
+                     f.default_text.empty() ? "" : fmt::format("`{}`", f.default_text),
+                     f.required ? "yes" : "", f.doc);
+  }
+  return o;
+}
+
+int cmd_explain(const std::string& what, std::ostream& out, std::ostream& err) {
+  if (auto code = base::parse_code(what)) {
+    const auto& ci = base::info(*code);
+    std::string want = fmt::format("{}.md", ci.id);
+    for (std::size_t i = 0; i < embed::diagnostic_pages_count; ++i) {
+      if (embed::diagnostic_pages[i].path == want) {
+        out << embed::diagnostic_pages[i].text;
+        return 0;
+      }
+    }
+    out << fmt::format("{}: {}\n", ci.id, ci.title);
+    return 0;
+  }
+  if (const check::Kind* k = check::any_kind(what)) {
+    out << explain_kind(*k);
+    return 0;
+  }
+  std::vector<std::string> names;
+  for (const auto& ci : base::all_codes()) names.emplace_back(ci.id);
+  auto hint = base::did_you_mean(what, names);
+  err << fmt::format(
+      "stackc: error: `{}` is neither a diagnostic code (such as E2001) nor a kind (such as "
+      "service){}\n",
+      what, hint.empty() ? "" : "; " + hint);
+  return 2;
+}
+
+}  // namespace
+
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  CLI::App app{
+      "stackc: a compiler for infrastructure. It checks .stack files against the clusters\n"
+      "they run on and emits the artifacts that GitOps repos hold."};
+  app.name("stackc");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("stackc ") + kVersion);
+  Common common;
+  auto add_common = [&](CLI::App* sub) {
+    sub->add_option("--diagnostics", common.diagnostics,
+                    "How diagnostics are printed: text (stderr), json or sarif (stdout)")
+        ->check(CLI::IsMember({"text", "json", "sarif"}));
+    sub->add_option("--color", common.color,
+                    "Colour in text diagnostics: auto (only on a terminal), always, never; "
+                    "NO_COLOR turns it off")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
+  };
+
+  std::string check_file;
+  bool dump_ast = false, dump_model = false;
+  auto* check =
+      app.add_subcommand("check", "Parse and check a .stack file and everything it imports");
+  check->add_option("file", check_file, "The .stack file")->required();
+  check->add_flag("--dump-ast", dump_ast, "Print the syntax tree as JSON");
+  check->add_flag("--dump-model", dump_model,
+                  "Print the checked model as JSON (only when there are no errors)");
+  add_common(check);
+
+  std::vector<std::string> fmt_files;
+  bool fmt_check = false, fmt_stdout = false;
+  auto* fmtc =
+      app.add_subcommand("fmt", "Format .stack files in place (canonical layout, comments kept)");
+  fmtc->add_option("files", fmt_files, "The .stack files")->required();
+  fmtc->add_flag("--check", fmt_check,
+                 "Change nothing; list the files that are not formatted and exit 1 if any");
+  fmtc->add_flag("--stdout", fmt_stdout, "Print the formatted text instead of writing the files");
+  add_common(fmtc);
+
+  std::string explain_what;
+  auto* explain = app.add_subcommand(
+      "explain", "Explain a diagnostic code (E2001) or a kind's fields (service)");
+  explain->add_option("what", explain_what, "A diagnostic code or a kind")->required();
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e, out, err);
+    return code == 0 ? 0 : 2;
+  }
+  if (check->parsed()) return cmd_check(check_file, dump_ast, dump_model, common, out, err);
+  if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
+  if (explain->parsed()) return cmd_explain(explain_what, out, err);
+  if (version->parsed()) {
+    out << "stackc " << kVersion << "\n";
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace stackc::driver

@@ -1,0 +1,7 @@
+#include <iostream>
+
+#include "driver/driver.hpp"
+
+int main(int argc, char** argv) {
+  return stackc::driver::run(argc, argv, std::cout, std::cerr);
+}

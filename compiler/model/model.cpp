@@ -1,0 +1,288 @@
+#include "model/model.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace stackc::model {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json res(const Resource& r) {
+  return json{{"request", r.request}, {"limit", r.limit}};
+}
+json secret(const SecretRef& s) {
+  return json{{"name", s.name}, {"key", s.key}};
+}
+
+json env_json(const std::vector<EnvVar>& env) {
+  json a = json::array();
+  for (const auto& e : env) {
+    json j{{"name", e.name}};
+    switch (e.kind) {
+      case EnvVar::Kind::Literal:
+        j["value"] = e.value;
+        break;
+      case EnvVar::Kind::Secret:
+        j["secret"] = secret(e.secret);
+        break;
+      case EnvVar::Kind::Ref:
+        j["ref"] = json{{"workload", e.ref_target}, {"field", e.ref_attr}};
+        break;
+    }
+    a.push_back(std::move(j));
+  }
+  return a;
+}
+
+json probe(const std::optional<Probe>& p) {
+  if (!p) return nullptr;
+  json j;
+  j["kind"] = p->kind == Probe::Kind::Http ? "http" : p->kind == Probe::Kind::Tcp ? "tcp" : "exec";
+  if (!p->path.empty()) j["path"] = p->path;
+  if (!p->port_name.empty()) j["port"] = p->port_name;
+  if (p->port) j["port"] = p->port;
+  if (!p->command.empty()) {
+    json c = json::array();
+    std::string cur;
+    for (char ch : p->command) {
+      if (ch == '\x1f') {
+        c.push_back(cur);
+        cur.clear();
+      } else {
+        cur += ch;
+      }
+    }
+    c.push_back(cur);
+    j["command"] = c;
+  }
+  return j;
+}
+
+json deps(const std::vector<Dependency>& d) {
+  json a = json::array();
+  for (const auto& x : d) a.push_back(x.name);
+  return a;
+}
+
+const char* kind_name(Workload::Kind k) {
+  switch (k) {
+    case Workload::Kind::Service:
+      return "service";
+    case Workload::Kind::Worker:
+      return "worker";
+    case Workload::Kind::Stateful:
+      return "stateful";
+    case Workload::Kind::Job:
+      return "job";
+    case Workload::Kind::Cron:
+      return "cron";
+  }
+  return "";
+}
+
+json workload(const Workload& w) {
+  json j;
+  j["kind"] = kind_name(w.kind);
+  j["name"] = w.name;
+  j["templates"] = w.templates;
+  j["image"] = w.image;
+  j["replicas"] = json{{"min", w.replicas_min}, {"max", w.replicas_max}};
+  json ports = json::array();
+  for (const auto& p : w.ports) ports.push_back(json{{"name", p.name}, {"port", p.number}});
+  j["ports"] = ports;
+  j["cpu_millicores"] = res(w.cpu);
+  j["memory_bytes"] = res(w.memory);
+  if (w.autoscale)
+    j["autoscale"] = json{{"cpu_percent", w.autoscale->cpu_percent},
+                          {"memory_percent", w.autoscale->memory_percent}};
+  if (w.ingress)
+    j["ingress"] = json{{"host", w.ingress->host},
+                        {"path", w.ingress->path},
+                        {"port", w.ingress->port},
+                        {"tls", w.ingress->tls},
+                        {"tls_secret", w.ingress->tls_secret},
+                        {"class", w.ingress->ingress_class}};
+  j["health"] = json{{"liveness", probe(w.liveness)},
+                     {"readiness", probe(w.readiness)},
+                     {"startup", probe(w.startup)}};
+  j["env"] = env_json(w.env);
+  j["needs"] = deps(w.needs);
+  json metrics = json::array();
+  for (const auto& m : w.metrics) {
+    const char* k = m.kind == Metric::Kind::Counter     ? "counter"
+                    : m.kind == Metric::Kind::Gauge     ? "gauge"
+                    : m.kind == Metric::Kind::Histogram ? "histogram"
+                                                        : "summary";
+    metrics.push_back(json{{"kind", k}, {"name", m.name}});
+  }
+  j["metrics"] = metrics;
+  json vols = json::array();
+  for (const auto& v : w.volumes)
+    vols.push_back(json{{"name", v.name},
+                        {"size_bytes", v.size},
+                        {"mount", v.mount},
+                        {"persistent", v.persistent}});
+  j["volumes"] = vols;
+  j["spread"] = w.spread;
+  if (w.min_available) j["min_available"] = *w.min_available;
+  if (w.max_unavailable) j["max_unavailable"] = *w.max_unavailable;
+  j["security"] = json{{"run_as_user", w.security.run_as_user},
+                       {"run_as_group", w.security.run_as_group},
+                       {"fs_group", w.security.fs_group},
+                       {"writable_root", w.security.writable_root},
+                       {"service_account_token", w.security.service_account_token},
+                       {"writable_paths", w.security.writable_paths}};
+  j["command"] = w.command;
+  j["args"] = w.args;
+  if (w.exporter)
+    j["exporter"] = json{{"image", w.exporter->image},
+                         {"port", w.exporter->port},
+                         {"path", w.exporter->path},
+                         {"env", env_json(w.exporter->env)},
+                         {"cpu_millicores", res(w.exporter->cpu)},
+                         {"memory_bytes", res(w.exporter->memory)}};
+  if (w.kind == Workload::Kind::Stateful) {
+    j["storage_bytes"] = w.storage;
+    j["data_path"] = w.data_path;
+    j["backup_method"] = w.backup_method;
+  }
+  if (w.kind == Workload::Kind::Cron) j["schedule"] = w.schedule;
+  if (w.kind == Workload::Kind::Cron || w.kind == Workload::Kind::Job) {
+    j["retries"] = w.retries;
+    j["timeout_seconds"] = w.timeout;
+  }
+  return j;
+}
+
+json monitoring(const Monitoring& m) {
+  json j;
+  j["present"] = m.present;
+  if (m.prometheus.present)
+    j["prometheus"] = json{{"retention_seconds", m.prometheus.retention},
+                           {"storage_bytes", m.prometheus.storage},
+                           {"scrape_interval_seconds", m.prometheus.scrape_interval},
+                           {"cpu_millicores", res(m.prometheus.cpu)},
+                           {"memory_bytes", res(m.prometheus.memory)}};
+  if (m.grafana.present) {
+    json g{{"storage_bytes", m.grafana.storage},
+           {"cpu_millicores", res(m.grafana.cpu)},
+           {"memory_bytes", res(m.grafana.memory)}};
+    if (m.grafana.admin_password) g["admin_password"] = secret(*m.grafana.admin_password);
+    j["grafana"] = g;
+  }
+  if (m.loki.present)
+    j["loki"] = json{{"retention_seconds", m.loki.retention},
+                     {"storage_bytes", m.loki.storage},
+                     {"cpu_millicores", res(m.loki.cpu)},
+                     {"memory_bytes", res(m.loki.memory)}};
+  if (m.alertmanager.present) {
+    json rs = json::array();
+    for (const auto& r : m.alertmanager.receivers) {
+      json x{{"name", r.name}, {"type", r.type}};
+      if (!r.bot_token.name.empty()) x["bot_token"] = secret(r.bot_token);
+      if (!r.webhook.name.empty()) x["webhook"] = secret(r.webhook);
+      if (!r.chat_id.empty()) x["chat_id"] = r.chat_id;
+      if (!r.channel.empty()) x["channel"] = r.channel;
+      if (!r.email.empty()) x["email"] = r.email;
+      x["severity"] = r.severities;
+      rs.push_back(std::move(x));
+    }
+    j["alertmanager"] = json{{"receivers", rs},
+                             {"group_wait_seconds", m.alertmanager.group_wait},
+                             {"repeat_interval_seconds", m.alertmanager.repeat_interval}};
+  }
+  return j;
+}
+
+}  // namespace
+
+const Cluster* Model::cluster(const std::string& name) const {
+  for (const auto& c : clusters)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Environment* Model::environment(const std::string& name) const {
+  for (const auto& e : environments)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+std::string to_json(const Model& m) {
+  json root;
+  json labels = json::object();
+  for (const auto& [k, v] : m.stack.labels) labels[k] = v;
+  root["stack"] = json{{"name", m.stack.name},
+                       {"registry", m.stack.registry},
+                       {"version", m.stack.version},
+                       {"owner", m.stack.owner},
+                       {"labels", labels}};
+  root["files"] = m.files;
+  json clusters = json::array();
+  for (const auto& c : m.clusters)
+    clusters.push_back(json{
+        {"name", c.name},
+        {"provider", c.provider},
+        {"nodes", json{{"min", c.nodes_min}, {"max", c.nodes_max}}},
+        {"node", json{{"cpu_millicores", c.node_cpu},
+                      {"memory_bytes", c.node_memory},
+                      {"disk_bytes", c.node_disk}}},
+        {"reserve", json{{"cpu_millicores", c.reserve_cpu}, {"memory_bytes", c.reserve_memory}}},
+        {"storage_class", c.storage_class},
+        {"zones", c.zones}});
+  root["clusters"] = clusters;
+  root["secrets"] = json{{"backend", m.secrets.backend}, {"address", m.secrets.address},
+                         {"path", m.secrets.path},       {"role", m.secrets.role},
+                         {"version", m.secrets.version}, {"refresh_seconds", m.secrets.refresh}};
+  root["pipeline"] = json{{"present", m.pipeline.present},
+                          {"test", m.pipeline.test},
+                          {"build", m.pipeline.build},
+                          {"scan", m.pipeline.scan},
+                          {"base_image_update", m.pipeline.base_image_update}};
+  json dashboards = json::array();
+  for (const auto& d : m.dashboards)
+    dashboards.push_back(json{{"name", d.name}, {"title", d.title}, {"metrics", d.metrics}});
+  root["dashboards"] = dashboards;
+  json envs = json::array();
+  for (const auto& e : m.environments) {
+    json j{{"name", e.name},
+           {"cluster", e.cluster},
+           {"namespace", e.ns},
+           {"branch", e.branch},
+           {"manual_approval", e.manual_approval},
+           {"domain", e.domain}};
+    json ws = json::array();
+    for (const auto& w : e.workloads) ws.push_back(workload(w));
+    j["workloads"] = ws;
+    j["monitoring"] = monitoring(e.monitoring);
+    json alerts = json::array();
+    for (const auto& a : e.alerts)
+      alerts.push_back(json{{"name", a.name},
+                            {"expr", a.expr},
+                            {"for_seconds", a.for_seconds},
+                            {"severity", a.severity},
+                            {"summary", a.summary},
+                            {"description", a.description},
+                            {"runbook", a.runbook},
+                            {"notify", deps(a.notify)}});
+    j["alerts"] = alerts;
+    json records = json::array();
+    for (const auto& r : e.records) records.push_back(json{{"name", r.name}, {"expr", r.expr}});
+    j["records"] = records;
+    json backups = json::array();
+    for (const auto& b : e.backups)
+      backups.push_back(json{{"name", b.name},
+                             {"of", deps(b.of)},
+                             {"of_resources", b.of_resources},
+                             {"schedule", b.schedule},
+                             {"retain_seconds", b.retain},
+                             {"storage_bytes", b.storage},
+                             {"restore_within_seconds", b.restore_within}});
+    j["backups"] = backups;
+    envs.push_back(std::move(j));
+  }
+  root["environments"] = envs;
+  return root.dump(2) + "\n";
+}
+
+}  // namespace stackc::model

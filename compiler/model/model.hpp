@@ -1,0 +1,290 @@
+// The checked model: what every later stage (graph, emit) reads. It is built only by check::Check
+// and is immutable afterwards. Quantities are in base units: CPU in millicores, sizes in bytes,
+// durations in seconds. Each environment holds its own resolved copy of everything that `when`
+// can change. Spans point back at the .stack source for diagnostics of later stages.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/source.hpp"
+
+namespace stackc::model {
+
+using base::Span;
+
+struct Stack {
+  std::string name;
+  std::string registry;
+  std::string version;
+  std::string owner;
+  std::vector<std::pair<std::string, std::string>> labels;
+  Span span;
+};
+
+struct Cluster {
+  std::string name;
+  std::string provider;
+  std::int64_t nodes_min = 1, nodes_max = 1;
+  std::int64_t node_cpu = 0;     // millicores
+  std::int64_t node_memory = 0;  // bytes
+  std::int64_t node_disk = 0;    // bytes
+  std::int64_t reserve_cpu = 0;
+  std::int64_t reserve_memory = 0;
+  std::string storage_class;
+  std::int64_t zones = 1;
+  Span span;
+};
+
+struct Resource {
+  std::int64_t request = 0;
+  std::int64_t limit = 0;
+  Span span;
+};
+
+struct Probe {
+  enum class Kind { Http, Tcp, Exec } kind = Kind::Http;
+  std::string path;       // Http
+  std::string port_name;  // Http/Tcp by name
+  std::int64_t port = 0;  // Tcp/Http by number (0: the first port)
+  std::string command;    // Exec
+  Span span;
+};
+
+struct Port {
+  std::string name;
+  std::int64_t number = 0;
+  Span span;
+};
+
+struct SecretRef {
+  std::string name;
+  std::string key;
+  Span span;
+};
+
+struct EnvVar {
+  enum class Kind { Literal, Secret, Ref } kind = Kind::Literal;
+  std::string name;
+  std::string value;       // Literal: the text (interpolations resolved)
+  SecretRef secret;        // Secret
+  std::string ref_target;  // Ref: workload name
+  std::string ref_attr;    // Ref: host | port
+  Span span;
+};
+
+struct Metric {
+  enum class Kind { Counter, Gauge, Histogram, Summary } kind = Kind::Counter;
+  std::string name;
+  Span span;
+};
+
+struct Volume {
+  std::string name;
+  std::int64_t size = 0;
+  std::string mount;
+  bool persistent = false;
+  Span span;
+};
+
+struct Dependency {
+  std::string name;
+  Span span;
+};
+
+struct Ingress {
+  std::string host;
+  std::string path = "/";
+  std::string port;
+  bool tls = true;
+  std::string tls_secret;
+  std::string ingress_class = "nginx";
+  Span span;
+};
+
+struct Autoscale {
+  std::int64_t cpu_percent = 0;  // 0: not set
+  std::int64_t memory_percent = 0;
+  Span span;
+};
+
+struct Security {
+  std::int64_t run_as_user = 65532;
+  std::int64_t run_as_group = 65532;
+  std::int64_t fs_group = 0;
+  bool writable_root = false;
+  bool service_account_token = false;
+  std::vector<std::string> writable_paths;
+  Span span;
+};
+
+struct Exporter {
+  std::string image;
+  std::int64_t port = 0;
+  std::string path = "/metrics";
+  std::vector<EnvVar> env;
+  Resource cpu, memory;
+  Span span;
+};
+
+struct Workload {
+  enum class Kind { Service, Worker, Stateful, Job, Cron } kind = Kind::Service;
+  std::string name;
+  std::vector<std::string> templates;
+  std::string image;  // as written; registry and tag are added by the emitters
+  std::int64_t replicas_min = 1, replicas_max = 1;
+  Span replicas_span;
+  std::vector<Port> ports;
+  Resource cpu, memory;
+  std::optional<Autoscale> autoscale;
+  std::optional<Ingress> ingress;
+  std::optional<Probe> liveness, readiness, startup;
+  std::vector<EnvVar> env;
+  std::vector<Dependency> needs;
+  std::vector<Metric> metrics;
+  std::string metrics_path = "/metrics";
+  std::string metrics_port;
+  std::vector<Volume> volumes;
+  std::string spread = "none";
+  std::optional<std::int64_t> min_available, max_unavailable;
+  Security security;
+  std::vector<std::string> command, args;
+  std::optional<Exporter> exporter;
+  // stateful
+  std::int64_t storage = 0;
+  std::string data_path = "/data";
+  std::string backup_method = "none";
+  // job / cron
+  std::string schedule;
+  std::int64_t retries = 3;
+  std::int64_t timeout = 0;
+  Span span;       // the declaration's name
+  Span decl_span;  // the whole declaration
+
+  bool autoscaled() const { return replicas_max > replicas_min; }
+};
+
+struct Receiver {
+  std::string name;
+  std::string type;  // telegram | slack | webhook | email
+  SecretRef bot_token, webhook;
+  std::string chat_id, channel, email;
+  std::vector<std::string> severities;
+  Span span;
+};
+
+struct Monitoring {
+  bool present = false;
+  struct Prometheus {
+    bool present = false;
+    std::int64_t retention = 15 * 86400, storage = 10LL << 30, scrape_interval = 30;
+    Resource cpu, memory;
+    Span span;
+  } prometheus;
+  struct Grafana {
+    bool present = false;
+    std::optional<SecretRef> admin_password;
+    std::int64_t storage = 1LL << 30;
+    Resource cpu, memory;
+    Span span;
+  } grafana;
+  struct Loki {
+    bool present = false;
+    std::int64_t retention = 30 * 86400, storage = 10LL << 30;
+    Resource cpu, memory;
+    Span span;
+  } loki;
+  struct Alertmanager {
+    bool present = false;
+    std::vector<Receiver> receivers;
+    std::int64_t group_wait = 30, repeat_interval = 4 * 3600;
+    Span span;
+  } alertmanager;
+  Span span;
+};
+
+struct Alert {
+  std::string name;
+  std::string expr;
+  Span expr_span;
+  std::int64_t for_seconds = 0;
+  std::string severity = "warning";
+  std::string summary, description, runbook;
+  std::vector<Dependency> notify;
+  Span span;
+};
+
+struct Record {
+  std::string name;
+  std::string expr;
+  Span expr_span;
+  Span span;
+};
+
+struct Dashboard {
+  std::string name, title;
+  std::vector<std::string> metrics;
+  Span span;
+};
+
+struct Backup {
+  std::string name;
+  std::vector<Dependency> of;  // a stateful, or manifests/configmaps/secrets
+  bool of_resources = false;   // true for [manifests, configmaps, secrets]
+  std::string schedule;
+  std::int64_t retain = 0;
+  std::int64_t storage = 10LL << 30;
+  std::int64_t restore_within = 0;
+  Span span;
+};
+
+struct Environment {
+  std::string name;
+  std::string cluster;
+  std::string ns;
+  std::string branch;
+  bool manual_approval = false;
+  std::string domain;
+  Span span;
+  std::vector<Workload> workloads;  // in declaration order
+  Monitoring monitoring;
+  std::vector<Alert> alerts;
+  std::vector<Record> records;
+  std::vector<Backup> backups;
+};
+
+struct Secrets {
+  std::string backend = "kubernetes";  // vault | kubernetes
+  std::string address, path, role, version = "v2";
+  std::int64_t refresh = 3600;
+  Span span;
+};
+
+struct Pipeline {
+  bool present = false;
+  std::string test, build;
+  std::vector<std::string> scan;
+  std::string base_image_update;
+  Span span;
+};
+
+struct Model {
+  Stack stack;
+  std::vector<Cluster> clusters;
+  std::vector<Environment> environments;  // in declaration order
+  Secrets secrets;
+  Pipeline pipeline;
+  std::vector<Dashboard> dashboards;
+  std::vector<std::string> files;  // every source file, the root first
+
+  const Cluster* cluster(const std::string& name) const;
+  const Environment* environment(const std::string& name) const;
+};
+
+// The model as JSON (for --dump-model and tests): deterministic, quantities in base units.
+std::string to_json(const Model& m);
+
+}  // namespace stackc::model

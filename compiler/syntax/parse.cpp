@@ -1,0 +1,767 @@
+#include "syntax/parse.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <limits>
+
+#include "syntax/grammar.hpp"
+
+namespace stackc::syntax {
+namespace pegtl = tao::pegtl;
+using base::Code;
+using base::Span;
+
+namespace {
+
+// ---- the builder: the parser's state ---------------------------------------------------------
+struct Builder {
+  const char* base_ptr = nullptr;
+  const char* end_ptr = nullptr;
+  base::FileId file = base::kNoFile;
+  base::Sink* sink = nullptr;
+  std::vector<ast::Stmt> frames;     // frames[0] is the file; others are open statements/objects
+  std::vector<ast::Value> values;    // values being built
+  std::vector<std::size_t> markers;  // start indices in `values` of open lists and calls
+  std::size_t errors = 0;
+  bool gave_up = false;
+
+  std::uint32_t off(const char* p) const { return static_cast<std::uint32_t>(p - base_ptr); }
+  Span span(const char* b, const char* e) const { return Span{file, off(b), off(e)}; }
+  std::size_t depth() const { return frames.size() - 1 + markers.size(); }
+
+  struct Saved {
+    std::size_t frames, values, markers;
+  };
+  Saved save() const { return {frames.size(), values.size(), markers.size()}; }
+  void restore(const Saved& s) {
+    frames.resize(s.frames);
+    values.resize(s.values);
+    markers.resize(s.markers);
+  }
+
+  template <bool TopLevel, typename Statement, pegtl::apply_mode A, pegtl::rewind_mode M,
+            template <typename...> class Action, template <typename...> class Control,
+            typename ParseInput>
+  bool guarded_match(ParseInput& in);
+
+  void error(Code code, Span at, std::string message, std::string help = {}) {
+    ++errors;
+    sink->report(base::make(code, at, std::move(message), std::move(help)));
+  }
+};
+
+template <typename Input>
+void check_depth(const Input& in, const Builder& b) {
+  if (b.depth() > kMaxDepth) {
+    throw pegtl::parse_error(
+        fmt::format("E1004|blocks, lists and calls are nested deeper than {} levels", kMaxDepth),
+        in);
+  }
+}
+
+// Number text -> mantissa, scale and unit. Underscores are separators.
+void parse_number(std::string_view text, ast::Value& v) {
+  bool neg = false;
+  std::size_t i = 0;
+  if (i < text.size() && text[i] == '-') {
+    neg = true;
+    ++i;
+  }
+  std::int64_t m = 0;
+  std::int32_t scale = 0;
+  bool frac = false;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '_') continue;
+    if (c == '.') {
+      frac = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    if (m > (std::numeric_limits<std::int64_t>::max() - 9) / 10) {
+      v.overflow = true;
+      continue;
+    }
+    m = m * 10 + (c - '0');
+    if (frac) ++scale;
+  }
+  v.mantissa = neg ? -m : m;
+  v.scale = scale;
+  v.unit = text.substr(i);
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+ast::Value make_string(const Builder& b, const char* begin, const char* end) {
+  ast::Value v;
+  v.kind = ast::ValueKind::String;
+  v.span = b.span(begin, end);
+  v.raw = std::string_view(begin, static_cast<std::size_t>(end - begin));
+  if (v.raw.size() >= 6 && v.raw.substr(0, 3) == "\"\"\"") {
+    v.multiline = true;
+    v.parts = decode_string(v.raw.substr(3, v.raw.size() - 6), true, b.file, b.off(begin) + 3);
+  } else {
+    v.parts = decode_string(v.raw.substr(1, v.raw.size() - 2), false, b.file, b.off(begin) + 1);
+  }
+  return v;
+}
+
+// Extends the span of the statement to the end of what it holds.
+std::uint32_t stmt_end(const ast::Stmt& s) {
+  std::uint32_t e = s.key_span.end;
+  for (const auto& l : s.labels) e = std::max(e, l.span.end);
+  for (const auto& f : s.from) e = std::max(e, f.span.end);
+  if (s.has_value()) e = std::max(e, s.val().span.end);
+  if (s.has_block) e = std::max(e, s.body_span.end);
+  return e;
+}
+
+// ---- actions ---------------------------------------------------------------------------------
+template <typename Rule>
+struct action : pegtl::nothing<Rule> {};
+
+template <>
+struct action<grammar::key> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    ast::Stmt s;
+    s.key = in.string_view();
+    s.key_span = b.span(in.begin(), in.end());
+    s.span = s.key_span;
+    b.frames.push_back(std::move(s));
+    check_depth(in, b);
+  }
+};
+
+template <>
+struct action<grammar::label_ident> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    b.frames.back().labels.push_back(
+        ast::Label{std::string(in.string_view()), b.span(in.begin(), in.end()), false});
+  }
+};
+
+template <>
+struct action<grammar::label_string> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    auto v = make_string(b, in.begin(), in.end());
+    b.frames.back().labels.push_back(ast::Label{v.string_value(), v.span, true});
+  }
+};
+
+template <>
+struct action<grammar::from_name> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    b.frames.back().from.push_back(
+        ast::Label{std::string(in.string_view()), b.span(in.begin(), in.end()), false});
+  }
+};
+
+template <>
+struct action<grammar::assign> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    b.frames.back().value.push_back(std::move(b.values.back()));
+    b.values.pop_back();
+  }
+};
+
+template <>
+struct action<grammar::block_open> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    auto& s = b.frames.back();
+    s.has_block = true;
+    s.body_span = b.span(in.begin(), in.end());
+    check_depth(in, b);
+  }
+};
+
+template <>
+struct action<grammar::block_close> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    b.frames.back().body_span.end = b.off(in.end());
+  }
+};
+
+template <>
+struct action<grammar::statement> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    ast::Stmt s = std::move(b.frames.back());
+    b.frames.pop_back();
+    s.span.end = stmt_end(s);
+    b.frames.back().body.push_back(std::move(s));
+  }
+};
+
+template <>
+struct action<grammar::value_string> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    b.values.push_back(make_string(b, in.begin(), in.end()));
+  }
+};
+
+template <>
+struct action<grammar::number> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    ast::Value v;
+    v.kind = ast::ValueKind::Number;
+    v.span = b.span(in.begin(), in.end());
+    v.raw = in.string_view();
+    parse_number(v.raw, v);
+    b.values.push_back(std::move(v));
+  }
+};
+
+template <>
+struct action<grammar::range_tail> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    ast::Value hi = std::move(b.values.back());
+    b.values.pop_back();
+    ast::Value lo = std::move(b.values.back());
+    b.values.pop_back();
+    ast::Value r;
+    r.kind = ast::ValueKind::Range;
+    r.span = Span{lo.span.file, lo.span.begin, hi.span.end};
+    r.raw = std::string_view(lo.raw.data(), r.span.end - r.span.begin);
+    r.items.push_back(std::move(lo));
+    r.items.push_back(std::move(hi));
+    b.values.push_back(std::move(r));
+  }
+};
+
+template <>
+struct action<grammar::path> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    ast::Value v;
+    v.span = b.span(in.begin(), in.end());
+    v.raw = in.string_view();
+    if (v.raw == "true" || v.raw == "false") {
+      v.kind = ast::ValueKind::Bool;
+      v.boolean = v.raw == "true";
+    } else {
+      v.kind = ast::ValueKind::Path;
+      std::string_view rest = v.raw;
+      while (true) {
+        auto dot = rest.find('.');
+        v.path.push_back(rest.substr(0, dot));
+        if (dot == std::string_view::npos) break;
+        rest.remove_prefix(dot + 1);
+      }
+    }
+    b.values.push_back(std::move(v));
+  }
+};
+
+template <>
+struct action<grammar::list_open> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    ast::Value v;
+    v.kind = ast::ValueKind::List;
+    v.span = b.span(in.begin(), in.end());
+    b.values.push_back(std::move(v));
+    b.markers.push_back(b.values.size());
+    check_depth(in, b);
+  }
+};
+
+// Moves the values above the innermost marker into the value just below it.
+void close_group(Builder& b, const char* end) {
+  std::size_t m = b.markers.back();
+  b.markers.pop_back();
+  auto& owner = b.values[m - 1];
+  for (std::size_t i = m; i < b.values.size(); ++i) owner.items.push_back(std::move(b.values[i]));
+  b.values.resize(m);
+  owner.span.end = b.off(end);
+  owner.raw = std::string_view(b.base_ptr + owner.span.begin, owner.span.end - owner.span.begin);
+}
+
+template <>
+struct action<grammar::list> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    close_group(b, in.end());
+  }
+};
+
+template <>
+struct action<grammar::call_open> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    b.values.back().kind = ast::ValueKind::Call;
+    b.markers.push_back(b.values.size());
+    check_depth(in, b);
+  }
+};
+
+template <>
+struct action<grammar::call_args> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    close_group(b, in.end());
+  }
+};
+
+template <>
+struct action<grammar::named_arg> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    std::string_view t = in.string_view();
+    std::size_t n = 0;
+    while (n < t.size() && t[n] != ' ' && t[n] != '\t' && t[n] != '\n' && t[n] != '\r' &&
+           t[n] != '=') {
+      ++n;
+    }
+    auto& v = b.values.back();
+    v.arg_name = t.substr(0, n);
+    v.arg_name_span = b.span(in.begin(), in.begin() + n);
+  }
+};
+
+template <>
+struct action<grammar::obj_open> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    ast::Stmt holder;
+    holder.body_span = b.span(in.begin(), in.end());
+    b.frames.push_back(std::move(holder));
+    check_depth(in, b);
+  }
+};
+
+template <>
+struct action<grammar::obj_block> {
+  template <typename In>
+  static void apply(const In& in, Builder& b) {
+    ast::Stmt holder = std::move(b.frames.back());
+    b.frames.pop_back();
+    auto& v = b.values.back();
+    v.kind = ast::ValueKind::Object;
+    v.body = std::move(holder.body);
+    v.span.end = b.off(in.end());
+    v.raw = std::string_view(b.base_ptr + v.span.begin, v.span.end - v.span.begin);
+  }
+};
+
+// ---- recovery --------------------------------------------------------------------------------
+
+// Skips from `p` to the end of the current statement: the end of the line at bracket depth 0
+// (consumed), or a `}` that closes the enclosing block (not consumed), or the end of input.
+const char* skip_statement(const char* p, const char* end, bool top_level) {
+  int depth = 0;
+  while (p < end) {
+    char c = *p;
+    if (c == '"') {
+      ++p;
+      while (p < end && *p != '"' && *p != '\n') p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+      if (p < end && *p == '"') ++p;
+      continue;
+    }
+    if (c == '#') {
+      while (p < end && *p != '\n') ++p;
+      continue;
+    }
+    if (c == '{' || c == '[' || c == '(') ++depth;
+    if (c == '}' || c == ']' || c == ')') {
+      if (depth == 0) {
+        if (c == '}' && !top_level) return p;
+        ++p;
+        continue;
+      }
+      --depth;
+    }
+    if (c == '\n' && depth <= 0) return p + 1;
+    ++p;
+  }
+  return p;
+}
+
+void report_parse_error(Builder& b, const pegtl::parse_error& e, std::string_view key,
+                        const char* at) {
+  std::string_view msg = e.message();
+  Code code = Code::E1001;
+  auto bar = msg.find('|');
+  if (bar != std::string_view::npos) {
+    if (auto c = base::parse_code(msg.substr(0, bar))) code = *c;
+    msg.remove_prefix(bar + 1);
+  }
+  std::string text(msg);
+  std::string help;
+  const char* stop = at;
+  while (stop < b.end_ptr && *stop != '\n' && *stop != ' ' && *stop != '\t' && *stop != '\r' &&
+         stop - at < 1) {
+    ++stop;
+  }
+  Span where = b.span(at, stop);
+  switch (code) {
+    case Code::E1001:
+      if (text.rfind("expected `=`", 0) == 0 && !key.empty()) {
+        text += fmt::format(" after `{}`", key);
+        help = "a statement is `key = value`, `key { ... }`, or `key label` alone on its line";
+      } else if (text.rfind("expected a value", 0) == 0) {
+        help =
+            "a value is a string, a number with an optional unit, a range `a..b`, a list "
+            "`[a, b]`, a name, or a call such as `http(\"/healthz\")`";
+      }
+      break;
+    case Code::E1002:
+      help = "close the string with `\"`; for text over several lines use `\"\"\"`";
+      break;
+    case Code::E1003:
+      help = "the escapes are \\\" \\\\ \\n \\t \\r \\0 \\$ and \\u{XXXX}";
+      break;
+    case Code::E1004:
+      help = fmt::format("flatten the structure: at most {} levels are allowed", kMaxDepth);
+      break;
+    case Code::E1007:
+      help = "add the closing bracket, or remove the opening one";
+      break;
+    default:
+      break;
+  }
+  if (at >= b.end_ptr) where = b.span(b.end_ptr, b.end_ptr);
+  b.error(code, where, std::move(text), std::move(help));
+}
+
+template <bool TopLevel, typename Statement, pegtl::apply_mode A, pegtl::rewind_mode M,
+          template <typename...> class Action, template <typename...> class Control,
+          typename ParseInput>
+bool Builder::guarded_match(ParseInput& in) {
+  Builder& b = *this;
+  if (in.empty()) return false;
+  const char c = in.peek_char();
+  if (c == '}' && !TopLevel) return false;
+  const char* start = in.current();
+  if (b.gave_up) {
+    in.bump(static_cast<std::size_t>(b.end_ptr - start));
+    return true;
+  }
+  if (b.errors >= kMaxErrors) {
+    b.gave_up = true;
+    b.error(base::Code::E1008, b.span(start, start),
+            fmt::format("{} syntax errors; the rest of the file is not checked", b.errors),
+            "fix the errors above and run stackc again");
+    in.bump(static_cast<std::size_t>(b.end_ptr - start));
+    return true;
+  }
+  const auto saved = b.save();
+  const bool ident_start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+  const char* error_at = start;
+  if (ident_start) {
+    try {
+      if (Control<Statement>::template match<A, M, Action, Control>(in, b)) return true;
+      // cannot happen (the key matched), but never loop on it
+    } catch (const pegtl::parse_error& e) {
+      std::string key;
+      if (b.frames.size() > saved.frames) key = std::string(b.frames[saved.frames].key);
+      const auto& pos = e.positions().front();
+      error_at = std::min(b.base_ptr + pos.byte, b.end_ptr);
+      b.restore(saved);
+      report_parse_error(b, e, key, error_at);
+    }
+  } else {
+    std::size_t len = 1;
+    auto uc = static_cast<unsigned char>(c);
+    if (uc >= 0xC0) len = uc >= 0xF0 ? 4 : uc >= 0xE0 ? 3 : 2;
+    len = std::min<std::size_t>(len, static_cast<std::size_t>(b.end_ptr - start));
+    std::string shown =
+        c == '}' ? "`}` that closes no block" : fmt::format("`{}`", std::string_view(start, len));
+    if (static_cast<unsigned char>(c) < 0x20) shown = fmt::format("byte 0x{:02x}", uc);
+    b.error(base::Code::E1001, b.span(start, start + len),
+            fmt::format("expected a statement, found {}", shown),
+            "a statement starts with a key such as `service`, `replicas` or `port`");
+  }
+  const char* resume = skip_statement(std::max(error_at, start), b.end_ptr, TopLevel);
+  if (resume <= start) resume = start + 1;
+  in.bump(static_cast<std::size_t>(resume - in.current() > 0 ? resume - in.current() : 0));
+  if (in.current() <= start) in.bump(1);
+  return true;
+}
+
+}  // namespace
+
+// ---- strings ---------------------------------------------------------------------------------
+
+std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline, base::FileId file,
+                                           std::uint32_t offset) {
+  std::vector<ast::StringPart> parts;
+  // For multi-line strings: drop a first line that is empty, a last line of blanks, and the
+  // common indent of the non-blank lines.
+  std::size_t begin = 0, end = body.size();
+  std::size_t indent = 0;
+  if (multiline) {
+    std::size_t nl = body.find('\n');
+    if (nl != std::string_view::npos) {
+      bool first_blank = true;
+      for (std::size_t i = 0; i < nl; ++i)
+        if (body[i] != ' ' && body[i] != '\t' && body[i] != '\r') first_blank = false;
+      if (first_blank) begin = nl + 1;
+      std::size_t last_nl = body.rfind('\n');
+      bool last_blank = true;
+      for (std::size_t i = last_nl + 1; i < body.size(); ++i)
+        if (body[i] != ' ' && body[i] != '\t') last_blank = false;
+      if (last_blank && last_nl >= begin) end = last_nl;
+      indent = std::string_view::npos;
+      std::size_t ls = begin;
+      while (ls < end) {
+        std::size_t le = body.find('\n', ls);
+        if (le == std::string_view::npos || le > end) le = end;
+        std::size_t k = ls;
+        while (k < le && (body[k] == ' ' || body[k] == '\t')) ++k;
+        if (k < le && body[k] != '\r') indent = std::min(indent, k - ls);
+        ls = le + 1;
+      }
+      if (indent == std::string_view::npos) indent = 0;
+    }
+  }
+  ast::StringPart cur;
+  cur.span = base::Span{file, offset + static_cast<std::uint32_t>(begin), 0};
+  auto flush = [&](std::size_t at) {
+    cur.span.end = offset + static_cast<std::uint32_t>(at);
+    if (!cur.text.empty()) parts.push_back(cur);
+    cur = ast::StringPart{};
+    cur.span = base::Span{file, offset + static_cast<std::uint32_t>(at), 0};
+  };
+  bool line_start = true;
+  std::size_t i = begin;
+  while (i < end) {
+    if (line_start && multiline) {
+      std::size_t k = 0;
+      while (k < indent && i < end && (body[i] == ' ' || body[i] == '\t')) {
+        ++i;
+        ++k;
+      }
+      line_start = false;
+      continue;
+    }
+    char c = body[i];
+    if (c == '\r' && i + 1 < end && body[i + 1] == '\n') {
+      ++i;
+      continue;
+    }
+    if (c == '\n') {
+      cur.text += '\n';
+      line_start = true;
+      ++i;
+      continue;
+    }
+    if (c == '\\' && i + 1 < end) {
+      char e = body[i + 1];
+      i += 2;
+      switch (e) {
+        case 'n':
+          cur.text += '\n';
+          break;
+        case 't':
+          cur.text += '\t';
+          break;
+        case 'r':
+          cur.text += '\r';
+          break;
+        case '0':
+          cur.text += '\0';
+          break;
+        case 'u': {
+          std::size_t close = body.find('}', i);
+          std::uint32_t cp = 0;
+          if (close != std::string_view::npos && i < end && body[i] == '{') {
+            std::from_chars(body.data() + i + 1, body.data() + close, cp, 16);
+            i = close + 1;
+          }
+          if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+          append_utf8(cur.text, cp);
+          break;
+        }
+        default:
+          cur.text += e;
+          break;
+      }
+      continue;
+    }
+    if (c == '$' && i + 1 < end && body[i + 1] == '{') {
+      flush(i);
+      std::size_t close = body.find('}', i);
+      if (close == std::string_view::npos || close > end) close = end;
+      ast::StringPart p;
+      p.interpolation = true;
+      p.text = std::string(body.substr(i + 2, close - i - 2));
+      p.span = base::Span{file, offset + static_cast<std::uint32_t>(i),
+                          offset + static_cast<std::uint32_t>(std::min(close + 1, end))};
+      parts.push_back(std::move(p));
+      i = std::min(close + 1, end);
+      cur.span.begin = offset + static_cast<std::uint32_t>(i);
+      continue;
+    }
+    cur.text += c;
+    ++i;
+  }
+  flush(end);
+  return parts;
+}
+
+// ---- the pre-scan: encoding checks and comments -----------------------------------------------
+
+namespace {
+
+// Length of a valid UTF-8 sequence at p, or 0.
+std::size_t utf8_len(const unsigned char* p, const unsigned char* end) {
+  unsigned char c = p[0];
+  if (c < 0x80) return 1;
+  std::size_t n;
+  std::uint32_t cp;
+  if ((c & 0xE0) == 0xC0) {
+    n = 2;
+    cp = c & 0x1F;
+  } else if ((c & 0xF0) == 0xE0) {
+    n = 3;
+    cp = c & 0x0F;
+  } else if ((c & 0xF8) == 0xF0) {
+    n = 4;
+    cp = c & 0x07;
+  } else {
+    return 0;
+  }
+  if (static_cast<std::size_t>(end - p) < n) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((p[k] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (p[k] & 0x3F);
+  }
+  if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+// Returns false when the file cannot be parsed at all (NUL bytes).
+bool prescan(const base::SourceFile& f, base::FileId id, base::Sink& sink,
+             std::vector<ast::Comment>& comments) {
+  auto text = f.text();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = p + text.size();
+  const auto* begin = p;
+  auto off = [&](const unsigned char* q) { return static_cast<std::uint32_t>(q - begin); };
+  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+    auto at = static_cast<std::uint32_t>(static_cast<const char*>(nul) - text.data());
+    sink.report(base::make(base::Code::E1006, base::Span{id, at, at + 1},
+                           "the file contains a NUL byte; it looks like a binary file",
+                           "pass a .stack source file"));
+    return false;
+  }
+  std::size_t bad = 0;
+  for (const auto* q = p; q < end;) {
+    if (*q < 0x80) {
+      ++q;
+      continue;
+    }
+    std::size_t n = utf8_len(q, end);
+    if (n == 0) {
+      if (bad++ < 5) {
+        sink.report(base::make(base::Code::E1005, base::Span{id, off(q), off(q) + 1},
+                               fmt::format("invalid UTF-8: byte 0x{:02x}", *q),
+                               "save the file as UTF-8"));
+      }
+      ++q;
+      continue;
+    }
+    q += n;
+  }
+  bool line_has_code = false;
+  while (p < end) {
+    unsigned char c = *p;
+    if (c == '\n') {
+      line_has_code = false;
+      ++p;
+      continue;
+    }
+    if (c == '#') {
+      const auto* s = p;
+      while (p < end && *p != '\n') ++p;
+      const auto* e = p;
+      while (e > s && e[-1] == '\r') --e;
+      comments.push_back(ast::Comment{base::Span{id, off(s), off(e)}, !line_has_code});
+      continue;
+    }
+    if (c == '"') {
+      bool triple = end - p >= 3 && p[1] == '"' && p[2] == '"';
+      p += triple ? 3 : 1;
+      while (p < end) {
+        if (*p == '\\' && p + 1 < end) {
+          p += 2;
+          continue;
+        }
+        if (triple && *p == '"' && end - p >= 3 && p[1] == '"' && p[2] == '"') {
+          p += 3;
+          break;
+        }
+        if (!triple && (*p == '"' || *p == '\n')) {
+          if (*p == '"') ++p;
+          break;
+        }
+        ++p;
+      }
+      line_has_code = true;
+      continue;
+    }
+    if (c != ' ' && c != '\t' && c != '\r') line_has_code = true;
+    ++p;
+  }
+  return true;
+}
+
+}  // namespace
+
+ast::File parse(const base::SourceManager& sm, base::FileId id, base::Sink& sink) {
+  const auto& f = sm.file(id);
+  ast::File out;
+  out.id = id;
+  std::size_t before = sink.error_count();
+  if (!prescan(f, id, sink, out.comments)) {
+    out.ok = false;
+    return out;
+  }
+  Builder b;
+  b.base_ptr = f.text().data();
+  b.end_ptr = b.base_ptr + f.text().size();
+  b.file = id;
+  b.sink = &sink;
+  b.frames.emplace_back();
+  pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf> in(b.base_ptr, b.end_ptr,
+                                                                          f.path());
+  try {
+    pegtl::parse<grammar::file, action, grammar::control>(in, b);
+  } catch (const pegtl::parse_error& e) {
+    const auto& pos = e.positions().front();
+    report_parse_error(b, e, {}, std::min(b.base_ptr + pos.byte, b.end_ptr));
+  }
+  out.statements = std::move(b.frames.front().body);
+  out.ok = sink.error_count() == before;
+  return out;
+}
+
+}  // namespace stackc::syntax

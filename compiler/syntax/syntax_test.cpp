@@ -1,0 +1,162 @@
+#include <gtest/gtest.h>
+
+#include <tao/pegtl/contrib/analyze.hpp>
+
+#include "syntax/format.hpp"
+#include "syntax/grammar.hpp"
+#include "syntax/parse.hpp"
+
+namespace stackc::syntax {
+namespace {
+
+struct Parsed {
+  base::SourceManager sm;
+  base::Collector sink;
+  ast::File file;
+};
+
+std::unique_ptr<Parsed> parse_text(const std::string& text) {
+  auto p = std::make_unique<Parsed>();
+  auto id = p->sm.add("t.stack", text);
+  p->file = parse(p->sm, id, p->sink);
+  return p;
+}
+
+TEST(Grammar, AnalyzeFindsNoProblems) {
+  EXPECT_EQ(tao::pegtl::analyze<grammar::file>(), 0u);
+}
+
+TEST(Parse, StatementsLabelsValuesAndBlocks) {
+  auto p = parse_text(
+      "service api from web, base {\n  port http = 8080\n  cpu = 500m..1000m\n  counter x\n}\n");
+  ASSERT_TRUE(p->file.ok);
+  ASSERT_EQ(p->file.statements.size(), 1u);
+  const auto& s = p->file.statements[0];
+  EXPECT_EQ(s.key, "service");
+  ASSERT_EQ(s.labels.size(), 1u);
+  EXPECT_EQ(s.labels[0].text, "api");
+  ASSERT_EQ(s.from.size(), 2u);
+  EXPECT_EQ(s.from[1].text, "base");
+  ASSERT_EQ(s.body.size(), 3u);
+  EXPECT_EQ(s.body[0].labels[0].text, "http");
+  EXPECT_EQ(s.body[0].val().mantissa, 8080);
+  EXPECT_EQ(s.body[1].val().kind, ast::ValueKind::Range);
+  EXPECT_EQ(s.body[1].val().items[0].unit, "m");
+  EXPECT_EQ(s.body[2].key, "counter");
+  EXPECT_FALSE(s.body[2].has_value());
+}
+
+TEST(Parse, SeveralStatementsOnOneLine) {
+  auto p = parse_text("node { cpu = 4  memory = 6Gi  disk = 30Gi }\n");
+  ASSERT_TRUE(p->file.ok);
+  ASSERT_EQ(p->file.statements[0].body.size(), 3u);
+  EXPECT_EQ(p->file.statements[0].body[1].val().unit, "Gi");
+}
+
+TEST(Parse, StringsEscapesAndInterpolation) {
+  auto p = parse_text("x = \"a\\\"b\\n\\u{263A} ${stack.version}!\"\n");
+  ASSERT_TRUE(p->file.ok);
+  const auto& v = p->file.statements[0].val();
+  ASSERT_EQ(v.parts.size(), 3u);
+  EXPECT_EQ(v.parts[0].text, "a\"b\n\xE2\x98\xBA ");
+  EXPECT_TRUE(v.parts[1].interpolation);
+  EXPECT_EQ(v.parts[1].text, "stack.version");
+  EXPECT_EQ(v.parts[2].text, "!");
+}
+
+TEST(Parse, MultiLineStringStripsCommonIndent) {
+  auto p = parse_text("x = \"\"\"\n    line one\n      line two\n    \"\"\"\n");
+  ASSERT_TRUE(p->file.ok);
+  EXPECT_EQ(p->file.statements[0].val().string_value(), "line one\n  line two");
+}
+
+TEST(Parse, CallsListsAndObjects) {
+  auto p = parse_text(
+      "a = secret(\"pg\", key = \"pw\")\nb = [x, y,\n  z,\n]\nc = vault { address = \"u\" }\n");
+  ASSERT_TRUE(p->file.ok);
+  const auto& a = p->file.statements[0].val();
+  EXPECT_EQ(a.kind, ast::ValueKind::Call);
+  ASSERT_EQ(a.items.size(), 2u);
+  EXPECT_EQ(a.items[1].arg_name, "key");
+  EXPECT_EQ(p->file.statements[1].val().items.size(), 3u);
+  const auto& c = p->file.statements[2].val();
+  EXPECT_EQ(c.kind, ast::ValueKind::Object);
+  EXPECT_EQ(c.body.size(), 1u);
+}
+
+TEST(Parse, NumbersWithUnderscoresAndFractions) {
+  auto p = parse_text("a = 1_000\nb = 0.5\nc = 70%\n");
+  ASSERT_TRUE(p->file.ok);
+  EXPECT_EQ(p->file.statements[0].val().mantissa, 1000);
+  EXPECT_EQ(p->file.statements[1].val().mantissa, 5);
+  EXPECT_EQ(p->file.statements[1].val().scale, 1);
+  EXPECT_EQ(p->file.statements[2].val().unit, "%");
+}
+
+TEST(Parse, RecoversAndReportsSeveralErrors) {
+  auto p = parse_text("a = \nb = [1, 2\nc = 3\nd = \"open\ne = 4\n");
+  EXPECT_FALSE(p->file.ok);
+  EXPECT_GE(p->sink.error_count(), 3u);
+  // The good statements are still there.
+  bool saw_e = false;
+  for (const auto& s : p->file.statements) saw_e |= s.key == "e";
+  EXPECT_TRUE(saw_e);
+  std::vector<base::Code> codes;
+  for (const auto& d : p->sink.sorted()) codes.push_back(d.code);
+  EXPECT_EQ(codes,
+            (std::vector<base::Code>{base::Code::E1001, base::Code::E1007, base::Code::E1002}));
+}
+
+TEST(Parse, DeepNestingIsAnErrorNotACrash) {
+  std::string deep(10000, '[');
+  auto p = parse_text("x = " + deep + "\n");
+  EXPECT_FALSE(p->file.ok);
+  bool e1004 = false;
+  for (const auto& d : p->sink.all()) e1004 |= d.code == base::Code::E1004;
+  EXPECT_TRUE(e1004);
+  std::string blocks;
+  for (int i = 0; i < 10000; ++i) blocks += "a {";
+  auto q = parse_text(blocks);
+  EXPECT_FALSE(q->file.ok);
+}
+
+TEST(Parse, BinaryAndInvalidUtf8) {
+  auto p = parse_text(std::string("a = 1\0\1\2", 8));
+  ASSERT_EQ(p->sink.all().size(), 1u);
+  EXPECT_EQ(p->sink.all()[0].code, base::Code::E1006);
+  auto q = parse_text("a = \"\xff\"\n");
+  ASSERT_GE(q->sink.all().size(), 1u);
+  EXPECT_EQ(q->sink.all()[0].code, base::Code::E1005);
+}
+
+TEST(Parse, CrlfAndComments) {
+  auto p = parse_text("# top\r\na = 1 # trailing\r\nb { c = 2 }\r\n");
+  ASSERT_TRUE(p->file.ok);
+  EXPECT_EQ(p->file.statements.size(), 2u);
+  ASSERT_EQ(p->file.comments.size(), 2u);
+  EXPECT_TRUE(p->file.comments[0].own_line);
+  EXPECT_FALSE(p->file.comments[1].own_line);
+}
+
+TEST(Format, AlignsAndIsIdempotent) {
+  auto p = parse_text(
+      "service api {\n  image = \"x\"\n  port http = 8080   # the port\n  replicas=3\n\n\n  health "
+      "{\n liveness = http(\"/h\")\n }\n}\n");
+  ASSERT_TRUE(p->file.ok);
+  auto once = format(p->sm, p->file);
+  EXPECT_EQ(once,
+            "service api {\n"
+            "  image     = \"x\"\n"
+            "  port http = 8080   # the port\n"
+            "  replicas  = 3\n"
+            "\n"
+            "  health {\n"
+            "    liveness = http(\"/h\")\n"
+            "  }\n"
+            "}\n");
+  auto q = parse_text(once);
+  EXPECT_EQ(format(q->sm, q->file), once);
+}
+
+}  // namespace
+}  // namespace stackc::syntax
