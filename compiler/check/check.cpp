@@ -651,18 +651,18 @@ class Checker {
     for (const auto& i : v.items) no_secret(i, f);
   }
 
-  void check_range(const Value& v, const Field& f, Quantity (*conv)(const Value&), const char* what,
-                   std::string (*show)(std::int64_t)) {
+  void check_range(const Value& v, const Field& f, Quantity (*conv)(const Value&),
+                   const char* what) {
     if (v.kind == ValueKind::Range) {
       auto lo = conv(v.items[0]);
       auto hi = conv(v.items[1]);
       if (!quantity(lo, v.items[0]) || !quantity(hi, v.items[1])) return;
       if (lo.value > hi.value)
         report(Code::E2011, v.span,
-               fmt::format("the {} request {} is above its limit {}", what, show(lo.value),
-                           show(hi.value)),
+               fmt::format("the {} request `{}` is above its limit `{}`", what, v.items[0].raw,
+                           v.items[1].raw),
                fmt::format("write `request..limit` with the request first: `{}..{}`",
-                           show(hi.value), show(lo.value)));
+                           v.items[1].raw, v.items[0].raw));
       if (lo.value <= 0)
         report(Code::E2017, v.items[0].span, fmt::format("the {} request must be above zero", what),
                "every container gets a request so the scheduler can place it");
@@ -720,10 +720,10 @@ class Checker {
         break;
       }
       case Type::CpuRange:
-        check_range(v, f, to_millicores, "CPU", format_cpu);
+        check_range(v, f, to_millicores, "CPU");
         break;
       case Type::BytesRange:
-        check_range(v, f, to_bytes, "memory", format_bytes);
+        check_range(v, f, to_bytes, "memory");
         break;
       case Type::Duration:
         quantity(to_seconds(v), v);

@@ -198,7 +198,9 @@ class Formatter {
           if (comment_between) break;
         }
         const auto& s = body[j];
-        if (s.has_value() || s.has_block)
+        if (s.key == "when")
+          ;  // `when` blocks keep their own shape: they are not aligned with fields
+        else if (s.has_value() || s.has_block)
           w = std::max(w, head(s).size());
         else if (!s.labels.empty())
           kw = std::max(kw, s.key.size());
@@ -206,7 +208,7 @@ class Formatter {
       }
       if (j == i) j = i + 1;
       for (std::size_t k = i; k < j; ++k) {
-        width[k] = w;
+        width[k] = body[k].key == "when" ? 0 : w;
         key_width[k] = kw;
       }
       i = j;
