@@ -25,12 +25,29 @@ struct Style {
   }
 };
 
-// Replaces tabs by one space so the underline lines up; keeps bytes otherwise.
+// The line as it is printed: tabs and control bytes become one space and bytes that are not
+// UTF-8 become `?`, one byte for one byte, so byte offsets stay valid and the output is UTF-8.
 std::string printable_line(std::string_view line) {
   std::string out(line);
-  for (auto& c : out) {
-    if (c == '\t') c = ' ';
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  for (std::size_t i = 0; i < out.size();) {
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out[i++] = ' ';
+      continue;
+    }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    bool ok = n != 0 && i + n <= out.size();
+    for (std::size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(out[i + k]) & 0xC0) == 0x80;
+    if (!ok) {
+      out[i++] = '?';
+      continue;
+    }
+    i += n;
   }
   return out;
 }
@@ -57,11 +74,13 @@ void render_snippet(std::string& out, const SourceManager& sm, Span span, const 
   std::size_t stop = (e.line == b.line) ? e.column - 1 : line.size();
   if (stop > line.size()) stop = line.size();
   if (start > line.size()) start = line.size();
-  std::size_t col = display_width(line, start);
-  std::size_t width = stop > start ? display_width(line.substr(start), stop - start) : 0;
+  std::string shown = printable_line(line);
+  std::size_t col = display_width(shown, start);
+  std::size_t width =
+      stop > start ? display_width(std::string_view(shown).substr(start), stop - start) : 0;
   if (width == 0) width = 1;
   std::string mark = primary ? "^" + std::string(width - 1, '~') : std::string(width, '-');
-  out += fmt::format(" {} {} {}\n", st.blue(num), st.blue("|"), printable_line(line));
+  out += fmt::format(" {} {} {}\n", st.blue(num), st.blue("|"), shown);
   out += fmt::format(" {} {} {}{}\n", pad, st.blue("|"), std::string(col, ' '),
                      primary ? st.red(mark) : st.cyan(mark));
 }
@@ -83,7 +102,7 @@ std::string render_text(const SourceManager& sm, const std::vector<Diagnostic>& 
     (err ? errors : warnings)++;
     std::string label = fmt::format("{}[{}]", err ? "error" : "warning", ci.id);
     out += fmt::format("{}: {}: {}\n", st.bold(location(sm, d.span)),
-                       err ? st.red(label) : st.yellow(label), st.bold(d.message));
+                       err ? st.red(label) : st.yellow(label), st.bold(printable_line(d.message)));
     render_snippet(out, sm, d.span, st, true);
     for (const auto& n : d.notes) {
       if (n.span.valid()) {
@@ -146,7 +165,7 @@ std::string render_json(const SourceManager& sm, const std::vector<Diagnostic>& 
   root["errors"] = errors;
   root["warnings"] = warnings;
   root["diagnostics"] = std::move(arr);
-  return root.dump(2) + "\n";
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 // SARIF columns count UTF-16 code units by default.
@@ -231,7 +250,7 @@ std::string render_sarif(const SourceManager& sm, const std::vector<Diagnostic>&
   root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   root["version"] = "2.1.0";
   root["runs"] = ordered_json::array({std::move(run)});
-  return root.dump(2) + "\n";
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace

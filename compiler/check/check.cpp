@@ -130,14 +130,32 @@ std::vector<std::string> key_words(std::string_view key) {
 
 // A value that is a credential whatever its key: well-known token shapes.
 bool looks_like_token(std::string_view v) {
-  auto starts = [&](std::string_view p) { return v.substr(0, p.size()) == p; };
-  if (starts("ghp_") || starts("gho_") || starts("github_pat_") || starts("glpat-") ||
-      starts("xoxb-") || starts("xoxp-") || starts("sk_live_") || starts("-----BEGIN"))
-    return v.size() >= 16;
-  if (starts("AKIA") && v.size() == 20) {
-    for (char c : v.substr(4))
-      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
-    return true;
+  static constexpr std::string_view prefixes[] = {"ghp_",  "gho_",  "github_pat_", "glpat-",
+                                                  "xoxb-", "xoxp-", "sk_live_",    "-----BEGIN"};
+  for (auto p : prefixes) {
+    auto at = v.find(p);
+    if (at == std::string_view::npos) continue;
+    std::size_t n = 0;
+    while (at + n < v.size() && v[at + n] != ' ' && v[at + n] != '"') ++n;
+    if (n >= 16) return true;
+  }
+  for (std::size_t at = v.find("AKIA"); at != std::string_view::npos; at = v.find("AKIA", at + 1)) {
+    if (v.size() - at < 20) break;
+    bool ok = true;
+    for (char c : v.substr(at + 4, 16))
+      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) ok = false;
+    if (ok) return true;
+  }
+  // A password in a URL: scheme://user:password@host
+  auto scheme = v.find("://");
+  if (scheme != std::string_view::npos) {
+    auto rest = v.substr(scheme + 3);
+    auto at = rest.find('@');
+    auto slash = rest.find('/');
+    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
+      auto colon = rest.substr(0, at).find(':');
+      if (colon != std::string_view::npos && colon + 1 < at) return true;
+    }
   }
   return false;
 }
@@ -156,18 +174,19 @@ struct Decl {
 
 // A statement tree merged from templates, the declaration and its `when` blocks.
 struct MNode {
+  std::string key;  // the statement's key and labels
   const Stmt* stmt = nullptr;
-  std::vector<std::pair<std::string, MNode>> kids;
+  std::vector<MNode> kids;
 
   MNode& slot(const std::string& k) {
-    for (auto& [key, n] : kids)
-      if (key == k) return n;
-    kids.emplace_back(k, MNode{});
-    return kids.back().second;
+    for (auto& n : kids)
+      if (n.key == k) return n;
+    kids.push_back(MNode{k, nullptr, {}});
+    return kids.back();
   }
   const MNode* child(std::string_view k) const {
-    for (const auto& [key, n] : kids)
-      if (key == k) return &n;
+    for (const auto& n : kids)
+      if (n.key == k) return &n;
     return nullptr;
   }
   const Value* value(std::string_view k) const {
@@ -209,7 +228,8 @@ class Checker {
       dashboards_, backups_;
   std::map<std::string, std::size_t> singletons_;
   std::map<std::string, Span> receivers_;
-  std::vector<std::string> order_;  // statement order of files (ids) for declarations
+  bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
+                                // of files (ids) for declarations
 
   void report(Code c, Span s, std::string msg, std::string help = {},
               std::vector<base::Note> notes = {}) {
@@ -240,11 +260,17 @@ class Checker {
       const auto& spec = s->labels[0];
       auto res = loader_.load(spec.text, self);
       if (!res.file) {
+        import_failed_ = true;
         report(res.code, spec.span, res.message, res.help);
         continue;
       }
       base::FileId id = *res.file;
       auto on_stack = std::find(stack.begin(), stack.end(), id);
+      if (id == self) {
+        report(Code::E2016, spec.span, fmt::format("`{}` imports itself", sm_.file(id).path()),
+               "remove this import");
+        continue;
+      }
       if (on_stack != stack.end()) {
         std::string chain;
         for (auto it = on_stack; it != stack.end(); ++it) chain += sm_.file(*it).path() + " -> ";
@@ -318,7 +344,7 @@ class Checker {
         continue;
       }
       if (k->named) {
-        if (s.labels.size() != 1 || s.labels[0].is_string) {
+        if (s.labels.size() != 1 || (s.labels[0].is_string && k->name != "record")) {
           report(Code::E2003, s.labels.empty() ? s.key_span : s.labels[1 % s.labels.size()].span,
                  fmt::format("`{}` takes one name: `{} NAME {{ ... }}`", k->name, k->name),
                  fmt::format("for example `{} api {{ ... }}`", k->name));
@@ -413,7 +439,7 @@ class Checker {
     }
     for (const auto& d : decls_) {
       if (d.kind->named && d.kind->name != "template" && d.kind->name != "alert" &&
-          d.kind->name != "record" && d.kind->name != "dashboard") {
+          d.kind->name != "record") {
         if (!is_dns_label(d.name)) {
           report(Code::E2006, d.name_span,
                  fmt::format("`{}` is not a valid {} name: names must be DNS-1123 labels", d.name,
@@ -426,11 +452,12 @@ class Checker {
         report(Code::E2006, d.name_span, fmt::format("`{}` is not a valid alert name", d.name),
                "alert names are letters, digits and `_`, e.g. `HighErrorRate`");
       if ((d.kind->name == "record") && !is_metric_name(d.name))
-        report(
-            Code::E2006, d.name_span, fmt::format("`{}` is not a valid metric name", d.name),
-            "recorded metric names are letters, digits, `_` and `:`, e.g. `job:requests:rate5m`");
+        report(Code::E2006, d.name_span, fmt::format("`{}` is not a valid metric name", d.name),
+               "recorded metric names are letters, digits, `_` and `:`; write a name with `:` in "
+               "quotes: `record \"job:requests:rate5m\"`");
       const Kind* k = d.kind->name == "template" ? d.for_kind : d.kind;
       for (const auto& f : d.stmt->from) check_template_ref(f, k);
+      if (d.kind->name == "template") check_template_cycle(d);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
     }
@@ -454,8 +481,33 @@ class Checker {
     }
   }
 
+  // A template that reaches itself through `from` (E2021), reported at the template.
+  void check_template_cycle(const Decl& t) {
+    std::vector<std::string> path{t.name};
+    std::set<std::string> seen;
+    std::function<bool(const Decl&)> walk = [&](const Decl& d) -> bool {
+      for (const auto& f : d.stmt->from) {
+        if (f.text == t.name) {
+          path.push_back(f.text);
+          return true;
+        }
+        auto it = templates_.find(f.text);
+        if (it == templates_.end() || !seen.insert(f.text).second) continue;
+        path.push_back(f.text);
+        if (walk(decls_[it->second])) return true;
+        path.pop_back();
+      }
+      return false;
+    };
+    if (walk(t))
+      report(Code::E2021, t.name_span,
+             fmt::format("template `{}` applies itself: {}", t.name, fmt::join(path, " -> ")),
+             "remove one `from` of the cycle; a template can build on others, not on itself");
+  }
+
   void check_template_ref(const ast::Label& f, const Kind* k) {
     auto it = templates_.find(f.text);
+    if (it == templates_.end() && import_failed_) return;
     if (it == templates_.end()) {
       auto hint = base::did_you_mean(f.text, names_of(templates_));
       report(Code::E2005, f.span, fmt::format("unknown template `{}`", f.text),
@@ -478,8 +530,8 @@ class Checker {
 
   void validate_block(const std::vector<Stmt>& body, const Kind& kind, const Ctx& ctx) {
     std::map<std::string, const Stmt*> seen;
-    std::set<std::string> when_seen;
-    bool is_map = kind.fields.empty() && kind.name == "env";
+    std::map<std::string, Span> when_seen;
+    bool is_map = kind.fields.empty() && (kind.name == "env" || kind.name == "labels");
     for (const auto& s : body) {
       if (!s.from.empty()) {
         report(Code::E2020, s.from.front().span,
@@ -499,7 +551,10 @@ class Checker {
         seen[key] = &s;
       }
       if (is_map) {
-        validate_map_entry(s);
+        if (kind.name == "labels")
+          validate_label_entry(s);
+        else
+          validate_map_entry(s);
         continue;
       }
       const Field* f = kind.field(s.key);
@@ -515,7 +570,8 @@ class Checker {
     }
   }
 
-  void validate_when(const Stmt& s, const Kind& kind, const Ctx& ctx, std::set<std::string>& seen) {
+  void validate_when(const Stmt& s, const Kind& kind, const Ctx& ctx,
+                     std::map<std::string, Span>& seen) {
     if (!kind.when) {
       report(Code::E2020, s.key_span, fmt::format("`when` is not allowed in `{}`", kind.name),
              "environments override workloads, monitoring, alerts and backups; declare "
@@ -540,9 +596,9 @@ class Checker {
                  ? fmt::format("the environments are: {}", fmt::join(names_of(envs_), ", "))
                  : hint);
     }
-    if (!seen.insert(env.text).second)
+    if (auto [it, fresh] = seen.emplace(env.text, env.span); !fresh)
       report(Code::E2002, env.span, fmt::format("`when {}` appears twice in this block", env.text),
-             "merge the two blocks into one");
+             "merge the two blocks into one", {{it->second, "first here"}});
     Ctx inner = ctx;
     inner.in_when = true;
     validate_block(s.body, kind, inner);
@@ -610,6 +666,24 @@ class Checker {
     check_value(s.val(), f, ctx);
   }
 
+  void validate_label_entry(const Stmt& s) {
+    if (!s.labels.empty() || s.has_block || !s.has_value() || s.val().kind != ValueKind::String ||
+        s.val().has_interpolation()) {
+      report(Code::E2003, s.has_value() ? s.val().span : s.span,
+             fmt::format("the label `{}` takes a plain string", s.key),
+             fmt::format("write `{} = \"value\"`; labels are public text, never secrets", s.key));
+      return;
+    }
+    auto v = s.val().string_value();
+    bool ok =
+        v.size() <= 63 && std::all_of(v.begin(), v.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+        });
+    if (!ok)
+      report(Code::E2006, s.val().span, fmt::format("`{}` is not a valid label value", v),
+             "label values are at most 63 letters, digits, `-`, `_` and `.`");
+  }
+
   void validate_map_entry(const Stmt& s) {
     if (!s.labels.empty() || s.has_block || !s.has_value()) {
       report(
@@ -628,9 +702,13 @@ class Checker {
            std::move(help));
   }
 
-  bool quantity(const Quantity& q, const Value& v) {
-    if (!q.ok) report(q.code, v.span, q.message, q.help);
-    return q.ok;
+  bool quantity(const Quantity& q, const Value& v, std::string_view key = {}) {
+    if (q.ok) return true;
+    std::string msg = q.message;
+    if (!key.empty() && msg.rfind("expected ", 0) == 0)
+      msg = fmt::format("`{}` expects {}", key, msg.substr(9));
+    report(q.code, v.span, std::move(msg), q.help);
+    return false;
   }
 
   void bounds(std::int64_t x, const Field& f, const Value& v) {
@@ -656,7 +734,7 @@ class Checker {
     if (v.kind == ValueKind::Range) {
       auto lo = conv(v.items[0]);
       auto hi = conv(v.items[1]);
-      if (!quantity(lo, v.items[0]) || !quantity(hi, v.items[1])) return;
+      if (!quantity(lo, v.items[0], f.name) || !quantity(hi, v.items[1], f.name)) return;
       if (lo.value > hi.value)
         report(Code::E2011, v.span,
                fmt::format("the {} request `{}` is above its limit `{}`", what, v.items[0].raw,
@@ -677,24 +755,34 @@ class Checker {
       return;
     }
     auto q = conv(v);
-    if (quantity(q, v) && q.value <= 0)
+    if (quantity(q, v, f.name) && q.value <= 0)
       report(Code::E2017, v.span, fmt::format("`{}` must be above zero", f.name),
              "give it a positive quantity");
   }
 
+  static bool has_secret(const Value& v) {
+    if (v.kind == ValueKind::Call && !v.path.empty() && v.path[0] == "secret") return true;
+    for (const auto& i : v.items)
+      if (has_secret(i)) return true;
+    return false;
+  }
+
   void check_value(const Value& v, const Field& f, const Ctx& ctx) {
-    if (f.type != Type::Secret && f.type != Type::EnvValue) no_secret(v, f);
+    if (f.type != Type::Secret && f.type != Type::EnvValue && has_secret(v)) {
+      no_secret(v, f);
+      return;
+    }
     switch (f.type) {
       case Type::Int: {
         auto q = to_int(v);
-        if (quantity(q, v)) bounds(q.value, f, v);
+        if (quantity(q, v, f.name)) bounds(q.value, f, v);
         break;
       }
       case Type::IntRange: {
         if (v.kind == ValueKind::Range) {
           auto lo = to_int(v.items[0]);
           auto hi = to_int(v.items[1]);
-          if (!quantity(lo, v.items[0]) || !quantity(hi, v.items[1])) break;
+          if (!quantity(lo, v.items[0], f.name) || !quantity(hi, v.items[1], f.name)) break;
           bounds(lo.value, f, v.items[0]);
           bounds(hi.value, f, v.items[1]);
           if (lo.value > hi.value)
@@ -703,20 +791,20 @@ class Checker {
                    fmt::format("write `{}..{}`", hi.value, lo.value));
         } else {
           auto q = to_int(v);
-          if (quantity(q, v)) bounds(q.value, f, v);
+          if (quantity(q, v, f.name)) bounds(q.value, f, v);
         }
         break;
       }
       case Type::Cpu: {
         auto q = to_millicores(v);
-        if (quantity(q, v) && q.value <= 0)
+        if (quantity(q, v, f.name) && q.value <= 0)
           report(Code::E2017, v.span, fmt::format("`{}` must be above zero", f.name),
                  "give it a positive quantity");
         break;
       }
       case Type::Bytes: {
         auto q = to_bytes(v);
-        quantity(q, v);
+        quantity(q, v, f.name);
         break;
       }
       case Type::CpuRange:
@@ -726,11 +814,11 @@ class Checker {
         check_range(v, f, to_bytes, "memory");
         break;
       case Type::Duration:
-        quantity(to_seconds(v), v);
+        quantity(to_seconds(v), v, f.name);
         break;
       case Type::Percent: {
         auto q = to_percent(v);
-        if (quantity(q, v)) bounds(q.value, f, v);
+        if (quantity(q, v, f.name)) bounds(q.value, f, v);
         break;
       }
       case Type::String:
@@ -1007,6 +1095,12 @@ class Checker {
           Code::E2018, v.span, fmt::format("the image `{}` uses the `latest` tag", img),
           fmt::format("pin a version: `{}:1.2.3` (or leave the tag out to use the stack's version)",
                       img.substr(0, colon)));
+    } else if (!has_tag && slash != std::string::npos && img.find('@') == std::string::npos) {
+      report(Code::E2018, v.span,
+             fmt::format("the image `{}` from another registry has no pinned tag", img),
+             fmt::format("pin a version such as `{}:1.2.3` or a digest `@sha256:...`; only images "
+                         "of the stack's own registry (written without `/`) get its version",
+                         img));
     }
   }
 
@@ -1163,17 +1257,26 @@ class Checker {
   void check_env_value(std::string_view key, const Value& v) {
     switch (v.kind) {
       case ValueKind::String: {
+        auto text = v.string_value();
+        if (looks_like_token(text)) {
+          check_string(v, key);  // reports E2009 once, for the value itself
+          break;
+        }
         check_string(v, key);
         auto words = key_words(key);
         static const std::set<std::string> strong = {"PASSWORD",   "PASSWD",      "PWD",
                                                      "SECRET",     "TOKEN",       "APIKEY",
                                                      "CREDENTIAL", "CREDENTIALS", "PRIVATE"};
-        bool is_strong = false, is_key = false;
+        // Names of where a credential is, not the credential: PASSWORD_FILE, TOKEN_URL.
+        static const std::set<std::string> pointer = {"FILE", "PATH", "URL",    "URI", "ENDPOINT",
+                                                      "DIR",  "NAME", "HEADER", "TTL", "LENGTH"};
+        bool is_strong = false, is_key = false, is_pointer = false;
         for (const auto& w : words) {
           if (strong.count(w)) is_strong = true;
           if (w == "KEY") is_key = true;
+          if (pointer.count(w)) is_pointer = true;
         }
-        auto text = v.string_value();
+        if (is_pointer) break;
         bool spaced = text.find(' ') != std::string::npos;
         if (!text.empty() && !v.has_interpolation() &&
             (is_strong || (is_key && text.size() >= 12 && !spaced))) {
@@ -1238,7 +1341,7 @@ class Checker {
         slot.stmt = &s;
         merge(slot, s.body, f->block, env);
       } else {
-        slot = MNode{&s, {}};
+        slot = MNode{slot.key, &s, {}};
       }
     }
     for (const auto& s : body)
@@ -1314,7 +1417,7 @@ class Checker {
         auto it = workloads_.find(a);
         if (it != workloads_.end()) {
           MNode n = resolve(decls_[it->second], e.name);
-          for (const auto& [k, kid] : n.kids)
+          for (const auto& kid : n.kids)
             if (kid.stmt && kid.stmt->key == "port" && kid.stmt->has_value()) {
               out += std::to_string(q_or(to_int(kid.stmt->val()), 0));
               break;
@@ -1345,7 +1448,7 @@ class Checker {
                                       const model::Environment& e) {
     std::vector<model::EnvVar> out;
     if (!n) return out;
-    for (const auto& [k, kid] : n->kids) {
+    for (const auto& kid : n->kids) {
       if (!kid.stmt || !kid.stmt->has_value()) continue;
       const Value& v = kid.stmt->val();
       model::EnvVar ev;
@@ -1417,18 +1520,40 @@ class Checker {
     for (const auto& f : k.fields) {
       if (!f.required) continue;
       bool found = false;
-      for (const auto& [key, kid] : n.kids)
+      for (const auto& kid : n.kids)
         if (kid.stmt && kid.stmt->key == f.name) found = true;
       if (!found)
         report(Code::E2007, d.name_span, fmt::format("{} `{}` has no `{}`", k.name, d.name, f.name),
-               fmt::format("add `{} = ...` ({}){}", f.name, f.doc,
+               fmt::format("add `{} = ...`{}", f.name,
                            k.templated ? ", or apply a template that sets it" : ""));
+    }
+  }
+
+  // Required fields of a nested block, after merging (a `when` may supply them).
+  void require_block(const MNode& n, const Kind& k, std::string_view what) {
+    for (const auto& f : k.fields) {
+      if (!f.required) continue;
+      bool found = std::any_of(n.kids.begin(), n.kids.end(), [&](const MNode& kid) {
+        return kid.stmt && kid.stmt->key == f.name;
+      });
+      if (!found)
+        report(Code::E2007, n.stmt->key_span, fmt::format("`{}` has no `{}`", what, f.name),
+               fmt::format("add `{} = ...` inside `{}`", f.name, what));
     }
   }
 
   model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e) {
     MNode n = resolve(d, e.name);
     require(n, *d.kind, d);
+    for (const auto& kid : n.kids) {
+      if (!kid.stmt || !kid.stmt->has_block) continue;
+      const Field* f = d.kind->field(kid.stmt->key);
+      if (f && f->block && f->type == Type::Block)
+        require_block(kid, *f->block,
+                      kid.stmt->labels.empty()
+                          ? std::string(kid.stmt->key)
+                          : std::string(kid.stmt->key) + " " + kid.stmt->labels[0].text);
+    }
     model::Workload w;
     const auto& k = d.kind->name;
     w.kind = k == "service"    ? model::Workload::Kind::Service
@@ -1450,7 +1575,7 @@ class Checker {
         w.replicas_min = w.replicas_max = q_or(to_int(*r), 1);
       }
     }
-    for (const auto& [key, kid] : n.kids) {
+    for (const auto& kid : n.kids) {
       const Stmt* s = kid.stmt;
       if (!s) continue;
       if (s->key == "port" && s->labels.size() == 1 && s->has_value())
@@ -1493,7 +1618,7 @@ class Checker {
     w.env = env_vars(n.child("env"), m, e);
     w.needs = deps(n.value("needs"));
     if (const MNode* mt = n.child("metrics")) {
-      for (const auto& [key, kid] : mt->kids) {
+      for (const auto& kid : mt->kids) {
         const Stmt* s = kid.stmt;
         if (!s || s->labels.size() != 1) continue;
         model::Metric me;
@@ -1591,7 +1716,7 @@ class Checker {
       if (auto* v = a->value("group_wait")) x.group_wait = q_or(to_seconds(*v), x.group_wait);
       if (auto* v = a->value("repeat_interval"))
         x.repeat_interval = q_or(to_seconds(*v), x.repeat_interval);
-      for (const auto& [key, kid] : a->kids) {
+      for (const auto& kid : a->kids) {
         if (!kid.stmt || kid.stmt->key != "receiver" || kid.stmt->labels.size() != 1) continue;
         model::Receiver r;
         r.name = kid.stmt->labels[0].text;
@@ -1635,7 +1760,7 @@ class Checker {
       m.stack.version = str(n.value("version"));
       m.stack.owner = str(n.value("owner"));
       if (const MNode* l = n.child("labels"))
-        for (const auto& [k, kid] : l->kids)
+        for (const auto& kid : l->kids)
           if (kid.stmt && kid.stmt->has_value())
             m.stack.labels.emplace_back(std::string(kid.stmt->key),
                                         kid.stmt->val().kind == ValueKind::String
@@ -1718,15 +1843,16 @@ class Checker {
       e.name = d.name;
       e.span = d.name_span;
       if (auto* v = n.value("cluster")) e.cluster = std::string(v->raw);
-      e.ns = n.value("namespace") ? str(n.value("namespace")) : m.stack.name + "-" + d.name;
+      e.ns = n.value("namespace") ? interp_or(n.value("namespace"), m, e)
+                                  : m.stack.name + "-" + d.name;
       if (!is_dns_label(e.ns))
         report(Code::E2006, n.value("namespace") ? n.value("namespace")->span : d.name_span,
                fmt::format("`{}` is not a valid namespace: namespaces are DNS-1123 labels", e.ns),
                fmt::format("use lower-case letters, digits and `-`, at most 63 characters: `{}`",
                            dns_fix(e.ns)));
-      e.branch = str(n.value("branch"));
+      e.branch = interp_or(n.value("branch"), m, e);
       e.manual_approval = n.value("approval") && n.value("approval")->raw == "manual";
-      e.domain = str(n.value("domain"));
+      e.domain = interp_or(n.value("domain"), m, e);
       for (const auto& w : decls_) {
         if (!w.kind->workload) continue;
         e.workloads.push_back(workload(w, m, e));
@@ -1780,17 +1906,24 @@ class Checker {
       }
       m.environments.push_back(std::move(e));
     }
-    // W0002: autoscale on a workload that is never a range.
+    // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica
+    // count is fixed in every environment.
     for (const auto& d : decls_) {
       if (!d.kind->workload || ever_autoscaled[d.name]) continue;
-      for (const auto& s : d.stmt->body)
-        if (s.key == "autoscale")
-          report(
-              Code::W0002, s.key_span,
-              fmt::format(
-                  "`autoscale` has no effect: `{}` has a fixed replica count in every environment",
-                  d.name),
-              "give `replicas` a range such as `2..6` to autoscale, or remove `autoscale`");
+      for (const auto& e : m.environments) {
+        auto it = std::find_if(e.workloads.begin(), e.workloads.end(),
+                               [&](const model::Workload& w) { return w.name == d.name; });
+        if (it == e.workloads.end() || !it->autoscale) continue;
+        Span at = it->autoscale->span;
+        at.end = std::min<std::uint32_t>(at.end, at.begin + 9);  // the `autoscale` key
+        report(Code::W0002, at,
+               fmt::format("`autoscale` has no effect: `{}` has a fixed replica count in every "
+                           "environment",
+                           d.name),
+               "give `replicas` a range such as `2..6` to autoscale, or remove `autoscale`",
+               {{d.name_span, "the workload"}});
+        break;
+      }
     }
     return m;
   }

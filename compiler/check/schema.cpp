@@ -8,8 +8,8 @@ namespace {
 using T = Type;
 
 struct Tables {
-  Kind node, reserve, autoscale, ingress, health, env, metrics, volume, disruption, security,
-      exporter, prometheus, grafana, loki, receiver, alertmanager, vault, base_images;
+  Kind node, reserve, autoscale, ingress, health, env, labels, metrics, volume, disruption,
+      security, exporter, prometheus, grafana, loki, receiver, alertmanager, vault, base_images;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -72,6 +72,9 @@ struct Tables {
     env = {"env",
            "Environment variables: `NAME = \"text\"`, `secret(...)`, or `dep.host` / `dep.port`.",
            {}};
+    labels = {"labels",
+              "Labels put on every object: `team = \"web\"` (plain strings, never secrets).",
+              {}};
     metrics = {
         "metrics",
         "Metrics the workload exports on its `metrics` port: `counter NAME`, `gauge NAME`, "
@@ -337,7 +340,7 @@ struct Tables {
                false,
                true},
               {"owner", T::String, "Team or person that owns the stack."},
-              {"labels", T::Map, "Labels put on every object.", {}, &env}},
+              {"labels", T::Map, "Labels put on every object.", {}, &labels}},
              true,
              false,
              false,
@@ -608,8 +611,8 @@ struct Tables {
            &worker,  &stateful,  &job,     &cron,        &monitoring, &alert,
            &record,  &dashboard, &backup,  &pipeline,    &template_};
     all = top;
-    for (const Kind* k : {&node, &reserve, &autoscale, &ingress, &health, &env, &metrics, &volume,
-                          &disruption, &security, &exporter, &prometheus, &grafana, &loki,
+    for (const Kind* k : {&node, &reserve, &autoscale, &ingress, &health, &env, &labels, &metrics,
+                          &volume, &disruption, &security, &exporter, &prometheus, &grafana, &loki,
                           &receiver, &alertmanager, &vault, &base_images}) {
       all.push_back(k);
     }

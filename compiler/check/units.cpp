@@ -64,9 +64,9 @@ Quantity not_a_number(const ast::Value& v, std::string_view what, std::string_vi
 Quantity to_int(const ast::Value& v) {
   if (!is_number(v)) return not_a_number(v, "an integer", "`3`");
   if (!v.unit.empty())
-    return bad(
-        fmt::format("`{}` takes a plain integer, not a quantity with the unit `{}`", v.raw, v.unit),
-        fmt::format("write `{}`", number_text(v)));
+    return bad(fmt::format("`{}` is not a plain integer: the unit `{}` does not belong here", v.raw,
+                           v.unit),
+               fmt::format("write `{}`", number_text(v)));
   std::int64_t out;
   if (!scaled(v, 1, 1, out))
     return bad(fmt::format("`{}` is not an integer", v.raw), "write a whole number",
@@ -232,6 +232,8 @@ std::string cron_field(const std::string& field, const char* what, int lo, int h
     std::size_t comma = field.find(',', start);
     std::string item =
         field.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (item.empty())
+      return fmt::format("the {} field has an empty item (two commas, or one at an end)", what);
     std::string range = item, step;
     if (auto slash = item.find('/'); slash != std::string::npos) {
       range = item.substr(0, slash);
@@ -268,6 +270,11 @@ std::string cron_error(const std::string& schedule) {
       "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"};
   for (auto m : macros)
     if (schedule == m) return {};
+  if (!schedule.empty() && schedule[0] == '@')
+    return fmt::format(
+        "`{}` is not a schedule macro; Kubernetes knows @yearly, @monthly, @weekly, "
+        "@daily and @hourly",
+        schedule);
   std::vector<std::string> fields;
   std::string cur;
   for (char c : schedule) {
@@ -297,7 +304,7 @@ std::string cron_error(const std::string& schedule) {
                      {"hour", 0, 23, &none},
                      {"day-of-month", 1, 31, &none},
                      {"month", 1, 12, &months},
-                     {"day-of-week", 0, 7, &days}};
+                     {"day-of-week", 0, 6, &days}};
   for (int i = 0; i < 5; ++i) {
     auto e = cron_field(fields[i], spec[i].what, spec[i].lo, spec[i].hi, *spec[i].names);
     if (!e.empty()) return e;

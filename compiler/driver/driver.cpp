@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -78,23 +79,49 @@ std::optional<base::FileId> load_root(base::SourceManager& sm, const std::string
   return sm.add(path, std::move(text));
 }
 
-int cmd_check(const std::string& file, bool dump_ast, bool dump_model, const Common& c,
+// Wall time of each stage, printed by `check --time` (for benchmarks; never in tests).
+class StageTimer {
+ public:
+  explicit StageTimer(bool on) : on_(on), last_(std::chrono::steady_clock::now()) {}
+  void lap(const char* stage) {
+    if (!on_) return;
+    auto now = std::chrono::steady_clock::now();
+    laps_.emplace_back(stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    last_ = now;
+  }
+  void print(std::ostream& err) const {
+    for (const auto& [stage, ms] : laps_) err << fmt::format("time: {:<8} {:9.2f} ms\n", stage, ms);
+  }
+
+ private:
+  bool on_;
+  std::chrono::steady_clock::time_point last_;
+  std::vector<std::pair<const char*, double>> laps_;
+};
+
+int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time, const Common& c,
               std::ostream& out, std::ostream& err) {
+  StageTimer timer(time);
   base::SourceManager sm;
   base::Collector sink;
   auto id = load_root(sm, file, sink);
+  timer.lap("read");
   if (!id) {
     emit_diagnostics(sm, sink, c, out, err);
     return 2;
   }
   ast::File tree = syntax::parse(sm, *id, sink);
+  timer.lap("parse");
   if (dump_ast) out << syntax::dump_json(sm, tree);
   if (tree.ok) {
     FsLoader loader(sm, file, *id);
     auto result = check::check(sm, std::move(tree), loader, sink);
+    timer.lap("check");
     if (dump_model && result.model) out << model::to_json(*result.model);
   }
   emit_diagnostics(sm, sink, c, out, err);
+  timer.lap("report");
+  timer.print(err);
   return sink.error_count() ? 1 : 0;
 }
 
@@ -225,7 +252,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   };
 
   std::string check_file;
-  bool dump_ast = false, dump_model = false;
+  bool dump_ast = false, dump_model = false, check_time = false;
   auto* check =
       app.add_subcommand("check", "Parse and check a .stack file and everything it imports");
   check->add_option("file", check_file, "The .stack file")->required();
@@ -257,7 +284,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     int code = app.exit(e, out, err);
     return code == 0 ? 0 : 2;
   }
-  if (check->parsed()) return cmd_check(check_file, dump_ast, dump_model, common, out, err);
+  if (check->parsed())
+    return cmd_check(check_file, dump_ast, dump_model, check_time, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (version->parsed()) {

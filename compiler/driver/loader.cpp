@@ -37,7 +37,7 @@ bool read_file(const fs::path& p, std::string& out, std::string& error) {
 }
 
 FsLoader::FsLoader(base::SourceManager& sm, const fs::path& root_file, base::FileId root_id)
-    : sm_(sm) {
+    : sm_(sm), root_id_(root_id) {
   std::error_code ec;
   fs::path real = fs::weakly_canonical(fs::absolute(root_file, ec), ec);
   root_ = real.parent_path();
@@ -97,6 +97,16 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
     res.help = "stdlib modules import only `std/...`";
     return res;
   }
+  if (fs::path(spec).extension() != ".stack" && !spec.empty() && spec.back() != '/') {
+    std::error_code dir_ec;
+    auto from_dir = real_.count(from) ? real_[from].parent_path() : root_;
+    if (!fs::is_directory(from_dir / spec, dir_ec)) {
+      res.code = base::Code::E2014;
+      res.message = fmt::format("`{}` is not a .stack file", spec);
+      res.help = "imports name .stack files: `import \"./common.stack\"`";
+      return res;
+    }
+  }
   auto from_it = real_.find(from);
   fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
   std::error_code ec;
@@ -104,7 +114,8 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   if (ec || !inside(root_, target)) {
     res.code = base::Code::E2015;
     res.message =
-        fmt::format("`{}` is outside the project root `{}`", spec, root_.filename().string());
+        fmt::format("`{}` is outside the project root (the folder of `{}`)", spec,
+                    fs::path(sm_.file(root_id_).path()).filename().string());
     res.help =
         "imports stay inside the folder of the file given to stackc; move the file into the "
         "project";

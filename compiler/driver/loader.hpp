@@ -21,6 +21,7 @@ class FsLoader final : public check::Loader {
 
  private:
   base::SourceManager& sm_;
+  base::FileId root_id_;
   std::filesystem::path root_;                          // canonical folder
   std::map<base::FileId, std::filesystem::path> real_;  // file -> canonical path (disk files)
   std::map<std::string, base::FileId> by_key_;          // canonical path or "std/x" -> file

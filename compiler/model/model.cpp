@@ -282,7 +282,7 @@ std::string to_json(const Model& m) {
     envs.push_back(std::move(j));
   }
   root["environments"] = envs;
-  return root.dump(2) + "\n";
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace stackc::model

@@ -119,7 +119,7 @@ std::string dump_json(const base::SourceManager& sm, const ast::File& file) {
   json comments = json::array();
   for (const auto& c : file.comments) comments.push_back(std::string(sm.text(c.span)));
   root["comments"] = comments;
-  return root.dump(2) + "\n";
+  return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace stackc::syntax

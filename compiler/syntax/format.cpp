@@ -189,7 +189,7 @@ class Formatter {
         if (j > i) {
           std::uint32_t prev_end = line(body[j - 1].span.end);
           std::uint32_t start = line(body[j].span.begin);
-          if (start > prev_end + 1 || start == prev_end) break;
+          if (start > prev_end + 1) break;
           bool comment_between = false;
           for (const auto& c : f_.comments)
             if (c.own_line && c.span.begin > body[j - 1].span.end &&

@@ -124,16 +124,19 @@ template <> inline constexpr const char* error_message<from_name> = "E1001|expec
 template <> inline constexpr const char* error_message<assign_value> = "E1001|expected a value after `=`";
 template <> inline constexpr const char* error_message<block_close> = "E1007|expected `}` to close the block";
 template <> inline constexpr const char* error_message<bare_end> = "E1001|expected `=`, `{` or the end of the line";
-template <> inline constexpr const char* error_message<eof> = "E1001|expected a statement";
 // clang-format on
 
+// Messages are used only where a `must<>` fails (raise), never when a rule merely fails
+// inside a `sor<>` or `opt<>`.
 struct errors {
   template <typename Rule>
   static constexpr const char* message = error_message<Rule>;
+  template <typename Rule>
+  static constexpr bool raise_on_failure = false;
 };
 
 template <typename Rule>
-struct control : must_if<errors>::control<Rule> {};
+struct control : must_if<errors, normal, false>::control<Rule> {};
 
 }  // namespace stackc::syntax::grammar
 

@@ -45,9 +45,22 @@ struct Builder {
             typename ParseInput>
   bool guarded_match(ParseInput& in);
 
-  void error(Code code, Span at, std::string message, std::string help = {}) {
+  void error(Code code, Span at, std::string message, std::string help = {},
+             std::vector<base::Note> notes = {}) {
+    if (gave_up) return;
+    if (errors == kMaxErrors) {
+      gave_up = true;
+      sink->report(
+          base::make(Code::E1008, at,
+                     fmt::format("more than {} syntax errors; the rest of the file is not checked",
+                                 kMaxErrors),
+                     "fix the errors above and run stackc again"));
+      return;
+    }
     ++errors;
-    sink->report(base::make(code, at, std::move(message), std::move(help)));
+    auto d = base::make(code, at, std::move(message), std::move(help));
+    d.notes = std::move(notes);
+    sink->report(std::move(d));
   }
 };
 
@@ -165,6 +178,23 @@ struct action<grammar::label_string> {
   static void apply(const In& in, Builder& b) {
     auto v = make_string(b, in.begin(), in.end());
     b.frames.back().labels.push_back(ast::Label{v.string_value(), v.span, true});
+  }
+};
+
+template <>
+struct action<grammar::esc_unicode> {
+  template <typename In>
+  static void apply(const In& in, Builder&) {
+    auto t = in.string_view();  // u{XXXX}
+    std::uint32_t cp = 0;
+    std::from_chars(t.data() + 2, t.data() + t.size() - 1, cp, 16);
+    if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      throw pegtl::parse_error(
+          fmt::format("E1003|`\\{}` is not a Unicode scalar value (surrogates and values above "
+                      "10FFFF are not)",
+                      t),
+          in);
+    }
   }
 };
 
@@ -372,13 +402,73 @@ struct action<grammar::obj_block> {
 
 // ---- recovery --------------------------------------------------------------------------------
 
-// Skips from `p` to the end of the current statement: the end of the line at bracket depth 0
-// (consumed), or a `}` that closes the enclosing block (not consumed), or the end of input.
-const char* skip_statement(const char* p, const char* end, bool top_level) {
+// Length of the valid UTF-8 sequence at p, or 0 when the bytes there are not UTF-8.
+std::size_t utf8_length(const char* p, const char* end) {
+  auto c = static_cast<unsigned char>(*p);
+  if (c < 0x80) return 1;
+  std::size_t n = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+  if (n == 0 || static_cast<std::size_t>(end - p) < n) return 0;
+  for (std::size_t k = 1; k < n; ++k)
+    if ((static_cast<unsigned char>(p[k]) & 0xC0) != 0x80) return 0;
+  return n;
+}
+
+// Where recovery resumes after an error at `at` in the statement that starts at `start`: the end
+// of the line at bracket depth 0 (consumed), or a `}` that closes the enclosing block (not
+// consumed), or the end of input. Strings are skipped whole, also when the error is inside one.
+const char* skip_statement(const char* start, const char* at, const char* end, bool top_level) {
+  // Is `at` inside a string? Scan the statement up to it.
+  const char* p = start;
+  bool in_plain = false, in_triple = false;
+  while (p < at) {
+    if (in_plain || in_triple) {
+      if (*p == '\\' && p + 1 < at) {
+        p += 2;
+        continue;
+      }
+      if (in_triple && end - p >= 3 && p[0] == '"' && p[1] == '"' && p[2] == '"') {
+        in_triple = false;
+        p += 3;
+        continue;
+      }
+      if (in_plain && (*p == '"' || *p == '\n')) in_plain = false;
+      ++p;
+      continue;
+    }
+    if (*p == '#') {
+      while (p < at && *p != '\n') ++p;
+      continue;
+    }
+    if (*p == '"') {
+      if (end - p >= 3 && p[1] == '"' && p[2] == '"') {
+        in_triple = true;
+        p += 3;
+      } else {
+        in_plain = true;
+        ++p;
+      }
+      continue;
+    }
+    ++p;
+  }
+  p = at;
+  if (in_triple) {
+    while (p < end && !(end - p >= 3 && p[0] == '"' && p[1] == '"' && p[2] == '"')) ++p;
+    p = std::min(p + 3, end);
+  } else if (in_plain) {
+    while (p < end && *p != '"' && *p != '\n') p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+    if (p < end && *p == '"') ++p;
+  }
   int depth = 0;
   while (p < end) {
     char c = *p;
     if (c == '"') {
+      if (end - p >= 3 && p[1] == '"' && p[2] == '"') {
+        p += 3;
+        while (p < end && !(end - p >= 3 && p[0] == '"' && p[1] == '"' && p[2] == '"')) ++p;
+        p = std::min(p + 3, end);
+        continue;
+      }
       ++p;
       while (p < end && *p != '"' && *p != '\n') p += (*p == '\\' && p + 1 < end) ? 2 : 1;
       if (p < end && *p == '"') ++p;
@@ -404,7 +494,7 @@ const char* skip_statement(const char* p, const char* end, bool top_level) {
 }
 
 void report_parse_error(Builder& b, const pegtl::parse_error& e, std::string_view key,
-                        const char* at) {
+                        const char* at, Span open_brace = {}) {
   std::string_view msg = e.message();
   Code code = Code::E1001;
   auto bar = msg.find('|');
@@ -432,7 +522,9 @@ void report_parse_error(Builder& b, const pegtl::parse_error& e, std::string_vie
       }
       break;
     case Code::E1002:
-      help = "close the string with `\"`; for text over several lines use `\"\"\"`";
+      help = text.find("multi-line") != std::string::npos
+                 ? "close it with `\"\"\"`"
+                 : "close the string with `\"`; for text over several lines use `\"\"\"`";
       break;
     case Code::E1003:
       help = "the escapes are \\\" \\\\ \\n \\t \\r \\0 \\$ and \\u{XXXX}";
@@ -446,8 +538,21 @@ void report_parse_error(Builder& b, const pegtl::parse_error& e, std::string_vie
     default:
       break;
   }
-  if (at >= b.end_ptr) where = b.span(b.end_ptr, b.end_ptr);
-  b.error(code, where, std::move(text), std::move(help));
+  std::vector<base::Note> notes;
+  if (code == Code::E1007 && open_brace.valid() && text.find('}') != std::string::npos) {
+    notes.push_back({open_brace, "the block opens here"});
+  }
+  if (at >= b.end_ptr) {
+    where = b.span(b.end_ptr, b.end_ptr);
+    if (code == Code::E1007) {
+      text = text.find("`}`") != std::string::npos
+                 ? "the file ends before the block is closed with `}`"
+             : text.find("`]`") != std::string::npos
+                 ? "the file ends before the list is closed with `]`"
+                 : "the file ends before the call is closed with `)`";
+    }
+  }
+  b.error(code, where, std::move(text), std::move(help), std::move(notes));
 }
 
 template <bool TopLevel, typename Statement, pegtl::apply_mode A, pegtl::rewind_mode M,
@@ -463,14 +568,6 @@ bool Builder::guarded_match(ParseInput& in) {
     in.bump(static_cast<std::size_t>(b.end_ptr - start));
     return true;
   }
-  if (b.errors >= kMaxErrors) {
-    b.gave_up = true;
-    b.error(base::Code::E1008, b.span(start, start),
-            fmt::format("{} syntax errors; the rest of the file is not checked", b.errors),
-            "fix the errors above and run stackc again");
-    in.bump(static_cast<std::size_t>(b.end_ptr - start));
-    return true;
-  }
   const auto saved = b.save();
   const bool ident_start = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
   const char* error_at = start;
@@ -481,24 +578,31 @@ bool Builder::guarded_match(ParseInput& in) {
     } catch (const pegtl::parse_error& e) {
       std::string key;
       if (b.frames.size() > saved.frames) key = std::string(b.frames[saved.frames].key);
+      // The innermost `{` still open, for "this block is not closed" notes.
+      Span open_brace;
+      for (std::size_t i = b.frames.size(); i-- > saved.frames;) {
+        if (b.frames[i].body_span.valid()) {
+          open_brace = Span{b.file, b.frames[i].body_span.begin, b.frames[i].body_span.begin + 1};
+          break;
+        }
+      }
       const auto& pos = e.positions().front();
       error_at = std::min(b.base_ptr + pos.byte, b.end_ptr);
       b.restore(saved);
-      report_parse_error(b, e, key, error_at);
+      report_parse_error(b, e, key, error_at, open_brace);
     }
   } else {
-    std::size_t len = 1;
     auto uc = static_cast<unsigned char>(c);
-    if (uc >= 0xC0) len = uc >= 0xF0 ? 4 : uc >= 0xE0 ? 3 : 2;
-    len = std::min<std::size_t>(len, static_cast<std::size_t>(b.end_ptr - start));
-    std::string shown =
-        c == '}' ? "`}` that closes no block" : fmt::format("`{}`", std::string_view(start, len));
-    if (static_cast<unsigned char>(c) < 0x20) shown = fmt::format("byte 0x{:02x}", uc);
+    std::size_t len = utf8_length(start, b.end_ptr);
+    std::string shown = c == '}'                ? "`}` that closes no block"
+                        : len == 0 || uc < 0x20 ? fmt::format("the byte 0x{:02x}", uc)
+                                                : fmt::format("`{}`", std::string_view(start, len));
+    if (len == 0) len = 1;
     b.error(base::Code::E1001, b.span(start, start + len),
             fmt::format("expected a statement, found {}", shown),
             "a statement starts with a key such as `service`, `replicas` or `port`");
   }
-  const char* resume = skip_statement(std::max(error_at, start), b.end_ptr, TopLevel);
+  const char* resume = skip_statement(start, std::max(error_at, start), b.end_ptr, TopLevel);
   if (resume <= start) resume = start + 1;
   in.bump(static_cast<std::size_t>(resume - in.current() > 0 ? resume - in.current() : 0));
   if (in.current() <= start) in.bump(1);
@@ -682,9 +786,12 @@ bool prescan(const base::SourceFile& f, base::FileId id, base::Sink& sink,
     std::size_t n = utf8_len(q, end);
     if (n == 0) {
       if (bad++ < 5) {
-        sink.report(base::make(base::Code::E1005, base::Span{id, off(q), off(q) + 1},
-                               fmt::format("invalid UTF-8: byte 0x{:02x}", *q),
-                               "save the file as UTF-8"));
+        auto d =
+            base::make(base::Code::E1005, base::Span{id, off(q), off(q) + 1},
+                       fmt::format("invalid UTF-8: byte 0x{:02x}", *q), "save the file as UTF-8");
+        if (bad == 5)
+          d.notes.push_back({{}, "further invalid bytes in this file are not reported"});
+        sink.report(std::move(d));
       }
       ++q;
       continue;
