@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The second command: every test. Release build + unit, golden, CLI and corpus-replay tests;
+# formatting of the sources; the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
+# the libFuzzer target built with clang and its corpus replayed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --test
+export NO_COLOR=1
+
+echo "== release build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j2
+ctest --test-dir build -j2 --output-on-failure
+
+echo "== source formatting (clang-format)"
+clang-format --dry-run --Werror $(git ls-files 'compiler/*.cpp' 'compiler/*.hpp' 'stdlib/*.cpp' 'stdlib/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+
+echo "== .stack formatting (stackc fmt --check)"
+build/compiler/stackc fmt --check examples/*/*.stack stdlib/std/*.stack
+
+echo "== libFuzzer target (clang, ASan+UBSan), corpus replayed"
+CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
+cmake --build build-fuzz -j2 --target stackc_fuzz
+build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal stdlib/std
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTACKC_SANITIZE=ON >/dev/null
+cmake --build build-asan -j2
+ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan -j2 --output-on-failure
