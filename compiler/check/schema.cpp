@@ -358,7 +358,7 @@ struct Tables {
                  true,
                  {},
                  1,
-                 10000},
+                 100000},
                 {"node", T::Block, "The size of one node.", {}, &node, false, true},
                 {"reserve", T::Block, "What each node keeps for the system.", {}, &reserve},
                 {"storage_class", T::String, "Storage class for volumes.", {}},

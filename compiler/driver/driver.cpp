@@ -259,6 +259,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
   check->add_flag("--dump-ast", dump_ast, "Print the syntax tree as JSON");
   check->add_flag("--dump-model", dump_model,
                   "Print the checked model as JSON (only when there are no errors)");
+  check->add_flag("--time", check_time, "Print the wall time of each stage to stderr");
   add_common(check);
 
   std::vector<std::string> fmt_files;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -21,18 +22,22 @@ bool read_file(const fs::path& p, std::string& out, std::string& error) {
     error = "it is a directory";
     return false;
   }
-  std::ifstream in(p, std::ios::binary);
-  if (!in) {
+  std::FILE* f = std::fopen(p.c_str(), "rb");
+  if (!f) {
     error = std::strerror(errno);
     return false;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
+  out.clear();
+  char buf[1 << 16];
+  auto size = fs::file_size(p, ec);
+  if (!ec) out.reserve(size);
+  while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+  bool bad = std::ferror(f) != 0;
+  std::fclose(f);
+  if (bad) {
     error = "read error";
     return false;
   }
-  out = std::move(ss).str();
   return true;
 }
 
