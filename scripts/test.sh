@@ -15,6 +15,9 @@ ctest --test-dir build -j2 --output-on-failure
 echo "== source formatting (clang-format)"
 clang-format --dry-run --Werror $(git ls-files 'compiler/*.cpp' 'compiler/*.hpp' 'stdlib/*.cpp' 'stdlib/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
 
+echo "== diagnostic pages: every example's output is what stackc prints"
+python3 tests/check_pages.py build/compiler/stackc
+
 echo "== .stack formatting (stackc fmt --check)"
 build/compiler/stackc fmt --check examples/*/*.stack stdlib/std/*.stack
 

@@ -40,7 +40,8 @@ Run run(const std::vector<std::string>& args) {
 std::vector<fs::path> cases() {
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator("tests/golden/cases"))
-    if (e.path().extension() == ".stack") out.push_back(fs::path("tests/golden/cases") / e.path().filename());
+    if (e.path().extension() == ".stack")
+      out.push_back(fs::path("tests/golden/cases") / e.path().filename());
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -72,15 +72,6 @@ std::string dns_fix(std::string_view s) {
   return out;
 }
 
-std::string join_labels(const Stmt& s) {
-  std::string k(s.key);
-  for (const auto& l : s.labels) {
-    k += '\x1f';
-    k += l.text;
-  }
-  return k;
-}
-
 std::string shown(const Stmt& s) {
   std::string k(s.key);
   for (const auto& l : s.labels) k += " " + l.text;
@@ -172,21 +163,28 @@ struct Decl {
   bool used = false;
 };
 
+// Do two statements set the same slot (same key and labels)?
+bool same_slot(const Stmt& a, const Stmt& b) {
+  if (a.key != b.key || a.labels.size() != b.labels.size()) return false;
+  for (std::size_t i = 0; i < a.labels.size(); ++i)
+    if (a.labels[i].text != b.labels[i].text) return false;
+  return true;
+}
+
 // A statement tree merged from templates, the declaration and its `when` blocks.
 struct MNode {
-  std::string key;  // the statement's key and labels
-  const Stmt* stmt = nullptr;
+  const Stmt* stmt = nullptr;  // the statement that holds this slot now
   std::vector<MNode> kids;
 
-  MNode& slot(const std::string& k) {
+  MNode& slot(const Stmt& s) {
     for (auto& n : kids)
-      if (n.key == k) return n;
-    kids.push_back(MNode{k, nullptr, {}});
+      if (n.stmt && same_slot(*n.stmt, s)) return n;
+    kids.push_back(MNode{});
     return kids.back();
   }
   const MNode* child(std::string_view k) const {
     for (const auto& n : kids)
-      if (n.key == k) return &n;
+      if (n.stmt && n.stmt->key == k && n.stmt->labels.empty()) return &n;
     return nullptr;
   }
   const Value* value(std::string_view k) const {
@@ -529,7 +527,7 @@ class Checker {
   }
 
   void validate_block(const std::vector<Stmt>& body, const Kind& kind, const Ctx& ctx) {
-    std::map<std::string, const Stmt*> seen;
+    std::vector<const Stmt*> seen;
     std::map<std::string, Span> when_seen;
     bool is_map = kind.fields.empty() && (kind.name == "env" || kind.name == "labels");
     for (const auto& s : body) {
@@ -542,13 +540,14 @@ class Checker {
         validate_when(s, kind, ctx, when_seen);
         continue;
       }
-      std::string key = join_labels(s);
-      if (auto it = seen.find(key); it != seen.end()) {
+      auto it =
+          std::find_if(seen.begin(), seen.end(), [&](const Stmt* o) { return same_slot(*o, s); });
+      if (it != seen.end()) {
         report(Code::E2002, s.key_span, fmt::format("`{}` is set twice in this block", shown(s)),
                "remove one of them; to change a value per environment use `when ENV { ... }`",
-               {{it->second->key_span, "first set here"}});
+               {{(*it)->key_span, "first set here"}});
       } else {
-        seen[key] = &s;
+        seen.push_back(&s);
       }
       if (is_map) {
         if (kind.name == "labels")
@@ -1336,12 +1335,12 @@ class Checker {
     for (const auto& s : body) {
       if (s.key == "when") continue;
       const Field* f = kind ? kind->field(s.key) : nullptr;
-      MNode& slot = into.slot(join_labels(s));
+      MNode& slot = into.slot(s);
       if (f && (f->type == Type::Block || f->type == Type::Map) && s.has_block) {
         slot.stmt = &s;
         merge(slot, s.body, f->block, env);
       } else {
-        slot = MNode{slot.key, &s, {}};
+        slot = MNode{&s, {}};
       }
     }
     for (const auto& s : body)

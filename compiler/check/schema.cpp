@@ -616,6 +616,10 @@ struct Tables {
                           &receiver, &alertmanager, &vault, &base_images}) {
       all.push_back(k);
     }
+    for (const Kind* k : all) {
+      auto* mk = const_cast<Kind*>(k);  // the table is being built; afterwards it is immutable
+      for (const auto& f : mk->fields) mk->index.emplace(f.name, &f);
+    }
   }
 };
 
@@ -627,9 +631,8 @@ const Tables& tables() {
 }  // namespace
 
 const Field* Kind::field(std::string_view key) const {
-  for (const auto& f : fields)
-    if (f.name == key) return &f;
-  return nullptr;
+  auto it = index.find(key);
+  return it == index.end() ? nullptr : it->second;
 }
 
 std::vector<std::string> Kind::field_names() const {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <span>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -60,6 +61,7 @@ struct Kind {
   bool when = false;       // may hold `when ENV { ... }`
   bool singleton = false;  // at most one per stack (`stack`, `secrets`, `monitoring`, `pipeline`)
   bool workload = false;   // a deployable workload
+  std::unordered_map<std::string_view, const Field*> index = {};  // built with the table
   const Field* field(std::string_view key) const;
   std::vector<std::string> field_names() const;
 };

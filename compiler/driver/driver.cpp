@@ -100,7 +100,7 @@ class StageTimer {
 };
 
 int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time, const Common& c,
-              std::ostream& out, std::ostream& err) {
+              std::ostream& out, std::ostream& err, bool release_at_exit) {
   StageTimer timer(time);
   base::SourceManager sm;
   base::Collector sink;
@@ -115,9 +115,10 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
   if (dump_ast) out << syntax::dump_json(sm, tree);
   if (tree.ok) {
     FsLoader loader(sm, file, *id);
-    auto result = check::check(sm, std::move(tree), loader, sink);
+    auto result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
     timer.lap("check");
-    if (dump_model && result.model) out << model::to_json(*result.model);
+    if (dump_model && result->model) out << model::to_json(*result->model);
+    if (release_at_exit) (void)result.release();  // the process ends next; skip the frees
   }
   emit_diagnostics(sm, sink, c, out, err);
   timer.lap("report");
@@ -233,7 +234,8 @@ int cmd_explain(const std::string& what, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
-int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+        bool release_at_exit) {
   CLI::App app{
       "stackc: a compiler for infrastructure. It checks .stack files against the clusters\n"
       "they run on and emits the artifacts that GitOps repos hold."};
@@ -286,7 +288,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err)
     return code == 0 ? 0 : 2;
   }
   if (check->parsed())
-    return cmd_check(check_file, dump_ast, dump_model, check_time, common, out, err);
+    return cmd_check(check_file, dump_ast, dump_model, check_time, common, out, err,
+                     release_at_exit);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (version->parsed()) {

@@ -118,9 +118,8 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   fs::path target = fs::weakly_canonical(base_dir / spec, ec);
   if (ec || !inside(root_, target)) {
     res.code = base::Code::E2015;
-    res.message =
-        fmt::format("`{}` is outside the project root (the folder of `{}`)", spec,
-                    fs::path(sm_.file(root_id_).path()).filename().string());
+    res.message = fmt::format("`{}` is outside the project root (the folder of `{}`)", spec,
+                              fs::path(sm_.file(root_id_).path()).filename().string());
     res.help =
         "imports stay inside the folder of the file given to stackc; move the file into the "
         "project";

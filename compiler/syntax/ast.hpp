@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,14 +74,14 @@ struct Stmt {
   Span key_span;
   std::vector<Label> labels;
   std::vector<Label> from;
-  std::vector<Value> value;  // zero or one
+  std::optional<Value> value;
   bool has_block = false;
   std::vector<Stmt> body;
   Span span;       // the whole statement
   Span body_span;  // from `{` to `}` inclusive, when has_block
 
-  bool has_value() const { return !value.empty(); }
-  const Value& val() const { return value.front(); }
+  bool has_value() const { return value.has_value(); }
+  const Value& val() const { return *value; }
 };
 
 struct Comment {

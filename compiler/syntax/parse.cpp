@@ -211,7 +211,7 @@ template <>
 struct action<grammar::assign> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.frames.back().value.push_back(std::move(b.values.back()));
+    b.frames.back().value = std::move(b.values.back());
     b.values.pop_back();
   }
 };

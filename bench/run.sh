@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Times `stackc check` on the benchmark fleet: whole process, median of RUNS runs after one
+# warm-up, peak RSS from GNU time, plus the per-stage times of one run (`check --time`).
+# usage: bench/run.sh [N ...]      (default: 1000 10000 50000)
+# env:   RUNS=5  STACKC=build/compiler/stackc  OUT=/tmp/stackc-bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS="${RUNS:-5}"
+STACKC="${STACKC:-build/compiler/stackc}"
+OUT="${OUT:-/tmp/stackc-bench}"
+NS="${*:-1000 10000 50000}"
+mkdir -p "$OUT"
+[ -x "$STACKC" ] || { echo "bench: build stackc first (scripts/build.sh)" >&2; exit 2; }
+echo "| N | .stack size | check wall, median s (min–max) | peak RSS MiB | parse ms | check ms |"
+echo "|---:|---:|---:|---:|---:|---:|"
+for n in $NS; do
+  f="$OUT/fleet-$n.stack"
+  [ -s "$f" ] || python3 bench/gen_fleet.py "$n" > "$f"
+  "$STACKC" check "$f" >/dev/null 2>&1 || { echo "bench: fleet-$n does not check clean" >&2; "$STACKC" check "$f" >&2 || true; exit 1; }
+  walls=(); rss=()
+  for i in $(seq 0 "$RUNS"); do
+    line=$(/usr/bin/time -f "%e %M" "$STACKC" check "$f" 2>&1 >/dev/null | tail -1)
+    [ "$i" -eq 0 ] && continue   # warm-up
+    walls+=("${line% *}"); rss+=("${line#* }")
+  done
+  stages=$("$STACKC" check --time "$f" 2>&1 >/dev/null)
+  parse=$(echo "$stages" | awk '/time: parse/ {print $3}')
+  check=$(echo "$stages" | awk '/time: check/ {print $3}')
+  python3 - "$n" "$(stat -c %s "$f")" "$parse" "$check" "${walls[*]}" "${rss[*]}" <<'PY'
+import statistics, sys
+n, size, parse, check, walls, rss = sys.argv[1:]
+w = sorted(float(x) for x in walls.split())
+r = statistics.median(int(x) for x in rss.split()) / 1024
+print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {statistics.median(w):.3f} ({w[0]:.3f}–{w[-1]:.3f}) | {r:.0f} | {float(parse):.0f} | {float(check):.0f} |")
+PY
+done

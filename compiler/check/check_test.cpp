@@ -1,0 +1,222 @@
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "check/check.hpp"
+#include "check/schema.hpp"
+#include "check/units.hpp"
+#include "syntax/parse.hpp"
+
+namespace stackc::check {
+namespace {
+
+// ---- units -------------------------------------------------------------------------------------
+
+ast::Value number(const std::string& text) {
+  static base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add("n.stack", "x = " + text + "\n");
+  auto f = syntax::parse(sm, id, sink);
+  EXPECT_TRUE(f.ok) << text;
+  return f.statements.at(0).val();
+}
+
+TEST(Units, CpuTakesCoresAndMillicores) {
+  EXPECT_EQ(to_millicores(number("500m")).value, 500);
+  EXPECT_EQ(to_millicores(number("2")).value, 2000);
+  EXPECT_EQ(to_millicores(number("0.25")).value, 250);
+  EXPECT_FALSE(to_millicores(number("512Mi")).ok);
+  EXPECT_FALSE(to_millicores(number("0.0001")).ok);
+}
+
+TEST(Units, MemoryRejectsMillis) {
+  EXPECT_EQ(to_bytes(number("512Mi")).value, 512LL << 20);
+  EXPECT_EQ(to_bytes(number("1G")).value, 1000000000LL);
+  EXPECT_EQ(to_bytes(number("1.5Gi")).value, 3LL << 29);
+  auto q = to_bytes(number("500m"));
+  EXPECT_FALSE(q.ok);
+  EXPECT_EQ(q.code, base::Code::E2004);
+  EXPECT_NE(q.help.find("500Mi"), std::string::npos);
+}
+
+TEST(Units, MIsMinutesForDurations) {
+  EXPECT_EQ(to_seconds(number("5m")).value, 300);
+  EXPECT_EQ(to_seconds(number("15d")).value, 15 * 86400);
+  EXPECT_EQ(to_seconds(number("1w")).value, 7 * 86400);
+  EXPECT_FALSE(to_seconds(number("5")).ok);
+  EXPECT_EQ(to_percent(number("70%")).value, 70);
+  EXPECT_FALSE(to_percent(number("70")).ok);
+}
+
+TEST(Units, Formatting) {
+  EXPECT_EQ(format_cpu(500), "500m");
+  EXPECT_EQ(format_cpu(2000), "2");
+  EXPECT_EQ(format_bytes(512LL << 20), "512Mi");
+  EXPECT_EQ(format_bytes(1000), "1000");
+  EXPECT_EQ(format_duration(300), "5m");
+  EXPECT_EQ(format_duration(86400 * 30), "30d");
+}
+
+TEST(Units, Cron) {
+  EXPECT_EQ(cron_error("0 2 * * *"), "");
+  EXPECT_EQ(cron_error("*/15 8-18 * JAN-MAR mon-fri"), "");
+  EXPECT_EQ(cron_error("@daily"), "");
+  EXPECT_NE(cron_error("61 * * * *"), "");
+  EXPECT_NE(cron_error("0 2 * *"), "");
+  EXPECT_NE(cron_error("0 2 * * 7"), "");
+  EXPECT_NE(cron_error("0,,5 * * * *"), "");
+  EXPECT_NE(cron_error("@reboot"), "");
+}
+
+TEST(Schema, EveryNestedFieldHasItsBlock) {
+  for (const Kind* k : top_kinds()) {
+    for (const auto& f : k->fields) {
+      if (f.type == Type::Block || f.type == Type::Map || f.type == Type::Tagged) {
+        EXPECT_NE(f.block, nullptr) << k->name << "." << f.name;
+      }
+    }
+  }
+  EXPECT_NE(any_kind("receiver"), nullptr);
+  EXPECT_EQ(top_kind("receiver"), nullptr);
+}
+
+// ---- the checker with an in-memory file system --------------------------------------------------
+
+class MemLoader final : public Loader {
+ public:
+  MemLoader(base::SourceManager& sm, std::map<std::string, std::string> files)
+      : sm_(sm), files_(std::move(files)) {}
+  Result load(std::string_view spec, base::FileId) override {
+    Result r;
+    std::string key(spec);
+    if (auto it = ids_.find(key); it != ids_.end()) {
+      r.file = it->second;
+      return r;
+    }
+    auto it = files_.find(key);
+    if (it == files_.end()) {
+      r.message = "cannot find `" + key + "`";
+      return r;
+    }
+    r.file = ids_[key] = sm_.add(key, it->second);
+    return r;
+  }
+  bool is_stdlib(base::FileId) const override { return false; }
+
+ private:
+  base::SourceManager& sm_;
+  std::map<std::string, std::string> files_;
+  std::map<std::string, base::FileId> ids_;
+};
+
+struct Checked {
+  base::SourceManager sm;
+  base::Collector sink;
+  Result result;
+  std::vector<base::Code> codes() const {
+    std::vector<base::Code> out;
+    for (const auto& d : sink.sorted()) out.push_back(d.code);
+    return out;
+  }
+};
+
+const char* kHeader =
+    "stack s { registry = \"ghcr.io/s\"  version = \"1.0.0\" }\n"
+    "cluster c { nodes = 2  node { cpu = 4  memory = 8Gi } }\n"
+    "environment dev { cluster = c }\n"
+    "environment prod { cluster = c  namespace = \"s-${env.name}\" }\n";
+
+std::unique_ptr<Checked> check_text(const std::string& body,
+                                    std::map<std::string, std::string> files = {}) {
+  auto c = std::make_unique<Checked>();
+  auto id = c->sm.add("main.stack", std::string(kHeader) + body);
+  auto tree = syntax::parse(c->sm, id, c->sink);
+  MemLoader loader(c->sm, std::move(files));
+  c->result = check(c->sm, std::move(tree), loader, c->sink);
+  return c;
+}
+
+const model::Workload& workload(const model::Model& m, const std::string& env,
+                                const std::string& name) {
+  for (const auto& w : m.environment(env)->workloads)
+    if (w.name == name) return w;
+  throw std::runtime_error("no workload " + name);
+}
+
+TEST(Check, TemplatesThenOwnBlockThenWhen) {
+  auto c = check_text(
+      "template base for service { replicas = 2  cpu = 100m..200m  memory = 64Mi  port http = 80\n"
+      "  health { liveness = http(\"/l\")  readiness = http(\"/r\") }  when prod { replicas = 5 } "
+      "}\n"
+      "service api from base { image = \"api\"  health { readiness = http(\"/ready\") }\n"
+      "  when dev { cpu = 50m..100m } }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.all().size();
+  const auto& m = *c->result.model;
+  const auto& dev = workload(m, "dev", "api");
+  const auto& prod = workload(m, "prod", "api");
+  EXPECT_EQ(dev.replicas_min, 2);
+  EXPECT_EQ(prod.replicas_min, 5);  // the template's own `when` applies
+  EXPECT_EQ(dev.cpu.request, 50);
+  EXPECT_EQ(prod.cpu.request, 100);
+  EXPECT_EQ(dev.memory.request, 64LL << 20);
+  EXPECT_EQ(dev.memory.limit, 64LL << 20);
+  // Blocks merge field by field: liveness from the template, readiness from the service.
+  ASSERT_TRUE(dev.liveness && dev.readiness);
+  EXPECT_EQ(dev.liveness->path, "/l");
+  EXPECT_EQ(dev.readiness->path, "/ready");
+  EXPECT_EQ(m.environment("prod")->ns, "s-prod");
+  EXPECT_EQ(m.environment("dev")->ns, "s-dev");
+}
+
+TEST(Check, ReferencesAndSecretsInEnv) {
+  auto c = check_text(
+      "stateful db { image = \"db:1\"  port pg = 5432  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi  needs = [db]\n"
+      "  env { DB_HOST = db.host  DB_PASS = secret(\"db\", key = \"password\")  V = "
+      "\"${stack.version}\" } }\n");
+  ASSERT_TRUE(c->result.model);
+  const auto& api = workload(*c->result.model, "dev", "api");
+  ASSERT_EQ(api.env.size(), 3u);
+  EXPECT_EQ(api.env[0].kind, model::EnvVar::Kind::Ref);
+  EXPECT_EQ(api.env[0].ref_target, "db");
+  EXPECT_EQ(api.env[1].kind, model::EnvVar::Kind::Secret);
+  EXPECT_EQ(api.env[1].secret.key, "password");
+  EXPECT_EQ(api.env[2].value, "1.0.0");
+  ASSERT_EQ(api.needs.size(), 1u);
+}
+
+TEST(Check, ImportsDiamondsAndCycles) {
+  auto ok = check_text(
+      "import \"./a.stack\"\nimport \"./b.stack\"\nservice api from web { image = \"x\"  port http "
+      "= 1 }\n",
+      {{"./a.stack", "import \"./common.stack\"\n"},
+       {"./b.stack", "import \"./common.stack\"\n"},
+       {"./common.stack", "template web for service { cpu = 1  memory = 1Gi }\n"}});
+  EXPECT_TRUE(ok->result.model);
+  EXPECT_EQ(ok->result.files.size(), 4u);
+  auto cyc = check_text("import \"./a.stack\"\n", {{"./a.stack", "import \"./b.stack\"\n"},
+                                                   {"./b.stack", "import \"./a.stack\"\n"}});
+  EXPECT_EQ(cyc->codes(), std::vector<base::Code>{base::Code::E2016});
+}
+
+TEST(Check, DidYouMeanForKeysAndNames) {
+  auto c = check_text(
+      "service api { image = \"x\"  port http = 1  cpu = 1  memory = 1Gi  replica = 2  needs = "
+      "[apj] }\n");
+  auto d = c->sink.sorted();
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d[0].code, base::Code::E2001);
+  EXPECT_EQ(d[0].help, "did you mean `replicas`?");
+  EXPECT_EQ(d[1].code, base::Code::E2005);
+  EXPECT_EQ(d[1].help, "did you mean `api`?");
+}
+
+TEST(Check, ModelOnlyWithoutErrors) {
+  auto c =
+      check_text("service api { image = \"x:latest\"  port http = 1  cpu = 1  memory = 1Gi }\n");
+  EXPECT_FALSE(c->result.model);
+  EXPECT_EQ(c->codes(), std::vector<base::Code>{base::Code::E2018});
+}
+
+}  // namespace
+}  // namespace stackc::check

@@ -1,0 +1,150 @@
+// End-to-end tests of the command line: subcommands, options, exit codes, output streams.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "driver/driver.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int code;
+  std::string out, err;
+};
+
+Run run(const std::vector<std::string>& args) {
+  std::vector<const char*> argv{"stackc"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  int code = stackc::driver::run(static_cast<int>(argv.size()), argv.data(), out, err);
+  return {code, out.str(), err.str()};
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::current_path(STACKC_SOURCE_DIR);
+    setenv("NO_COLOR", "1", 1);
+    tmp_ = fs::temp_directory_path() / ("stackc-cli-" + std::to_string(::getpid()));
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+  fs::path write(const std::string& name, const std::string& text) {
+    fs::path p = tmp_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  fs::path tmp_;
+};
+
+TEST_F(Cli, CheckExitCodes) {
+  EXPECT_EQ(run({"check", "examples/minimal/minimal.stack"}).code, 0);
+  auto bad = write("bad.stack", "service x {\n");
+  EXPECT_EQ(run({"check", bad.string()}).code, 1);
+  auto r = run({"check", (tmp_ / "missing.stack").string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("error[E0001]"), std::string::npos);
+  EXPECT_EQ(run({"check"}).code, 2);
+  EXPECT_EQ(run({"frobnicate"}).code, 2);
+  EXPECT_EQ(run({"check", "--diagnostics=xml", "examples/minimal/minimal.stack"}).code, 2);
+}
+
+TEST_F(Cli, HelpAndVersion) {
+  auto h = run({"--help"});
+  EXPECT_EQ(h.code, 0);
+  EXPECT_NE(h.out.find("check"), std::string::npos);
+  auto ch = run({"check", "--help"});
+  EXPECT_EQ(ch.code, 0);
+  EXPECT_NE(ch.out.find("--dump-model"), std::string::npos);
+  auto fh = run({"fmt", "--help"});
+  EXPECT_NE(fh.out.find("--check"), std::string::npos);
+  auto v = run({"version"});
+  EXPECT_EQ(v.code, 0);
+  EXPECT_EQ(v.out, "stackc 0.1.0\n");
+}
+
+TEST_F(Cli, MachineFormatsGoToStdout) {
+  auto bad = write("bad.stack", "stack s {\n  registry = 3\n}\n");
+  auto j = run({"check", "--diagnostics=json", bad.string()});
+  EXPECT_EQ(j.code, 1);
+  EXPECT_EQ(j.err, "");
+  EXPECT_NE(j.out.find("\"code\": \"E2003\""), std::string::npos);
+  auto s = run({"check", "--diagnostics=sarif", bad.string()});
+  EXPECT_NE(s.out.find("\"version\": \"2.1.0\""), std::string::npos);
+  EXPECT_NE(s.out.find("\"ruleId\": \"E2003\""), std::string::npos);
+}
+
+TEST_F(Cli, ColourOnlyWhenAskedAndNeverWithNoColor) {
+  auto bad = write("bad.stack", "stack s {\n  registry = 3\n}\n");
+  EXPECT_EQ(run({"check", "--color=always", bad.string()}).err.find("\x1b["), std::string::npos);
+  unsetenv("NO_COLOR");
+  EXPECT_NE(run({"check", "--color=always", bad.string()}).err.find("\x1b["), std::string::npos);
+  EXPECT_EQ(run({"check", "--color=never", bad.string()}).err.find("\x1b["), std::string::npos);
+  setenv("NO_COLOR", "1", 1);
+}
+
+TEST_F(Cli, DumpAstAndModel) {
+  auto a = run({"check", "--dump-ast", "examples/minimal/minimal.stack"});
+  EXPECT_EQ(a.code, 0);
+  EXPECT_NE(a.out.find("\"key\": \"service\""), std::string::npos);
+  auto m = run({"check", "--dump-model", "examples/webapp/webapp.stack"});
+  EXPECT_EQ(m.code, 0);
+  // Per-environment resolution: api has 3..8 replicas in production, 2..4 in staging.
+  EXPECT_NE(m.out.find("\"min\": 3,\n            \"max\": 8"), std::string::npos)
+      << m.out.substr(0, 400);
+  EXPECT_NE(m.out.find("\"host\": \"api.shop.example\""), std::string::npos);
+  EXPECT_NE(m.out.find("\"host\": \"api.staging.shop.example\""), std::string::npos);
+}
+
+TEST_F(Cli, FmtCheckRewriteAndIdempotence) {
+  auto f = write("a.stack", "stack s {\nregistry=\"r\"   # the registry\n  version = \"1\"\n}\n");
+  auto c = run({"fmt", "--check", f.string()});
+  EXPECT_EQ(c.code, 1);
+  EXPECT_NE(c.out.find("not formatted"), std::string::npos);
+  EXPECT_EQ(run({"fmt", f.string()}).code, 0);
+  std::ifstream in(f);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), "stack s {\n  registry = \"r\"  # the registry\n  version  = \"1\"\n}\n");
+  EXPECT_EQ(run({"fmt", "--check", f.string()}).code, 0);
+  auto bad = write("b.stack", "stack s {\n");
+  EXPECT_EQ(run({"fmt", bad.string()}).code, 1);
+}
+
+TEST_F(Cli, ExplainCodesAndKinds) {
+  auto e = run({"explain", "E2001"});
+  EXPECT_EQ(e.code, 0);
+  EXPECT_EQ(e.out.rfind("# E2001", 0), 0u);
+  auto lower = run({"explain", "e2004"});
+  EXPECT_EQ(lower.code, 0);
+  auto k = run({"explain", "service"});
+  EXPECT_EQ(k.code, 0);
+  EXPECT_NE(k.out.find("| `replicas` |"), std::string::npos);
+  auto bad = run({"explain", "E2O01"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("did you mean `E2001`"), std::string::npos);
+}
+
+TEST_F(Cli, BadInputNeverCrashes) {
+  std::string big;
+  for (int i = 0; i < 200000; ++i) big += "x = [1, 2, \"three\"]  # filler line to reach 10 MB\n";
+  EXPECT_GE(big.size(), 10u * 1000 * 1000);
+  EXPECT_EQ(run({"check", write("big.stack", big).string()}).code, 1);
+  EXPECT_EQ(run({"check", write("empty.stack", "").string()}).code, 1);
+  EXPECT_EQ(
+      run({"check", write("crlf.stack", "stack s {\r\n  registry = \"r\"\r\n}\r\n").string()}).code,
+      1);
+  fs::create_directories(tmp_ / "dir.stack");
+  EXPECT_EQ(run({"check", (tmp_ / "dir.stack").string()}).code, 2);
+  auto imp = write("imp.stack", "import \"./nope.stack\"\nimport \"./\"\n");
+  auto r = run({"check", imp.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("E2014"), std::string::npos);
+}
+
+}  // namespace
