@@ -3,9 +3,9 @@
 #pragma once
 
 #include <span>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace stackc::check {

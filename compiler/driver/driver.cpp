@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "base/embed.hpp"
 #include "base/render.hpp"
@@ -16,6 +17,8 @@
 #include "check/check.hpp"
 #include "check/schema.hpp"
 #include "driver/loader.hpp"
+#include "driver/write.hpp"
+#include "emit/kubernetes/kubernetes.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
 #include "syntax/format.hpp"
@@ -124,6 +127,87 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
   timer.lap("report");
   timer.print(err);
   return sink.error_count() ? 1 : 0;
+}
+
+struct BuildOptions {
+  std::string file;
+  std::string out_dir;
+  std::vector<std::string> envs;
+  std::vector<std::string> targets{"kubernetes"};
+  bool check = false;
+};
+
+int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::ostream& err,
+              bool release_at_exit) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = load_root(sm, o.file, sink);
+  if (!id) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 2;
+  }
+  ast::File tree = syntax::parse(sm, *id, sink);
+  std::unique_ptr<check::Result> result;
+  if (tree.ok) {
+    FsLoader loader(sm, o.file, *id);
+    result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
+  }
+  if (!result || !result->model) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return sink.error_count() ? 1 : 2;
+  }
+  const model::Model& m = *result->model;
+  for (const auto& e : o.envs) {
+    if (!m.environment(e)) {
+      std::vector<std::string> names;
+      for (const auto& env : m.environments) names.push_back(env.name);
+      auto hint = base::did_you_mean(e, names);
+      err << fmt::format(
+          "stackc: error: the stack has no environment `{}`{}\n", e,
+          hint.empty() ? fmt::format(" (it has: {})", fmt::join(names, ", ")) : "; " + hint);
+      return 2;
+    }
+  }
+  // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
+  std::string source = fs::path(o.file).filename().string();
+  emit::Output output;
+  for (const auto& t : o.targets) {
+    if (t == "kubernetes") emit::kubernetes::generate(m, o.envs, source, output, sink);
+  }
+  if (sink.error_count()) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 1;
+  }
+  add_manifest(output, source);
+  std::sort(output.files.begin(), output.files.end(),
+            [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
+  fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
+  emit_diagnostics(sm, sink, c, out, err);  // warnings
+  int status = 0;
+  if (o.check) {
+    auto diffs = compare(dir, output);
+    for (const auto& d : diffs) {
+      const char* what = d.kind == 'M'   ? "differs from the build"
+                         : d.kind == '+' ? "is missing"
+                                         : "is stale (no longer generated)";
+      out << fmt::format("{}: {}\n", (dir / d.path).string(), what);
+    }
+    if (!diffs.empty()) {
+      out << fmt::format("{} file{} out of date; run `stackc build {}`\n", diffs.size(),
+                         diffs.size() == 1 ? " is" : "s are", o.file);
+      status = 1;
+    }
+  } else {
+    std::string error;
+    if (!write(dir, output, error)) {
+      err << fmt::format("stackc: error[E0001]: {}\n", error);
+      status = 2;
+    } else {
+      out << fmt::format("stackc: wrote {} files to {}\n", output.files.size(), dir.string());
+    }
+  }
+  if (release_at_exit) (void)result.release();
+  return status;
 }
 
 bool write_atomically(const fs::path& p, const std::string& text, std::string& error) {
@@ -264,6 +348,26 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   check->add_flag("--time", check_time, "Print the wall time of each stage to stderr");
   add_common(check);
 
+  BuildOptions build_opts;
+  std::string targets = "kubernetes";
+  auto* build = app.add_subcommand(
+      "build", "Check a .stack file and write the artifacts of every environment");
+  build->add_option("file", build_opts.file, "The .stack file")->required();
+  build->add_option("-o,--out", build_opts.out_dir, "Output folder (default: out/STACK)");
+  build->add_option("--env", build_opts.envs, "Only this environment (repeatable; default: all)");
+  build->add_option("--target", targets, "Comma-separated targets: kubernetes")
+      ->check([](const std::string& v) -> std::string {
+        std::stringstream ss(v);
+        std::string t;
+        while (std::getline(ss, t, ','))
+          if (t != "kubernetes") return "unknown target `" + t + "` (the targets are: kubernetes)";
+        return {};
+      });
+  build->add_flag("--check", build_opts.check,
+                  "Write nothing; list every generated file that differs, is missing or is stale, "
+                  "and exit 1 if any");
+  add_common(build);
+
   std::vector<std::string> fmt_files;
   bool fmt_check = false, fmt_stdout = false;
   auto* fmtc =
@@ -290,6 +394,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (check->parsed())
     return cmd_check(check_file, dump_ast, dump_model, check_time, common, out, err,
                      release_at_exit);
+  if (build->parsed()) {
+    build_opts.targets.clear();
+    std::stringstream ss(targets);
+    std::string t;
+    while (std::getline(ss, t, ',')) build_opts.targets.push_back(t);
+    return cmd_build(build_opts, common, out, err, release_at_exit);
+  }
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (version->parsed()) {

@@ -1,0 +1,34 @@
+// Writing the emitters' output to disk safely, and comparing it with what is there.
+//
+// The output folder holds a manifest, `.stackc-manifest`, that lists the files stackc generated.
+// A build writes every file to a temporary folder first and moves the files into place only when
+// all of them were written; generated files that the new build no longer produces are removed;
+// files that stackc did not generate are never touched.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "emit/output.hpp"
+
+namespace stackc::driver {
+
+inline constexpr const char* kManifest = ".stackc-manifest";
+
+// Adds the manifest to `out` (call once, after every emitter ran).
+void add_manifest(emit::Output& out, const std::string& source);
+
+struct Difference {
+  char kind;  // 'M' differs, '+' missing on disk, '-' stale generated file on disk
+  std::string path;
+};
+
+// What `build --check` reports: every file that differs from `out`, is missing, or is extra.
+std::vector<Difference> compare(const std::filesystem::path& dir, const emit::Output& out);
+
+// Writes `out` into `dir` as described above. Returns false with `error` set on an I/O error; then
+// the files already in `dir` are unchanged.
+bool write(const std::filesystem::path& dir, const emit::Output& out, std::string& error);
+
+}  // namespace stackc::driver

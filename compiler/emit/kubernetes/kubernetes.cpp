@@ -1,0 +1,632 @@
+#include "emit/kubernetes/kubernetes.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "check/units.hpp"
+
+namespace stackc::emit::kubernetes {
+namespace {
+
+using base::Code;
+using model::Workload;
+
+constexpr std::size_t kNameMax = 63;     // DNS-1123 label: Services, label values, ...
+constexpr std::size_t kCronJobMax = 52;  // CronJob names leave room for the Job suffix
+
+std::string kind_word(Workload::Kind k) {
+  switch (k) {
+    case Workload::Kind::Service:
+      return "service";
+    case Workload::Kind::Worker:
+      return "worker";
+    case Workload::Kind::Stateful:
+      return "stateful";
+    case Workload::Kind::Job:
+      return "job";
+    case Workload::Kind::Cron:
+      return "cron";
+  }
+  return "";
+}
+
+class Lowering {
+ public:
+  Lowering(const model::Model& m, const model::Environment& e, base::Sink& sink)
+      : m_(m), e_(e), sink_(sink), instance_(m.stack.name + "-" + e.name) {}
+
+  std::vector<Object> run() {
+    check_name(instance_, kNameMax, e_.span, "the label app.kubernetes.io/instance");
+    namespace_object();
+    secrets();
+    for (const auto& w : e_.workloads) workload(w);
+    return std::move(objects_);
+  }
+
+ private:
+  const model::Model& m_;
+  const model::Environment& e_;
+  base::Sink& sink_;
+  std::string instance_;
+  std::vector<Object> objects_;
+
+  void check_name(const std::string& name, std::size_t max, base::Span at,
+                  const std::string& what) {
+    if (name.size() <= max) return;
+    sink_.report(base::make(Code::E4001, at,
+                            fmt::format("{} `{}` would be {} characters; Kubernetes allows {}",
+                                        what, name, name.size(), max),
+                            fmt::format("shorten the name by {} characters", name.size() - max)));
+  }
+
+  Doc common_labels() const {
+    Doc l = Doc::object();
+    l["app.kubernetes.io/part-of"] = m_.stack.name;
+    l["app.kubernetes.io/managed-by"] = "stackc";
+    for (const auto& [k, v] : m_.stack.labels) l[k] = v;
+    return l;
+  }
+
+  Doc selector(const Workload& w) const {
+    Doc s = Doc::object();
+    s["app.kubernetes.io/name"] = w.name;
+    s["app.kubernetes.io/instance"] = instance_;
+    return s;
+  }
+
+  Doc labels(const Workload& w) const {
+    Doc l = selector(w);
+    l["app.kubernetes.io/version"] = m_.stack.version;
+    l["app.kubernetes.io/component"] = kind_word(w.kind);
+    const Doc common = common_labels();
+    for (const auto& [k, v] : common.items()) l[k] = v;
+    return l;
+  }
+
+  Doc meta(const std::string& name, const Doc& labels) const {
+    Doc md = Doc::object();
+    md["name"] = name;
+    md["namespace"] = e_.ns;
+    md["labels"] = labels;
+    return md;
+  }
+
+  void add(const std::string& component, Doc d) { objects_.push_back({component, std::move(d)}); }
+
+  void namespace_object() {
+    Doc d;
+    d["apiVersion"] = "v1";
+    d["kind"] = "Namespace";
+    d["metadata"]["name"] = e_.ns;
+    Doc l = common_labels();
+    // The Pod Security Standard every workload is built to.
+    l["pod-security.kubernetes.io/enforce"] = "restricted";
+    l["pod-security.kubernetes.io/enforce-version"] = "v1.32";
+    d["metadata"]["labels"] = l;
+    add("namespace", std::move(d));
+  }
+
+  // The secrets that workloads read, by name, with their keys.
+  std::map<std::string, std::set<std::string>> used_secrets() const {
+    std::map<std::string, std::set<std::string>> out;
+    auto collect = [&](const std::vector<model::EnvVar>& env) {
+      for (const auto& v : env)
+        if (v.kind == model::EnvVar::Kind::Secret) out[v.secret.name].insert(v.secret.key);
+    };
+    for (const auto& w : e_.workloads) {
+      collect(w.env);
+      if (w.exporter) collect(w.exporter->env);
+    }
+    return out;
+  }
+
+  void secrets() {
+    if (m_.secrets.backend != "vault") return;  // Kubernetes backend: Secrets are referenced only
+    auto used = used_secrets();
+    if (used.empty()) return;
+    std::string mount = m_.secrets.path, prefix;
+    if (auto slash = mount.find('/'); slash != std::string::npos) {
+      prefix = mount.substr(slash + 1);
+      mount = mount.substr(0, slash);
+    }
+    std::string store = m_.stack.name + "-vault";
+    Doc ss;
+    ss["apiVersion"] = "external-secrets.io/v1beta1";
+    ss["kind"] = "SecretStore";
+    ss["metadata"] = meta(store, common_labels());
+    Doc vault;
+    vault["server"] = m_.secrets.address;
+    vault["path"] = mount;
+    vault["version"] = m_.secrets.version;
+    vault["auth"]["kubernetes"]["mountPath"] = "kubernetes";
+    vault["auth"]["kubernetes"]["role"] = m_.secrets.role;
+    ss["spec"]["provider"]["vault"] = vault;
+    add("secrets", std::move(ss));
+    for (const auto& [name, keys] : used) {
+      Doc es;
+      es["apiVersion"] = "external-secrets.io/v1beta1";
+      es["kind"] = "ExternalSecret";
+      es["metadata"] = meta(name, common_labels());
+      es["spec"]["refreshInterval"] = check::format_duration(m_.secrets.refresh);
+      es["spec"]["secretStoreRef"]["name"] = store;
+      es["spec"]["secretStoreRef"]["kind"] = "SecretStore";
+      es["spec"]["target"]["name"] = name;
+      es["spec"]["target"]["creationPolicy"] = "Owner";
+      Doc data = Doc::array();
+      for (const auto& k : keys) {
+        Doc item;
+        item["secretKey"] = k;
+        item["remoteRef"]["key"] = prefix.empty() ? name : prefix + "/" + name;
+        item["remoteRef"]["property"] = k;
+        data.push_back(std::move(item));
+      }
+      es["spec"]["data"] = std::move(data);
+      add("secrets", std::move(es));
+    }
+  }
+
+  const Workload* find(const std::string& name) const {
+    for (const auto& w : e_.workloads)
+      if (w.name == name) return &w;
+    return nullptr;
+  }
+
+  static bool has_literal_env(const std::vector<model::EnvVar>& env) {
+    return std::any_of(env.begin(), env.end(), [](const model::EnvVar& v) {
+      return v.kind != model::EnvVar::Kind::Secret;
+    });
+  }
+
+  std::string literal(const model::EnvVar& v) const {
+    if (v.kind == model::EnvVar::Kind::Literal) return v.value;
+    // A reference to another workload: its Service name, or its first port.
+    const Workload* t = find(v.ref_target);
+    if (v.ref_attr == "port")
+      return t && !t->ports.empty() ? std::to_string(t->ports.front().number) : "";
+    return v.ref_target;
+  }
+
+  Doc env_list(const std::vector<model::EnvVar>& env, const std::string& configmap) const {
+    Doc list = Doc::array();
+    for (const auto& v : env) {
+      Doc item;
+      item["name"] = v.name;
+      if (v.kind == model::EnvVar::Kind::Secret) {
+        item["valueFrom"]["secretKeyRef"]["name"] = v.secret.name;
+        item["valueFrom"]["secretKeyRef"]["key"] = v.secret.key;
+      } else {
+        item["valueFrom"]["configMapKeyRef"]["name"] = configmap;
+        item["valueFrom"]["configMapKeyRef"]["key"] = v.name;
+      }
+      list.push_back(std::move(item));
+    }
+    return list;
+  }
+
+  static Doc resources(const model::Resource& cpu, const model::Resource& mem) {
+    Doc r;
+    r["requests"]["cpu"] = check::format_cpu(cpu.request);
+    r["requests"]["memory"] = check::format_bytes(mem.request);
+    r["limits"]["cpu"] = check::format_cpu(cpu.limit);
+    r["limits"]["memory"] = check::format_bytes(mem.limit);
+    return r;
+  }
+
+  static Doc container_security(const Workload& w) {
+    Doc s;
+    s["allowPrivilegeEscalation"] = false;
+    s["readOnlyRootFilesystem"] = !w.security.writable_root;
+    s["runAsNonRoot"] = true;
+    s["capabilities"]["drop"] = Doc::array({"ALL"});
+    return s;
+  }
+
+  Doc probe(const model::Probe& p, const Workload& w) {
+    Doc d;
+    auto port = [&]() -> Doc {
+      if (!p.port_name.empty()) return p.port_name;
+      if (p.port) return p.port;
+      if (!w.ports.empty()) return w.ports.front().name;
+      sink_.report(base::make(
+          Code::E4002, p.span,
+          fmt::format("this probe needs a port, and `{}` declares none", w.name),
+          "give the probe a port: `http(\"/healthz\", port = 8080)`, or declare `port NAME = N`"));
+      return 0;
+    };
+    switch (p.kind) {
+      case model::Probe::Kind::Http:
+        d["httpGet"]["path"] = p.path;
+        d["httpGet"]["port"] = port();
+        break;
+      case model::Probe::Kind::Tcp:
+        d["tcpSocket"]["port"] = port();
+        break;
+      case model::Probe::Kind::Exec: {
+        Doc cmd = Doc::array();
+        std::string cur;
+        for (char c : p.command) {
+          if (c == '\x1f') {
+            cmd.push_back(cur);
+            cur.clear();
+          } else {
+            cur += c;
+          }
+        }
+        cmd.push_back(cur);
+        d["exec"]["command"] = cmd;
+        break;
+      }
+    }
+    d["periodSeconds"] = 10;
+    d["timeoutSeconds"] = 5;
+    d["failureThreshold"] = 3;
+    return d;
+  }
+
+  Doc main_container(const Workload& w, const std::string& configmap, Doc& volumes) {
+    Doc c;
+    c["name"] = w.name;
+    c["image"] = image_ref(m_, w.image);
+    c["imagePullPolicy"] = "IfNotPresent";
+    if (!w.command.empty()) c["command"] = w.command;
+    if (!w.args.empty()) c["args"] = w.args;
+    if (!w.ports.empty()) {
+      Doc ports = Doc::array();
+      for (const auto& p : w.ports) {
+        Doc pd;
+        pd["name"] = p.name;
+        pd["containerPort"] = p.number;
+        pd["protocol"] = "TCP";
+        ports.push_back(std::move(pd));
+      }
+      c["ports"] = std::move(ports);
+    }
+    if (!w.env.empty()) c["env"] = env_list(w.env, configmap);
+    c["resources"] = resources(w.cpu, w.memory);
+    if (w.liveness) c["livenessProbe"] = probe(*w.liveness, w);
+    if (w.readiness) c["readinessProbe"] = probe(*w.readiness, w);
+    if (w.startup) c["startupProbe"] = probe(*w.startup, w);
+    c["securityContext"] = container_security(w);
+    Doc mounts = Doc::array();
+    auto mount = [&](const std::string& name, const std::string& path) {
+      Doc md;
+      md["name"] = name;
+      md["mountPath"] = path;
+      mounts.push_back(std::move(md));
+    };
+    auto empty_dir = [&](const std::string& name) {
+      Doc v;
+      v["name"] = name;
+      v["emptyDir"] = Doc::object();
+      volumes.push_back(std::move(v));
+    };
+    if (!w.security.writable_root) {
+      mount("tmp", "/tmp");
+      empty_dir("tmp");
+      int i = 0;
+      for (const auto& p : w.security.writable_paths) {
+        std::string name = fmt::format("writable-{}", i++);
+        mount(name, p);
+        empty_dir(name);
+      }
+    }
+    if (w.kind == Workload::Kind::Stateful) mount("data", w.data_path);
+    for (const auto& v : w.volumes) {
+      mount(v.name, v.mount);
+      if (!v.persistent) {
+        Doc vd;
+        vd["name"] = v.name;
+        vd["emptyDir"]["sizeLimit"] = check::format_bytes(v.size);
+        volumes.push_back(std::move(vd));
+      }
+    }
+    c["volumeMounts"] = std::move(mounts);
+    return c;
+  }
+
+  Doc exporter_container(const Workload& w, const std::string& configmap) {
+    const auto& x = *w.exporter;
+    Doc c;
+    c["name"] = "exporter";
+    c["image"] = image_ref(m_, x.image);
+    c["imagePullPolicy"] = "IfNotPresent";
+    Doc port;
+    port["name"] = "metrics";
+    port["containerPort"] = x.port;
+    port["protocol"] = "TCP";
+    c["ports"] = Doc::array({port});
+    if (!x.env.empty()) c["env"] = env_list(x.env, configmap);
+    c["resources"] = resources(x.cpu, x.memory);
+    Doc s;
+    s["allowPrivilegeEscalation"] = false;
+    s["readOnlyRootFilesystem"] = true;
+    s["runAsNonRoot"] = true;
+    s["capabilities"]["drop"] = Doc::array({"ALL"});
+    c["securityContext"] = s;
+    return c;
+  }
+
+  Doc pod_template(const Workload& w, const std::string& configmap, bool job) {
+    Doc t;
+    t["metadata"]["labels"] = labels(w);
+    Doc spec;
+    spec["serviceAccountName"] = w.name;
+    spec["automountServiceAccountToken"] = w.security.service_account_token;
+    Doc sc;
+    sc["runAsNonRoot"] = true;
+    sc["runAsUser"] = w.security.run_as_user;
+    sc["runAsGroup"] = w.security.run_as_group;
+    if (w.security.fs_group) sc["fsGroup"] = w.security.fs_group;
+    sc["seccompProfile"]["type"] = "RuntimeDefault";
+    spec["securityContext"] = sc;
+    if (job) spec["restartPolicy"] = "Never";
+    Doc volumes = Doc::array();
+    Doc containers = Doc::array();
+    containers.push_back(main_container(w, configmap, volumes));
+    if (w.exporter) containers.push_back(exporter_container(w, configmap));
+    spec["containers"] = std::move(containers);
+    if (!volumes.empty()) spec["volumes"] = std::move(volumes);
+    t["spec"] = std::move(spec);
+    return t;
+  }
+
+  void workload(const Workload& w) {
+    const std::string& n = w.name;
+    check_name(n, w.kind == Workload::Kind::Cron ? kCronJobMax : kNameMax, w.span,
+               w.kind == Workload::Kind::Cron ? "the CronJob name" : "the name");
+    // ServiceAccount: one per workload, without a token unless asked.
+    Doc sa;
+    sa["apiVersion"] = "v1";
+    sa["kind"] = "ServiceAccount";
+    sa["metadata"] = meta(n, labels(w));
+    sa["automountServiceAccountToken"] = w.security.service_account_token;
+    add(n, std::move(sa));
+    // ConfigMap: the plain environment values.
+    std::string configmap = n + "-env";
+    std::vector<const std::vector<model::EnvVar>*> envs{&w.env};
+    if (w.exporter) envs.push_back(&w.exporter->env);
+    bool any_literal = false;
+    for (auto* env : envs) any_literal |= has_literal_env(*env);
+    if (any_literal) {
+      Doc cm;
+      cm["apiVersion"] = "v1";
+      cm["kind"] = "ConfigMap";
+      cm["metadata"] = meta(configmap, labels(w));
+      Doc data = Doc::object();
+      for (auto* env : envs)
+        for (const auto& v : *env)
+          if (v.kind != model::EnvVar::Kind::Secret) data[v.name] = literal(v);
+      cm["data"] = std::move(data);
+      add(n, std::move(cm));
+    }
+    bool job = w.kind == Workload::Kind::Job || w.kind == Workload::Kind::Cron;
+    // Services: a ClusterIP Service for workloads with ports; statefuls also get a headless one.
+    if (!job && !w.ports.empty()) {
+      service(w, n, false);
+      if (w.kind == Workload::Kind::Stateful) {
+        check_name(n + "-headless", kNameMax, w.span, "the headless Service name");
+        service(w, n + "-headless", true);
+      }
+    }
+    Doc d;
+    switch (w.kind) {
+      case Workload::Kind::Service:
+      case Workload::Kind::Worker: {
+        d["apiVersion"] = "apps/v1";
+        d["kind"] = "Deployment";
+        d["metadata"] = meta(n, labels(w));
+        if (!w.autoscaled()) d["spec"]["replicas"] = w.replicas_min;
+        d["spec"]["revisionHistoryLimit"] = 5;
+        d["spec"]["selector"]["matchLabels"] = selector(w);
+        d["spec"]["template"] = pod_template(w, configmap, false);
+        break;
+      }
+      case Workload::Kind::Stateful: {
+        d["apiVersion"] = "apps/v1";
+        d["kind"] = "StatefulSet";
+        d["metadata"] = meta(n, labels(w));
+        if (!w.autoscaled()) d["spec"]["replicas"] = w.replicas_min;
+        d["spec"]["serviceName"] = n + "-headless";
+        d["spec"]["selector"]["matchLabels"] = selector(w);
+        d["spec"]["template"] = pod_template(w, configmap, false);
+        Doc claims = Doc::array();
+        auto claim = [&](const std::string& name, std::int64_t size) {
+          Doc c;
+          c["metadata"]["name"] = name;
+          c["spec"]["accessModes"] = Doc::array({"ReadWriteOnce"});
+          if (const auto* cl = m_.cluster(e_.cluster); cl && !cl->storage_class.empty())
+            c["spec"]["storageClassName"] = cl->storage_class;
+          c["spec"]["resources"]["requests"]["storage"] = check::format_bytes(size);
+          claims.push_back(std::move(c));
+        };
+        claim("data", w.storage);
+        for (const auto& v : w.volumes)
+          if (v.persistent) claim(v.name, v.size);
+        d["spec"]["volumeClaimTemplates"] = std::move(claims);
+        break;
+      }
+      case Workload::Kind::Job: {
+        d["apiVersion"] = "batch/v1";
+        d["kind"] = "Job";
+        d["metadata"] = meta(n, labels(w));
+        d["spec"]["backoffLimit"] = w.retries;
+        if (w.timeout) d["spec"]["activeDeadlineSeconds"] = w.timeout;
+        d["spec"]["template"] = pod_template(w, configmap, true);
+        break;
+      }
+      case Workload::Kind::Cron: {
+        d["apiVersion"] = "batch/v1";
+        d["kind"] = "CronJob";
+        d["metadata"] = meta(n, labels(w));
+        d["spec"]["schedule"] = w.schedule;
+        d["spec"]["concurrencyPolicy"] = "Forbid";
+        d["spec"]["successfulJobsHistoryLimit"] = 3;
+        d["spec"]["failedJobsHistoryLimit"] = 3;
+        Doc jt;
+        jt["metadata"]["labels"] = labels(w);
+        jt["spec"]["backoffLimit"] = w.retries;
+        if (w.timeout) jt["spec"]["activeDeadlineSeconds"] = w.timeout;
+        jt["spec"]["template"] = pod_template(w, configmap, true);
+        d["spec"]["jobTemplate"] = std::move(jt);
+        break;
+      }
+    }
+    add(n, std::move(d));
+    if (job) return;
+    if (w.autoscaled()) hpa(w);
+    if (w.replicas_max > 1) pdb(w);
+    if (w.ingress) ingress(w);
+  }
+
+  void service(const Workload& w, const std::string& name, bool headless) {
+    Doc s;
+    s["apiVersion"] = "v1";
+    s["kind"] = "Service";
+    s["metadata"] = meta(name, labels(w));
+    s["spec"]["type"] = "ClusterIP";
+    if (headless) {
+      s["spec"]["clusterIP"] = "None";
+      s["spec"]["publishNotReadyAddresses"] = true;
+    }
+    s["spec"]["selector"] = selector(w);
+    Doc ports = Doc::array();
+    for (const auto& p : w.ports) {
+      Doc pd;
+      pd["name"] = p.name;
+      pd["port"] = p.number;
+      pd["targetPort"] = p.name;
+      pd["protocol"] = "TCP";
+      ports.push_back(std::move(pd));
+    }
+    if (w.exporter) {
+      Doc pd;
+      pd["name"] = "metrics";
+      pd["port"] = w.exporter->port;
+      pd["targetPort"] = "metrics";
+      pd["protocol"] = "TCP";
+      ports.push_back(std::move(pd));
+    }
+    s["spec"]["ports"] = std::move(ports);
+    add(w.name, std::move(s));
+  }
+
+  void hpa(const Workload& w) {
+    Doc h;
+    h["apiVersion"] = "autoscaling/v2";
+    h["kind"] = "HorizontalPodAutoscaler";
+    h["metadata"] = meta(w.name, labels(w));
+    h["spec"]["scaleTargetRef"]["apiVersion"] = "apps/v1";
+    h["spec"]["scaleTargetRef"]["kind"] =
+        w.kind == Workload::Kind::Stateful ? "StatefulSet" : "Deployment";
+    h["spec"]["scaleTargetRef"]["name"] = w.name;
+    h["spec"]["minReplicas"] = w.replicas_min;
+    h["spec"]["maxReplicas"] = w.replicas_max;
+    Doc metrics = Doc::array();
+    auto metric = [&](const char* resource, std::int64_t pct) {
+      Doc md;
+      md["type"] = "Resource";
+      md["resource"]["name"] = resource;
+      md["resource"]["target"]["type"] = "Utilization";
+      md["resource"]["target"]["averageUtilization"] = pct;
+      metrics.push_back(std::move(md));
+    };
+    std::int64_t cpu = w.autoscale ? w.autoscale->cpu_percent : 0;
+    std::int64_t mem = w.autoscale ? w.autoscale->memory_percent : 0;
+    if (cpu == 0 && mem == 0) cpu = 80;  // the default target when `autoscale` says nothing
+    if (cpu) metric("cpu", cpu);
+    if (mem) metric("memory", mem);
+    h["spec"]["metrics"] = std::move(metrics);
+    add(w.name, std::move(h));
+  }
+
+  void pdb(const Workload& w) {
+    Doc p;
+    p["apiVersion"] = "policy/v1";
+    p["kind"] = "PodDisruptionBudget";
+    p["metadata"] = meta(w.name, labels(w));
+    if (w.min_available)
+      p["spec"]["minAvailable"] = *w.min_available;
+    else
+      p["spec"]["maxUnavailable"] = w.max_unavailable ? *w.max_unavailable : 1;
+    p["spec"]["selector"]["matchLabels"] = selector(w);
+    add(w.name, std::move(p));
+  }
+
+  void ingress(const Workload& w) {
+    const auto& in = *w.ingress;
+    std::string port = in.port.empty() ? (w.ports.empty() ? "" : w.ports.front().name) : in.port;
+    if (port.empty()) {
+      sink_.report(base::make(Code::E4002, in.span,
+                              fmt::format("`{}` has an ingress but no port to route to", w.name),
+                              "declare `port http = 8080`"));
+      return;
+    }
+    Doc i;
+    i["apiVersion"] = "networking.k8s.io/v1";
+    i["kind"] = "Ingress";
+    i["metadata"] = meta(w.name, labels(w));
+    if (in.tls && in.tls_secret.empty()) {
+      i["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] = "letsencrypt";
+    }
+    i["spec"]["ingressClassName"] = in.ingress_class;
+    if (in.tls) {
+      Doc tls;
+      tls["hosts"] = Doc::array({in.host});
+      tls["secretName"] = in.tls_secret.empty() ? w.name + "-tls" : in.tls_secret;
+      i["spec"]["tls"] = Doc::array({tls});
+    }
+    Doc path;
+    path["path"] = in.path;
+    path["pathType"] = "Prefix";
+    path["backend"]["service"]["name"] = w.name;
+    path["backend"]["service"]["port"]["name"] = port;
+    Doc rule;
+    rule["host"] = in.host;
+    rule["http"]["paths"] = Doc::array({path});
+    i["spec"]["rules"] = Doc::array({rule});
+    add(w.name, std::move(i));
+  }
+};
+
+}  // namespace
+
+std::string image_ref(const model::Model& m, const std::string& image) {
+  std::string ref = image;
+  if (ref.find('/') == std::string::npos && !m.stack.registry.empty())
+    ref = m.stack.registry + "/" + ref;
+  auto slash = ref.rfind('/');
+  auto colon = ref.rfind(':');
+  bool tagged = (colon != std::string::npos && (slash == std::string::npos || colon > slash)) ||
+                ref.find('@') != std::string::npos;
+  if (!tagged) ref += ":" + m.stack.version;
+  return ref;
+}
+
+std::vector<Object> lower(const model::Model& m, const model::Environment& env, base::Sink& sink) {
+  return Lowering(m, env, sink).run();
+}
+
+void generate(const model::Model& m, const std::vector<std::string>& envs,
+              const std::string& source, Output& out, base::Sink& sink) {
+  for (const auto& e : m.environments) {
+    if (!envs.empty() && std::find(envs.begin(), envs.end(), e.name) == envs.end()) continue;
+    auto objects = lower(m, e, sink);
+    // One file per component, numbered in apply order of first appearance.
+    std::vector<std::string> order;
+    std::map<std::string, std::string> text;
+    for (const auto& o : objects) {
+      auto [it, fresh] = text.try_emplace(o.component, header(source));
+      if (fresh) order.push_back(o.component);
+      it->second += "---\n";
+      write_yaml(it->second, o.doc);
+    }
+    for (std::size_t i = 0; i < order.size(); ++i)
+      out.add(fmt::format("kubernetes/{}/{:02}-{}.yaml", e.name, i, order[i]),
+              std::move(text[order[i]]));
+  }
+}
+
+}  // namespace stackc::emit::kubernetes

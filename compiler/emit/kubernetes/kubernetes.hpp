@@ -1,0 +1,34 @@
+// Lowering of the checked model to Kubernetes objects, one environment at a time, and the plain
+// manifests target (kubernetes/<env>/<component>.yaml). The Helm and Kustomize targets are built
+// from the same objects, so the three forms agree.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.hpp"
+#include "emit/output.hpp"
+#include "emit/yaml.hpp"
+#include "model/model.hpp"
+
+namespace stackc::emit::kubernetes {
+
+struct Object {
+  std::string component;  // the file it goes to: "namespace", "secrets", or a workload's name
+  Doc doc;
+};
+
+// Every object of one environment, in apply order: Namespace, secret store and external
+// secrets, then per workload ServiceAccount, ConfigMap, Services, the workload, HPA, PDB, Ingress.
+// Reports E4xxx for what Kubernetes cannot express (e.g. names over their length limits).
+std::vector<Object> lower(const model::Model& m, const model::Environment& env, base::Sink& sink);
+
+// The plain manifests: kubernetes/<env>/<NN>-<component>.yaml, numbered in apply order.
+void generate(const model::Model& m, const std::vector<std::string>& envs,
+              const std::string& source, Output& out, base::Sink& sink);
+
+// Full image reference: images without a registry go to the stack's registry, and images without
+// a tag get the stack's version.
+std::string image_ref(const model::Model& m, const std::string& image);
+
+}  // namespace stackc::emit::kubernetes
