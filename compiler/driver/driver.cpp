@@ -19,6 +19,7 @@
 #include "driver/loader.hpp"
 #include "driver/write.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
+#include "emit/kustomize/kustomize.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
 #include "syntax/format.hpp"
@@ -133,7 +134,7 @@ struct BuildOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> envs;
-  std::vector<std::string> targets{"kubernetes"};
+  std::vector<std::string> targets{"kubernetes", "kustomize"};
   bool check = false;
 };
 
@@ -173,6 +174,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   emit::Output output;
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(m, o.envs, source, output, sink);
+    if (t == "kustomize") emit::kustomize::generate(m, o.envs, source, output, sink);
   }
   if (sink.error_count()) {
     emit_diagnostics(sm, sink, c, out, err);
@@ -349,18 +351,21 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_common(check);
 
   BuildOptions build_opts;
-  std::string targets = "kubernetes";
+  std::string targets = "kubernetes,kustomize";
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
   build->add_option("-o,--out", build_opts.out_dir, "Output folder (default: out/STACK)");
   build->add_option("--env", build_opts.envs, "Only this environment (repeatable; default: all)");
-  build->add_option("--target", targets, "Comma-separated targets: kubernetes")
+  build
+      ->add_option("--target", targets,
+                   "Comma-separated targets: kubernetes, kustomize (default: all)")
       ->check([](const std::string& v) -> std::string {
         std::stringstream ss(v);
         std::string t;
         while (std::getline(ss, t, ','))
-          if (t != "kubernetes") return "unknown target `" + t + "` (the targets are: kubernetes)";
+          if (t != "kubernetes" && t != "kustomize")
+            return "unknown target `" + t + "` (the targets are: kubernetes, kustomize)";
         return {};
       });
   build->add_flag("--check", build_opts.check,

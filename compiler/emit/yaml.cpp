@@ -86,6 +86,34 @@ bool is_collection(const Doc& d) {
   return (d.is_object() || d.is_array()) && !d.empty();
 }
 
+// Text over several lines reads best as a literal block (`|`); it must not need escapes, must not
+// start with a space (the indentation would change) and no line may end in a space.
+bool literal_block(const Doc& d) {
+  if (!d.is_string()) return false;
+  const auto& s = d.get_ref<const std::string&>();
+  if (s.find('\n') == std::string::npos || s.front() == ' ' || s.front() == '\n') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+    if (c == '\n' && i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\n')) return false;
+  }
+  return true;
+}
+
+void write_block(std::string& out, const std::string& s, int indent) {
+  out += s.back() == '\n' ? "|\n" : "|-\n";
+  std::size_t start = 0;
+  while (start < s.size()) {
+    std::size_t nl = s.find('\n', start);
+    std::string_view line(s.data() + start, (nl == std::string::npos ? s.size() : nl) - start);
+    out.append(static_cast<std::size_t>(indent), ' ');
+    out += line;
+    out += '\n';
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+}
+
 void write_node(std::string& out, const Doc& d, int indent);
 
 void write_object(std::string& out, const Doc& d, int indent, bool first_inline) {
@@ -99,6 +127,9 @@ void write_object(std::string& out, const Doc& d, int indent, bool first_inline)
       out += '\n';
       // Sequences under a key are not indented further (the Kubernetes style).
       write_node(out, v, v.is_array() ? indent : indent + 2);
+    } else if (literal_block(v)) {
+      out += ' ';
+      write_block(out, v.get_ref<const std::string&>(), indent + 2);
     } else {
       out += ' ';
       out += scalar(v);

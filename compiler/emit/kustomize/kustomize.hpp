@@ -1,0 +1,20 @@
+// The Kustomize target: kustomize/base/ holds the objects every environment has (as the first
+// environment has them, without a namespace), and kustomize/overlays/<env>/ sets the namespace,
+// adds the environment's own objects, deletes base objects it does not have, and patches the rest
+// with JSON 6902 patches computed from the difference. `kubectl kustomize overlays/<env>` yields
+// exactly the objects of kubernetes/<env>/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.hpp"
+#include "emit/output.hpp"
+#include "model/model.hpp"
+
+namespace stackc::emit::kustomize {
+
+void generate(const model::Model& m, const std::vector<std::string>& envs,
+              const std::string& source, Output& out, base::Sink& sink);
+
+}  // namespace stackc::emit::kustomize
