@@ -21,6 +21,10 @@ python3 tests/check_pages.py build/compiler/stackc
 echo "== .stack formatting (stackc fmt --check)"
 build/compiler/stackc fmt --check examples/*/*.stack stdlib/std/*.stack
 
+echo "== the committed out/ with the real tools (strict schemas, Helm's engines, kubectl kustomize)"
+tests/conformance/setup.sh
+tests/conformance/run.sh
+
 echo "== libFuzzer target (clang, ASan+UBSan), corpus replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j2 --target stackc_fuzz

@@ -18,6 +18,7 @@
 #include "check/schema.hpp"
 #include "driver/loader.hpp"
 #include "driver/write.hpp"
+#include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
 #include "model/model.hpp"
@@ -134,7 +135,7 @@ struct BuildOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> envs;
-  std::vector<std::string> targets{"kubernetes", "kustomize"};
+  std::vector<std::string> targets{"kubernetes", "helm", "kustomize"};
   bool check = false;
 };
 
@@ -174,6 +175,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   emit::Output output;
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(m, o.envs, source, output, sink);
+    if (t == "helm") emit::helm::generate(m, o.envs, source, output, sink);
     if (t == "kustomize") emit::kustomize::generate(m, o.envs, source, output, sink);
   }
   if (sink.error_count()) {
@@ -351,7 +353,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_common(check);
 
   BuildOptions build_opts;
-  std::string targets = "kubernetes,kustomize";
+  std::string targets = "kubernetes,helm,kustomize";
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
@@ -359,13 +361,13 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   build->add_option("--env", build_opts.envs, "Only this environment (repeatable; default: all)");
   build
       ->add_option("--target", targets,
-                   "Comma-separated targets: kubernetes, kustomize (default: all)")
+                   "Comma-separated targets: kubernetes, helm, kustomize (default: all)")
       ->check([](const std::string& v) -> std::string {
         std::stringstream ss(v);
         std::string t;
         while (std::getline(ss, t, ','))
-          if (t != "kubernetes" && t != "kustomize")
-            return "unknown target `" + t + "` (the targets are: kubernetes, kustomize)";
+          if (t != "kubernetes" && t != "helm" && t != "kustomize")
+            return "unknown target `" + t + "` (the targets are: kubernetes, helm, kustomize)";
         return {};
       });
   build->add_flag("--check", build_opts.check,

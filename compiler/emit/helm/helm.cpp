@@ -1,0 +1,210 @@
+#include "emit/helm/helm.hpp"
+
+#include <algorithm>
+
+#include "base/embed.hpp"
+#include "emit/kubernetes/kubernetes.hpp"
+
+namespace stackc::embed {
+extern const File helm_chart_files[];
+extern const std::size_t helm_chart_files_count;
+}  // namespace stackc::embed
+
+namespace stackc::emit::helm {
+namespace {
+
+using kubernetes::Object;
+
+const Doc* find(const std::vector<Object>& objs, const std::string& kind, const std::string& name) {
+  for (const auto& o : objs)
+    if (o.doc["kind"] == kind && o.doc["metadata"]["name"] == name) return &o.doc;
+  return nullptr;
+}
+
+// The values of one environment, read back from its lowered objects.
+Doc values(const model::Model& m, const model::Environment& e, const std::vector<Object>& objs) {
+  Doc v;
+  v["stack"]["name"] = m.stack.name;
+  v["stack"]["version"] = m.stack.version;
+  Doc labels = Doc::object();
+  for (const auto& [k, val] : m.stack.labels) labels[k] = val;
+  v["stack"]["labels"] = labels;
+  v["environment"] = e.name;
+  v["namespace"] = e.ns;
+  v["instance"] = m.stack.name + "-" + e.name;
+  v["createNamespace"] = true;
+  Doc secrets = Doc::object();
+  for (const auto& o : objs) {
+    if (o.doc["kind"] == "SecretStore") {
+      const auto& vault = o.doc["spec"]["provider"]["vault"];
+      Doc s;
+      s["name"] = o.doc["metadata"]["name"];
+      s["server"] = vault["server"];
+      s["path"] = vault["path"];
+      s["version"] = vault["version"];
+      s["role"] = vault["auth"]["kubernetes"]["role"];
+      v["secretStore"] = s;
+    } else if (o.doc["kind"] == "ExternalSecret") {
+      Doc s;
+      s["refreshInterval"] = o.doc["spec"]["refreshInterval"];
+      s["store"] = o.doc["spec"]["secretStoreRef"]["name"];
+      s["data"] = o.doc["spec"]["data"];
+      secrets[o.doc["metadata"]["name"].get<std::string>()] = s;
+    }
+  }
+  v["externalSecrets"] = secrets;
+  Doc workloads = Doc::object();
+  for (const auto& w : e.workloads) {
+    const std::string& n = w.name;
+    Doc x;
+    const Doc* main = nullptr;
+    for (const char* kind : {"Deployment", "StatefulSet", "Job", "CronJob"})
+      if (!main) main = find(objs, kind, n);
+    if (!main) continue;
+    x["kind"] = (*main)["kind"];
+    x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
+    if (const Doc* sa = find(objs, "ServiceAccount", n))
+      x["serviceAccount"]["automountToken"] = (*sa)["automountServiceAccountToken"];
+    if (const Doc* cm = find(objs, "ConfigMap", n + "-env")) x["config"] = (*cm)["data"];
+    if (const Doc* svc = find(objs, "Service", n)) {
+      x["service"]["ports"] = (*svc)["spec"]["ports"];
+      x["service"]["headless"] = find(objs, "Service", n + "-headless") != nullptr;
+    }
+    const Doc* pod_spec = nullptr;
+    const Doc& spec = (*main)["spec"];
+    if (spec.contains("replicas")) x["replicas"] = spec["replicas"];
+    if (x["kind"] == "Deployment") x["revisionHistoryLimit"] = spec["revisionHistoryLimit"];
+    if (x["kind"] == "CronJob") {
+      x["cron"]["schedule"] = spec["schedule"];
+      const Doc& js = spec["jobTemplate"]["spec"];
+      x["job"]["backoffLimit"] = js["backoffLimit"];
+      if (js.contains("activeDeadlineSeconds"))
+        x["job"]["activeDeadlineSeconds"] = js["activeDeadlineSeconds"];
+      pod_spec = &js["template"]["spec"];
+    } else {
+      if (x["kind"] == "Job") {
+        x["job"]["backoffLimit"] = spec["backoffLimit"];
+        if (spec.contains("activeDeadlineSeconds"))
+          x["job"]["activeDeadlineSeconds"] = spec["activeDeadlineSeconds"];
+      }
+      pod_spec = &spec["template"]["spec"];
+    }
+    if (x["kind"] == "StatefulSet") x["volumeClaimTemplates"] = spec["volumeClaimTemplates"];
+    x["pod"]["securityContext"] = (*pod_spec)["securityContext"];
+    if (pod_spec->contains("restartPolicy"))
+      x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
+    if (pod_spec->contains("volumes")) x["pod"]["volumes"] = (*pod_spec)["volumes"];
+    x["containers"] = (*pod_spec)["containers"];
+    if (const Doc* hpa = find(objs, "HorizontalPodAutoscaler", n)) {
+      x["autoscaling"]["minReplicas"] = (*hpa)["spec"]["minReplicas"];
+      x["autoscaling"]["maxReplicas"] = (*hpa)["spec"]["maxReplicas"];
+      x["autoscaling"]["metrics"] = (*hpa)["spec"]["metrics"];
+    }
+    if (const Doc* pdb = find(objs, "PodDisruptionBudget", n)) {
+      Doc budget = (*pdb)["spec"];
+      budget.erase("selector");
+      x["disruptionBudget"] = budget;
+    }
+    if (const Doc* ing = find(objs, "Ingress", n)) {
+      if ((*ing)["metadata"].contains("annotations"))
+        x["ingress"]["annotations"] = (*ing)["metadata"]["annotations"];
+      x["ingress"]["spec"] = (*ing)["spec"];
+    }
+    workloads[n] = std::move(x);
+  }
+  v["workloads"] = std::move(workloads);
+  return v;
+}
+
+// What turns `base` into `target` when Helm merges it over `base`: changed and new keys, and
+// null for keys `target` does not have. Lists are replaced whole, as Helm does.
+Doc override(const Doc& base, const Doc& target) {
+  Doc out = Doc::object();
+  for (const auto& [k, b] : base.items()) {
+    if (!target.contains(k)) {
+      out[k] = nullptr;
+      continue;
+    }
+    const Doc& t = target[k];
+    if (b.is_object() && t.is_object()) {
+      Doc sub = override(b, t);
+      if (!sub.empty()) out[k] = std::move(sub);
+    } else if (b != t) {
+      out[k] = t;
+    }
+  }
+  for (const auto& [k, t] : target.items())
+    if (!base.contains(k)) out[k] = t;
+  return out;
+}
+
+// values.schema.json: the shape of the values, with the types the checker guarantees.
+std::string schema() {
+  Doc s;
+  s["$schema"] = "https://json-schema.org/draft-07/schema#";
+  s["title"] = "Values of a chart generated by stackc";
+  s["type"] = "object";
+  s["required"] = Doc::array({"stack", "environment", "namespace", "instance", "workloads"});
+  s["properties"]["stack"]["type"] = "object";
+  s["properties"]["stack"]["required"] = Doc::array({"name", "version"});
+  s["properties"]["environment"]["type"] = "string";
+  s["properties"]["namespace"]["type"] = "string";
+  s["properties"]["namespace"]["pattern"] = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  s["properties"]["namespace"]["maxLength"] = 63;
+  s["properties"]["instance"]["type"] = "string";
+  s["properties"]["createNamespace"]["type"] = "boolean";
+  Doc w;
+  w["type"] = "object";
+  w["required"] = Doc::array({"kind", "component", "serviceAccount", "pod", "containers"});
+  w["properties"]["kind"]["enum"] = Doc::array({"Deployment", "StatefulSet", "Job", "CronJob"});
+  w["properties"]["component"]["enum"] =
+      Doc::array({"service", "worker", "stateful", "job", "cron"});
+  w["properties"]["replicas"]["type"] = "integer";
+  w["properties"]["replicas"]["minimum"] = 0;
+  w["properties"]["autoscaling"]["type"] = Doc::array({"object", "null"});
+  w["properties"]["autoscaling"]["properties"]["minReplicas"]["type"] = "integer";
+  w["properties"]["autoscaling"]["properties"]["minReplicas"]["minimum"] = 1;
+  w["properties"]["autoscaling"]["properties"]["maxReplicas"]["type"] = "integer";
+  w["properties"]["containers"]["type"] = "array";
+  w["properties"]["containers"]["minItems"] = 1;
+  s["properties"]["workloads"]["type"] = "object";
+  s["properties"]["workloads"]["additionalProperties"] = w;
+  return s.dump(2) + "\n";
+}
+
+}  // namespace
+
+void generate(const model::Model& m, const std::vector<std::string>& envs,
+              const std::string& source, Output& out, base::Sink& sink) {
+  if (m.environments.empty()) return;
+  std::string dir = "helm/" + m.stack.name + "/";
+  Doc chart;
+  chart["apiVersion"] = "v2";
+  chart["name"] = m.stack.name;
+  chart["description"] = "The " + m.stack.name + " stack, generated by stackc from " + source;
+  chart["type"] = "application";
+  chart["version"] = m.stack.version;
+  chart["appVersion"] = m.stack.version;
+  out.add(dir + "Chart.yaml", header(source) + to_yaml(chart));
+  out.add(dir + "values.schema.json", schema());
+  const auto& first = m.environments.front();
+  Doc defaults = values(m, first, kubernetes::lower(m, first, sink));
+  out.add(dir + "values.yaml",
+          header(source) + "# The settings of the `" + first.name +
+              "` environment; values-ENV.yaml overrides them for each environment.\n" +
+              to_yaml(defaults));
+  for (const auto& e : m.environments) {
+    if (!envs.empty() && std::find(envs.begin(), envs.end(), e.name) == envs.end()) continue;
+    Doc v = values(m, e, kubernetes::lower(m, e, sink));
+    Doc o = override(defaults, v);
+    out.add(dir + "values-" + e.name + ".yaml", header(source) + "# helm install " + m.stack.name +
+                                                    " . -f values-" + e.name + ".yaml\n" +
+                                                    (o.empty() ? std::string() : to_yaml(o)));
+  }
+  for (std::size_t i = 0; i < embed::helm_chart_files_count; ++i) {
+    const auto& f = embed::helm_chart_files[i];
+    out.add(dir + std::string(f.path), std::string(f.text));
+  }
+}
+
+}  // namespace stackc::emit::helm

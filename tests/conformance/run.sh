@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Proves the committed out/ with the real tools, for every stack in it:
+#  1. every Kubernetes object validates against the strict Kubernetes 1.32 schemas (ajv);
+#  2. the Helm chart, rendered by Go text/template + sprig + sigs.k8s.io/yaml (the engines Helm
+#     uses) with its default values and with each values-<env>.yaml, yields exactly the objects
+#     of kubernetes/<env>/, and they validate too;
+#  3. `kubectl kustomize overlays/<env>` yields exactly the objects of kubernetes/<env>/.
+# Run tests/conformance/setup.sh first (as root).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+HERE=tests/conformance
+RENDER=$HERE/.bin/helm-render
+export K8S_ALLOW_MISSING=external-secrets.io   # no schema for the External Secrets CRDs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+checks=0
+step() {  # step DESCRIPTION COMMAND...
+  local what=$1; shift
+  checks=$((checks + 1))
+  if "$@" > "$tmp/log" 2>&1; then
+    echo "ok   $what"
+  else
+    echo "FAIL $what"; sed 's/^/     /' "$tmp/log" | tail -25
+    fail=$((fail + 1))
+  fi
+}
+for stack in out/*/; do
+  stack=${stack%/}; name=$(basename "$stack")
+  [ -d "$stack/kubernetes" ] || continue
+  step "$name: kubernetes/ against the strict schemas" node $HERE/k8s-validate.js "$stack/kubernetes"
+  chart="$stack/helm/$name"
+  if [ -d "$chart" ]; then
+    first=$(sed -n 's/^environment: //p' "$chart/values.yaml")
+    step "$name: helm template (default values = $first)" sh -c "'$RENDER' '$chart' > '$tmp/helm-default.yaml'"
+    step "$name: helm default values == kubernetes/$first" python3 $HERE/yaml-equal.py "$stack/kubernetes/$first" "$tmp/helm-default.yaml"
+    for values in "$chart"/values-*.yaml; do
+      env=$(basename "$values" .yaml); env=${env#values-}
+      step "$name: helm template -f values-$env.yaml" sh -c "'$RENDER' '$chart' -f '$values' > '$tmp/helm-$env.yaml'"
+      step "$name: helm $env == kubernetes/$env" python3 $HERE/yaml-equal.py "$stack/kubernetes/$env" "$tmp/helm-$env.yaml"
+      step "$name: helm $env against the strict schemas" node $HERE/k8s-validate.js "$tmp/helm-$env.yaml"
+    done
+  fi
+  for overlay in "$stack"/kustomize/overlays/*/; do
+    [ -d "$overlay" ] || continue
+    env=$(basename "$overlay")
+    step "$name: kubectl kustomize overlays/$env" sh -c "kubectl kustomize '$overlay' > '$tmp/kustomize-$env.yaml'"
+    step "$name: kustomize $env == kubernetes/$env" python3 $HERE/yaml-equal.py "$stack/kubernetes/$env" "$tmp/kustomize-$env.yaml"
+  done
+done
+echo "conformance: $((checks - fail)) passed, $fail failed"
+[ "$fail" -eq 0 ]
