@@ -173,10 +173,11 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
   std::string source = fs::path(o.file).filename().string();
   emit::Output output;
+  const auto lowered = emit::kubernetes::lower_all(m, sink);
   for (const auto& t : o.targets) {
-    if (t == "kubernetes") emit::kubernetes::generate(m, o.envs, source, output, sink);
-    if (t == "helm") emit::helm::generate(m, o.envs, source, output, sink);
-    if (t == "kustomize") emit::kustomize::generate(m, o.envs, source, output, sink);
+    if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
+    if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
+    if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
   }
   if (sink.error_count()) {
     emit_diagnostics(sm, sink, c, out, err);

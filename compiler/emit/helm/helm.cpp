@@ -1,6 +1,7 @@
 #include "emit/helm/helm.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "base/embed.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
@@ -15,14 +16,30 @@ namespace {
 
 using kubernetes::Object;
 
-const Doc* find(const std::vector<Object>& objs, const std::string& kind, const std::string& name) {
-  for (const auto& o : objs)
-    if (o.doc["kind"] == kind && o.doc["metadata"]["name"] == name) return &o.doc;
-  return nullptr;
-}
+// The objects of one environment by kind and name.
+class Index {
+ public:
+  explicit Index(const std::vector<Object>& objs) {
+    for (const auto& o : objs)
+      by_.emplace(
+          o.doc["kind"].get<std::string>() + "/" + o.doc["metadata"]["name"].get<std::string>(),
+          &o.doc);
+  }
+  const Doc* find(const std::string& kind, const std::string& name) const {
+    auto it = by_.find(kind + "/" + name);
+    return it == by_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, const Doc*> by_;
+};
 
 // The values of one environment, read back from its lowered objects.
 Doc values(const model::Model& m, const model::Environment& e, const std::vector<Object>& objs) {
+  const Index index(objs);
+  auto find = [&](const std::vector<Object>&, const std::string& kind, const std::string& name) {
+    return index.find(kind, name);
+  };
   Doc v;
   v["stack"]["name"] = m.stack.name;
   v["stack"]["version"] = m.stack.version;
@@ -174,9 +191,9 @@ std::string schema() {
 
 }  // namespace
 
-void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, base::Sink& sink) {
-  if (m.environments.empty()) return;
+void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& lowered,
+              const std::vector<std::string>& envs, const std::string& source, Output& out) {
+  if (lowered.empty()) return;
   std::string dir = "helm/" + m.stack.name + "/";
   Doc chart;
   chart["apiVersion"] = "v2";
@@ -187,15 +204,16 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
   chart["appVersion"] = m.stack.version;
   out.add(dir + "Chart.yaml", header(source) + to_yaml(chart));
   out.add(dir + "values.schema.json", schema());
-  const auto& first = m.environments.front();
-  Doc defaults = values(m, first, kubernetes::lower(m, first, sink));
+  const auto& first = *lowered.front().env;
+  Doc defaults = values(m, first, lowered.front().objects);
   out.add(dir + "values.yaml",
           header(source) + "# The settings of the `" + first.name +
               "` environment; values-ENV.yaml overrides them for each environment.\n" +
               to_yaml(defaults));
-  for (const auto& e : m.environments) {
-    if (!envs.empty() && std::find(envs.begin(), envs.end(), e.name) == envs.end()) continue;
-    Doc v = values(m, e, kubernetes::lower(m, e, sink));
+  for (const auto& [env, objects] : lowered) {
+    const auto& e = *env;
+    if (!kubernetes::selected(envs, e.name)) continue;
+    Doc v = values(m, e, objects);
     Doc o = override(defaults, v);
     out.add(dir + "values-" + e.name + ".yaml", header(source) + "# helm install " + m.stack.name +
                                                     " . -f values-" + e.name + ".yaml\n" +

@@ -8,12 +8,13 @@
 #include <vector>
 
 #include "base/diagnostics.hpp"
+#include "emit/kubernetes/kubernetes.hpp"
 #include "emit/output.hpp"
 #include "model/model.hpp"
 
 namespace stackc::emit::helm {
 
-void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, base::Sink& sink);
+void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& lowered,
+              const std::vector<std::string>& envs, const std::string& source, Output& out);
 
 }  // namespace stackc::emit::helm

@@ -609,11 +609,20 @@ std::vector<Object> lower(const model::Model& m, const model::Environment& env, 
   return Lowering(m, env, sink).run();
 }
 
-void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, base::Sink& sink) {
-  for (const auto& e : m.environments) {
-    if (!envs.empty() && std::find(envs.begin(), envs.end(), e.name) == envs.end()) continue;
-    auto objects = lower(m, e, sink);
+std::vector<Lowered> lower_all(const model::Model& m, base::Sink& sink) {
+  std::vector<Lowered> out;
+  for (const auto& e : m.environments) out.push_back({&e, lower(m, e, sink)});
+  return out;
+}
+
+bool selected(const std::vector<std::string>& envs, const std::string& env) {
+  return envs.empty() || std::find(envs.begin(), envs.end(), env) != envs.end();
+}
+
+void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
+              const std::string& source, Output& out) {
+  for (const auto& [e, objects] : lowered) {
+    if (!selected(envs, e->name)) continue;
     // One file per component, numbered in apply order of first appearance.
     std::vector<std::string> order;
     std::map<std::string, std::string> text;
@@ -624,7 +633,7 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
       write_yaml(it->second, o.doc);
     }
     for (std::size_t i = 0; i < order.size(); ++i)
-      out.add(fmt::format("kubernetes/{}/{:02}-{}.yaml", e.name, i, order[i]),
+      out.add(fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]),
               std::move(text[order[i]]));
   }
 }

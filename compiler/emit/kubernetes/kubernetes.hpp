@@ -23,9 +23,19 @@ struct Object {
 // Reports E4xxx for what Kubernetes cannot express (e.g. names over their length limits).
 std::vector<Object> lower(const model::Model& m, const model::Environment& env, base::Sink& sink);
 
+// Every environment, lowered once; all targets are written from these.
+struct Lowered {
+  const model::Environment* env;
+  std::vector<Object> objects;
+};
+std::vector<Lowered> lower_all(const model::Model& m, base::Sink& sink);
+
+// True when `env` is among `envs`, or `envs` is empty (all environments).
+bool selected(const std::vector<std::string>& envs, const std::string& env);
+
 // The plain manifests: kubernetes/<env>/<NN>-<component>.yaml, numbered in apply order.
-void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, base::Sink& sink);
+void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
+              const std::string& source, Output& out);
 
 // Full image reference: images without a registry go to the stack's registry, and images without
 // a tag get the stack's version.

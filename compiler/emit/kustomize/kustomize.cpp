@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "emit/kubernetes/kubernetes.hpp"
 
@@ -40,20 +41,20 @@ std::string kustomization(const Doc& k) {
 
 }  // namespace
 
-void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, base::Sink& sink) {
-  // Lower every environment (the base needs all of them, even when only some are built).
-  std::vector<std::pair<const model::Environment*, std::vector<Object>>> lowered;
-  for (const auto& e : m.environments) lowered.emplace_back(&e, kubernetes::lower(m, e, sink));
+void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector<std::string>& envs,
+              const std::string& source, Output& out) {
   if (lowered.empty()) return;
+  std::vector<std::set<std::string>> keys;
+  for (const auto& l : lowered) {
+    keys.emplace_back();
+    for (const auto& o : l.objects) keys.back().insert(key(o.doc));
+  }
   auto in_all = [&](const std::string& k) {
-    for (const auto& [e, objs] : lowered)
-      if (std::none_of(objs.begin(), objs.end(), [&](const Object& o) { return key(o.doc) == k; }))
-        return false;
-    return true;
+    return std::all_of(keys.begin(), keys.end(),
+                       [&](const std::set<std::string>& ks) { return ks.count(k) > 0; });
   };
   // Base: the first environment's objects that every environment has, but for the Namespace.
-  const auto& first = lowered.front().second;
+  const auto& first = lowered.front().objects;
   std::map<std::string, Doc> base;  // key -> object without namespace
   std::vector<std::string> base_files;
   std::map<std::string, std::string> base_text;
@@ -77,7 +78,7 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
   out.add("kustomize/base/kustomization.yaml", header(source) + kustomization(bk));
 
   for (const auto& [e, objs] : lowered) {
-    if (!envs.empty() && std::find(envs.begin(), envs.end(), e->name) == envs.end()) continue;
+    if (!kubernetes::selected(envs, e->name)) continue;
     std::string dir = "kustomize/overlays/" + e->name + "/";
     std::string own = header(source);
     Doc patches = Doc::array();

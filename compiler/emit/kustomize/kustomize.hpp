@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "base/diagnostics.hpp"
+#include "emit/kubernetes/kubernetes.hpp"
 #include "emit/output.hpp"
 #include "model/model.hpp"
 
 namespace stackc::emit::kustomize {
 
-void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, base::Sink& sink);
+void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector<std::string>& envs,
+              const std::string& source, Output& out);
 
 }  // namespace stackc::emit::kustomize
