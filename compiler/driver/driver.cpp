@@ -173,7 +173,9 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
   std::string source = fs::path(o.file).filename().string();
   emit::Output output;
-  const auto lowered = emit::kubernetes::lower_all(m, sink);
+  auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
+      emit::kubernetes::lower_all(m, sink));
+  const auto& lowered = *lowered_ptr;
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
     if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
@@ -211,7 +213,10 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       out << fmt::format("stackc: wrote {} files to {}\n", output.files.size(), dir.string());
     }
   }
-  if (release_at_exit) (void)result.release();
+  if (release_at_exit) {  // the process ends next; skip the frees
+    (void)result.release();
+    (void)lowered_ptr.release();
+  }
   return status;
 }
 

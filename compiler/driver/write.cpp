@@ -79,33 +79,41 @@ bool write(const fs::path& dir, const emit::Output& out, std::string& error) {
     return false;
   }
   auto old = manifest_entries(dir);
-  // 1. Everything into a temporary folder beside the output.
+  // 1. New files are written in place (and removed again if anything fails); files that change
+  //    are written to a temporary folder beside the output; unchanged files are left alone.
   fs::path tmp = dir;
   tmp += fmt::format(".stackc-tmp-{}", static_cast<long>(::getpid()));
   fs::remove_all(tmp, ec);
+  std::vector<fs::path> created;
+  std::vector<const emit::File*> changed;
+  auto fail = [&](std::string what) {
+    error = std::move(what);
+    for (const auto& p : created) fs::remove(p, ec);
+    fs::remove_all(tmp, ec);
+    return false;
+  };
   for (const auto& f : out.files) {
-    if (!write_file(tmp / f.path, f.text)) {
-      error = fmt::format("cannot write `{}`", (tmp / f.path).string());
-      fs::remove_all(tmp, ec);
-      return false;
+    fs::path dest = dir / f.path;
+    std::string current, err;
+    if (read_file(dest, current, err)) {
+      if (current == f.text) continue;
+      if (!write_file(tmp / f.path, f.text))
+        return fail(fmt::format("cannot write `{}`", (tmp / f.path).string()));
+      changed.push_back(&f);
+    } else {
+      if (!write_file(dest, f.text)) return fail(fmt::format("cannot write `{}`", dest.string()));
+      created.push_back(dest);
     }
   }
-  // 2. Move into place: files whose text did not change are left alone (their times too).
-  std::set<std::string> now;
-  for (const auto& f : out.files) {
-    now.insert(f.path);
-    std::string current, err;
-    if (read_file(dir / f.path, current, err) && current == f.text) continue;
-    fs::create_directories((dir / f.path).parent_path(), ec);
-    fs::rename(tmp / f.path, dir / f.path, ec);
-    if (ec) {
-      error = fmt::format("cannot move `{}` into place: {}", f.path, ec.message());
-      fs::remove_all(tmp, ec);
-      return false;
-    }
+  // 2. Everything is on disk: the changed files replace the old ones, each atomically.
+  for (const auto* f : changed) {
+    fs::rename(tmp / f->path, dir / f->path, ec);
+    if (ec) return fail(fmt::format("cannot move `{}` into place: {}", f->path, ec.message()));
   }
   fs::remove_all(tmp, ec);
   // 3. Stale generated files go; then their folders, if empty.
+  std::set<std::string> now;
+  for (const auto& f : out.files) now.insert(f.path);
   for (const auto& p : old) {
     if (now.count(p)) continue;
     fs::remove(dir / p, ec);

@@ -1,9 +1,11 @@
 // Writing the emitters' output to disk safely, and comparing it with what is there.
 //
 // The output folder holds a manifest, `.stackc-manifest`, that lists the files stackc generated.
-// A build writes every file to a temporary folder first and moves the files into place only when
-// all of them were written; generated files that the new build no longer produces are removed;
-// files that stackc did not generate are never touched.
+// A build runs only after every emitter succeeded. It writes new files in place and changed files
+// to a temporary folder, and moves the changed files into place only when all files were written
+// (on an error, the new files are removed again and the old ones stay as they were); generated
+// files that the new build no longer produces are removed; files that stackc did not generate are
+// never touched.
 #pragma once
 
 #include <filesystem>

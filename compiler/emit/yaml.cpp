@@ -14,12 +14,14 @@ bool needs_quotes(const std::string& s) {
                                         "n",    "null",  "~",   "True", "False", "Yes",  "No",
                                         "On",   "Off",   "Y",   "N",    "Null",  "TRUE", "FALSE",
                                         "YES",  "NO",    "ON",  "OFF",  "NULL",  "<<",   "="};
-  for (const char* w : special)
-    if (s == w) return true;
+  if (s.size() <= 5)
+    for (const char* w : special)
+      if (s == w) return true;
   // Anything that starts like a number, a date or a time is quoted.
   unsigned char c0 = static_cast<unsigned char>(s[0]);
   if (std::isdigit(c0) || ((c0 == '-' || c0 == '+' || c0 == '.') && s.size() > 1)) return true;
-  if (std::string("!&*-?:,[]{}#|>@`\"'%").find(s[0]) != std::string::npos) return true;
+  static constexpr std::string_view indicators = "!&*-?:,[]{}#|>@`\"'%";
+  if (indicators.find(s[0]) != std::string_view::npos) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
   for (std::size_t i = 0; i < s.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -121,7 +123,10 @@ void write_object(std::string& out, const Doc& d, int indent, bool first_inline)
   for (const auto& [k, v] : d.items()) {
     if (!(first && first_inline)) out.append(static_cast<std::size_t>(indent), ' ');
     first = false;
-    out += yaml_string(k);
+    if (needs_quotes(k))
+      out += quoted(k);
+    else
+      out += k;
     out += ':';
     if (is_collection(v)) {
       out += '\n';
