@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Times `stackc check` on the benchmark fleet: whole process, median of RUNS runs after one
-# warm-up, peak RSS from GNU time, plus the per-stage times of one run (`check --time`).
+# Times `stackc check` and `stackc build` (every target, into a fresh folder) on the benchmark
+# fleet: whole process, median of RUNS runs after one warm-up, peak RSS from GNU time, plus the
+# per-stage times of one `check --time` run.
 # usage: bench/run.sh [N ...]      (default: 1000 10000 50000)
 # env:   RUNS=5  STACKC=build/compiler/stackc  OUT=/tmp/stackc-bench
 set -euo pipefail
@@ -11,8 +12,8 @@ OUT="${OUT:-/tmp/stackc-bench}"
 NS="${*:-1000 10000 50000}"
 mkdir -p "$OUT"
 [ -x "$STACKC" ] || { echo "bench: build stackc first (scripts/build.sh)" >&2; exit 2; }
-echo "| N | .stack size | check wall, median s (min–max) | peak RSS MiB | parse ms | check ms |"
-echo "|---:|---:|---:|---:|---:|---:|"
+echo "| N | .stack size | check wall, median s (min–max) | check peak RSS MiB | parse ms | check ms | build wall, median s (min–max) | build peak RSS MiB | files |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $NS; do
   f="$OUT/fleet-$n.stack"
   [ -s "$f" ] || python3 bench/gen_fleet.py "$n" > "$f"
@@ -23,14 +24,26 @@ for n in $NS; do
     [ "$i" -eq 0 ] && continue   # warm-up
     walls+=("${line% *}"); rss+=("${line#* }")
   done
+  bwalls=(); brss=()
+  for i in $(seq 0 "$RUNS"); do
+    rm -rf "$OUT/out-$n"
+    line=$(/usr/bin/time -f "%e %M" "$STACKC" build "$f" -o "$OUT/out-$n" 2>&1 >/dev/null | tail -1)
+    [ "$i" -eq 0 ] && continue
+    bwalls+=("${line% *}"); brss+=("${line#* }")
+  done
+  files=$(find "$OUT/out-$n" -type f | wc -l)
   stages=$("$STACKC" check --time "$f" 2>&1 >/dev/null)
   parse=$(echo "$stages" | awk '/time: parse/ {print $3}')
   check=$(echo "$stages" | awk '/time: check/ {print $3}')
-  python3 - "$n" "$(stat -c %s "$f")" "$parse" "$check" "${walls[*]}" "${rss[*]}" <<'PY'
+  python3 - "$n" "$(stat -c %s "$f")" "$parse" "$check" "${walls[*]}" "${rss[*]}" "${bwalls[*]}" "${brss[*]}" "$files" <<'PY'
 import statistics, sys
-n, size, parse, check, walls, rss = sys.argv[1:]
+n, size, parse, check, walls, rss, bwalls, brss, files = sys.argv[1:]
 w = sorted(float(x) for x in walls.split())
 r = statistics.median(int(x) for x in rss.split()) / 1024
-print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {statistics.median(w):.3f} ({w[0]:.3f}–{w[-1]:.3f}) | {r:.0f} | {float(parse):.0f} | {float(check):.0f} |")
+bw = sorted(float(x) for x in bwalls.split())
+br = statistics.median(int(x) for x in brss.split()) / 1024
+print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {statistics.median(w):.3f} ({w[0]:.3f}–{w[-1]:.3f}) | {r:.0f} | {float(parse):.0f} | {float(check):.0f} "
+      f"| {statistics.median(bw):.2f} ({bw[0]:.2f}–{bw[-1]:.2f}) | {br:.0f} | {int(files):,} |")
 PY
+  rm -rf "$OUT/out-$n"
 done

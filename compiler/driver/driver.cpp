@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/embed.hpp"
@@ -21,6 +22,7 @@
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
+#include "graph/graph.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
 #include "syntax/format.hpp"
@@ -122,6 +124,11 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
     FsLoader loader(sm, file, *id);
     auto result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
     timer.lap("check");
+    if (result->model) {
+      graph::analyze(*result->model, sink);
+      timer.lap("graph");
+      if (sink.error_count()) result->model.reset();
+    }
     if (dump_model && result->model) out << model::to_json(*result->model);
     if (release_at_exit) (void)result.release();  // the process ends next; skip the frees
   }
@@ -153,6 +160,10 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   if (tree.ok) {
     FsLoader loader(sm, o.file, *id);
     result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
+    if (result->model) {
+      graph::analyze(*result->model, sink);
+      if (sink.error_count()) result->model.reset();
+    }
   }
   if (!result || !result->model) {
     emit_diagnostics(sm, sink, c, out, err);
@@ -180,6 +191,12 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
     if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
+  }
+  // docs/: the dependency graph of each environment (Mermaid).
+  for (const auto& e : m.environments) {
+    if (!emit::kubernetes::selected(o.envs, e.name)) continue;
+    output.add("docs/graph-" + e.name + ".mmd",
+               emit::header(source, "%%") + graph::Graph::of(e).to_mermaid());
   }
   if (sink.error_count()) {
     emit_diagnostics(sm, sink, c, out, err);
@@ -218,6 +235,71 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     (void)lowered_ptr.release();
   }
   return status;
+}
+
+struct GraphOptions {
+  std::string file, format = "dot", env, impact;
+};
+
+int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::ostream& err) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = load_root(sm, o.file, sink);
+  if (!id) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 2;
+  }
+  ast::File tree = syntax::parse(sm, *id, sink);
+  if (!tree.ok) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 1;
+  }
+  FsLoader loader(sm, o.file, *id);
+  auto result = check::check(sm, std::move(tree), loader, sink);
+  if (!result.model) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 1;
+  }
+  const model::Model& m = *result.model;
+  const model::Environment* env = o.env.empty() ? &m.environments.front() : m.environment(o.env);
+  if (!env) {
+    err << fmt::format("stackc: error: the stack has no environment `{}`\n", o.env);
+    return 2;
+  }
+  auto g = graph::Graph::of(*env);
+  graph::analyze(m, sink);  // a cycle is still drawn, and reported
+  if (!o.impact.empty()) {
+    std::size_t n = g.index(o.impact);
+    if (n == g.nodes().size()) {
+      auto hint = base::did_you_mean(o.impact, g.nodes());
+      err << fmt::format("stackc: error: `{}` is not a workload{}\n", o.impact,
+                         hint.empty() ? "" : "; " + hint);
+      return 2;
+    }
+    auto deps = g.dependents(n);
+    if (o.format == "json") {
+      nlohmann::ordered_json j;
+      j["workload"] = o.impact;
+      j["environment"] = env->name;
+      auto list = nlohmann::ordered_json::array();
+      for (auto i : deps) list.push_back(g.nodes()[i]);
+      j["affected"] = list;
+      out << j.dump(2) << "\n";
+    } else {
+      out << fmt::format("If `{}` is down in {}, {} other workload{} {} affected{}\n", o.impact,
+                         env->name, deps.size(), deps.size() == 1 ? "" : "s",
+                         deps.size() == 1 ? "is" : "are", deps.empty() ? "." : ":");
+      for (auto i : deps) out << "  " << g.nodes()[i] << "\n";
+    }
+  } else if (o.format == "mermaid") {
+    out << g.to_mermaid();
+  } else if (o.format == "json") {
+    out << g.to_json();
+  } else {
+    out << g.to_dot(m.stack.name + " (" + env->name + ")");
+  }
+  emit_diagnostics(sm, sink, c, out, err);
+  return sink.error_count() ? 1 : 0;
 }
 
 bool write_atomically(const fs::path& p, const std::string& text, std::string& error) {
@@ -381,6 +463,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
                   "and exit 1 if any");
   add_common(build);
 
+  GraphOptions graph_opts;
+  auto* graphc = app.add_subcommand(
+      "graph",
+      "Print the dependency graph of an environment, or what breaks if a workload is down");
+  graphc->add_option("file", graph_opts.file, "The .stack file")->required();
+  graphc->add_option("--format", graph_opts.format, "dot, mermaid or json")
+      ->check(CLI::IsMember({"dot", "mermaid", "json"}));
+  graphc->add_option("--env", graph_opts.env, "The environment (default: the first)");
+  graphc->add_option("--impact", graph_opts.impact,
+                     "List the workloads that depend on this one, directly or not");
+  add_common(graphc);
+
   std::vector<std::string> fmt_files;
   bool fmt_check = false, fmt_stdout = false;
   auto* fmtc =
@@ -414,6 +508,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     while (std::getline(ss, t, ',')) build_opts.targets.push_back(t);
     return cmd_build(build_opts, common, out, err, release_at_exit);
   }
+  if (graphc->parsed()) return cmd_graph(graph_opts, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (version->parsed()) {

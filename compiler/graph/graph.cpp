@@ -1,0 +1,181 @@
+#include "graph/graph.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/depth_first_search.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+namespace stackc::graph {
+namespace {
+
+using BGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+
+BGraph to_boost(const Graph& g) {
+  BGraph b(g.nodes().size());
+  for (const auto& e : g.edges()) boost::add_edge(e.from, e.to, b);
+  return b;
+}
+
+// Records the DFS tree and stops at the first back edge.
+struct CycleFinder : boost::default_dfs_visitor {
+  std::vector<std::size_t>* parent;
+  std::pair<std::size_t, std::size_t>* back;
+  bool* found;
+  void tree_edge(BGraph::edge_descriptor e, const BGraph& g) const {
+    (*parent)[boost::target(e, g)] = boost::source(e, g);
+  }
+  void back_edge(BGraph::edge_descriptor e, const BGraph& g) const {
+    if (!*found) {
+      *found = true;
+      *back = {boost::source(e, g), boost::target(e, g)};
+    }
+  }
+};
+
+}  // namespace
+
+Graph Graph::of(const model::Environment& env) {
+  Graph g;
+  for (const auto& w : env.workloads) g.nodes_.push_back(w.name);
+  for (std::size_t i = 0; i < env.workloads.size(); ++i) {
+    const auto& w = env.workloads[i];
+    std::set<std::size_t> seen;
+    for (const auto& d : w.needs) {
+      std::size_t j = g.index(d.name);
+      if (j == g.nodes_.size() || !seen.insert(j).second) continue;
+      g.edges_.push_back({i, j, "needs", d.span});
+    }
+    for (const auto& v : w.env) {
+      if (v.kind != model::EnvVar::Kind::Ref) continue;
+      std::size_t j = g.index(v.ref_target);
+      if (j == g.nodes_.size() || !seen.insert(j).second) continue;
+      g.edges_.push_back({i, j, "env " + v.name, v.span});
+    }
+  }
+  return g;
+}
+
+std::size_t Graph::index(const std::string& name) const {
+  auto it = std::find(nodes_.begin(), nodes_.end(), name);
+  return static_cast<std::size_t>(it - nodes_.begin());
+}
+
+std::vector<Edge> Graph::cycle() const {
+  BGraph b = to_boost(*this);
+  std::vector<std::size_t> parent(nodes_.size(), nodes_.size());
+  std::pair<std::size_t, std::size_t> back{0, 0};
+  bool found = false;
+  CycleFinder vis;
+  vis.parent = &parent;
+  vis.back = &back;
+  vis.found = &found;
+  std::vector<boost::default_color_type> colors(nodes_.size());
+  boost::depth_first_search(b, boost::visitor(vis).color_map(boost::make_iterator_property_map(
+                                   colors.begin(), boost::get(boost::vertex_index, b))));
+  if (!found) return {};
+  // The back edge u -> v closes the path v -> ... -> u of the DFS tree.
+  std::vector<std::size_t> path{back.first};
+  for (std::size_t x = back.first; x != back.second && parent[x] != nodes_.size(); x = parent[x])
+    path.push_back(parent[x]);
+  std::reverse(path.begin(), path.end());  // v ... u
+  path.push_back(back.second);             // back to v
+  std::vector<Edge> out;
+  for (std::size_t k = 0; k + 1 < path.size(); ++k) {
+    for (const auto& e : edges_)
+      if (e.from == path[k] && e.to == path[k + 1]) {
+        out.push_back(e);
+        break;
+      }
+  }
+  return out;
+}
+
+std::vector<std::size_t> Graph::order() const {
+  if (!cycle().empty()) return {};
+  BGraph b = to_boost(*this);
+  std::vector<std::size_t> out;
+  boost::topological_sort(b, std::back_inserter(out));  // dependencies (edge targets) first
+  return out;
+}
+
+std::vector<std::size_t> Graph::dependents(std::size_t node) const {
+  std::vector<std::vector<std::size_t>> rev(nodes_.size());
+  for (const auto& e : edges_) rev[e.to].push_back(e.from);
+  std::vector<bool> seen(nodes_.size(), false);
+  std::vector<std::size_t> stack{node}, out;
+  seen[node] = true;
+  while (!stack.empty()) {
+    std::size_t x = stack.back();
+    stack.pop_back();
+    for (std::size_t y : rev[x])
+      if (!seen[y]) {
+        seen[y] = true;
+        out.push_back(y);
+        stack.push_back(y);
+      }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Graph::to_dot(const std::string& title) const {
+  std::string o = fmt::format("digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n", title);
+  for (const auto& n : nodes_) o += fmt::format("  \"{}\";\n", n);
+  for (const auto& e : edges_)
+    o += fmt::format("  \"{}\" -> \"{}\" [label=\"{}\"];\n", nodes_[e.from], nodes_[e.to], e.why);
+  return o + "}\n";
+}
+
+std::string Graph::to_mermaid() const {
+  std::string o = "graph LR\n";
+  for (std::size_t i = 0; i < nodes_.size(); ++i) o += fmt::format("  n{}[\"{}\"]\n", i, nodes_[i]);
+  for (const auto& e : edges_) o += fmt::format("  n{} -->|{}| n{}\n", e.from, e.why, e.to);
+  return o;
+}
+
+std::string Graph::to_json() const {
+  nlohmann::ordered_json j;
+  j["nodes"] = nodes_;
+  auto edges = nlohmann::ordered_json::array();
+  for (const auto& e : edges_)
+    edges.push_back({{"from", nodes_[e.from]}, {"to", nodes_[e.to]}, {"why", e.why}});
+  j["edges"] = edges;
+  auto order_names = nlohmann::ordered_json::array();
+  for (std::size_t i : order()) order_names.push_back(nodes_[i]);
+  j["order"] = order_names;
+  return j.dump(2) + "\n";
+}
+
+void analyze(const model::Model& m, base::Sink& sink) {
+  std::set<std::vector<std::string>> reported;
+  for (const auto& env : m.environments) {
+    Graph g = Graph::of(env);
+    auto cyc = g.cycle();
+    if (cyc.empty()) continue;
+    // The same cycle in several environments is one problem; name it from its smallest node.
+    std::vector<std::string> names;
+    for (const auto& e : cyc) names.push_back(g.nodes()[e.from]);
+    auto key = names;
+    std::rotate(key.begin(), std::min_element(key.begin(), key.end()), key.end());
+    if (!reported.insert(key).second) continue;
+    std::string path;
+    for (const auto& e : cyc) path += g.nodes()[e.from] + " -> ";
+    path += g.nodes()[cyc.front().from];
+    auto d =
+        base::make(base::Code::E3001, cyc.front().span, fmt::format("dependency cycle: {}", path),
+                   "no workload in a cycle can start first; remove one of these dependencies, "
+                   "or let one side find the other at run time instead of waiting for it");
+    for (std::size_t k = 1; k < cyc.size(); ++k)
+      d.notes.push_back(
+          {cyc[k].span, fmt::format("`{}` depends on `{}` here ({})", g.nodes()[cyc[k].from],
+                                    g.nodes()[cyc[k].to], cyc[k].why)});
+    sink.report(std::move(d));
+  }
+}
+
+}  // namespace stackc::graph

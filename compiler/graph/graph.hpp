@@ -1,0 +1,49 @@
+// The dependency graph of an environment: nodes are the deployable workloads, edges come from
+// `needs` and from references in `env` (`postgres.host`). Boost.Graph does the work behind this
+// domain API; no Boost type leaves this header's implementation.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.hpp"
+#include "model/model.hpp"
+
+namespace stackc::graph {
+
+struct Edge {
+  std::size_t from, to;  // indices into nodes: `from` depends on `to`
+  std::string why;       // "needs" or "env NAME"
+  base::Span span;       // where the .stack file makes the edge
+};
+
+class Graph {
+ public:
+  // Builds the graph of one environment.
+  static Graph of(const model::Environment& env);
+
+  const std::vector<std::string>& nodes() const { return nodes_; }
+  const std::vector<Edge>& edges() const { return edges_; }
+  std::size_t index(const std::string& name) const;  // nodes().size() when absent
+
+  // A cycle as a list of edges, if there is one (the first found in declaration order).
+  std::vector<Edge> cycle() const;
+  // Dependencies first: the order to apply and start workloads in. Empty when there is a cycle.
+  std::vector<std::size_t> order() const;
+  // What breaks if `node` is down: everything that depends on it, directly or not (sorted).
+  std::vector<std::size_t> dependents(std::size_t node) const;
+
+  std::string to_dot(const std::string& title) const;
+  std::string to_mermaid() const;
+  std::string to_json() const;
+
+ private:
+  std::vector<std::string> nodes_;
+  std::vector<Edge> edges_;
+};
+
+// The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle.
+void analyze(const model::Model& m, base::Sink& sink);
+
+}  // namespace stackc::graph
