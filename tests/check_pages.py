@@ -54,7 +54,10 @@ def blocks(lines, start, end):
 
 
 def run(stackc, files, code):
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        # The project folder is one level down, so that `../x.stack` stays inside the scratch.
+        tmp = os.path.join(scratch, "project")
+        os.makedirs(tmp)
         for name, text in files.items():
             path = os.path.join(tmp, name)
             os.makedirs(os.path.dirname(path), exist_ok=True)

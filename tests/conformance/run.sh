@@ -4,7 +4,8 @@
 #  2. the Helm chart, rendered by Go text/template + sprig + sigs.k8s.io/yaml (the engines Helm
 #     uses) with its default values and with each values-<env>.yaml, yields exactly the objects
 #     of kubernetes/<env>/, and they validate too;
-#  3. `kubectl kustomize overlays/<env>` yields exactly the objects of kubernetes/<env>/.
+#  3. `kubectl kustomize overlays/<env>` yields exactly the objects of kubernetes/<env>/;
+#  4. the NetworkPolicies allow exactly the edges of the dependency graph (netpol-check.py).
 # Run tests/conformance/setup.sh first (as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -47,6 +48,11 @@ for stack in out/*/; do
     step "$name: kubectl kustomize overlays/$env" sh -c "kubectl kustomize '$overlay' > '$tmp/kustomize-$env.yaml'"
     step "$name: kustomize $env == kubernetes/$env" python3 $HERE/yaml-equal.py "$stack/kubernetes/$env" "$tmp/kustomize-$env.yaml"
   done
+done
+STACKC=${STACKC:-build/compiler/stackc}
+for src in examples/*/*.stack; do
+  name=$("$STACKC" check --dump-model "$src" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stack"]["name"])')
+  step "$name: network policies == the dependency graph" python3 $HERE/netpol-check.py "$STACKC" "$src" "out/$name"
 done
 echo "conformance: $((checks - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

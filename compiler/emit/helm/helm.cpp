@@ -112,6 +112,11 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
       x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
     if (pod_spec->contains("volumes")) x["pod"]["volumes"] = (*pod_spec)["volumes"];
     x["containers"] = (*pod_spec)["containers"];
+    if (const Doc* np = find(objs, "NetworkPolicy", n)) {
+      if ((*np)["spec"].contains("ingress"))
+        x["networkPolicy"]["ingress"] = (*np)["spec"]["ingress"];
+      x["networkPolicy"]["egress"] = (*np)["spec"]["egress"];
+    }
     if (const Doc* hpa = find(objs, "HorizontalPodAutoscaler", n)) {
       x["autoscaling"]["minReplicas"] = (*hpa)["spec"]["minReplicas"];
       x["autoscaling"]["maxReplicas"] = (*hpa)["spec"]["maxReplicas"];

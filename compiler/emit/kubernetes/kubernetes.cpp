@@ -107,6 +107,130 @@ class Lowering {
     l["pod-security.kubernetes.io/enforce-version"] = "v1.32";
     d["metadata"]["labels"] = l;
     add("namespace", std::move(d));
+    // Nothing talks to anything the graph does not declare: deny all, then allow per workload.
+    Doc deny;
+    deny["apiVersion"] = "networking.k8s.io/v1";
+    deny["kind"] = "NetworkPolicy";
+    deny["metadata"] = meta("default-deny", common_labels());
+    deny["spec"]["podSelector"] = Doc::object();
+    deny["spec"]["policyTypes"] = Doc::array({"Ingress", "Egress"});
+    add("namespace", std::move(deny));
+  }
+
+  // Where the ingress controller and Prometheus run (see specs/targets.md).
+  static constexpr const char* kIngressNamespace = "ingress-nginx";
+
+  // The ports clients use (`port NAME = N`), or with `metrics` the ports Prometheus scrapes.
+  static Doc port_list(const Workload& w, bool metrics = false) {
+    Doc ports = Doc::array();
+    for (const auto& p : w.ports) {
+      if (metrics && !w.metrics_port.empty() && p.name != w.metrics_port) continue;
+      if (metrics && w.metrics.empty()) continue;
+      Doc pd;
+      pd["protocol"] = "TCP";
+      pd["port"] = p.number;
+      ports.push_back(std::move(pd));
+    }
+    if (metrics && w.exporter) {
+      Doc pd;
+      pd["protocol"] = "TCP";
+      pd["port"] = w.exporter->port;
+      ports.push_back(std::move(pd));
+    }
+    return ports;
+  }
+
+  Doc pods(const Workload& w) const {
+    Doc p;
+    p["podSelector"]["matchLabels"] = selector(w);
+    return p;
+  }
+
+  // The workload's NetworkPolicy: ingress from exactly its dependents (on its ports), from its
+  // own replicas for statefuls, from the ingress controller when it has an ingress, from
+  // Prometheus when it exports metrics; egress to its dependencies (on their ports) and to DNS.
+  void network_policy(const Workload& w) {
+    Doc ingress = Doc::array();
+    Doc egress = Doc::array();
+    std::vector<const Workload*> dependents;
+    for (const auto& other : e_.workloads) {
+      if (&other == &w) continue;
+      bool depends = std::any_of(other.needs.begin(), other.needs.end(),
+                                 [&](const model::Dependency& d) { return d.name == w.name; }) ||
+                     std::any_of(other.env.begin(), other.env.end(), [&](const model::EnvVar& v) {
+                       return v.kind == model::EnvVar::Kind::Ref && v.ref_target == w.name;
+                     });
+      if (depends) dependents.push_back(&other);
+    }
+    Doc ports = port_list(w);
+    if (!ports.empty()) {
+      if (!dependents.empty()) {
+        Doc rule;
+        Doc from = Doc::array();
+        for (const auto* d : dependents) from.push_back(pods(*d));
+        rule["from"] = std::move(from);
+        rule["ports"] = ports;
+        ingress.push_back(std::move(rule));
+      }
+      if (w.kind == Workload::Kind::Stateful && w.replicas_max > 1) {
+        Doc rule;
+        rule["from"] = Doc::array({pods(w)});
+        rule["ports"] = ports;
+        ingress.push_back(std::move(rule));
+      }
+      if (w.ingress) {
+        Doc rule, peer;
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] = kIngressNamespace;
+        rule["from"] = Doc::array({peer});
+        rule["ports"] = ports;
+        ingress.push_back(std::move(rule));
+      }
+    }
+    if (Doc scraped = port_list(w, true); !scraped.empty()) {
+      Doc rule, peer;
+      peer["podSelector"]["matchLabels"]["app.kubernetes.io/name"] = "prometheus";
+      rule["from"] = Doc::array({peer});
+      rule["ports"] = std::move(scraped);
+      ingress.push_back(std::move(rule));
+    }
+    std::set<std::string> seen;
+    auto to = [&](const std::string& name) {
+      const Workload* t = find(name);
+      if (!t || !seen.insert(name).second) return;
+      Doc rule;
+      rule["to"] = Doc::array({pods(*t)});
+      Doc tp = port_list(*t);
+      if (!tp.empty()) rule["ports"] = std::move(tp);
+      egress.push_back(std::move(rule));
+    };
+    for (const auto& d : w.needs) to(d.name);
+    for (const auto& v : w.env)
+      if (v.kind == model::EnvVar::Kind::Ref) to(v.ref_target);
+    if (w.kind == Workload::Kind::Stateful && w.replicas_max > 1 && !ports.empty()) {
+      Doc rule;
+      rule["to"] = Doc::array({pods(w)});
+      rule["ports"] = ports;
+      egress.push_back(std::move(rule));
+    }
+    Doc dns, peer, p53u, p53t;
+    peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] = "kube-system";
+    peer["podSelector"]["matchLabels"]["k8s-app"] = "kube-dns";
+    dns["to"] = Doc::array({peer});
+    p53u["protocol"] = "UDP";
+    p53u["port"] = 53;
+    p53t["protocol"] = "TCP";
+    p53t["port"] = 53;
+    dns["ports"] = Doc::array({p53u, p53t});
+    egress.push_back(std::move(dns));
+    Doc np;
+    np["apiVersion"] = "networking.k8s.io/v1";
+    np["kind"] = "NetworkPolicy";
+    np["metadata"] = meta(w.name, labels(w));
+    np["spec"]["podSelector"]["matchLabels"] = selector(w);
+    np["spec"]["policyTypes"] = Doc::array({"Ingress", "Egress"});
+    if (!ingress.empty()) np["spec"]["ingress"] = std::move(ingress);
+    np["spec"]["egress"] = std::move(egress);
+    add(w.name, std::move(np));
   }
 
   // The secrets that workloads read, by name, with their keys.
@@ -475,6 +599,7 @@ class Lowering {
       }
     }
     add(n, std::move(d));
+    network_policy(w);
     if (job) return;
     if (w.autoscaled()) hpa(w);
     if (w.replicas_max > 1) pdb(w);

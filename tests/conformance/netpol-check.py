@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""netpol-check.py STACKC FILE.stack OUT_DIR: proves that the NetworkPolicies stackc emitted for
+each environment allow exactly the dependency edges of the graph (AC-109) — no more, no less.
+
+From kubernetes/<env>/*.yaml it computes the allowed pairs (client -> server) between workloads
+of the namespace: for every policy, each ingress `from` pod selector that names a workload; and
+each egress `to` pod selector. It compares both sets with the edges of `stackc graph --format
+json --env ENV` (a stateful's own replicas talking to each other, the ingress controller, DNS and
+Prometheus are outside the graph and are listed separately). It also checks the default-deny
+policy. Prints `N passed, M failed` and exits 1 on any difference."""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+
+
+def main():
+    stackc, source, out = sys.argv[1:4]
+    failed = passed = 0
+    for env_dir in sorted(glob.glob(os.path.join(out, "kubernetes", "*"))):
+        env = os.path.basename(env_dir)
+        g = json.loads(subprocess.run([stackc, "graph", "--format", "json", "--env", env, source],
+                                      check=True, capture_output=True, text=True).stdout)
+        edges = {(e["from"], e["to"]) for e in g["edges"]}
+        docs = [d for p in sorted(glob.glob(os.path.join(env_dir, "*.yaml")))
+                for d in yaml.safe_load_all(open(p)) if d]
+        policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+        deny = [p for p in policies if p["metadata"]["name"] == "default-deny"]
+        ok_deny = len(deny) == 1 and deny[0]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+        ingress_pairs, egress_pairs = set(), set()
+        for p in policies:
+            me = p["spec"]["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name")
+            if not me:
+                continue
+            for rule in p["spec"].get("ingress", []):
+                for peer in rule.get("from", []):
+                    who = peer.get("podSelector", {}).get("matchLabels", {})
+                    if "namespaceSelector" in peer or who.get("app.kubernetes.io/name") in (None, "prometheus", me):
+                        continue
+                    ingress_pairs.add((who["app.kubernetes.io/name"], me))
+            for rule in p["spec"].get("egress", []):
+                for peer in rule.get("to", []):
+                    who = peer.get("podSelector", {}).get("matchLabels", {})
+                    if "namespaceSelector" in peer or who.get("app.kubernetes.io/name") in (None, me):
+                        continue
+                    egress_pairs.add((me, who["app.kubernetes.io/name"]))
+        for what, got in (("ingress", ingress_pairs), ("egress", egress_pairs)):
+            if got == edges:
+                passed += 1
+                print(f"ok   {env}: {what} allows exactly the {len(edges)} edges of the graph")
+            else:
+                failed += 1
+                print(f"FAIL {env}: {what} allows {sorted(got - edges)} beyond the graph, misses {sorted(edges - got)}")
+        if ok_deny:
+            passed += 1
+            print(f"ok   {env}: default-deny for the namespace")
+        else:
+            failed += 1
+            print(f"FAIL {env}: no default-deny policy")
+    print(f"{passed} passed, {failed} failed")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
