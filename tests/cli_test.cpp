@@ -218,6 +218,15 @@ TEST_F(Cli, BuildOneEnvironment) {
       0);
   EXPECT_TRUE(fs::exists(out / "kubernetes/staging"));
   EXPECT_FALSE(fs::exists(out / "kubernetes/production"));
+  // A build of one environment or target leaves the files of the others alone.
+  ASSERT_EQ(run({"build", "examples/webapp/webapp.stack", "-o", out.string()}).code, 0);
+  ASSERT_EQ(run({"build", "examples/webapp/webapp.stack", "--env", "staging", "--target",
+                 "kubernetes", "-o", out.string()})
+                .code,
+            0);
+  EXPECT_TRUE(fs::exists(out / "kubernetes/production/00-namespace.yaml"));
+  EXPECT_TRUE(fs::exists(out / "helm/shop/Chart.yaml"));
+  EXPECT_EQ(run({"build", "--check", "examples/webapp/webapp.stack", "-o", out.string()}).code, 0);
 }
 
 }  // namespace

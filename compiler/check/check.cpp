@@ -1632,7 +1632,10 @@ class Checker {
       if (auto* v = mt->value("path")) w.metrics_path = str(v);
       if (auto* v = mt->value("port")) w.metrics_port = str(v);
     }
-    if (auto* v = n.value("spread")) w.spread = std::string(v->raw);
+    if (auto* v = n.value("spread"))
+      w.spread = std::string(v->raw);
+    else if (w.kind == model::Workload::Kind::Stateful && w.replicas_max > 1)
+      w.spread = "nodes";  // replicas of a database on one node are no replicas
     if (const MNode* dn = n.child("disruption")) {
       if (auto* v = dn->value("min_available")) w.min_available = q_or(to_int(*v), 0);
       if (auto* v = dn->value("max_unavailable")) w.max_unavailable = q_or(to_int(*v), 0);

@@ -22,6 +22,7 @@
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
+#include "graph/capacity.hpp"
 #include "graph/graph.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
@@ -192,24 +193,32 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
   }
-  // docs/: the dependency graph of each environment (Mermaid).
-  for (const auto& e : m.environments) {
+  // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
+  base::Collector quiet;  // the checks already ran; the plan is only printed here
+  auto plans = graph::plan(m, quiet);
+  for (const auto& p : plans) {
+    const auto& e = *p.env;
     if (!emit::kubernetes::selected(o.envs, e.name)) continue;
     output.add("docs/graph-" + e.name + ".mmd",
                emit::header(source, "%%") + graph::Graph::of(e).to_mermaid());
+    output.add(
+        "docs/capacity-" + e.name + ".md",
+        "<!-- " + emit::header(source, "").substr(1, emit::header(source, "").find('\n') - 1) +
+            " -->\n# Capacity of `" + e.name + "`\n\n```text\n" + graph::plan_text({p}) + "```\n");
   }
   if (sink.error_count()) {
     emit_diagnostics(sm, sink, c, out, err);
     return 1;
   }
-  add_manifest(output, source);
+  fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
+  const Scope scope = scope_of(o.targets, o.envs);
+  add_manifest(output, source, dir, scope);
   std::sort(output.files.begin(), output.files.end(),
             [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
-  fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
   emit_diagnostics(sm, sink, c, out, err);  // warnings
   int status = 0;
   if (o.check) {
-    auto diffs = compare(dir, output);
+    auto diffs = compare(dir, output, scope);
     for (const auto& d : diffs) {
       const char* what = d.kind == 'M'   ? "differs from the build"
                          : d.kind == '+' ? "is missing"
@@ -223,11 +232,12 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     }
   } else {
     std::string error;
-    if (!write(dir, output, error)) {
+    if (!write(dir, output, scope, error)) {
       err << fmt::format("stackc: error[E0001]: {}\n", error);
       status = 2;
     } else {
-      out << fmt::format("stackc: wrote {} files to {}\n", output.files.size(), dir.string());
+      if (c.diagnostics == "text")
+        out << fmt::format("stackc: wrote {} files to {}\n", output.files.size(), dir.string());
     }
   }
   if (release_at_exit) {  // the process ends next; skip the frees
@@ -298,6 +308,39 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
   } else {
     out << g.to_dot(m.stack.name + " (" + env->name + ")");
   }
+  emit_diagnostics(sm, sink, c, out, err);
+  return sink.error_count() ? 1 : 0;
+}
+
+int cmd_plan(const std::string& file, const std::string& env_name, const std::string& format,
+             const Common& c, std::ostream& out, std::ostream& err) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = load_root(sm, file, sink);
+  if (!id) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 2;
+  }
+  ast::File tree = syntax::parse(sm, *id, sink);
+  if (!tree.ok) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 1;
+  }
+  FsLoader loader(sm, file, *id);
+  auto result = check::check(sm, std::move(tree), loader, sink);
+  if (!result.model) {
+    emit_diagnostics(sm, sink, c, out, err);
+    return 1;
+  }
+  if (!env_name.empty() && !result.model->environment(env_name)) {
+    err << fmt::format("stackc: error: the stack has no environment `{}`\n", env_name);
+    return 2;
+  }
+  auto plans = graph::plan(*result.model, sink);  // reports what does not fit, and still shows it
+  std::vector<graph::Plan> shown;
+  for (auto& p : plans)
+    if (env_name.empty() || p.env->name == env_name) shown.push_back(std::move(p));
+  out << (format == "json" ? graph::plan_json(shown) : graph::plan_text(shown));
   emit_diagnostics(sm, sink, c, out, err);
   return sink.error_count() ? 1 : 0;
 }
@@ -475,6 +518,16 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
                      "List the workloads that depend on this one, directly or not");
   add_common(graphc);
 
+  std::string plan_file, plan_env, plan_format = "text";
+  auto* planc = app.add_subcommand(
+      "plan",
+      "Requests and limits of every environment against its cluster, per node after packing");
+  planc->add_option("file", plan_file, "The .stack file")->required();
+  planc->add_option("--env", plan_env, "Only this environment");
+  planc->add_option("--format", plan_format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  add_common(planc);
+
   std::vector<std::string> fmt_files;
   bool fmt_check = false, fmt_stdout = false;
   auto* fmtc =
@@ -509,6 +562,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     return cmd_build(build_opts, common, out, err, release_at_exit);
   }
   if (graphc->parsed()) return cmd_graph(graph_opts, common, out, err);
+  if (planc->parsed()) return cmd_plan(plan_file, plan_env, plan_format, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (version->parsed()) {

@@ -41,17 +41,49 @@ bool write_file(const fs::path& p, const std::string& text) {
 
 }  // namespace
 
-void add_manifest(emit::Output& out, const std::string& source) {
-  std::vector<std::string> paths;
-  for (const auto& f : out.files) paths.push_back(f.path);
-  std::sort(paths.begin(), paths.end());
+Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::string>& envs) {
+  return [targets, envs](const std::string& path) {
+    std::vector<std::string> parts;
+    for (std::size_t start = 0;;) {
+      auto slash = path.find('/', start);
+      parts.push_back(
+          path.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+      if (slash == std::string::npos) break;
+      start = slash + 1;
+    }
+    const std::string& target = parts[0];
+    if (target != "docs" && parts.size() > 1 &&
+        std::find(targets.begin(), targets.end(), target) == targets.end())
+      return false;
+    std::string env;  // empty: the same for every environment
+    const std::string& file = parts.back();
+    if (target == "kubernetes" && parts.size() > 2) env = parts[1];
+    if (target == "kustomize" && parts.size() > 3 && parts[1] == "overlays") env = parts[2];
+    if (target == "helm" && file.rfind("values-", 0) == 0) env = file.substr(7, file.size() - 12);
+    if (target == "docs") {
+      auto dash = file.find('-');
+      auto dot = file.rfind('.');
+      if (dash != std::string::npos && dot != std::string::npos && dot > dash)
+        env = file.substr(dash + 1, dot - dash - 1);
+    }
+    return env.empty() || envs.empty() || std::find(envs.begin(), envs.end(), env) != envs.end();
+  };
+}
+
+void add_manifest(emit::Output& out, const std::string& source, const fs::path& dir,
+                  const Scope& scope) {
+  std::set<std::string> paths;
+  for (const auto& f : out.files) paths.insert(f.path);
+  std::error_code ec;
+  for (const auto& old : manifest_entries(dir))
+    if (!scope(old) && fs::exists(dir / old, ec)) paths.insert(old);
   std::string text =
       emit::header(source) + "# The files stackc generated here; others are never touched.\n";
   for (const auto& p : paths) text += p + "\n";
   out.add(kManifest, std::move(text));
 }
 
-std::vector<Difference> compare(const fs::path& dir, const emit::Output& out) {
+std::vector<Difference> compare(const fs::path& dir, const emit::Output& out, const Scope& scope) {
   std::vector<Difference> diffs;
   std::set<std::string> now;
   for (const auto& f : out.files) {
@@ -64,14 +96,14 @@ std::vector<Difference> compare(const fs::path& dir, const emit::Output& out) {
   }
   for (const auto& old : manifest_entries(dir)) {
     std::error_code ec;
-    if (!now.count(old) && fs::exists(dir / old, ec)) diffs.push_back({'-', old});
+    if (!now.count(old) && scope(old) && fs::exists(dir / old, ec)) diffs.push_back({'-', old});
   }
   std::sort(diffs.begin(), diffs.end(),
             [](const Difference& a, const Difference& b) { return a.path < b.path; });
   return diffs;
 }
 
-bool write(const fs::path& dir, const emit::Output& out, std::string& error) {
+bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std::string& error) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
@@ -115,7 +147,7 @@ bool write(const fs::path& dir, const emit::Output& out, std::string& error) {
   std::set<std::string> now;
   for (const auto& f : out.files) now.insert(f.path);
   for (const auto& p : old) {
-    if (now.count(p)) continue;
+    if (now.count(p) || !scope(p)) continue;
     fs::remove(dir / p, ec);
     for (fs::path parent = (dir / p).parent_path(); parent != dir && fs::is_empty(parent, ec);
          parent = parent.parent_path())

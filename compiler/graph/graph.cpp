@@ -1,5 +1,7 @@
 #include "graph/graph.hpp"
 
+#include "graph/capacity.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -176,6 +178,7 @@ void analyze(const model::Model& m, base::Sink& sink) {
                                     g.nodes()[cyc[k].to], cyc[k].why)});
     sink.report(std::move(d));
   }
+  (void)plan(m, sink);  // capacity: every environment against its cluster
 }
 
 }  // namespace stackc::graph

@@ -43,7 +43,8 @@ class Graph {
   std::vector<Edge> edges_;
 };
 
-// The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle.
+// The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle, and
+// what does not fit the clusters (capacity.hpp).
 void analyze(const model::Model& m, base::Sink& sink);
 
 }  // namespace stackc::graph

@@ -28,6 +28,14 @@ def main():
         docs = [d for p in sorted(glob.glob(os.path.join(env_dir, "*.yaml")))
                 for d in yaml.safe_load_all(open(p)) if d]
         policies = [d for d in docs if d["kind"] == "NetworkPolicy"]
+        # Edges to a workload that serves nothing (no container port) carry no traffic.
+        serving = set()
+        for d in docs:
+            spec = d.get("spec", {})
+            pod = spec.get("template", {}).get("spec") or spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec")
+            if pod and any(c.get("ports") for c in pod.get("containers", [])):
+                serving.add(d["metadata"]["name"])
+        edges = {e for e in edges if e[1] in serving}
         deny = [p for p in policies if p["metadata"]["name"] == "default-deny"]
         ok_deny = len(deny) == 1 and deny[0]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
         ingress_pairs, egress_pairs = set(), set()

@@ -111,6 +111,8 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     if (pod_spec->contains("restartPolicy"))
       x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
     if (pod_spec->contains("volumes")) x["pod"]["volumes"] = (*pod_spec)["volumes"];
+    if (pod_spec->contains("topologySpreadConstraints"))
+      x["pod"]["topologySpreadConstraints"] = (*pod_spec)["topologySpreadConstraints"];
     x["containers"] = (*pod_spec)["containers"];
     if (const Doc* np = find(objs, "NetworkPolicy", n)) {
       if ((*np)["spec"].contains("ingress"))

@@ -197,10 +197,11 @@ class Lowering {
     auto to = [&](const std::string& name) {
       const Workload* t = find(name);
       if (!t || !seen.insert(name).second) return;
+      Doc tp = port_list(*t);
+      if (tp.empty()) return;  // a dependency that serves nothing takes no traffic
       Doc rule;
       rule["to"] = Doc::array({pods(*t)});
-      Doc tp = port_list(*t);
-      if (!tp.empty()) rule["ports"] = std::move(tp);
+      rule["ports"] = std::move(tp);
       egress.push_back(std::move(rule));
     };
     for (const auto& d : w.needs) to(d.name);
@@ -274,7 +275,11 @@ class Lowering {
       es["apiVersion"] = "external-secrets.io/v1beta1";
       es["kind"] = "ExternalSecret";
       es["metadata"] = meta(name, common_labels());
-      es["spec"]["refreshInterval"] = check::format_duration(m_.secrets.refresh);
+      // A Go duration (External Secrets parses it with time.ParseDuration): no days.
+      std::int64_t r = m_.secrets.refresh;
+      es["spec"]["refreshInterval"] = r % 3600 == 0 ? fmt::format("{}h", r / 3600)
+                                      : r % 60 == 0 ? fmt::format("{}m", r / 60)
+                                                    : fmt::format("{}s", r);
       es["spec"]["secretStoreRef"]["name"] = store;
       es["spec"]["secretStoreRef"]["kind"] = "SecretStore";
       es["spec"]["target"]["name"] = name;
@@ -487,6 +492,15 @@ class Lowering {
     sc["seccompProfile"]["type"] = "RuntimeDefault";
     spec["securityContext"] = sc;
     if (job) spec["restartPolicy"] = "Never";
+    if (w.spread == "nodes" || w.spread == "zones") {
+      Doc c;
+      c["maxSkew"] = 1;
+      c["topologyKey"] =
+          w.spread == "nodes" ? "kubernetes.io/hostname" : "topology.kubernetes.io/zone";
+      c["whenUnsatisfiable"] = "DoNotSchedule";
+      c["labelSelector"]["matchLabels"] = selector(w);
+      spec["topologySpreadConstraints"] = Doc::array({c});
+    }
     Doc volumes = Doc::array();
     Doc containers = Doc::array();
     containers.push_back(main_container(w, configmap, volumes));

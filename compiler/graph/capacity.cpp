@@ -1,0 +1,284 @@
+#include "graph/capacity.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "check/units.hpp"
+
+namespace stackc::graph {
+namespace {
+
+using check::format_bytes;
+using check::format_cpu;
+
+std::string gib(std::int64_t bytes) {
+  return fmt::format("{:.1f}Gi", static_cast<double>(bytes) / (1LL << 30));
+}
+
+std::int64_t replicas(const model::Workload& w, bool at_max) {
+  if (w.kind == model::Workload::Kind::Job || w.kind == model::Workload::Kind::Cron) return 1;
+  return at_max ? w.replicas_max : w.replicas_min;
+}
+
+}  // namespace
+
+std::vector<Pod> pods_of(const model::Environment& env, bool at_max) {
+  std::vector<Pod> pods;
+  for (const auto& w : env.workloads) {
+    Pod p;
+    p.workload = w.name;
+    p.cpu = w.cpu.request + (w.exporter ? w.exporter->cpu.request : 0);
+    p.memory = w.memory.request + (w.exporter ? w.exporter->memory.request : 0);
+    p.cpu_limit = w.cpu.limit + (w.exporter ? w.exporter->cpu.limit : 0);
+    p.memory_limit = w.memory.limit + (w.exporter ? w.exporter->memory.limit : 0);
+    p.span = w.span;
+    p.spread = w.spread == "nodes";
+    for (std::int64_t i = 0; i < replicas(w, at_max); ++i) pods.push_back(p);
+  }
+  return pods;
+}
+
+Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::int64_t memory) {
+  Packing out;
+  // Decreasing by the larger share of a node each pod takes; ties by name, so it is stable.
+  auto share = [&](const Pod& p) {
+    double c = cpu ? static_cast<double>(p.cpu) / static_cast<double>(cpu) : 1.0;
+    double m = memory ? static_cast<double>(p.memory) / static_cast<double>(memory) : 1.0;
+    return std::max(c, m);
+  };
+  std::stable_sort(pods.begin(), pods.end(), [&](const Pod& a, const Pod& b) {
+    double sa = share(a), sb = share(b);
+    if (sa != sb) return sa > sb;
+    return a.workload < b.workload;
+  });
+  out.pods = std::move(pods);
+  out.nodes.resize(nodes);
+  for (std::size_t i = 0; i < out.pods.size(); ++i) {
+    const auto& p = out.pods[i];
+    bool placed = false;
+    for (auto& n : out.nodes) {
+      bool sibling = p.spread && std::any_of(n.pods.begin(), n.pods.end(), [&](std::size_t j) {
+                       return out.pods[j].workload == p.workload;
+                     });
+      if (!sibling && n.cpu_used + p.cpu <= cpu && n.memory_used + p.memory <= memory) {
+        n.cpu_used += p.cpu;
+        n.memory_used += p.memory;
+        n.pods.push_back(i);
+        placed = true;
+        break;
+      }
+    }
+    if (!placed) out.unplaced.push_back(i);
+  }
+  return out;
+}
+
+std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
+  std::vector<Plan> plans;
+  for (const auto& e : m.environments) {
+    const model::Cluster* c = m.cluster(e.cluster);
+    if (!c) continue;
+    Plan p;
+    p.env = &e;
+    p.cluster = c;
+    p.node_cpu = c->node_cpu - c->reserve_cpu;
+    p.node_memory = c->node_memory - c->reserve_memory;
+    std::string where =
+        fmt::format("environment `{}` on cluster `{}` ({} node{} of {} CPU, {} allocatable)",
+                    e.name, c->name, c->nodes_min, c->nodes_min == 1 ? "" : "s",
+                    format_cpu(p.node_cpu), format_bytes(p.node_memory));
+    // E3002: a pod larger than a node.
+    bool too_big = false;
+    for (const auto& w : e.workloads) {
+      auto pods = pods_of(e, false);
+      auto it = std::find_if(pods.begin(), pods.end(),
+                             [&](const Pod& pod) { return pod.workload == w.name; });
+      if (it == pods.end()) continue;
+      if (it->cpu > p.node_cpu || it->memory > p.node_memory) {
+        too_big = true;
+        sink.report(base::make(
+            base::Code::E3002, w.span,
+            fmt::format("a pod of `{}` requests {} CPU and {} memory, more than one node of `{}` "
+                        "can give ({} CPU, {})",
+                        w.name, format_cpu(it->cpu), format_bytes(it->memory), c->name,
+                        format_cpu(p.node_cpu), format_bytes(p.node_memory)),
+            fmt::format("lower the requests of `{}` in `{}`, or give the cluster larger nodes",
+                        w.name, e.name)));
+      }
+    }
+    p.at_min =
+        pack(pods_of(e, false), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory);
+    p.at_max =
+        pack(pods_of(e, true), static_cast<std::size_t>(c->nodes_max), p.node_cpu, p.node_memory);
+    // E3003: the minimum does not fit the minimum node count.
+    if (!too_big && !p.at_min.unplaced.empty()) {
+      std::int64_t cpu = 0, mem = 0;
+      for (const auto& pod : p.at_min.pods) {
+        cpu += pod.cpu;
+        mem += pod.memory;
+      }
+      const Pod& first = p.at_min.pods[p.at_min.unplaced.front()];
+      auto d = base::make(
+          base::Code::E3003, e.span,
+          fmt::format("the workloads of `{}` do not fit its cluster `{}`: {} pod{} left over, the "
+                      "first a pod of `{}` "
+                      "({} CPU, {})",
+                      e.name, c->name, p.at_min.unplaced.size(),
+                      p.at_min.unplaced.size() == 1 ? " is" : "s are", first.workload,
+                      format_cpu(first.cpu), format_bytes(first.memory)),
+          fmt::format("at minimum replicas they request {} CPU and {} in all; {} node{} give {} "
+                      "CPU and {}; "
+                      "add nodes, use larger ones, or lower replicas or requests in `{}`",
+                      format_cpu(cpu), gib(mem), c->nodes_min, c->nodes_min == 1 ? "" : "s",
+                      format_cpu(p.node_cpu * c->nodes_min), gib(p.node_memory * c->nodes_min),
+                      e.name));
+      d.notes.push_back({c->span, fmt::format("{}", where)});
+      d.notes.push_back(
+          {first.span,
+           fmt::format("`{}` does not fit on any node after the larger pods", first.workload)});
+      sink.report(std::move(d));
+    }
+    // W0003: autoscaling to the maximum would not fit even the maximum node count.
+    if (!too_big && p.at_min.unplaced.empty() && !p.at_max.unplaced.empty()) {
+      const Pod& first = p.at_max.pods[p.at_max.unplaced.front()];
+      sink.report(base::make(
+          base::Code::W0003, e.span,
+          fmt::format(
+              "at maximum replicas, {} pod{} of `{}` would not fit {} node{} of `{}`, the first "
+              "a pod of `{}`",
+              p.at_max.unplaced.size(), p.at_max.unplaced.size() == 1 ? "" : "s", e.name,
+              c->nodes_max, c->nodes_max == 1 ? "" : "s", c->name, first.workload),
+          "autoscaling will stop at the cluster's ceiling; raise the node count's maximum or lower "
+          "the replica maximums"));
+    }
+    for (const auto& w : e.workloads) {
+      // E3004: spread over nodes with more replicas than nodes.
+      if (w.spread == "nodes" && w.replicas_min > c->nodes_max) {
+        sink.report(base::make(
+            base::Code::E3004, w.replicas_span.valid() ? w.replicas_span : w.span,
+            fmt::format(
+                "`{}` spreads {} replicas over nodes, but cluster `{}` has at most {} node{} "
+                "in `{}`",
+                w.name, w.replicas_min, c->name, c->nodes_max, c->nodes_max == 1 ? "" : "s",
+                e.name),
+            fmt::format("lower `replicas` to {} in `{}`, add nodes, or use `spread = none`",
+                        c->nodes_max, e.name)));
+      }
+      // E3006: a disruption budget that blocks every eviction.
+      std::int64_t reps = w.replicas_min;
+      if ((w.min_available && *w.min_available >= reps && reps > 0) ||
+          (w.max_unavailable && *w.max_unavailable == 0)) {
+        sink.report(base::make(
+            base::Code::E3006, w.span,
+            fmt::format("the disruption budget of `{}` blocks every eviction in `{}`: with {} "
+                        "replica{} it {}",
+                        w.name, e.name, reps, reps == 1 ? "" : "s",
+                        w.max_unavailable && *w.max_unavailable == 0
+                            ? "allows none to be unavailable"
+                            : fmt::format("needs {} available", *w.min_available)),
+            "node drains and cluster upgrades would hang; allow at least one pod to be evicted"));
+      }
+    }
+    // E3005: volumes on clusters whose storage is the nodes' local disks.
+    if (c->provider == "minikube" || c->provider == "kind") {
+      std::int64_t need = 0;
+      for (const auto& w : e.workloads) {
+        if (w.kind == model::Workload::Kind::Stateful) need += w.storage * w.replicas_max;
+        for (const auto& v : w.volumes)
+          if (v.persistent) need += v.size * w.replicas_max;
+      }
+      for (const auto& b : e.backups) need += b.storage;
+      std::int64_t have = c->node_disk * c->nodes_max;
+      if (c->node_disk > 0 && need > have) {
+        sink.report(base::make(
+            base::Code::E3005, e.span,
+            fmt::format("the volumes of `{}` need {} of local disk, and cluster `{}` has {}",
+                        e.name, gib(need), c->name, gib(have)),
+            fmt::format(
+                "on `{}` volumes live on the nodes' disks; lower `storage` in `{}` or give the "
+                "nodes more `disk`",
+                c->provider, e.name)));
+      }
+    }
+    plans.push_back(std::move(p));
+  }
+  return plans;
+}
+
+std::string plan_text(const std::vector<Plan>& plans) {
+  std::string o;
+  for (const auto& p : plans) {
+    const auto& c = *p.cluster;
+    std::int64_t cpu_req = 0, mem_req = 0, cpu_lim = 0, mem_lim = 0;
+    for (const auto& pod : p.at_min.pods) {
+      cpu_req += pod.cpu;
+      mem_req += pod.memory;
+      cpu_lim += pod.cpu_limit;
+      mem_lim += pod.memory_limit;
+    }
+    std::int64_t cpu_cap = p.node_cpu * c.nodes_min, mem_cap = p.node_memory * c.nodes_min;
+    o += fmt::format("environment {} on cluster {} ({}, {}..{} nodes of {} CPU / {} allocatable)\n",
+                     p.env->name, c.name, c.provider, c.nodes_min, c.nodes_max,
+                     format_cpu(p.node_cpu), format_bytes(p.node_memory));
+    o += fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10}\n", "at minimum replicas", "requests",
+                     "limits", "capacity", "headroom");
+    o += fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10}\n", "cpu", format_cpu(cpu_req),
+                     format_cpu(cpu_lim), format_cpu(cpu_cap), format_cpu(cpu_cap - cpu_req));
+    o += fmt::format("  {:<22} {:>10} {:>10} {:>10} {:>10}\n", "memory", gib(mem_req), gib(mem_lim),
+                     gib(mem_cap), gib(mem_cap - mem_req));
+    o += "  nodes after packing (first-fit decreasing):\n";
+    for (std::size_t i = 0; i < p.at_min.nodes.size(); ++i) {
+      const auto& n = p.at_min.nodes[i];
+      o += fmt::format("    node {}: cpu {:>6} of {:<6} memory {:>7} of {:<7} {} pod{}\n", i + 1,
+                       format_cpu(n.cpu_used), format_cpu(p.node_cpu), gib(n.memory_used),
+                       gib(p.node_memory), n.pods.size(), n.pods.size() == 1 ? "" : "s");
+    }
+    if (!p.at_min.unplaced.empty())
+      o += fmt::format("    {} pod(s) do not fit\n", p.at_min.unplaced.size());
+    o += fmt::format(
+        "  at maximum replicas on {} nodes: {} pod(s), {}\n\n", c.nodes_max, p.at_max.pods.size(),
+        p.at_max.unplaced.empty() ? "all fit"
+                                  : fmt::format("{} do not fit", p.at_max.unplaced.size()));
+  }
+  return o;
+}
+
+std::string plan_json(const std::vector<Plan>& plans) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& p : plans) {
+    auto packing = [&](const Packing& pk) {
+      nlohmann::ordered_json j;
+      std::int64_t cpu = 0, mem = 0;
+      for (const auto& pod : pk.pods) {
+        cpu += pod.cpu;
+        mem += pod.memory;
+      }
+      j["pods"] = pk.pods.size();
+      j["requests"] = {{"cpu_millicores", cpu}, {"memory_bytes", mem}};
+      auto nodes = nlohmann::ordered_json::array();
+      for (const auto& n : pk.nodes) {
+        auto names = nlohmann::ordered_json::array();
+        for (auto i : n.pods) names.push_back(pk.pods[i].workload);
+        nodes.push_back(
+            {{"cpu_millicores", n.cpu_used}, {"memory_bytes", n.memory_used}, {"pods", names}});
+      }
+      j["nodes"] = nodes;
+      auto unplaced = nlohmann::ordered_json::array();
+      for (auto i : pk.unplaced) unplaced.push_back(pk.pods[i].workload);
+      j["unplaced"] = unplaced;
+      return j;
+    };
+    out.push_back({{"environment", p.env->name},
+                   {"cluster", p.cluster->name},
+                   {"allocatable_per_node",
+                    {{"cpu_millicores", p.node_cpu}, {"memory_bytes", p.node_memory}}},
+                   {"nodes", {{"min", p.cluster->nodes_min}, {"max", p.cluster->nodes_max}}},
+                   {"at_min", packing(p.at_min)},
+                   {"at_max", packing(p.at_max)}});
+  }
+  return out.dump(2) + "\n";
+}
+
+}  // namespace stackc::graph
