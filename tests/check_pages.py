@@ -118,6 +118,8 @@ def main():
                 with open(path, "w", encoding="utf-8") as f:
                     f.write("\n".join(lines))
                 print(f"{page}: example output updated")
+                lines, secs = sections("\n".join(lines))  # the sections moved
+                fix = [sec for sec in secs if sec[0] == "How to fix"]
             else:
                 print(f"{page}: the example's output is stale (run tests/check_pages.py STACKC --update)")
                 bad += 1

@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "check/units.hpp"
 
@@ -55,17 +58,30 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
   });
   out.pods = std::move(pods);
   out.nodes.resize(nodes);
+  // A node that cannot take the smallest pod of all is full for good: first-fit starts after it.
+  std::int64_t min_cpu = std::numeric_limits<std::int64_t>::max(), min_mem = min_cpu;
+  for (const auto& p : out.pods) {
+    min_cpu = std::min(min_cpu, p.cpu);
+    min_mem = std::min(min_mem, p.memory);
+  }
+  std::size_t open = 0;
+  std::unordered_map<std::string, std::unordered_set<std::size_t>>
+      spread_nodes;  // workload -> nodes
   for (std::size_t i = 0; i < out.pods.size(); ++i) {
     const auto& p = out.pods[i];
+    while (open < out.nodes.size() && (out.nodes[open].cpu_used + min_cpu > cpu ||
+                                       out.nodes[open].memory_used + min_mem > memory))
+      ++open;
+    auto* used = p.spread ? &spread_nodes[p.workload] : nullptr;
     bool placed = false;
-    for (auto& n : out.nodes) {
-      bool sibling = p.spread && std::any_of(n.pods.begin(), n.pods.end(), [&](std::size_t j) {
-                       return out.pods[j].workload == p.workload;
-                     });
-      if (!sibling && n.cpu_used + p.cpu <= cpu && n.memory_used + p.memory <= memory) {
+    for (std::size_t k = open; k < out.nodes.size(); ++k) {
+      auto& n = out.nodes[k];
+      if (used && used->count(k)) continue;
+      if (n.cpu_used + p.cpu <= cpu && n.memory_used + p.memory <= memory) {
         n.cpu_used += p.cpu;
         n.memory_used += p.memory;
         n.pods.push_back(i);
+        if (used) used->insert(k);
         placed = true;
         break;
       }
@@ -92,9 +108,10 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     // E3002: a pod larger than a node.
     bool too_big = false;
     for (const auto& w : e.workloads) {
-      auto pods = pods_of(e, false);
-      auto it = std::find_if(pods.begin(), pods.end(),
-                             [&](const Pod& pod) { return pod.workload == w.name; });
+      model::Environment one;
+      one.workloads.push_back(w);
+      auto pods = pods_of(one, false);
+      auto it = pods.begin();
       if (it == pods.end()) continue;
       if (it->cpu > p.node_cpu || it->memory > p.node_memory) {
         too_big = true;
@@ -112,8 +129,14 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
         pack(pods_of(e, false), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory);
     p.at_max =
         pack(pods_of(e, true), static_cast<std::size_t>(c->nodes_max), p.node_cpu, p.node_memory);
-    // E3003: the minimum does not fit the minimum node count.
-    if (!too_big && !p.at_min.unplaced.empty()) {
+    bool spread_violation = false;
+    for (const auto& w : e.workloads)
+      if (w.spread == "nodes" && w.replicas_min > c->nodes_max &&
+          w.kind != model::Workload::Kind::Job && w.kind != model::Workload::Kind::Cron)
+        spread_violation = true;
+    // E3003: the minimum does not fit the minimum node count (E3004 already explains a spread
+    // that cannot be met).
+    if (!too_big && !spread_violation && !p.at_min.unplaced.empty()) {
       std::int64_t cpu = 0, mem = 0;
       for (const auto& pod : p.at_min.pods) {
         cpu += pod.cpu;
@@ -128,12 +151,12 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
                       e.name, c->name, p.at_min.unplaced.size(),
                       p.at_min.unplaced.size() == 1 ? " is" : "s are", first.workload,
                       format_cpu(first.cpu), format_bytes(first.memory)),
-          fmt::format("at minimum replicas they request {} CPU and {} in all; {} node{} give {} "
-                      "CPU and {}; "
-                      "add nodes, use larger ones, or lower replicas or requests in `{}`",
-                      format_cpu(cpu), gib(mem), c->nodes_min, c->nodes_min == 1 ? "" : "s",
-                      format_cpu(p.node_cpu * c->nodes_min), gib(p.node_memory * c->nodes_min),
-                      e.name));
+          fmt::format(
+              "at minimum replicas they request {} CPU and {} in all; {} node{} {} "
+              "CPU and {}; "
+              "add nodes, use larger ones, or lower replicas or requests in `{}`",
+              format_cpu(cpu), gib(mem), c->nodes_min, c->nodes_min == 1 ? " gives" : "s give",
+              format_cpu(p.node_cpu * c->nodes_min), gib(p.node_memory * c->nodes_min), e.name));
       d.notes.push_back({c->span, fmt::format("{}", where)});
       d.notes.push_back(
           {first.span,
@@ -155,7 +178,8 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     }
     for (const auto& w : e.workloads) {
       // E3004: spread over nodes with more replicas than nodes.
-      if (w.spread == "nodes" && w.replicas_min > c->nodes_max) {
+      bool runs = w.kind != model::Workload::Kind::Job && w.kind != model::Workload::Kind::Cron;
+      if (runs && w.spread == "nodes" && w.replicas_min > c->nodes_max) {
         sink.report(base::make(
             base::Code::E3004, w.replicas_span.valid() ? w.replicas_span : w.span,
             fmt::format(
@@ -168,8 +192,9 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
       }
       // E3006: a disruption budget that blocks every eviction.
       std::int64_t reps = w.replicas_min;
-      if ((w.min_available && *w.min_available >= reps && reps > 0) ||
-          (w.max_unavailable && *w.max_unavailable == 0)) {
+      bool has_budget = runs && w.replicas_max > 1;  // as the emitter writes PodDisruptionBudgets
+      if (has_budget && ((w.min_available && *w.min_available >= reps && reps > 0) ||
+                         (w.max_unavailable && *w.max_unavailable == 0))) {
         sink.report(base::make(
             base::Code::E3006, w.span,
             fmt::format("the disruption budget of `{}` blocks every eviction in `{}`: with {} "

@@ -43,7 +43,10 @@ struct CycleFinder : boost::default_dfs_visitor {
 
 Graph Graph::of(const model::Environment& env) {
   Graph g;
-  for (const auto& w : env.workloads) g.nodes_.push_back(w.name);
+  for (const auto& w : env.workloads) {
+    g.index_.emplace(w.name, g.nodes_.size());
+    g.nodes_.push_back(w.name);
+  }
   for (std::size_t i = 0; i < env.workloads.size(); ++i) {
     const auto& w = env.workloads[i];
     std::set<std::size_t> seen;
@@ -63,8 +66,8 @@ Graph Graph::of(const model::Environment& env) {
 }
 
 std::size_t Graph::index(const std::string& name) const {
-  auto it = std::find(nodes_.begin(), nodes_.end(), name);
-  return static_cast<std::size_t>(it - nodes_.begin());
+  auto it = index_.find(name);
+  return it == index_.end() ? nodes_.size() : it->second;
 }
 
 std::vector<Edge> Graph::cycle() const {

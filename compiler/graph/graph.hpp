@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/diagnostics.hpp"
@@ -41,6 +42,7 @@ class Graph {
  private:
   std::vector<std::string> nodes_;
   std::vector<Edge> edges_;
+  std::unordered_map<std::string, std::size_t> index_;
 };
 
 // The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle, and

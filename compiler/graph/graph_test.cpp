@@ -73,3 +73,71 @@ TEST(Graph, EnvReferencesAreEdges) {
 
 }  // namespace
 }  // namespace stackc::graph
+
+#include "graph/capacity.hpp"
+
+namespace stackc::graph {
+namespace {
+
+Pod pod(const std::string& name, std::int64_t cpu, std::int64_t mem, bool spread = false) {
+  Pod p;
+  p.workload = name;
+  p.cpu = cpu;
+  p.memory = mem;
+  p.spread = spread;
+  return p;
+}
+
+TEST(Packing, FirstFitDecreasingPlacesTheLargestFirst) {
+  // Two nodes of 4000m / 8: sorted 3000, 2000, 2000, 1000 -> node1 {3000, 1000}, node2 {2000,
+  // 2000}.
+  auto p = pack({pod("a", 1000, 1), pod("b", 2000, 1), pod("c", 3000, 1), pod("d", 2000, 1)}, 2,
+                4000, 8);
+  EXPECT_TRUE(p.unplaced.empty());
+  ASSERT_EQ(p.nodes.size(), 2u);
+  EXPECT_EQ(p.nodes[0].cpu_used, 4000);
+  EXPECT_EQ(p.nodes[1].cpu_used, 4000);
+}
+
+TEST(Packing, ASumThatFitsCanStillNotPack) {
+  // 3 pods of 600m on 2 nodes of 1000m: the sum (1800m) is under 2000m, but one pod is left over.
+  auto p = pack({pod("a", 600, 1), pod("a", 600, 1), pod("a", 600, 1)}, 2, 1000, 8);
+  ASSERT_EQ(p.unplaced.size(), 1u);
+}
+
+TEST(Packing, MemoryCountsToo) {
+  auto p = pack({pod("a", 100, 5), pod("b", 100, 5)}, 1, 4000, 8);
+  EXPECT_EQ(p.unplaced.size(), 1u);
+}
+
+TEST(Packing, SpreadKeepsReplicasApart) {
+  auto together = pack({pod("db", 100, 1), pod("db", 100, 1)}, 2, 4000, 8);
+  EXPECT_EQ(together.nodes[0].pods.size(), 2u);
+  auto apart = pack({pod("db", 100, 1, true), pod("db", 100, 1, true)}, 2, 4000, 8);
+  EXPECT_EQ(apart.nodes[0].pods.size(), 1u);
+  EXPECT_EQ(apart.nodes[1].pods.size(), 1u);
+  auto too_few = pack({pod("db", 100, 1, true), pod("db", 100, 1, true)}, 1, 4000, 8);
+  EXPECT_EQ(too_few.unplaced.size(), 1u);
+}
+
+TEST(Packing, PodsOfAnEnvironment) {
+  model::Environment e;
+  model::Workload w;
+  w.name = "api";
+  w.replicas_min = 2;
+  w.replicas_max = 5;
+  w.cpu = {250, 500, {}};
+  w.memory = {1 << 20, 2 << 20, {}};
+  e.workloads.push_back(w);
+  model::Workload cron;
+  cron.kind = model::Workload::Kind::Cron;
+  cron.name = "nightly";
+  cron.replicas_min = cron.replicas_max = 1;
+  e.workloads.push_back(cron);
+  EXPECT_EQ(pods_of(e, false).size(), 3u);
+  EXPECT_EQ(pods_of(e, true).size(), 6u);
+  EXPECT_EQ(pods_of(e, false)[0].cpu, 250);
+}
+
+}  // namespace
+}  // namespace stackc::graph

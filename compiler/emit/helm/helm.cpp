@@ -79,6 +79,7 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
       if (!main) main = find(objs, kind, n);
     if (!main) continue;
     x["kind"] = (*main)["kind"];
+    x["syncWave"] = (*main)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"];
     x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
     if (const Doc* sa = find(objs, "ServiceAccount", n))
       x["serviceAccount"]["automountToken"] = (*sa)["automountServiceAccountToken"];
@@ -111,6 +112,7 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     if (pod_spec->contains("restartPolicy"))
       x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
     if (pod_spec->contains("volumes")) x["pod"]["volumes"] = (*pod_spec)["volumes"];
+    if (pod_spec->contains("affinity")) x["pod"]["affinity"] = (*pod_spec)["affinity"];
     if (pod_spec->contains("topologySpreadConstraints"))
       x["pod"]["topologySpreadConstraints"] = (*pod_spec)["topologySpreadConstraints"];
     x["containers"] = (*pod_spec)["containers"];

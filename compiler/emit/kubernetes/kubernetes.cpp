@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "check/units.hpp"
+#include "graph/graph.hpp"
 
 namespace stackc::emit::kubernetes {
 namespace {
@@ -40,6 +43,20 @@ class Lowering {
 
   std::vector<Object> run() {
     check_name(instance_, kNameMax, e_.span, "the label app.kubernetes.io/instance");
+    // Sync waves: a workload syncs after everything it depends on (Argo CD applies lower waves
+    // first and waits for them to be healthy).
+    auto g = graph::Graph::of(e_);
+    std::vector<std::vector<std::size_t>> deps(g.nodes().size());
+    for (const auto& edge : g.edges()) {
+      deps[edge.from].push_back(edge.to);
+      dependents_[g.nodes()[edge.to]].push_back(g.nodes()[edge.from]);
+    }
+    std::vector<int> wave(g.nodes().size(), 0);
+    for (std::size_t i : g.order()) {
+      for (std::size_t d : deps[i]) wave[i] = std::max(wave[i], wave[d] + 1);
+      waves_[g.nodes()[i]] = wave[i];
+    }
+    for (const auto& w : e_.workloads) by_name_.emplace(w.name, &w);
     namespace_object();
     secrets();
     for (const auto& w : e_.workloads) workload(w);
@@ -52,6 +69,37 @@ class Lowering {
   base::Sink& sink_;
   std::string instance_;
   std::vector<Object> objects_;
+  std::map<std::string, int> waves_;
+  std::unordered_map<std::string, std::vector<std::string>>
+      dependents_;  // workload -> who needs it
+  std::unordered_map<std::string, const Workload*> by_name_;
+
+  // The workload's environment plus the connection settings of every dependency that serves
+  // something (`DB_HOST`, `DB_PORT` for `needs = [db]`), unless the workload sets them itself.
+  std::vector<model::EnvVar> env_of(const Workload& w) const {
+    std::vector<model::EnvVar> env = w.env;
+    for (const auto& d : w.needs) {
+      const Workload* t = find(d.name);
+      if (!t || t->ports.empty()) continue;
+      std::string prefix;
+      for (char c : d.name)
+        prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (const char* attr : {"host", "port"}) {
+        std::string name = prefix + (attr[0] == 'h' ? "_HOST" : "_PORT");
+        if (std::any_of(env.begin(), env.end(),
+                        [&](const model::EnvVar& v) { return v.name == name; }))
+          continue;
+        model::EnvVar v;
+        v.kind = model::EnvVar::Kind::Ref;
+        v.name = name;
+        v.ref_target = d.name;
+        v.ref_attr = attr;
+        v.span = d.span;
+        env.push_back(std::move(v));
+      }
+    }
+    return env;
+  }
 
   void check_name(const std::string& name, std::size_t max, base::Span at,
                   const std::string& what) {
@@ -153,15 +201,9 @@ class Lowering {
     Doc ingress = Doc::array();
     Doc egress = Doc::array();
     std::vector<const Workload*> dependents;
-    for (const auto& other : e_.workloads) {
-      if (&other == &w) continue;
-      bool depends = std::any_of(other.needs.begin(), other.needs.end(),
-                                 [&](const model::Dependency& d) { return d.name == w.name; }) ||
-                     std::any_of(other.env.begin(), other.env.end(), [&](const model::EnvVar& v) {
-                       return v.kind == model::EnvVar::Kind::Ref && v.ref_target == w.name;
-                     });
-      if (depends) dependents.push_back(&other);
-    }
+    if (auto it = dependents_.find(w.name); it != dependents_.end())
+      for (const auto& name : it->second)
+        if (const Workload* d = find(name); d && d != &w) dependents.push_back(d);
     Doc ports = port_list(w);
     if (!ports.empty()) {
       if (!dependents.empty()) {
@@ -298,9 +340,8 @@ class Lowering {
   }
 
   const Workload* find(const std::string& name) const {
-    for (const auto& w : e_.workloads)
-      if (w.name == name) return &w;
-    return nullptr;
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
   }
 
   static bool has_literal_env(const std::vector<model::EnvVar>& env) {
@@ -413,7 +454,7 @@ class Lowering {
       }
       c["ports"] = std::move(ports);
     }
-    if (!w.env.empty()) c["env"] = env_list(w.env, configmap);
+    if (auto env = env_of(w); !env.empty()) c["env"] = env_list(env, configmap);
     c["resources"] = resources(w.cpu, w.memory);
     if (w.liveness) c["livenessProbe"] = probe(*w.liveness, w);
     if (w.readiness) c["readinessProbe"] = probe(*w.readiness, w);
@@ -492,11 +533,17 @@ class Lowering {
     sc["seccompProfile"]["type"] = "RuntimeDefault";
     spec["securityContext"] = sc;
     if (job) spec["restartPolicy"] = "Never";
-    if (w.spread == "nodes" || w.spread == "zones") {
+    if (w.spread == "nodes") {
+      // Never two replicas on one node: what the capacity check packs with.
+      Doc term;
+      term["labelSelector"]["matchLabels"] = selector(w);
+      term["topologyKey"] = "kubernetes.io/hostname";
+      spec["affinity"]["podAntiAffinity"]["requiredDuringSchedulingIgnoredDuringExecution"] =
+          Doc::array({term});
+    } else if (w.spread == "zones") {
       Doc c;
       c["maxSkew"] = 1;
-      c["topologyKey"] =
-          w.spread == "nodes" ? "kubernetes.io/hostname" : "topology.kubernetes.io/zone";
+      c["topologyKey"] = "topology.kubernetes.io/zone";
       c["whenUnsatisfiable"] = "DoNotSchedule";
       c["labelSelector"]["matchLabels"] = selector(w);
       spec["topologySpreadConstraints"] = Doc::array({c});
@@ -524,7 +571,8 @@ class Lowering {
     add(n, std::move(sa));
     // ConfigMap: the plain environment values.
     std::string configmap = n + "-env";
-    std::vector<const std::vector<model::EnvVar>*> envs{&w.env};
+    const auto main_env = env_of(w);
+    std::vector<const std::vector<model::EnvVar>*> envs{&main_env};
     if (w.exporter) envs.push_back(&w.exporter->env);
     bool any_literal = false;
     for (auto* env : envs) any_literal |= has_literal_env(*env);
@@ -612,6 +660,7 @@ class Lowering {
         break;
       }
     }
+    d["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = std::to_string(waves_[n]);
     add(n, std::move(d));
     network_policy(w);
     if (job) return;

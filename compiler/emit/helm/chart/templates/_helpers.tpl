@@ -44,6 +44,10 @@ spec:
   {{- with (get .w.pod "restartPolicy") }}
   restartPolicy: {{ . }}
   {{- end }}
+  {{- with (get .w.pod "affinity") }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   {{- with (get .w.pod "topologySpreadConstraints") }}
   topologySpreadConstraints:
     {{- toYaml . | nindent 4 }}

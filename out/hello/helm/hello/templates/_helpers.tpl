@@ -5,7 +5,7 @@
 app.kubernetes.io/part-of: {{ .Values.stack.name | quote }}
 app.kubernetes.io/managed-by: stackc
 {{- range $k, $v := (get .Values.stack "labels" | default dict) }}
-{{ $k }}: {{ $v | quote }}
+{{ $k | quote }}: {{ $v | quote }}
 {{- end }}
 {{- end }}
 
@@ -43,6 +43,14 @@ spec:
     {{- toYaml .w.pod.securityContext | nindent 4 }}
   {{- with (get .w.pod "restartPolicy") }}
   restartPolicy: {{ . }}
+  {{- end }}
+  {{- with (get .w.pod "affinity") }}
+  affinity:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with (get .w.pod "topologySpreadConstraints") }}
+  topologySpreadConstraints:
+    {{- toYaml . | nindent 4 }}
   {{- end }}
   containers:
     {{- toYaml .w.containers | nindent 4 }}
