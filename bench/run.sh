@@ -12,8 +12,8 @@ OUT="${OUT:-/tmp/stackc-bench}"
 NS="${*:-1000 10000 50000}"
 mkdir -p "$OUT"
 [ -x "$STACKC" ] || { echo "bench: build stackc first (scripts/build.sh)" >&2; exit 2; }
-echo "| N | .stack size | check wall, median s (min–max) | check peak RSS MiB | parse ms | check ms | build wall, median s (min–max) | build peak RSS MiB | files |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| N | .stack size | check wall, median s (min–max) | check peak RSS MiB | parse ms | check ms | graph ms | build wall, median s (min–max) | build peak RSS MiB | files |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $NS; do
   f="$OUT/fleet-$n.stack"
   [ -s "$f" ] || python3 bench/gen_fleet.py "$n" > "$f"
@@ -35,14 +35,15 @@ for n in $NS; do
   stages=$("$STACKC" check --time "$f" 2>&1 >/dev/null)
   parse=$(echo "$stages" | awk '/time: parse/ {print $3}')
   check=$(echo "$stages" | awk '/time: check/ {print $3}')
-  python3 - "$n" "$(stat -c %s "$f")" "$parse" "$check" "${walls[*]}" "${rss[*]}" "${bwalls[*]}" "${brss[*]}" "$files" <<'PY'
+  graphms=$(echo "$stages" | awk '/time: graph/ {print $3}')
+  python3 - "$n" "$(stat -c %s "$f")" "$parse" "$check" "$graphms" "${walls[*]}" "${rss[*]}" "${bwalls[*]}" "${brss[*]}" "$files" <<'PY'
 import statistics, sys
-n, size, parse, check, walls, rss, bwalls, brss, files = sys.argv[1:]
+n, size, parse, check, graphms, walls, rss, bwalls, brss, files = sys.argv[1:]
 w = sorted(float(x) for x in walls.split())
 r = statistics.median(int(x) for x in rss.split()) / 1024
 bw = sorted(float(x) for x in bwalls.split())
 br = statistics.median(int(x) for x in brss.split()) / 1024
-print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {statistics.median(w):.3f} ({w[0]:.3f}–{w[-1]:.3f}) | {r:.0f} | {float(parse):.0f} | {float(check):.0f} "
+print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {statistics.median(w):.3f} ({w[0]:.3f}–{w[-1]:.3f}) | {r:.0f} | {float(parse):.0f} | {float(check):.0f} | {float(graphms):.0f} "
       f"| {statistics.median(bw):.2f} ({bw[0]:.2f}–{bw[-1]:.2f}) | {br:.0f} | {int(files):,} |")
 PY
   rm -rf "$OUT/out-$n"

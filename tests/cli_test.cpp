@@ -230,3 +230,54 @@ TEST_F(Cli, BuildOneEnvironment) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(Cli, GraphFormatsAndImpact) {
+  auto dot = run({"graph", "examples/personage/personage.stack"});
+  EXPECT_EQ(dot.code, 0) << dot.err;
+  EXPECT_NE(dot.out.find("\"api-service\" -> \"postgres\" [label=\"needs\"];"), std::string::npos)
+      << dot.out;
+  auto mmd = run({"graph", "--format", "mermaid", "--env", "production",
+                  "examples/personage/personage.stack"});
+  EXPECT_EQ(mmd.out.rfind("graph LR\n", 0), 0u);
+  auto json = run({"graph", "--format", "json", "examples/webapp/webapp.stack"});
+  EXPECT_NE(json.out.find("\"order\": ["), std::string::npos);
+  auto impact = run({"graph", "--impact", "postgres", "examples/personage/personage.stack"});
+  EXPECT_EQ(impact.out,
+            "If `postgres` is down in dev, 3 other workloads are affected:\n  api-service\n  "
+            "auth-service\n"
+            "  processor-service\n");
+  EXPECT_EQ(run({"graph", "--impact", "postgress", "examples/personage/personage.stack"}).code, 2);
+  EXPECT_EQ(run({"graph", "--env", "nope", "examples/personage/personage.stack"}).code, 2);
+}
+
+TEST_F(Cli, PlanShowsThePackingAndRejectsWhatDoesNotFit) {
+  auto p = run({"plan", "--env", "production", "examples/personage/personage.stack"});
+  EXPECT_EQ(p.code, 0) << p.err;
+  EXPECT_NE(p.out.find("environment production on cluster yandex"), std::string::npos) << p.out;
+  EXPECT_NE(p.out.find("node 3:"), std::string::npos);
+  auto j = run({"plan", "--format", "json", "examples/minimal/minimal.stack"});
+  EXPECT_NE(j.out.find("\"unplaced\": []"), std::string::npos) << j.out;
+  // AC-085: production on the minimal cluster is rejected, with the numbers.
+  std::ifstream in("examples/personage/personage.stack");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  auto at = text.find("environment production { cluster = yandex ");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("environment production { cluster = yandex ").size(),
+               "environment production { cluster = minimal");
+  auto f = write("personage.stack", text);
+  auto r = run({"check", f.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(
+      r.err.find("error[E3003]: the workloads of `production` do not fit its cluster `minimal`"),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("they request 9550m CPU and 15.3Gi in all; 1 node gives 4 CPU and 6.0Gi"),
+            std::string::npos)
+      << r.err;
+}
+
+}  // namespace

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -30,13 +31,15 @@ std::vector<std::string> manifest_entries(const fs::path& dir) {
   return out;
 }
 
-bool write_file(const fs::path& p, const std::string& text) {
+// Writes a file, creating its folder once (folders already made are remembered).
+bool write_file(const fs::path& p, const std::string& text, std::set<fs::path>* made = nullptr) {
   std::error_code ec;
-  fs::create_directories(p.parent_path(), ec);
-  std::ofstream o(p, std::ios::binary | std::ios::trunc);
-  o << text;
-  o.close();
-  return !o.fail();
+  fs::path parent = p.parent_path();
+  if (!made || made->insert(parent).second) fs::create_directories(parent, ec);
+  std::FILE* f = std::fopen(p.c_str(), "wb");
+  if (!f) return false;
+  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  return std::fclose(f) == 0 && ok;
 }
 
 }  // namespace
@@ -111,6 +114,9 @@ bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std
     return false;
   }
   auto old = manifest_entries(dir);
+  // A folder that was empty has nothing to compare with: every file is new.
+  const bool fresh = fs::is_empty(dir, ec);
+  std::set<fs::path> made;
   // 1. New files are written in place (and removed again if anything fails); files that change
   //    are written to a temporary folder beside the output; unchanged files are left alone.
   fs::path tmp = dir;
@@ -127,13 +133,14 @@ bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std
   for (const auto& f : out.files) {
     fs::path dest = dir / f.path;
     std::string current, err;
-    if (read_file(dest, current, err)) {
+    if (!fresh && read_file(dest, current, err)) {
       if (current == f.text) continue;
-      if (!write_file(tmp / f.path, f.text))
+      if (!write_file(tmp / f.path, f.text, &made))
         return fail(fmt::format("cannot write `{}`", (tmp / f.path).string()));
       changed.push_back(&f);
     } else {
-      if (!write_file(dest, f.text)) return fail(fmt::format("cannot write `{}`", dest.string()));
+      if (!write_file(dest, f.text, &made))
+        return fail(fmt::format("cannot write `{}`", dest.string()));
       created.push_back(dest);
     }
   }

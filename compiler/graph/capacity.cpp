@@ -136,20 +136,30 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
         spread_violation = true;
     // E3003: the minimum does not fit the minimum node count (E3004 already explains a spread
     // that cannot be met).
-    if (!too_big && !spread_violation && !p.at_min.unplaced.empty()) {
+    // With a spread that cannot be met, the pods are packed again without it: if they still do
+    // not fit, the cluster is too small whatever the spread.
+    Packing relaxed;
+    if (spread_violation) {
+      auto pods = pods_of(e, false);
+      for (auto& pod : pods) pod.spread = false;
+      relaxed =
+          pack(std::move(pods), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory);
+    }
+    const Packing& fit = spread_violation ? relaxed : p.at_min;
+    if (!too_big && !fit.unplaced.empty()) {
       std::int64_t cpu = 0, mem = 0;
-      for (const auto& pod : p.at_min.pods) {
+      for (const auto& pod : fit.pods) {
         cpu += pod.cpu;
         mem += pod.memory;
       }
-      const Pod& first = p.at_min.pods[p.at_min.unplaced.front()];
+      const Pod& first = fit.pods[fit.unplaced.front()];
       auto d = base::make(
           base::Code::E3003, e.span,
           fmt::format("the workloads of `{}` do not fit its cluster `{}`: {} pod{} left over, the "
                       "first a pod of `{}` "
                       "({} CPU, {})",
-                      e.name, c->name, p.at_min.unplaced.size(),
-                      p.at_min.unplaced.size() == 1 ? " is" : "s are", first.workload,
+                      e.name, c->name, fit.unplaced.size(),
+                      fit.unplaced.size() == 1 ? " is" : "s are", first.workload,
                       format_cpu(first.cpu), format_bytes(first.memory)),
           fmt::format(
               "at minimum replicas they request {} CPU and {} in all; {} node{} {} "
