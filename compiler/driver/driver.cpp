@@ -107,6 +107,35 @@ class StageTimer {
   std::vector<std::pair<const char*, double>> laps_;
 };
 
+// A checked stack: its sources, its diagnostics so far, and the result of the checker.
+struct Checked {
+  base::SourceManager sm;
+  base::Collector sink;
+  std::unique_ptr<check::Result> result;  // null when the file cannot be read or does not parse
+  int status = 0;                         // 2: cannot read; 1: syntax or check errors
+  const model::Model* model() const { return result && result->model ? &*result->model : nullptr; }
+};
+
+// Reads, parses and checks `file` with everything it imports.
+std::unique_ptr<Checked> load_checked(const std::string& file) {
+  auto c = std::make_unique<Checked>();
+  auto id = load_root(c->sm, file, c->sink);
+  if (!id) {
+    c->status = 2;
+    return c;
+  }
+  ast::File tree = syntax::parse(c->sm, *id, c->sink);
+  if (!tree.ok) {
+    c->status = 1;
+    return c;
+  }
+  FsLoader loader(c->sm, file, *id);
+  c->result =
+      std::make_unique<check::Result>(check::check(c->sm, std::move(tree), loader, c->sink));
+  if (!c->result->model) c->status = 1;
+  return c;
+}
+
 int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time, const Common& c,
               std::ostream& out, std::ostream& err, bool release_at_exit) {
   StageTimer timer(time);
@@ -149,27 +178,18 @@ struct BuildOptions {
 
 int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::ostream& err,
               bool release_at_exit) {
-  base::SourceManager sm;
-  base::Collector sink;
-  auto id = load_root(sm, o.file, sink);
-  if (!id) {
+  auto checked = load_checked(o.file);
+  auto& sm = checked->sm;
+  auto& sink = checked->sink;
+  if (checked->model()) {
+    graph::analyze(*checked->model(), sink);
+    if (sink.error_count()) checked->status = 1;
+  }
+  if (checked->status) {
     emit_diagnostics(sm, sink, c, out, err);
-    return 2;
+    return checked->status;
   }
-  ast::File tree = syntax::parse(sm, *id, sink);
-  std::unique_ptr<check::Result> result;
-  if (tree.ok) {
-    FsLoader loader(sm, o.file, *id);
-    result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
-    if (result->model) {
-      graph::analyze(*result->model, sink);
-      if (sink.error_count()) result->model.reset();
-    }
-  }
-  if (!result || !result->model) {
-    emit_diagnostics(sm, sink, c, out, err);
-    return sink.error_count() ? 1 : 2;
-  }
+  auto& result = checked->result;
   const model::Model& m = *result->model;
   for (const auto& e : o.envs) {
     if (!m.environment(e)) {
@@ -241,7 +261,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     }
   }
   if (release_at_exit) {  // the process ends next; skip the frees
-    (void)result.release();
+    (void)checked.release();
     (void)lowered_ptr.release();
   }
   return status;
@@ -252,25 +272,14 @@ struct GraphOptions {
 };
 
 int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::ostream& err) {
-  base::SourceManager sm;
-  base::Collector sink;
-  auto id = load_root(sm, o.file, sink);
-  if (!id) {
+  auto checked = load_checked(o.file);
+  auto& sm = checked->sm;
+  auto& sink = checked->sink;
+  if (checked->status) {
     emit_diagnostics(sm, sink, c, out, err);
-    return 2;
+    return checked->status;
   }
-  ast::File tree = syntax::parse(sm, *id, sink);
-  if (!tree.ok) {
-    emit_diagnostics(sm, sink, c, out, err);
-    return 1;
-  }
-  FsLoader loader(sm, o.file, *id);
-  auto result = check::check(sm, std::move(tree), loader, sink);
-  if (!result.model) {
-    emit_diagnostics(sm, sink, c, out, err);
-    return 1;
-  }
-  const model::Model& m = *result.model;
+  const model::Model& m = *checked->model();
   const model::Environment* env = o.env.empty() ? &m.environments.front() : m.environment(o.env);
   if (!env) {
     err << fmt::format("stackc: error: the stack has no environment `{}`\n", o.env);
@@ -314,29 +323,19 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
 
 int cmd_plan(const std::string& file, const std::string& env_name, const std::string& format,
              const Common& c, std::ostream& out, std::ostream& err) {
-  base::SourceManager sm;
-  base::Collector sink;
-  auto id = load_root(sm, file, sink);
-  if (!id) {
+  auto checked = load_checked(file);
+  auto& sm = checked->sm;
+  auto& sink = checked->sink;
+  if (checked->status) {
     emit_diagnostics(sm, sink, c, out, err);
-    return 2;
+    return checked->status;
   }
-  ast::File tree = syntax::parse(sm, *id, sink);
-  if (!tree.ok) {
-    emit_diagnostics(sm, sink, c, out, err);
-    return 1;
-  }
-  FsLoader loader(sm, file, *id);
-  auto result = check::check(sm, std::move(tree), loader, sink);
-  if (!result.model) {
-    emit_diagnostics(sm, sink, c, out, err);
-    return 1;
-  }
-  if (!env_name.empty() && !result.model->environment(env_name)) {
+  if (!env_name.empty() && !checked->model()->environment(env_name)) {
     err << fmt::format("stackc: error: the stack has no environment `{}`\n", env_name);
     return 2;
   }
-  auto plans = graph::plan(*result.model, sink);  // reports what does not fit, and still shows it
+  auto plans =
+      graph::plan(*checked->model(), sink);  // reports what does not fit, and still shows it
   std::vector<graph::Plan> shown;
   for (auto& p : plans)
     if (env_name.empty() || p.env->name == env_name) shown.push_back(std::move(p));

@@ -64,22 +64,6 @@ json deps(const std::vector<Dependency>& d) {
   return a;
 }
 
-const char* kind_name(Workload::Kind k) {
-  switch (k) {
-    case Workload::Kind::Service:
-      return "service";
-    case Workload::Kind::Worker:
-      return "worker";
-    case Workload::Kind::Stateful:
-      return "stateful";
-    case Workload::Kind::Job:
-      return "job";
-    case Workload::Kind::Cron:
-      return "cron";
-  }
-  return "";
-}
-
 json workload(const Workload& w) {
   json j;
   j["kind"] = kind_name(w.kind);
@@ -195,6 +179,22 @@ json monitoring(const Monitoring& m) {
 }
 
 }  // namespace
+
+const char* kind_name(Workload::Kind k) {
+  switch (k) {
+    case Workload::Kind::Service:
+      return "service";
+    case Workload::Kind::Worker:
+      return "worker";
+    case Workload::Kind::Stateful:
+      return "stateful";
+    case Workload::Kind::Job:
+      return "job";
+    case Workload::Kind::Cron:
+      return "cron";
+  }
+  return "";
+}
 
 const Cluster* Model::cluster(const std::string& name) const {
   for (const auto& c : clusters)

@@ -284,6 +284,9 @@ struct Model {
   const Environment* environment(const std::string& name) const;
 };
 
+// "service", "worker", "stateful", "job" or "cron": the .stack keyword of a workload kind.
+const char* kind_name(Workload::Kind k);
+
 // The model as JSON (for --dump-model and tests): deterministic, quantities in base units.
 std::string to_json(const Model& m);
 

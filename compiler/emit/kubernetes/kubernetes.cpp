@@ -20,22 +20,6 @@ using model::Workload;
 constexpr std::size_t kNameMax = 63;     // DNS-1123 label: Services, label values, ...
 constexpr std::size_t kCronJobMax = 52;  // CronJob names leave room for the Job suffix
 
-std::string kind_word(Workload::Kind k) {
-  switch (k) {
-    case Workload::Kind::Service:
-      return "service";
-    case Workload::Kind::Worker:
-      return "worker";
-    case Workload::Kind::Stateful:
-      return "stateful";
-    case Workload::Kind::Job:
-      return "job";
-    case Workload::Kind::Cron:
-      return "cron";
-  }
-  return "";
-}
-
 class Lowering {
  public:
   Lowering(const model::Model& m, const model::Environment& e, base::Sink& sink)
@@ -128,7 +112,7 @@ class Lowering {
   Doc labels(const Workload& w) const {
     Doc l = selector(w);
     l["app.kubernetes.io/version"] = m_.stack.version;
-    l["app.kubernetes.io/component"] = kind_word(w.kind);
+    l["app.kubernetes.io/component"] = model::kind_name(w.kind);
     const Doc common = common_labels();
     for (const auto& [k, v] : common.items()) l[k] = v;
     return l;
