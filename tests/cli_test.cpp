@@ -6,24 +6,14 @@
 #include <fstream>
 #include <sstream>
 
-#include "driver/driver.hpp"
+#include "run_driver.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  std::vector<const char*> argv{"stackc"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  int code = stackc::driver::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using stackc::testing::Run;
+using stackc::testing::run;
 
 class Cli : public ::testing::Test {
  protected:

@@ -11,7 +11,7 @@
 #include <sstream>
 
 #include "base/diagnostics.hpp"
-#include "driver/driver.hpp"
+#include "run_driver.hpp"
 
 namespace {
 
@@ -24,18 +24,8 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
-struct Run {
-  int code;
-  std::string out, err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  std::vector<const char*> argv{"stackc"};
-  for (const auto& a : args) argv.push_back(a.c_str());
-  std::ostringstream out, err;
-  int code = stackc::driver::run(static_cast<int>(argv.size()), argv.data(), out, err);
-  return {code, out.str(), err.str()};
-}
+using stackc::testing::Run;
+using stackc::testing::run;
 
 std::vector<fs::path> cases() {
   std::vector<fs::path> out;

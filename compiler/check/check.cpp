@@ -1478,7 +1478,6 @@ class Checker {
     p.kind = k == "http"  ? model::Probe::Kind::Http
              : k == "tcp" ? model::Probe::Kind::Tcp
                           : model::Probe::Kind::Exec;
-    bool first = true;
     for (const auto& a : v->items) {
       if (a.arg_name == "port" || (p.kind == model::Probe::Kind::Tcp && a.arg_name.empty())) {
         if (a.kind == ValueKind::Number)
@@ -1488,11 +1487,8 @@ class Checker {
       } else if (a.arg_name.empty()) {
         if (p.kind == model::Probe::Kind::Http)
           p.path = a.string_value();
-        else {
-          if (!first) p.command += '\x1f';
-          p.command += a.string_value();
-          first = false;
-        }
+        else
+          p.command.push_back(a.string_value());
       }
     }
     return p;

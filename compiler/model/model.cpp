@@ -41,20 +41,7 @@ json probe(const std::optional<Probe>& p) {
   if (!p->path.empty()) j["path"] = p->path;
   if (!p->port_name.empty()) j["port"] = p->port_name;
   if (p->port) j["port"] = p->port;
-  if (!p->command.empty()) {
-    json c = json::array();
-    std::string cur;
-    for (char ch : p->command) {
-      if (ch == '\x1f') {
-        c.push_back(cur);
-        cur.clear();
-      } else {
-        cur += ch;
-      }
-    }
-    c.push_back(cur);
-    j["command"] = c;
-  }
+  if (!p->command.empty()) j["command"] = p->command;
   return j;
 }
 

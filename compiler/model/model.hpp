@@ -47,10 +47,10 @@ struct Resource {
 
 struct Probe {
   enum class Kind { Http, Tcp, Exec } kind = Kind::Http;
-  std::string path;       // Http
-  std::string port_name;  // Http/Tcp by name
-  std::int64_t port = 0;  // Tcp/Http by number (0: the first port)
-  std::string command;    // Exec
+  std::string path;                  // Http
+  std::string port_name;             // Http/Tcp by name
+  std::int64_t port = 0;             // Tcp/Http by number (0: the first port)
+  std::vector<std::string> command;  // Exec: the program and its arguments
   Span span;
 };
 

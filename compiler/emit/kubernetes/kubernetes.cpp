@@ -126,6 +126,15 @@ class Lowering {
     return md;
   }
 
+  // apiVersion, kind and metadata: how every object starts.
+  static Doc object(const char* api, const char* kind, Doc metadata) {
+    Doc d;
+    d["apiVersion"] = api;
+    d["kind"] = kind;
+    d["metadata"] = std::move(metadata);
+    return d;
+  }
+
   void add(const std::string& component, Doc d) { objects_.push_back({component, std::move(d)}); }
 
   void namespace_object() {
@@ -140,10 +149,8 @@ class Lowering {
     d["metadata"]["labels"] = l;
     add("namespace", std::move(d));
     // Nothing talks to anything the graph does not declare: deny all, then allow per workload.
-    Doc deny;
-    deny["apiVersion"] = "networking.k8s.io/v1";
-    deny["kind"] = "NetworkPolicy";
-    deny["metadata"] = meta("default-deny", common_labels());
+    Doc deny =
+        object("networking.k8s.io/v1", "NetworkPolicy", meta("default-deny", common_labels()));
     deny["spec"]["podSelector"] = Doc::object();
     deny["spec"]["policyTypes"] = Doc::array({"Ingress", "Egress"});
     add("namespace", std::move(deny));
@@ -249,10 +256,7 @@ class Lowering {
     p53t["port"] = 53;
     dns["ports"] = Doc::array({p53u, p53t});
     egress.push_back(std::move(dns));
-    Doc np;
-    np["apiVersion"] = "networking.k8s.io/v1";
-    np["kind"] = "NetworkPolicy";
-    np["metadata"] = meta(w.name, labels(w));
+    Doc np = object("networking.k8s.io/v1", "NetworkPolicy", meta(w.name, labels(w)));
     np["spec"]["podSelector"]["matchLabels"] = selector(w);
     np["spec"]["policyTypes"] = Doc::array({"Ingress", "Egress"});
     if (!ingress.empty()) np["spec"]["ingress"] = std::move(ingress);
@@ -284,10 +288,7 @@ class Lowering {
       mount = mount.substr(0, slash);
     }
     std::string store = m_.stack.name + "-vault";
-    Doc ss;
-    ss["apiVersion"] = "external-secrets.io/v1beta1";
-    ss["kind"] = "SecretStore";
-    ss["metadata"] = meta(store, common_labels());
+    Doc ss = object("external-secrets.io/v1beta1", "SecretStore", meta(store, common_labels()));
     Doc vault;
     vault["server"] = m_.secrets.address;
     vault["path"] = mount;
@@ -297,10 +298,7 @@ class Lowering {
     ss["spec"]["provider"]["vault"] = vault;
     add("secrets", std::move(ss));
     for (const auto& [name, keys] : used) {
-      Doc es;
-      es["apiVersion"] = "external-secrets.io/v1beta1";
-      es["kind"] = "ExternalSecret";
-      es["metadata"] = meta(name, common_labels());
+      Doc es = object("external-secrets.io/v1beta1", "ExternalSecret", meta(name, common_labels()));
       // A Go duration (External Secrets parses it with time.ParseDuration): no days.
       std::int64_t r = m_.secrets.refresh;
       es["spec"]["refreshInterval"] = r % 3600 == 0 ? fmt::format("{}h", r / 3600)
@@ -398,21 +396,9 @@ class Lowering {
       case model::Probe::Kind::Tcp:
         d["tcpSocket"]["port"] = port();
         break;
-      case model::Probe::Kind::Exec: {
-        Doc cmd = Doc::array();
-        std::string cur;
-        for (char c : p.command) {
-          if (c == '\x1f') {
-            cmd.push_back(cur);
-            cur.clear();
-          } else {
-            cur += c;
-          }
-        }
-        cmd.push_back(cur);
-        d["exec"]["command"] = cmd;
+      case model::Probe::Kind::Exec:
+        d["exec"]["command"] = p.command;
         break;
-      }
     }
     d["periodSeconds"] = 10;
     d["timeoutSeconds"] = 5;
@@ -547,10 +533,7 @@ class Lowering {
     check_name(n, w.kind == Workload::Kind::Cron ? kCronJobMax : kNameMax, w.span,
                w.kind == Workload::Kind::Cron ? "the CronJob name" : "the name");
     // ServiceAccount: one per workload, without a token unless asked.
-    Doc sa;
-    sa["apiVersion"] = "v1";
-    sa["kind"] = "ServiceAccount";
-    sa["metadata"] = meta(n, labels(w));
+    Doc sa = object("v1", "ServiceAccount", meta(n, labels(w)));
     sa["automountServiceAccountToken"] = w.security.service_account_token;
     add(n, std::move(sa));
     // ConfigMap: the plain environment values.
@@ -561,10 +544,7 @@ class Lowering {
     bool any_literal = false;
     for (auto* env : envs) any_literal |= has_literal_env(*env);
     if (any_literal) {
-      Doc cm;
-      cm["apiVersion"] = "v1";
-      cm["kind"] = "ConfigMap";
-      cm["metadata"] = meta(configmap, labels(w));
+      Doc cm = object("v1", "ConfigMap", meta(configmap, labels(w)));
       Doc data = Doc::object();
       for (auto* env : envs)
         for (const auto& v : *env)
@@ -585,9 +565,7 @@ class Lowering {
     switch (w.kind) {
       case Workload::Kind::Service:
       case Workload::Kind::Worker: {
-        d["apiVersion"] = "apps/v1";
-        d["kind"] = "Deployment";
-        d["metadata"] = meta(n, labels(w));
+        d = object("apps/v1", "Deployment", meta(n, labels(w)));
         if (!w.autoscaled()) d["spec"]["replicas"] = w.replicas_min;
         d["spec"]["revisionHistoryLimit"] = 5;
         d["spec"]["selector"]["matchLabels"] = selector(w);
@@ -595,9 +573,7 @@ class Lowering {
         break;
       }
       case Workload::Kind::Stateful: {
-        d["apiVersion"] = "apps/v1";
-        d["kind"] = "StatefulSet";
-        d["metadata"] = meta(n, labels(w));
+        d = object("apps/v1", "StatefulSet", meta(n, labels(w)));
         if (!w.autoscaled()) d["spec"]["replicas"] = w.replicas_min;
         d["spec"]["serviceName"] = n + "-headless";
         d["spec"]["selector"]["matchLabels"] = selector(w);
@@ -619,18 +595,14 @@ class Lowering {
         break;
       }
       case Workload::Kind::Job: {
-        d["apiVersion"] = "batch/v1";
-        d["kind"] = "Job";
-        d["metadata"] = meta(n, labels(w));
+        d = object("batch/v1", "Job", meta(n, labels(w)));
         d["spec"]["backoffLimit"] = w.retries;
         if (w.timeout) d["spec"]["activeDeadlineSeconds"] = w.timeout;
         d["spec"]["template"] = pod_template(w, configmap, true);
         break;
       }
       case Workload::Kind::Cron: {
-        d["apiVersion"] = "batch/v1";
-        d["kind"] = "CronJob";
-        d["metadata"] = meta(n, labels(w));
+        d = object("batch/v1", "CronJob", meta(n, labels(w)));
         d["spec"]["schedule"] = w.schedule;
         d["spec"]["concurrencyPolicy"] = "Forbid";
         d["spec"]["successfulJobsHistoryLimit"] = 3;
@@ -654,10 +626,7 @@ class Lowering {
   }
 
   void service(const Workload& w, const std::string& name, bool headless) {
-    Doc s;
-    s["apiVersion"] = "v1";
-    s["kind"] = "Service";
-    s["metadata"] = meta(name, labels(w));
+    Doc s = object("v1", "Service", meta(name, labels(w)));
     s["spec"]["type"] = "ClusterIP";
     if (headless) {
       s["spec"]["clusterIP"] = "None";
@@ -686,10 +655,7 @@ class Lowering {
   }
 
   void hpa(const Workload& w) {
-    Doc h;
-    h["apiVersion"] = "autoscaling/v2";
-    h["kind"] = "HorizontalPodAutoscaler";
-    h["metadata"] = meta(w.name, labels(w));
+    Doc h = object("autoscaling/v2", "HorizontalPodAutoscaler", meta(w.name, labels(w)));
     h["spec"]["scaleTargetRef"]["apiVersion"] = "apps/v1";
     h["spec"]["scaleTargetRef"]["kind"] =
         w.kind == Workload::Kind::Stateful ? "StatefulSet" : "Deployment";
@@ -715,10 +681,7 @@ class Lowering {
   }
 
   void pdb(const Workload& w) {
-    Doc p;
-    p["apiVersion"] = "policy/v1";
-    p["kind"] = "PodDisruptionBudget";
-    p["metadata"] = meta(w.name, labels(w));
+    Doc p = object("policy/v1", "PodDisruptionBudget", meta(w.name, labels(w)));
     if (w.min_available)
       p["spec"]["minAvailable"] = *w.min_available;
     else
@@ -736,10 +699,7 @@ class Lowering {
                               "declare `port http = 8080`"));
       return;
     }
-    Doc i;
-    i["apiVersion"] = "networking.k8s.io/v1";
-    i["kind"] = "Ingress";
-    i["metadata"] = meta(w.name, labels(w));
+    Doc i = object("networking.k8s.io/v1", "Ingress", meta(w.name, labels(w)));
     if (in.tls && in.tls_secret.empty()) {
       i["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] = "letsencrypt";
     }
