@@ -235,9 +235,12 @@ TEST_F(Cli, GraphFormatsAndImpact) {
   EXPECT_NE(json.out.find("\"order\": ["), std::string::npos);
   auto impact = run({"graph", "--impact", "postgres", "examples/personage/personage.stack"});
   EXPECT_EQ(impact.out,
-            "If `postgres` is down in dev, 3 other workloads are affected:\n  api-service\n  "
+            "If `postgres` is down in dev, 4 other workloads are affected:\n  api-service\n  "
             "auth-service\n"
-            "  processor-service\n");
+            "  processor-service\n  backup-postgres-daily\n");
+  // Scraping is not depending: Prometheus keeps running when a workload it scrapes is down.
+  auto scraped = run({"graph", "--impact", "api-service", "examples/personage/personage.stack"});
+  EXPECT_EQ(scraped.out.find("prometheus"), std::string::npos) << scraped.out;
   EXPECT_EQ(run({"graph", "--impact", "postgress", "examples/personage/personage.stack"}).code, 2);
   EXPECT_EQ(run({"graph", "--env", "nope", "examples/personage/personage.stack"}).code, 2);
 }
@@ -265,7 +268,7 @@ TEST_F(Cli, PlanShowsThePackingAndRejectsWhatDoesNotFit) {
       r.err.find("error[E3003]: the workloads of `production` do not fit its cluster `minimal`"),
       std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("they request 9550m CPU and 15.3Gi in all; 1 node gives 4 CPU and 6.0Gi"),
+  EXPECT_NE(r.err.find("they request 10200m CPU and 16.4Gi in all; 1 node gives 4 CPU and 6.0Gi"),
             std::string::npos)
       << r.err;
 }

@@ -11,6 +11,7 @@
 
 #include "base/suggest.hpp"
 #include "check/schema.hpp"
+#include "check/system.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
 
@@ -206,6 +207,7 @@ class Checker {
     if (sink_.error_count() == 0 || true) validate_all();
     if (sink_.error_count() == 0) {
       model::Model m = build();
+      if (sink_.error_count() == 0) complete(sm_, m, sink_);
       warn_unused();
       if (sink_.error_count() == 0) r.model = std::move(m);
     } else {
@@ -1646,6 +1648,7 @@ class Checker {
         w.security.service_account_token = v->boolean;
       w.security.writable_paths = strings(sc->value("writable_paths"));
     }
+    if (auto* v = n.value("egress")) egress(*v, w);
     w.command = strings(n.value("command"));
     w.args = strings(n.value("args"));
     if (const MNode* x = n.child("exporter")) {
@@ -1654,6 +1657,7 @@ class Checker {
       ex.image = interp_or(x->value("image"), m, e);
       if (auto* v = x->value("port")) ex.port = q_or(to_int(*v), 0);
       if (auto* v = x->value("path")) ex.path = str(v);
+      if (auto* v = x->value("prefix")) ex.prefix = str(v);
       ex.env = env_vars(x->child("env"), m, e);
       ex.cpu = resource(x->value("cpu"), true, {50, 100, {}});
       ex.memory = resource(x->value("memory"), false, {32LL << 20, 64LL << 20, {}});
@@ -1666,10 +1670,72 @@ class Checker {
     if (auto* v = n.value("retries")) w.retries = q_or(to_int(*v), 3);
     if (auto* v = n.value("timeout")) w.timeout = q_or(to_seconds(*v), 0);
     // Kind-specific shape checks.
+    if (!w.metrics.empty() && w.ports.empty())
+      report(Code::E2007, n.child("metrics") ? n.child("metrics")->stmt->span : d.name_span,
+             fmt::format("`{}` declares metrics but no port to scrape them from", d.name),
+             "add `port metrics = 9090` (and `metrics { port = \"metrics\" }` if it serves "
+             "other ports too)");
     if (w.kind == model::Workload::Kind::Service && w.ports.empty())
       report(Code::E2007, d.name_span, fmt::format("service `{}` has no `port`", d.name),
              "add `port http = 8080`, or declare it as a `worker` if it serves nothing");
     return w;
+  }
+
+  // `egress = ["CIDR:PORT", ...]`: an IPv4 or IPv6 network and a port.
+  void egress(const Value& list, model::Workload& w) {
+    for (const auto& i : list.items) {
+      if (i.kind != ValueKind::String) continue;  // reported by the type check
+      std::string text = str(&i);
+      auto colon = text.rfind(':');
+      std::string cidr = colon == std::string::npos ? text : text.substr(0, colon);
+      std::string port = colon == std::string::npos ? "" : text.substr(colon + 1);
+      std::int64_t p = 0;
+      bool port_ok =
+          !port.empty() && port.size() <= 5 &&
+          std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; });
+      if (port_ok) p = std::stoll(port);
+      if (!port_ok || p < 1 || p > 65535 || !is_cidr(cidr)) {
+        report(Code::E2025, i.span,
+               fmt::format("`{}` is not an egress rule: write a network and a port, `CIDR:PORT`",
+                           text),
+               "for example `\"10.0.0.0/8:5432\"`, or `\"0.0.0.0/0:443\"` for HTTPS anywhere");
+        continue;
+      }
+      w.egress.push_back({cidr, p, i.span});
+    }
+  }
+
+  static bool is_cidr(const std::string& s) {
+    auto slash = s.find('/');
+    if (slash == std::string::npos) return false;
+    std::string addr = s.substr(0, slash), bits = s.substr(slash + 1);
+    if (bits.empty() || bits.size() > 3 ||
+        !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    int b = std::stoi(bits);
+    if (addr.find(':') != std::string::npos) {  // IPv6: hex groups and colons, at most one `::`
+      if (b > 128 || addr.size() > 39) return false;
+      return std::all_of(
+                 addr.begin(), addr.end(),
+                 [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':'; }) &&
+             addr.find(":::") == std::string::npos;
+    }
+    if (b > 32) return false;
+    int parts = 0;
+    std::size_t start = 0;
+    while (true) {
+      auto dot = addr.find('.', start);
+      std::string part =
+          addr.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      if (part.empty() || part.size() > 3 ||
+          !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+          std::stoi(part) > 255)
+        return false;
+      ++parts;
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    return parts == 4;
   }
 
   model::Monitoring monitoring(const Decl& d, const std::string& env) {

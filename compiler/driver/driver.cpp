@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "base/embed.hpp"
@@ -19,9 +20,12 @@
 #include "check/schema.hpp"
 #include "driver/loader.hpp"
 #include "driver/write.hpp"
+#include "emit/backup/backup.hpp"
+#include "emit/github/github.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
+#include "emit/monitoring/monitoring.hpp"
 #include "graph/capacity.hpp"
 #include "graph/graph.hpp"
 #include "model/model.hpp"
@@ -172,7 +176,9 @@ struct BuildOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> envs;
-  std::vector<std::string> targets{"kubernetes", "helm", "kustomize"};
+  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize",
+                                   "monitoring", "backup", "github"};
+  std::string github_dir;  // write github/ here instead (e.g. `.github`)
   bool check = false;
 };
 
@@ -206,12 +212,15 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   std::string source = fs::path(o.file).filename().string();
   emit::Output output;
   auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
-      emit::kubernetes::lower_all(m, sink));
+      emit::kubernetes::lower_all(m, source, sink));
   const auto& lowered = *lowered_ptr;
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
     if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
+    if (t == "monitoring") emit::monitoring::generate(m, o.envs, source, output);
+    if (t == "backup") emit::backup::generate(m, lowered, o.envs, source, output);
+    if (t == "github") emit::github::generate(m, source, output);
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
   base::Collector quiet;  // the checks already ran; the plan is only printed here
@@ -231,19 +240,49 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     return 1;
   }
   fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
-  const Scope scope = scope_of(o.targets, o.envs);
-  add_manifest(output, source, dir, scope);
-  std::sort(output.files.begin(), output.files.end(),
-            [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
+  // Where each group of files goes: out/<stack>/, and the workflows to --github-dir if given.
+  struct Destination {
+    fs::path dir;
+    emit::Output files;
+    Scope scope;
+  };
+  std::vector<Destination> dests;
+  dests.push_back({dir, {}, scope_of(o.targets, o.envs)});
+  if (!o.github_dir.empty()) {
+    bool github = std::find(o.targets.begin(), o.targets.end(), "github") != o.targets.end();
+    dests.push_back({fs::path(o.github_dir), {}, [github](const std::string&) { return github; }});
+    auto main_scope = dests.front().scope;
+    dests.front().scope = [main_scope](const std::string& p) {
+      return p.rfind("github/", 0) != 0 && main_scope(p);
+    };
+  }
+  for (auto& f : output.files) {
+    if (!o.github_dir.empty() && f.path.rfind("github/", 0) == 0)
+      dests.back().files.add(f.path.substr(7), std::move(f.text));
+    else
+      dests.front().files.add(std::move(f.path), std::move(f.text));
+  }
+  for (auto& d : dests) {
+    add_manifest(d.files, source, d.dir, d.scope);
+    std::sort(d.files.files.begin(), d.files.files.end(),
+              [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
+  }
   emit_diagnostics(sm, sink, c, out, err);  // warnings
   int status = 0;
   if (o.check) {
-    auto diffs = compare(dir, output, scope);
-    for (const auto& d : diffs) {
+    std::vector<Difference> diffs;
+    std::vector<fs::path> where;
+    for (const auto& d : dests)
+      for (auto& x : compare(d.dir, d.files, d.scope)) {
+        diffs.push_back(x);
+        where.push_back(d.dir);
+      }
+    for (std::size_t i = 0; i < diffs.size(); ++i) {
+      const auto& d = diffs[i];
       const char* what = d.kind == 'M'   ? "differs from the build"
                          : d.kind == '+' ? "is missing"
                                          : "is stale (no longer generated)";
-      out << fmt::format("{}: {}\n", (dir / d.path).string(), what);
+      out << fmt::format("{}: {}\n", (where[i] / d.path).string(), what);
     }
     if (!diffs.empty()) {
       out << fmt::format("{} file{} out of date; run `stackc build {}`\n", diffs.size(),
@@ -251,13 +290,15 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       status = 1;
     }
   } else {
-    std::string error;
-    if (!write(dir, output, scope, error)) {
-      err << fmt::format("stackc: error[E0001]: {}\n", error);
-      status = 2;
-    } else {
+    for (const auto& d : dests) {
+      std::string error;
+      if (!write(d.dir, d.files, d.scope, error)) {
+        err << fmt::format("stackc: error[E0001]: {}\n", error);
+        status = 2;
+        break;
+      }
       if (c.diagnostics == "text")
-        out << fmt::format("stackc: wrote {} files to {}\n", output.files.size(), dir.string());
+        out << fmt::format("stackc: wrote {} files to {}\n", d.files.files.size(), d.dir.string());
     }
   }
   if (release_at_exit) {  // the process ends next; skip the frees
@@ -483,7 +524,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_common(check);
 
   BuildOptions build_opts;
-  std::string targets = "kubernetes,helm,kustomize";
+  std::string targets = "kubernetes,helm,kustomize,monitoring,backup,github";
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
@@ -491,15 +532,22 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   build->add_option("--env", build_opts.envs, "Only this environment (repeatable; default: all)");
   build
       ->add_option("--target", targets,
-                   "Comma-separated targets: kubernetes, helm, kustomize (default: all)")
+                   "Comma-separated targets: kubernetes, helm, kustomize, monitoring, backup, "
+                   "github (default: all)")
       ->check([](const std::string& v) -> std::string {
+        static const std::set<std::string> known{"kubernetes", "helm",   "kustomize",
+                                                 "monitoring", "backup", "github"};
         std::stringstream ss(v);
         std::string t;
         while (std::getline(ss, t, ','))
-          if (t != "kubernetes" && t != "helm" && t != "kustomize")
-            return "unknown target `" + t + "` (the targets are: kubernetes, helm, kustomize)";
+          if (!known.count(t))
+            return "unknown target `" + t +
+                   "` (the targets are: kubernetes, helm, kustomize, monitoring, backup, github)";
         return {};
       });
+  build->add_option("--github-dir", build_opts.github_dir,
+                    "Write the GitHub workflows and dependabot.yml to this folder (e.g. .github) "
+                    "instead of OUT/github");
   build->add_flag("--check", build_opts.check,
                   "Write nothing; list every generated file that differs, is missing or is stale, "
                   "and exit 1 if any");

@@ -60,10 +60,16 @@ Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::s
       return false;
     std::string env;  // empty: the same for every environment
     const std::string& file = parts.back();
-    if (target == "kubernetes" && parts.size() > 2) env = parts[1];
+    // The restore runbooks come with the backup target.
+    if (target == "docs" && file.rfind("restore-", 0) == 0 &&
+        std::find(targets.begin(), targets.end(), "backup") == targets.end())
+      return false;
+    if ((target == "kubernetes" || target == "monitoring" || target == "backup") &&
+        parts.size() > 2)
+      env = parts[1];
     if (target == "kustomize" && parts.size() > 3 && parts[1] == "overlays") env = parts[2];
     if (target == "helm" && file.rfind("values-", 0) == 0) env = file.substr(7, file.size() - 12);
-    if (target == "docs") {
+    if (target == "docs" && (file.rfind("graph-", 0) == 0 || file.rfind("capacity-", 0) == 0)) {
       auto dash = file.find('-');
       auto dot = file.rfind('.');
       if (dash != std::string::npos && dot != std::string::npos && dot > dash)

@@ -61,6 +61,11 @@ Graph Graph::of(const model::Environment& env) {
       if (j == g.nodes_.size() || !seen.insert(j).second) continue;
       g.edges_.push_back({i, j, "env " + v.name, v.span});
     }
+    for (const auto& d : w.scrapes) {
+      std::size_t j = g.index(d.name);
+      if (j == g.nodes_.size() || !seen.insert(j).second) continue;
+      g.edges_.push_back({i, j, "scrapes", d.span});
+    }
   }
   return g;
 }
@@ -110,7 +115,8 @@ std::vector<std::size_t> Graph::order() const {
 
 std::vector<std::size_t> Graph::dependents(std::size_t node) const {
   std::vector<std::vector<std::size_t>> rev(nodes_.size());
-  for (const auto& e : edges_) rev[e.to].push_back(e.from);
+  for (const auto& e : edges_)
+    if (e.why != "scrapes") rev[e.to].push_back(e.from);  // a scraper keeps running
   std::vector<bool> seen(nodes_.size(), false);
   std::vector<std::size_t> stack{node}, out;
   seen[node] = true;

@@ -1,5 +1,6 @@
 // The dependency graph of an environment: nodes are the deployable workloads, edges come from
-// `needs` and from references in `env` (`postgres.host`). Boost.Graph does the work behind this
+// `needs` and from references in `env` (`postgres.host`), and from Prometheus to every workload
+// it scrapes. Boost.Graph does the work behind this
 // domain API; no Boost type leaves this header's implementation.
 #pragma once
 
@@ -15,7 +16,7 @@ namespace stackc::graph {
 
 struct Edge {
   std::size_t from, to;  // indices into nodes: `from` depends on `to`
-  std::string why;       // "needs" or "env NAME"
+  std::string why;       // "needs", "env NAME" or "scrapes" (Prometheus -> a workload)
   base::Span span;       // where the .stack file makes the edge
 };
 
@@ -32,7 +33,8 @@ class Graph {
   std::vector<Edge> cycle() const;
   // Dependencies first: the order to apply and start workloads in. Empty when there is a cycle.
   std::vector<std::size_t> order() const;
-  // What breaks if `node` is down: everything that depends on it, directly or not (sorted).
+  // What breaks if `node` is down: everything that depends on it, directly or not (sorted);
+  // scraping is not depending.
   std::vector<std::size_t> dependents(std::size_t node) const;
 
   std::string to_dot(const std::string& title) const;

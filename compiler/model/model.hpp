@@ -125,14 +125,36 @@ struct Exporter {
   std::string image;
   std::int64_t port = 0;
   std::string path = "/metrics";
+  std::string prefix;  // of the metric names it serves
   std::vector<EnvVar> env;
   Resource cpu, memory;
+  Span span;
+};
+
+// A volume mounted from a ConfigMap, a Secret or a claim (the workloads stackc adds use them for
+// their configuration files, credentials and backup volumes).
+struct Mount {
+  std::string name;  // volume name
+  std::string path;  // mount path
+  enum class From { ConfigMap, Secret, Claim } from = From::ConfigMap;
+  std::string source;                                      // ConfigMap, Secret or claim name
+  std::vector<std::pair<std::string, std::string>> items;  // key -> relative path; empty: all
+  bool read_only = true;
+};
+
+// Traffic a workload may send beyond its dependencies and DNS: `egress = ["0.0.0.0/0:443"]`.
+struct Egress {
+  std::string cidr;
+  std::int64_t port = 0;
   Span span;
 };
 
 struct Workload {
   enum class Kind { Service, Worker, Stateful, Job, Cron } kind = Kind::Service;
   std::string name;
+  // Empty for declared workloads; for those stackc adds: "prometheus", "alertmanager",
+  // "grafana", "loki", "log-collector" (the monitoring stack) or "backup".
+  std::string role;
   std::vector<std::string> templates;
   std::string image;  // as written; registry and tag are added by the emitters
   std::int64_t replicas_min = 1, replicas_max = 1;
@@ -144,6 +166,9 @@ struct Workload {
   std::optional<Probe> liveness, readiness, startup;
   std::vector<EnvVar> env;
   std::vector<Dependency> needs;
+  std::vector<Dependency> scrapes;  // Prometheus: the workloads it scrapes
+  std::vector<Egress> egress;
+  std::vector<Mount> mounts;
   std::vector<Metric> metrics;
   std::string metrics_path = "/metrics";
   std::string metrics_port;
@@ -238,6 +263,7 @@ struct Backup {
   std::int64_t retain = 0;
   std::int64_t storage = 10LL << 30;
   std::int64_t restore_within = 0;
+  std::string job;  // the CronJob workload that runs it (a stateful's backup), or empty
   Span span;
 };
 

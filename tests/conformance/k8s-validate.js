@@ -91,6 +91,33 @@ function schemaFileName(apiVersion, kind) {
   return { group, file: `${kind.toLowerCase()}${groupPart}-${version}.json` };
 }
 
+// Go's regexp takes an inline `(?i)` flag (the Prometheus Operator's CRDs use it); JavaScript's
+// does not. Such patterns are rewritten with every ASCII letter as a two-letter class, which
+// matches what Go matches.
+function caseInsensitivePatterns(node) {
+  if (Array.isArray(node)) return node.forEach(caseInsensitivePatterns);
+  if (!node || typeof node !== 'object') return;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'pattern' && typeof v === 'string' && v.includes('(?i)')) {
+      let out = '';
+      let inClass = false;
+      const src = v.replace('(?i)', '');
+      for (let i = 0; i < src.length; i++) {
+        const c = src[i];
+        if (c === '\\') { out += c + (src[i + 1] || ''); i++; continue; }
+        if (c === '[') inClass = true;
+        if (c === ']') inClass = false;
+        if (/[a-zA-Z]/.test(c)) out += inClass ? c.toLowerCase() + c.toUpperCase()
+                                               : `[${c.toLowerCase()}${c.toUpperCase()}]`;
+        else out += c;
+      }
+      node[k] = out;
+    } else {
+      caseInsensitivePatterns(v);
+    }
+  }
+}
+
 function validatorFor(file) {
   if (compiled.has(file)) return compiled.get(file);
   const p = path.join(SCHEMA_DIR, file);
@@ -101,6 +128,7 @@ function validatorFor(file) {
     // not resolve; they are draft-04-compatible and validate the same under ajv's draft-07.
     if (schema.$schema && !KNOWN_META.has(schema.$schema)) delete schema.$schema;
     delete schema.$id;
+    caseInsensitivePatterns(schema);
     fn = ajv.compile(schema);
   }
   compiled.set(file, fn);

@@ -5,7 +5,11 @@
 #     uses) with its default values and with each values-<env>.yaml, yields exactly the objects
 #     of kubernetes/<env>/, and they validate too;
 #  3. `kubectl kustomize overlays/<env>` yields exactly the objects of kubernetes/<env>/;
-#  4. the NetworkPolicies allow exactly the edges of the dependency graph (netpol-check.py).
+#  4. the NetworkPolicies allow exactly the edges of the dependency graph (netpol-check.py);
+#  5. the monitoring stack's files: `promtool check config` and `check rules`, `amtool
+#     check-config`, every dashboard query through promtool (dashboards-check.py), the Prometheus
+#     Operator objects and the restore Jobs against the strict schemas;
+#  6. the GitHub workflows with actionlint and GitHub's own parser (actions-check.js).
 # Run tests/conformance/setup.sh first (as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -48,6 +52,30 @@ for stack in out/*/; do
     step "$name: kubectl kustomize overlays/$env" sh -c "kubectl kustomize '$overlay' > '$tmp/kustomize-$env.yaml'"
     step "$name: kustomize $env == kubernetes/$env" python3 $HERE/yaml-equal.py "$stack/kubernetes/$env" "$tmp/kustomize-$env.yaml"
   done
+done
+for stack in out/*/; do
+  stack=${stack%/}; name=$(basename "$stack")
+  for mon in "$stack"/monitoring/*/; do
+    [ -d "$mon" ] || continue
+    env=$(basename "$mon")
+    step "$name: promtool check config ($env)" python3 $HERE/ops-check.py prometheus "$mon/prometheus/prometheus.yml"
+    step "$name: promtool check rules ($env)" promtool check rules "$mon/prometheus/rules.yml"
+    if [ -f "$mon/alertmanager/alertmanager.yml" ]; then
+      step "$name: amtool check-config ($env)" python3 $HERE/ops-check.py alertmanager "$mon/alertmanager/alertmanager.yml"
+    fi
+    if [ -d "$mon/grafana/dashboards" ]; then
+      step "$name: dashboards and their queries ($env)" python3 $HERE/dashboards-check.py "$mon/grafana"
+    fi
+    step "$name: operator objects ($env) against the strict schemas" node $HERE/k8s-validate.js "$mon/operator"
+  done
+  for b in "$stack"/backup/*/; do
+    [ -d "$b" ] || continue
+    step "$name: restore Jobs ($(basename "$b")) against the strict schemas" node $HERE/k8s-validate.js "$b"
+  done
+  if [ -d "$stack/github/workflows" ]; then
+    step "$name: workflows (actionlint, GitHub's parser) and dependabot.yml" \
+      node $HERE/actions-check.js "$stack/github"
+  fi
 done
 STACKC=${STACKC:-build/compiler/stackc}
 for src in examples/*/*.stack; do

@@ -14,7 +14,8 @@ cd "$here"
 # ---- Debian packages ------------------------------------------------------------------------
 # golang-go + sprig + sigs.k8s.io/yaml + gojsonschema: helm-render (GOPATH mode, no module proxy).
 # python3-yaml: yaml-equal.py. nodejs/npm only when the image has no node at all.
-APT_PKGS="golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-github-xeipuuv-gojsonschema-dev python3 python3-yaml"
+# prometheus + prometheus-alertmanager: promtool and amtool (installing them starts no server).
+APT_PKGS="golang-go golang-github-masterminds-sprig-dev golang-k8s-sigs-yaml-dev golang-github-xeipuuv-gojsonschema-dev python3 python3-yaml prometheus prometheus-alertmanager"
 command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || APT_PKGS="$APT_PKGS nodejs npm"
 # kubectl with kustomize is on the machine image (/usr/bin/kubectl 1.32); Debian's
 # kubernetes-client (1.20, old kustomize) is only a fallback.
@@ -69,4 +70,5 @@ GO111MODULE=off GOPATH="$gp" GOCACHE="$gp/cache" GOFLAGS= GOPROXY=off \
 # ---- checks --------------------------------------------------------------------------------
 kubectl kustomize --help >/dev/null 2>&1 || { echo "conformance setup: kubectl has no kustomize" >&2; exit 1; }
 /usr/bin/python3 -c 'import yaml' || { echo "conformance setup: python3-yaml missing" >&2; exit 1; }
+command -v promtool >/dev/null && command -v amtool >/dev/null || { echo "conformance setup: promtool/amtool missing" >&2; exit 1; }
 echo "conformance setup: ok ($(go version | cut -d' ' -f3), node $(node --version), $(kubectl version --client 2>/dev/null | head -1))"

@@ -139,6 +139,12 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     workloads[n] = std::move(x);
   }
   v["workloads"] = std::move(workloads);
+  Doc raw = Doc::object();
+  for (const auto& o : objs)
+    if (o.raw)
+      raw[o.doc["kind"].get<std::string>() + "/" + o.doc["metadata"]["name"].get<std::string>()] =
+          o.doc;
+  v["objects"] = std::move(raw);
   return v;
 }
 

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "check/units.hpp"
+#include "emit/monitoring/monitoring.hpp"
 #include "graph/graph.hpp"
 
 namespace stackc::emit::kubernetes {
@@ -22,8 +23,9 @@ constexpr std::size_t kCronJobMax = 52;  // CronJob names leave room for the Job
 
 class Lowering {
  public:
-  Lowering(const model::Model& m, const model::Environment& e, base::Sink& sink)
-      : m_(m), e_(e), sink_(sink), instance_(m.stack.name + "-" + e.name) {}
+  Lowering(const model::Model& m, const model::Environment& e, const std::string& source,
+           base::Sink& sink)
+      : m_(m), e_(e), source_(source), sink_(sink), instance_(m.stack.name + "-" + e.name) {}
 
   std::vector<Object> run() {
     check_name(instance_, kNameMax, e_.span, "the label app.kubernetes.io/instance");
@@ -33,7 +35,8 @@ class Lowering {
     std::vector<std::vector<std::size_t>> deps(g.nodes().size());
     for (const auto& edge : g.edges()) {
       deps[edge.from].push_back(edge.to);
-      dependents_[g.nodes()[edge.to]].push_back(g.nodes()[edge.from]);
+      // Prometheus reaches what it scrapes through the metrics rule of each policy.
+      if (edge.why != "scrapes") dependents_[g.nodes()[edge.to]].push_back(g.nodes()[edge.from]);
     }
     std::vector<int> wave(g.nodes().size(), 0);
     for (std::size_t i : g.order()) {
@@ -41,16 +44,20 @@ class Lowering {
       waves_[g.nodes()[i]] = wave[i];
     }
     for (const auto& w : e_.workloads) by_name_.emplace(w.name, &w);
+    configs_ = monitoring::config_maps(m_, e_, source_);
     namespace_object();
     secrets();
     for (const auto& w : e_.workloads) workload(w);
+    velero_schedules();
     return std::move(objects_);
   }
 
  private:
   const model::Model& m_;
   const model::Environment& e_;
+  const std::string& source_;
   base::Sink& sink_;
+  std::vector<monitoring::ConfigMap> configs_;
   std::string instance_;
   std::vector<Object> objects_;
   std::map<std::string, int> waves_;
@@ -135,7 +142,9 @@ class Lowering {
     return d;
   }
 
-  void add(const std::string& component, Doc d) { objects_.push_back({component, std::move(d)}); }
+  void add(const std::string& component, Doc d, bool raw = false) {
+    objects_.push_back({component, std::move(d), raw});
+  }
 
   void namespace_object() {
     Doc d;
@@ -240,6 +249,37 @@ class Lowering {
     for (const auto& d : w.needs) to(d.name);
     for (const auto& v : w.env)
       if (v.kind == model::EnvVar::Kind::Ref) to(v.ref_target);
+    // Prometheus: to the metrics ports of what it scrapes.
+    for (const auto& d : w.scrapes) {
+      const Workload* t = find(d.name);
+      if (!t) continue;
+      Doc tp = port_list(*t, true);
+      if (tp.empty()) continue;
+      Doc rule;
+      rule["to"] = Doc::array({pods(*t)});
+      rule["ports"] = std::move(tp);
+      egress.push_back(std::move(rule));
+    }
+    // The exceptions the .stack file names (`egress = ["CIDR:PORT"]`), one rule per network.
+    {
+      std::vector<std::string> cidrs;
+      for (const auto& x : w.egress)
+        if (std::find(cidrs.begin(), cidrs.end(), x.cidr) == cidrs.end()) cidrs.push_back(x.cidr);
+      for (const auto& cidr : cidrs) {
+        Doc rule, peer, ports = Doc::array();
+        peer["ipBlock"]["cidr"] = cidr;
+        for (const auto& x : w.egress) {
+          if (x.cidr != cidr) continue;
+          Doc pd;
+          pd["protocol"] = "TCP";
+          pd["port"] = x.port;
+          ports.push_back(std::move(pd));
+        }
+        rule["to"] = Doc::array({peer});
+        rule["ports"] = std::move(ports);
+        egress.push_back(std::move(rule));
+      }
+    }
     if (w.kind == Workload::Kind::Stateful && w.replicas_max > 1 && !ports.empty()) {
       Doc rule;
       rule["to"] = Doc::array({pods(w)});
@@ -274,6 +314,9 @@ class Lowering {
     for (const auto& w : e_.workloads) {
       collect(w.env);
       if (w.exporter) collect(w.exporter->env);
+      for (const auto& mt : w.mounts)
+        if (mt.from == model::Mount::From::Secret)
+          for (const auto& item : mt.items) out[mt.source].insert(item.first);
     }
     return out;
   }
@@ -454,6 +497,36 @@ class Lowering {
       }
     }
     if (w.kind == Workload::Kind::Stateful) mount("data", w.data_path);
+    for (const auto& mt : w.mounts) {
+      Doc md;
+      md["name"] = mt.name;
+      md["mountPath"] = mt.path;
+      if (mt.read_only) md["readOnly"] = true;
+      mounts.push_back(std::move(md));
+      Doc vd;
+      vd["name"] = mt.name;
+      Doc items = Doc::array();
+      for (const auto& [k, path] : mt.items) {
+        Doc it;
+        it["key"] = k;
+        it["path"] = path;
+        items.push_back(std::move(it));
+      }
+      switch (mt.from) {
+        case model::Mount::From::ConfigMap:
+          vd["configMap"]["name"] = mt.source;
+          if (!items.empty()) vd["configMap"]["items"] = std::move(items);
+          break;
+        case model::Mount::From::Secret:
+          vd["secret"]["secretName"] = mt.source;
+          if (!items.empty()) vd["secret"]["items"] = std::move(items);
+          break;
+        case model::Mount::From::Claim:
+          vd["persistentVolumeClaim"]["claimName"] = mt.source;
+          break;
+      }
+      volumes.push_back(std::move(vd));
+    }
     for (const auto& v : w.volumes) {
       mount(v.name, v.mount);
       if (!v.persistent) {
@@ -552,6 +625,7 @@ class Lowering {
       cm["data"] = std::move(data);
       add(n, std::move(cm));
     }
+    system_objects(w);
     bool job = w.kind == Workload::Kind::Job || w.kind == Workload::Kind::Cron;
     // Services: a ClusterIP Service for workloads with ports; statefuls also get a headless one.
     if (!job && !w.ports.empty()) {
@@ -625,8 +699,109 @@ class Lowering {
     if (w.ingress) ingress(w);
   }
 
+  // What the workloads stackc adds need besides the usual objects: their configuration files,
+  // the API access of Prometheus and the log collector, the volume of a backup.
+  void system_objects(const Workload& w) {
+    if (w.role.empty()) return;
+    for (const auto& c : configs_) {
+      if (c.workload != w.name) continue;
+      Doc cm = object("v1", "ConfigMap", meta(c.name, labels(w)));
+      Doc data = Doc::object();
+      for (const auto& f : c.files) data[f.key] = f.text;
+      cm["data"] = std::move(data);
+      add(w.name, std::move(cm), true);
+    }
+    auto rule = [](std::vector<std::string> groups, std::vector<std::string> resources) {
+      Doc r;
+      r["apiGroups"] = groups;
+      r["resources"] = resources;
+      r["verbs"] = Doc::array({"get", "list", "watch"});
+      return r;
+    };
+    auto bind = [&](const char* kind, const std::string& name, Doc rules) {
+      const bool cluster = kind[0] == 'C';
+      Doc md = cluster ? Doc::object() : meta(name, labels(w));
+      if (cluster) {
+        md["name"] = name;
+        md["labels"] = labels(w);
+      }
+      Doc role = object("rbac.authorization.k8s.io/v1", kind, md);
+      role["rules"] = std::move(rules);
+      add(w.name, std::move(role), true);
+      Doc b = object("rbac.authorization.k8s.io/v1", cluster ? "ClusterRoleBinding" : "RoleBinding",
+                     md);
+      b["roleRef"]["apiGroup"] = "rbac.authorization.k8s.io";
+      b["roleRef"]["kind"] = kind;
+      b["roleRef"]["name"] = name;
+      Doc subject;
+      subject["kind"] = "ServiceAccount";
+      subject["name"] = w.name;
+      subject["namespace"] = e_.ns;
+      b["subjects"] = Doc::array({subject});
+      add(w.name, std::move(b), true);
+    };
+    if (w.role == "prometheus") {
+      // Service discovery in the namespace; the kubelet's metrics through the API server proxy
+      // (nodes are cluster-wide, so that part is a ClusterRole named after the namespace).
+      bind("Role", w.name, Doc::array({rule({""}, {"pods", "services", "endpoints"})}));
+      check_name(e_.ns + "-" + w.name, 253, w.span, "the ClusterRole name");
+      bind("ClusterRole", e_.ns + "-" + w.name,
+           Doc::array({rule({""}, {"nodes", "nodes/proxy", "nodes/metrics"})}));
+    } else if (w.role == "log-collector") {
+      bind("Role", w.name, Doc::array({rule({""}, {"pods", "pods/log"})}));
+    }
+    for (const auto& mt : w.mounts) {
+      if (mt.from != model::Mount::From::Claim) continue;
+      const model::Backup* b = nullptr;
+      for (const auto& x : e_.backups)
+        if (x.job == w.name) b = &x;
+      Doc pvc = object("v1", "PersistentVolumeClaim", meta(mt.source, labels(w)));
+      pvc["spec"]["accessModes"] = Doc::array({"ReadWriteOnce"});
+      if (const auto* cl = m_.cluster(e_.cluster); cl && !cl->storage_class.empty())
+        pvc["spec"]["storageClassName"] = cl->storage_class;
+      pvc["spec"]["resources"]["requests"]["storage"] =
+          check::format_bytes(b ? b->storage : 10LL << 30);
+      add(w.name, std::move(pvc), true);
+    }
+  }
+
+  // Backups of configuration and secrets (`of = [manifests, configmaps, secrets]`): a Velero
+  // Schedule for the environment's namespace, kept `retain` (Velero writes to object storage,
+  // outside the cluster, and restores whole namespaces; see specs/targets.md).
+  void velero_schedules() {
+    for (const auto& b : e_.backups) {
+      if (!b.of_resources) continue;
+      std::string name = instance_ + "-" + b.name;
+      check_name(name, kNameMax, b.span, "the Velero Schedule name");
+      Doc md = Doc::object();
+      md["name"] = name;
+      md["namespace"] = "velero";
+      md["labels"] = common_labels();
+      md["labels"]["app.kubernetes.io/instance"] = instance_;
+      Doc s = object("velero.io/v1", "Schedule", md);
+      s["spec"]["schedule"] = b.schedule;
+      s["spec"]["useOwnerReferencesInBackup"] = false;
+      Doc& t = s["spec"]["template"];
+      t["includedNamespaces"] = Doc::array({e_.ns});
+      Doc resources = Doc::array();
+      for (const auto& o : b.of) {
+        if (o.name == "configmaps") resources.push_back("configmaps");
+        if (o.name == "secrets") resources.push_back("secrets");
+      }
+      bool manifests = std::any_of(b.of.begin(), b.of.end(), [](const model::Dependency& d) {
+        return d.name == "manifests";
+      });
+      if (!manifests) t["includedResources"] = std::move(resources);  // else: everything
+      t["snapshotVolumes"] = false;
+      t["ttl"] = fmt::format("{}h0m0s", (b.retain + 3599) / 3600);
+      add("backup-" + b.name, std::move(s), true);
+    }
+  }
+
   void service(const Workload& w, const std::string& name, bool headless) {
-    Doc s = object("v1", "Service", meta(name, labels(w)));
+    Doc l = labels(w);
+    if (headless) l["stackc.dev/headless"] = "true";  // ServiceMonitors skip it
+    Doc s = object("v1", "Service", meta(name, l));
     s["spec"]["type"] = "ClusterIP";
     if (headless) {
       s["spec"]["clusterIP"] = "None";
@@ -737,13 +912,14 @@ std::string image_ref(const model::Model& m, const std::string& image) {
   return ref;
 }
 
-std::vector<Object> lower(const model::Model& m, const model::Environment& env, base::Sink& sink) {
-  return Lowering(m, env, sink).run();
+std::vector<Object> lower(const model::Model& m, const model::Environment& env,
+                          const std::string& source, base::Sink& sink) {
+  return Lowering(m, env, source, sink).run();
 }
 
-std::vector<Lowered> lower_all(const model::Model& m, base::Sink& sink) {
+std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink) {
   std::vector<Lowered> out;
-  for (const auto& e : m.environments) out.push_back({&e, lower(m, e, sink)});
+  for (const auto& e : m.environments) out.push_back({&e, lower(m, e, source, sink)});
   return out;
 }
 

@@ -16,19 +16,24 @@ namespace stackc::emit::kubernetes {
 struct Object {
   std::string component;  // the file it goes to: "namespace", "secrets", or a workload's name
   Doc doc;
+  // Carried whole in the Helm chart's values (`objects`), not rebuilt by its templates: the
+  // configuration files, RBAC, backup claims and Velero schedules.
+  bool raw = false;
 };
 
 // Every object of one environment, in apply order: Namespace, secret store and external
 // secrets, then per workload ServiceAccount, ConfigMap, Services, the workload, HPA, PDB, Ingress.
 // Reports E4xxx for what Kubernetes cannot express (e.g. names over their length limits).
-std::vector<Object> lower(const model::Model& m, const model::Environment& env, base::Sink& sink);
+// `source` names the .stack file in the headers of the configuration files it carries.
+std::vector<Object> lower(const model::Model& m, const model::Environment& env,
+                          const std::string& source, base::Sink& sink);
 
 // Every environment, lowered once; all targets are written from these.
 struct Lowered {
   const model::Environment* env;
   std::vector<Object> objects;
 };
-std::vector<Lowered> lower_all(const model::Model& m, base::Sink& sink);
+std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink);
 
 // True when `env` is among `envs`, or `envs` is empty (all environments).
 bool selected(const std::vector<std::string>& envs, const std::string& env);

@@ -18,9 +18,11 @@ std::string key(const Doc& d) {
          d["metadata"]["name"].get<std::string>();
 }
 
-// The object without its namespace: the overlay's `namespace:` sets it.
-Doc strip_namespace(Doc d) {
-  if (d["metadata"].contains("namespace")) d["metadata"].erase("namespace");
+// The object without the environment's namespace: the overlay's namespace transformer sets it.
+// Objects in other namespaces (Velero schedules live in Velero's) keep theirs.
+Doc strip_namespace(Doc d, const std::string& ns) {
+  if (d["metadata"].contains("namespace") && d["metadata"]["namespace"] == ns)
+    d["metadata"].erase("namespace");
   return d;
 }
 
@@ -33,6 +35,20 @@ Doc target(const Doc& d) {
   t["kind"] = d["kind"];
   t["name"] = d["metadata"]["name"];
   return t;
+}
+
+bool has_multiline(const Doc& d) {
+  if (d.is_string()) return d.get_ref<const std::string&>().find('\n') != std::string::npos;
+  if (!d.is_structured()) return false;
+  for (const auto& x : d)
+    if (has_multiline(x)) return true;
+  return false;
+}
+
+// The patch text: YAML, or JSON when a value spans lines (kustomize trims the patch text, which
+// would drop the final newline of a block scalar at its end; JSON strings keep it escaped).
+std::string patch_text(const Doc& ops) {
+  return has_multiline(ops) ? ops.dump(2) + "\n" : to_yaml(ops);
 }
 
 std::string kustomization(const Doc& k) {
@@ -62,7 +78,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     if (o.doc["kind"] == "Namespace") continue;
     std::string k = key(o.doc);
     if (!in_all(k)) continue;
-    Doc d = strip_namespace(o.doc);
+    Doc d = strip_namespace(o.doc, lowered.front().env->ns);
     base[k] = d;
     std::string file = o.component + ".yaml";
     auto [it, fresh] = base_text.try_emplace(file, header(source));
@@ -89,14 +105,14 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
       auto b = base.find(k);
       if (b == base.end()) {  // the Namespace and the objects only some environments have
         own += "---\n";
-        write_yaml(own, strip_namespace(o.doc));
+        write_yaml(own, strip_namespace(o.doc, e->ns));
         continue;
       }
-      Doc ops = Doc::diff(b->second, strip_namespace(o.doc));
+      Doc ops = Doc::diff(b->second, strip_namespace(o.doc, e->ns));
       if (ops.empty()) continue;
       Doc p;
       p["target"] = target(o.doc);
-      p["patch"] = to_yaml(ops);
+      p["patch"] = patch_text(ops);
       patches.push_back(std::move(p));
     }
     for (const auto& [k, d] : base) {
@@ -111,11 +127,21 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
       patches.push_back(std::move(p));
     }
     out.add(dir + "resources.yaml", std::move(own));
+    // The namespace of every object that has none; `unsetOnly` leaves Velero's alone, and the
+    // subjects of role bindings are already right.
+    Doc nt;
+    nt["apiVersion"] = "builtin";
+    nt["kind"] = "NamespaceTransformer";
+    nt["metadata"]["name"] = "namespace";
+    nt["metadata"]["namespace"] = e->ns;
+    nt["unsetOnly"] = true;
+    nt["setRoleBindingSubjects"] = "none";
+    out.add(dir + "namespace.yaml", header(source) + to_yaml(nt));
     Doc k;
     k["apiVersion"] = "kustomize.config.k8s.io/v1beta1";
     k["kind"] = "Kustomization";
-    k["namespace"] = e->ns;
     k["resources"] = Doc::array({"../../base", "resources.yaml"});
+    k["transformers"] = Doc::array({"namespace.yaml"});
     if (!patches.empty()) k["patches"] = std::move(patches);
     out.add(dir + "kustomization.yaml", header(source) + kustomization(k));
   }
