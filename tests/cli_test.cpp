@@ -219,6 +219,30 @@ TEST_F(Cli, BuildOneEnvironment) {
   EXPECT_EQ(run({"build", "--check", "examples/webapp/webapp.stack", "-o", out.string()}).code, 0);
 }
 
+TEST_F(Cli, GithubDirTakesTheWorkflows) {
+  fs::path out = tmp_ / "out", gh = tmp_ / "dot-github";
+  fs::create_directories(gh / "workflows");
+  { std::ofstream(gh / "workflows" / "mine.yml") << "name: mine\n"; }
+  ASSERT_EQ(run({"build", "examples/personage/personage.stack", "-o", out.string(), "--github-dir",
+                 gh.string()})
+                .code,
+            0);
+  EXPECT_TRUE(fs::exists(gh / "workflows" / "personage.yml"));
+  EXPECT_TRUE(fs::exists(gh / "dependabot.yml"));
+  EXPECT_TRUE(fs::exists(gh / "workflows" / "mine.yml"));  // not ours: never touched
+  EXPECT_FALSE(fs::exists(out / "github"));
+  EXPECT_TRUE(fs::exists(out / "monitoring" / "production" / "prometheus" / "rules.yml"));
+  EXPECT_EQ(run({"build", "--check", "examples/personage/personage.stack", "-o", out.string(),
+                 "--github-dir", gh.string()})
+                .code,
+            0);
+  fs::remove(gh / "dependabot.yml");
+  auto stale = run({"build", "--check", "examples/personage/personage.stack", "-o", out.string(),
+                    "--github-dir", gh.string()});
+  EXPECT_EQ(stale.code, 1);
+  EXPECT_NE(stale.out.find("dependabot.yml: is missing"), std::string::npos) << stale.out;
+}
+
 }  // namespace
 
 namespace {

@@ -218,5 +218,93 @@ TEST(Check, ModelOnlyWithoutErrors) {
   EXPECT_EQ(c->codes(), std::vector<base::Code>{base::Code::E2018});
 }
 
+// ---- what complete() adds ----------------------------------------------------------------------
+
+TEST(System, MonitoringStackBecomesWorkloads) {
+  auto c = check_text(
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  metrics { counter api_requests_total } }\n"
+      "monitoring { prometheus { storage = 5Gi  when prod { storage = 20Gi } }\n"
+      "  loki { retention = 7d }  grafana { }\n"
+      "  alertmanager { receiver ops { webhook = secret(\"alerting\", key = \"hook\") } } }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.all().size();
+  const auto& m = *c->result.model;
+  std::vector<std::string> roles;
+  for (const auto& w : m.environment("dev")->workloads) roles.push_back(w.role);
+  EXPECT_EQ(roles, (std::vector<std::string>{"", "prometheus", "alertmanager", "loki",
+                                             "log-collector", "grafana"}));
+  const auto& prom = workload(m, "dev", "prometheus");
+  EXPECT_EQ(prom.storage, 5LL << 30);
+  EXPECT_EQ(workload(m, "prod", "prometheus").storage, 20LL << 30);
+  ASSERT_EQ(prom.scrapes.size(), 1u);
+  EXPECT_EQ(prom.scrapes[0].name, "api");
+  EXPECT_EQ(prom.needs[0].name, "alertmanager");
+  // The receiver's credentials are mounted as files, never passed in the configuration.
+  const auto& am = workload(m, "dev", "alertmanager");
+  bool mounted = false;
+  for (const auto& mt : am.mounts)
+    mounted |= mt.from == model::Mount::From::Secret && mt.source == "alerting" &&
+               mt.path == "/etc/alertmanager/secrets/alerting";
+  EXPECT_TRUE(mounted);
+  EXPECT_EQ(workload(m, "dev", "log-collector").needs[0].name, "loki");
+}
+
+TEST(System, BackupsBecomeCronJobsThatNeedTheDatabase) {
+  auto c = check_text(
+      "stateful db { image = \"postgres:16.4\"  port pg = 5432  cpu = 1  memory = 1Gi  storage = "
+      "1Gi\n"
+      "  backup_method = pg_dump  env { POSTGRES_USER = \"app\"  POSTGRES_PASSWORD = "
+      "secret(\"db\", key = \"password\") } }\n"
+      "backup nightly { of = db  schedule = \"0 2 * * *\"  retain = 7d  storage = 3Gi }\n"
+      "backup config { of = [configmaps, secrets]  schedule = \"0 3 * * *\"  retain = 30d }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.all().size();
+  const auto& m = *c->result.model;
+  const auto& job = workload(m, "dev", "backup-nightly");
+  EXPECT_EQ(job.kind, model::Workload::Kind::Cron);
+  EXPECT_EQ(job.schedule, "0 2 * * *");
+  EXPECT_EQ(job.image, "postgres:16.4");
+  ASSERT_EQ(job.needs.size(), 1u);
+  EXPECT_EQ(job.needs[0].name, "db");
+  std::map<std::string, const model::EnvVar*> env;
+  for (const auto& v : job.env) env[v.name] = &v;
+  ASSERT_TRUE(env.count("PGUSER") && env.count("PGPASSWORD"));
+  EXPECT_EQ(env["PGUSER"]->value, "app");
+  EXPECT_EQ(env["PGPASSWORD"]->kind, model::EnvVar::Kind::Secret);
+  EXPECT_NE(job.args.at(0).find("-mtime +6 -delete"), std::string::npos) << job.args[0];
+  EXPECT_EQ(m.environment("dev")->backups[0].job, "backup-nightly");
+  EXPECT_TRUE(m.environment("dev")->backups[1].job.empty());  // Velero, not a workload
+}
+
+TEST(System, PromqlAndMetricsAreChecked) {
+  auto c = check_text(
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  metrics { histogram api_latency_seconds } }\n"
+      "alert Slow { expr = \"histogram_quantile(0.9, rate(api_latency_seconds_bucket[5m])) > 1\"  "
+      "summary = \"s\" }\n"
+      "alert Typo { expr = \"rate(api_latency_second_count[5m]) > 1\"  summary = \"s\" }\n"
+      "alert Broken { expr = \"rate(up[5m]\"  summary = \"s\" }\n"
+      "record r { expr = \"up[5m]\" }\n");
+  EXPECT_FALSE(c->result.model);
+  auto d = c->sink.sorted();
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d[0].code, base::Code::E2024);
+  EXPECT_EQ(d[0].help.rfind("did you mean `api_latency_seconds_count`?", 0), 0u) << d[0].help;
+  // The span is the metric name inside the string.
+  EXPECT_EQ(c->sm.text(d[0].span), "api_latency_second_count");
+  EXPECT_EQ(d[1].code, base::Code::E2023);
+  EXPECT_EQ(d[2].code, base::Code::E2023);  // a record must not be a range vector
+}
+
+TEST(System, ReservedNamesAndMethods) {
+  auto taken = check_text(
+      "service prometheus { image = \"p\"  port http = 80  cpu = 1  memory = 1Gi }\n"
+      "monitoring { prometheus { } }\n");
+  EXPECT_EQ(taken->codes(), std::vector<base::Code>{base::Code::E2002});
+  auto no_method = check_text(
+      "stateful q { image = \"q:1\"  port p = 1  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
+      "backup b { of = q  schedule = \"@daily\"  retain = 1d }\n");
+  EXPECT_EQ(no_method->codes(), std::vector<base::Code>{base::Code::E2022});
+}
+
 }  // namespace
 }  // namespace stackc::check

@@ -107,6 +107,7 @@ class Completer {
   const base::SourceManager& sm_;
   model::Model& m_;
   base::Sink& sink_;
+  std::set<std::string> reported_;
 
   static const Workload* find(const model::Environment& e, const std::string& name) {
     for (const auto& w : e.workloads)
@@ -455,6 +456,8 @@ class Completer {
           "aggregate the range: `rate(x[5m])` instead of `x[5m]`"});
     for (const auto& sel : r.selectors) {
       if (sel.metric.empty() || exported(k, sel.metric)) continue;
+      // Once per expression and metric, naming the first environment that lacks it.
+      if (!reported_.insert(what + "/" + name + "/" + sel.metric).second) continue;
       std::string hint = base::did_you_mean(sel.metric, k.all);
       sink_.report(base::Diagnostic{
           Code::E2024,
