@@ -39,18 +39,6 @@ model::Probe http_probe(const std::string& path, base::Span at) {
   return p;
 }
 
-model::Mount config_mount(const std::string& name, const std::string& path,
-                          const std::string& config_map,
-                          std::vector<std::pair<std::string, std::string>> items = {}) {
-  model::Mount mt;
-  mt.name = name;
-  mt.path = path;
-  mt.from = model::Mount::From::ConfigMap;
-  mt.source = config_map;
-  mt.items = std::move(items);
-  return mt;
-}
-
 // The Kubernetes API server, which Prometheus (service discovery, the kubelet's metrics through
 // the API server proxy) and the log collector (pod logs) talk to. Its address is the cluster's,
 // not a pod, so the rule names ports only.
@@ -129,14 +117,14 @@ class Completer {
       w.memory = p.memory.limit ? p.memory : model::Resource{512LL << 20, 2LL << 30, w.span};
       w.storage = p.storage;
       w.data_path = "/prometheus";
-      w.args = {"--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
+      w.args = {"--config.file=/etc/prometheus/config/prometheus.yml",
+                "--storage.tsdb.path=/prometheus",
                 "--storage.tsdb.retention.time=" + format_duration(p.retention),
                 "--web.listen-address=:9090"};
       w.liveness = http_probe("/-/healthy", w.span);
       w.readiness = http_probe("/-/ready", w.span);
       w.security.run_as_user = w.security.run_as_group = w.security.fs_group = 65534;
       w.security.service_account_token = true;  // Kubernetes service discovery
-      w.mounts.push_back(config_mount("config", "/etc/prometheus", "prometheus-config"));
       for (const auto& t : e.workloads)
         if (scraped(t)) w.scrapes.push_back({t.name, t.span});
       if (mo.alertmanager.present) w.needs.push_back({"alertmanager", w.span});
@@ -157,7 +145,6 @@ class Completer {
       w.liveness = http_probe("/-/healthy", w.span);
       w.readiness = http_probe("/-/ready", w.span);
       w.security.run_as_user = w.security.run_as_group = w.security.fs_group = 65534;
-      w.mounts.push_back(config_mount("config", "/etc/alertmanager", "alertmanager-config"));
       // Every receiver's credentials, as files from their secrets (never in the config).
       std::map<std::string, std::set<std::string>> secrets;
       for (const auto& r : a.receivers)
@@ -187,7 +174,6 @@ class Completer {
       w.args = {"-config.file=/etc/loki/loki.yaml"};
       w.readiness = http_probe("/ready", w.span);
       w.security.run_as_user = w.security.run_as_group = w.security.fs_group = 10001;
-      w.mounts.push_back(config_mount("config", "/etc/loki", "loki-config"));
       out.push_back(std::move(w));
       // The log collector: Grafana Alloy reading pod logs through the Kubernetes API (no host
       // paths, so it runs under the restricted Pod Security Standard like everything else).
@@ -199,7 +185,6 @@ class Completer {
                 "--server.http.listen-addr=127.0.0.1:12345"};
       c.security.run_as_user = c.security.run_as_group = 473;
       c.security.service_account_token = true;
-      c.mounts.push_back(config_mount("config", "/etc/alloy", "log-collector-config"));
       c.needs.push_back({"loki", c.span});
       api_server_egress(c);
       out.push_back(std::move(c));
@@ -237,12 +222,6 @@ class Completer {
         ev.span = g.admin_password->span;
         w.env.push_back(std::move(ev));
       }
-      w.mounts.push_back(config_mount("provisioning", "/etc/grafana/provisioning",
-                                      "grafana-provisioning",
-                                      {{"datasources.yaml", "datasources/datasources.yaml"},
-                                       {"dashboards.yaml", "dashboards/dashboards.yaml"}}));
-      w.mounts.push_back(
-          config_mount("dashboards", "/etc/grafana/dashboards", "grafana-dashboards"));
       w.needs.push_back({"prometheus", w.span});
       if (mo.loki.present) w.needs.push_back({"loki", w.span});
       out.push_back(std::move(w));

@@ -132,7 +132,7 @@ struct Exporter {
 };
 
 // A volume mounted from a ConfigMap, a Secret or a claim (the workloads stackc adds use them for
-// their configuration files, credentials and backup volumes).
+// credentials and backup volumes; their configuration files are the emitters' and mounted there).
 struct Mount {
   std::string name;  // volume name
   std::string path;  // mount path

@@ -56,6 +56,11 @@ def main():
                     ingress_pairs.add((who["app.kubernetes.io/name"], me))
             for rule in p["spec"].get("egress", []):
                 for peer in rule.get("to", []):
+                    # Several workloads in one selector: `app.kubernetes.io/name In [...]`.
+                    for expr in peer.get("podSelector", {}).get("matchExpressions", []):
+                        if expr["key"] == "app.kubernetes.io/name" and expr["operator"] == "In":
+                            for name in expr["values"]:
+                                egress_pairs.add((me, name))
                     who = peer.get("podSelector", {}).get("matchLabels", {})
                     if "namespaceSelector" in peer or who.get("app.kubernetes.io/name") in (None, me):
                         continue

@@ -59,7 +59,7 @@ for stack in out/*/; do
     [ -d "$mon" ] || continue
     env=$(basename "$mon")
     step "$name: promtool check config ($env)" python3 $HERE/ops-check.py prometheus "$mon/prometheus/prometheus.yml"
-    step "$name: promtool check rules ($env)" promtool check rules "$mon/prometheus/rules.yml"
+    step "$name: promtool check rules ($env)" promtool check rules "$mon"/prometheus/rules*.yml
     if [ -f "$mon/alertmanager/alertmanager.yml" ]; then
       step "$name: amtool check-config ($env)" python3 $HERE/ops-check.py alertmanager "$mon/alertmanager/alertmanager.yml"
     fi

@@ -249,16 +249,40 @@ class Lowering {
     for (const auto& d : w.needs) to(d.name);
     for (const auto& v : w.env)
       if (v.kind == model::EnvVar::Kind::Ref) to(v.ref_target);
-    // Prometheus: to the metrics ports of what it scrapes.
-    for (const auto& d : w.scrapes) {
-      const Workload* t = find(d.name);
-      if (!t) continue;
-      Doc tp = port_list(*t, true);
-      if (tp.empty()) continue;
-      Doc rule;
-      rule["to"] = Doc::array({pods(*t)});
-      rule["ports"] = std::move(tp);
-      egress.push_back(std::move(rule));
+    // Prometheus: to the metrics ports of what it scrapes, one rule per set of ports (the
+    // workloads sharing it named in one selector, so the policy stays small in large stacks).
+    {
+      std::vector<std::pair<Doc, std::vector<const Workload*>>> by_ports;
+      for (const auto& d : w.scrapes) {
+        const Workload* t = find(d.name);
+        if (!t) continue;
+        Doc tp = port_list(*t, true);
+        if (tp.empty()) continue;
+        auto it = std::find_if(by_ports.begin(), by_ports.end(),
+                               [&](const auto& g) { return g.first == tp; });
+        if (it == by_ports.end())
+          by_ports.push_back({std::move(tp), {t}});
+        else
+          it->second.push_back(t);
+      }
+      for (auto& [ports, targets] : by_ports) {
+        Doc rule, peer;
+        if (targets.size() == 1) {
+          peer = pods(*targets.front());
+        } else {
+          peer["podSelector"]["matchLabels"]["app.kubernetes.io/instance"] = instance_;
+          Doc in;
+          in["key"] = "app.kubernetes.io/name";
+          in["operator"] = "In";
+          Doc names = Doc::array();
+          for (const auto* t : targets) names.push_back(t->name);
+          in["values"] = std::move(names);
+          peer["podSelector"]["matchExpressions"] = Doc::array({in});
+        }
+        rule["to"] = Doc::array({peer});
+        rule["ports"] = std::move(ports);
+        egress.push_back(std::move(rule));
+      }
     }
     // The exceptions the .stack file names (`egress = ["CIDR:PORT"]`), one rule per network.
     {
@@ -497,6 +521,30 @@ class Lowering {
       }
     }
     if (w.kind == Workload::Kind::Stateful) mount("data", w.data_path);
+    // The configuration files of the workloads stackc adds, from their ConfigMaps.
+    for (const auto& c : configs_) {
+      if (c.workload != w.name) continue;
+      Doc md;
+      md["name"] = c.name;
+      md["mountPath"] = c.mount;
+      md["readOnly"] = true;
+      mounts.push_back(std::move(md));
+      Doc vd;
+      vd["name"] = c.name;
+      vd["configMap"]["name"] = c.name;
+      if (std::any_of(c.files.begin(), c.files.end(),
+                      [](const monitoring::ConfigFile& f) { return !f.item.empty(); })) {
+        Doc items = Doc::array();
+        for (const auto& f : c.files) {
+          Doc it;
+          it["key"] = f.key;
+          it["path"] = f.item.empty() ? f.key : f.item;
+          items.push_back(std::move(it));
+        }
+        vd["configMap"]["items"] = std::move(items);
+      }
+      volumes.push_back(std::move(vd));
+    }
     for (const auto& mt : w.mounts) {
       Doc md;
       md["name"] = mt.name;
@@ -705,6 +753,18 @@ class Lowering {
     if (w.role.empty()) return;
     for (const auto& c : configs_) {
       if (c.workload != w.name) continue;
+      if (c.size() > monitoring::kConfigMapMax) {
+        const auto& big = *std::max_element(
+            c.files.begin(), c.files.end(),
+            [](const auto& a, const auto& b) { return a.text.size() < b.text.size(); });
+        sink_.report(base::make(
+            Code::E4003, w.span,
+            fmt::format("`{}` of `{}` in environment `{}` would be {} bytes; one ConfigMap holds "
+                        "at most {}",
+                        big.path, w.name, e_.name, big.text.size(), monitoring::kConfigMapMax),
+            "make it smaller: fewer metrics per workload or per `dashboard`, fewer or shorter "
+            "alerts"));
+      }
       Doc cm = object("v1", "ConfigMap", meta(c.name, labels(w)));
       Doc data = Doc::object();
       for (const auto& f : c.files) data[f.key] = f.text;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 
 #include "check/units.hpp"
@@ -104,14 +105,15 @@ Doc kubelet_job(const std::string& name, const std::string& path, const std::str
   return j;
 }
 
-Doc prometheus_yml(const model::Model& m, const model::Environment& e) {
+Doc prometheus_yml(const model::Model& m, const model::Environment& e,
+                   const std::vector<std::string>& rule_paths) {
   const auto& p = e.monitoring.prometheus;
   Doc c;
   c["global"]["scrape_interval"] = duration(p.scrape_interval);
   c["global"]["evaluation_interval"] = duration(p.scrape_interval);
   c["global"]["external_labels"]["stack"] = m.stack.name;
   c["global"]["external_labels"]["environment"] = e.name;
-  c["rule_files"] = Doc::array({"/etc/prometheus/rules.yml"});
+  c["rule_files"] = rule_paths;
   if (const Workload* am = role(e, "alertmanager")) {
     Doc sc;
     sc["targets"] = Doc::array({fmt::format("{}:{}", am->name, am->ports.front().number)});
@@ -128,26 +130,47 @@ Doc prometheus_yml(const model::Model& m, const model::Environment& e) {
     self["static_configs"] = Doc::array({sc});
     jobs.push_back(std::move(self));
   }
+  // One job per kind of target (port, path, and whether the job label gets `-exporter`),
+  // whatever the number of workloads: pods are kept by their workload's name and the job label
+  // is the workload's name, so `up{job="postgres"}` is postgres' exporter.
+  struct Kind {
+    std::int64_t port;
+    std::string path;
+    bool exporter_suffix;
+    auto operator<=>(const Kind&) const = default;
+  };
+  std::map<Kind, std::vector<std::string>> kinds;
+  for (const auto& w : e.workloads)
+    for (const auto& t : targets(w)) kinds[{t.port, t.path, t.job != w.name}].push_back(w.name);
   const std::string instance = m.stack.name + "-" + e.name;
-  for (const auto& w : e.workloads) {
-    for (const auto& t : targets(w)) {
-      Doc j;
-      j["job_name"] = t.job;
-      j["metrics_path"] = t.path;
-      Doc sd;
-      sd["role"] = "pod";
-      sd["namespaces"]["names"] = Doc::array({e.ns});
-      j["kubernetes_sd_configs"] = Doc::array({sd});
-      Doc rl = Doc::array();
-      rl.push_back(keep("__meta_kubernetes_pod_label_app_kubernetes_io_name", w.name));
-      rl.push_back(keep("__meta_kubernetes_pod_label_app_kubernetes_io_instance", instance));
-      rl.push_back(keep("__meta_kubernetes_pod_container_port_number", std::to_string(t.port)));
-      rl.push_back(relabel("__meta_kubernetes_namespace", "namespace"));
-      rl.push_back(relabel("__meta_kubernetes_pod_name", "pod"));
-      rl.push_back(relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "workload"));
-      j["relabel_configs"] = std::move(rl);
-      jobs.push_back(std::move(j));
-    }
+  for (const auto& [k, names] : kinds) {
+    Doc j;
+    std::string path_part;
+    for (char c : k.path)
+      if (std::isalnum(static_cast<unsigned char>(c))) path_part += c;
+    j["job_name"] =
+        fmt::format("pods-{}{}{}", k.port, path_part == "metrics" ? "" : "-" + path_part,
+                    k.exporter_suffix ? "-exporter" : "");
+    j["metrics_path"] = k.path;
+    Doc sd;
+    sd["role"] = "pod";
+    sd["namespaces"]["names"] = Doc::array({e.ns});
+    j["kubernetes_sd_configs"] = Doc::array({sd});
+    std::string alternatives;
+    for (const auto& n : names) alternatives += (alternatives.empty() ? "" : "|") + n;
+    Doc rl = Doc::array();
+    rl.push_back(keep("__meta_kubernetes_pod_label_app_kubernetes_io_name",
+                      names.size() == 1 ? alternatives : "(" + alternatives + ")"));
+    rl.push_back(keep("__meta_kubernetes_pod_label_app_kubernetes_io_instance", instance));
+    rl.push_back(keep("__meta_kubernetes_pod_container_port_number", std::to_string(k.port)));
+    rl.push_back(relabel("__meta_kubernetes_namespace", "namespace"));
+    rl.push_back(relabel("__meta_kubernetes_pod_name", "pod"));
+    rl.push_back(relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "workload"));
+    Doc job = relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "job");
+    if (k.exporter_suffix) job["replacement"] = "${1}-exporter";
+    rl.push_back(std::move(job));
+    j["relabel_configs"] = std::move(rl);
+    jobs.push_back(std::move(j));
   }
   jobs.push_back(kubelet_job("kubernetes-cadvisor", "/metrics/cadvisor", e.ns, "namespace"));
   jobs.push_back(kubelet_job("kubelet", "/metrics", e.ns, "namespace"));
@@ -174,65 +197,72 @@ Doc rule(const std::string& alert, const std::string& expr, std::int64_t for_s,
   return r;
 }
 
-// Standard rules for every long-running workload: down, crash-looping, memory near its limit,
-// volumes filling up, and the error rate of services that count requests and errors.
+// Standard rules: for every scraped target, every container and every volume of the namespace
+// at once (so their number does not grow with the stack), plus, per workload, `Down` for the
+// long-running ones Prometheus does not scrape and `HighErrorRate` for those that count requests
+// and errors.
 Doc standard_rules(const model::Environment& e) {
   Doc rules = Doc::array();
+  const std::string ns = fmt::format("namespace=\"{}\"", e.ns);
+  const std::string containers = ns + ", container!=\"\", container!=\"POD\"";
+  bool any_scraped = false;
+  for (const auto& w : e.workloads) any_scraped |= !targets(w).empty();
+  if (any_scraped)
+    rules.push_back(rule("TargetDown", fmt::format("up{{{}}} == 0", ns), 120, "critical",
+                         "{{ $labels.job }} is down",
+                         "Prometheus cannot scrape {{ $labels.pod }} of {{ $labels.job }}.", "",
+                         {}));
+  rules.push_back(rule(
+      "ContainerCrashLooping",
+      fmt::format("count by (pod, container) "
+                  "(count_over_time(container_start_time_seconds{{{}}}[15m])) > 3",
+                  containers),
+      0, "warning", "{{ $labels.container }} is restarting repeatedly",
+      "{{ $labels.pod }} started more than 3 containers {{ $labels.container }} in 15 minutes.", "",
+      {}));
+  rules.push_back(rule(
+      "ContainerMemoryNearLimit",
+      fmt::format("max by (pod, container) (container_memory_working_set_bytes{{{0}}} / "
+                  "(container_spec_memory_limit_bytes{{{0}}} > 0)) > 0.9",
+                  containers),
+      600, "warning", "{{ $labels.container }} uses over 90% of its memory limit",
+      "{{ $labels.pod }} has used over 90% of the memory limit of {{ $labels.container }} for 10 "
+      "minutes.",
+      "", {}));
+  rules.push_back(
+      rule("VolumeFilling",
+           fmt::format("max by (persistentvolumeclaim) (kubelet_volume_stats_used_bytes{{{0}}} / "
+                       "kubelet_volume_stats_capacity_bytes{{{0}}}) > 0.85",
+                       ns),
+           900, "warning", "{{ $labels.persistentvolumeclaim }} is over 85% full",
+           "The volume {{ $labels.persistentvolumeclaim }} has been over 85% full for 15 minutes.",
+           "", {}));
   for (const auto& w : e.workloads) {
     if (w.kind == Workload::Kind::Job || w.kind == Workload::Kind::Cron) continue;
-    if (w.role == "prometheus") continue;  // cannot report its own absence
-    const std::string sel = fmt::format("namespace=\"{}\", container=\"{}\"", e.ns, w.name);
+    if (!w.role.empty()) continue;
     const std::string name = camel(w.name);
-    auto t = targets(w);
-    if (!t.empty())
-      rules.push_back(rule(name + "Down", fmt::format("up{{job=\"{}\"}} == 0", t.front().job), 120,
-                           "critical", fmt::format("{} is down", w.name),
-                           fmt::format("Prometheus cannot scrape {} in {}.", w.name, e.ns), "",
-                           {}));
-    else
+    if (targets(w).empty())
       rules.push_back(rule(
-          name + "Down", fmt::format("absent(container_memory_working_set_bytes{{{}}})", sel), 300,
-          "critical", fmt::format("{} is down", w.name),
+          name + "Down",
+          fmt::format("absent(container_memory_working_set_bytes{{{}, container=\"{}\"}})", ns,
+                      w.name),
+          300, "critical", fmt::format("{} is down", w.name),
           fmt::format("No container of {} has run in {} for 5 minutes.", w.name, e.ns), "", {}));
-    rules.push_back(rule(
-        name + "CrashLooping",
-        fmt::format("count by (pod) (count_over_time(container_start_time_seconds{{{}}}[15m])) > 3",
-                    sel),
-        0, "warning", fmt::format("{} is restarting repeatedly", w.name),
-        fmt::format("A pod of {} started more than 3 containers in 15 minutes.", w.name), "", {}));
-    rules.push_back(
-        rule(name + "MemoryNearLimit",
-             fmt::format("max by (pod) (container_memory_working_set_bytes{{{0}}} / "
-                         "container_spec_memory_limit_bytes{{{0}}}) > 0.9",
-                         sel),
-             600, "warning", fmt::format("{} uses over 90% of its memory limit", w.name),
-             fmt::format("A pod of {} has used over 90% of its memory limit ({}) for 10 minutes.",
-                         w.name, check::format_bytes(w.memory.limit)),
-             "", {}));
-    if (w.kind == Workload::Kind::Stateful)
-      rules.push_back(rule(name + "VolumeFilling",
-                           fmt::format("max(kubelet_volume_stats_used_bytes{{namespace=\"{0}\", "
-                                       "persistentvolumeclaim=~\"data-{1}-[0-9]+\"}} / "
-                                       "kubelet_volume_stats_capacity_bytes{{namespace=\"{0}\", "
-                                       "persistentvolumeclaim=~\"data-{1}-[0-9]+\"}}) > 0.85",
-                                       e.ns, w.name),
-                           900, "warning", fmt::format("the volume of {} is over 85% full", w.name),
-                           fmt::format("A data volume of {} ({}) is over 85% full.", w.name,
-                                       check::format_bytes(w.storage)),
-                           "", {}));
     std::string requests, errors;
     for (const auto& mt : w.metrics) {
       if (mt.kind != model::Metric::Kind::Counter) continue;
-      if (requests.empty() && mt.name.find("request") != std::string::npos) requests = mt.name;
-      if (errors.empty() && mt.name.find("error") != std::string::npos) errors = mt.name;
+      bool error =
+          mt.name.find("error") != std::string::npos || mt.name.find("fail") != std::string::npos;
+      if (errors.empty() && error) errors = mt.name;
+      if (requests.empty() && !error && mt.name.find("request") != std::string::npos)
+        requests = mt.name;
     }
     if (!requests.empty() && !errors.empty())
       rules.push_back(
           rule(name + "HighErrorRate",
-               fmt::format(
-                   "sum(rate({}{{namespace=\"{}\"}}[5m])) / sum(rate({}{{namespace=\"{}\"}}[5m])) "
-                   "> 0.05",
-                   errors, e.ns, requests, e.ns),
+               fmt::format("sum(rate({0}{{{2}, workload=\"{3}\"}}[5m])) / "
+                           "sum(rate({1}{{{2}, workload=\"{3}\"}}[5m])) > 0.05",
+                           errors, requests, ns, w.name),
                600, "critical", fmt::format("over 5% of the requests of {} fail", w.name),
                fmt::format("{} / {} has been above 5% for 10 minutes.", errors, requests), "", {}));
   }
@@ -410,20 +440,29 @@ Doc meta(const model::Model& m, const model::Environment& e, const std::string& 
 }  // namespace
 
 Doc rule_groups(const model::Model& m, const model::Environment& e) {
+  // Groups of at most kGroupMax rules (`-2`, `-3`, ... after the first): Prometheus evaluates a
+  // group's rules one after another, and each group goes whole into one rules file.
+  constexpr std::size_t kGroupMax = 500;
   Doc groups = Doc::array();
+  auto add = [&](const std::string& name, Doc rules) {
+    for (std::size_t i = 0; i < rules.size(); i += kGroupMax) {
+      Doc g;
+      g["name"] = i == 0 ? name : fmt::format("{}-{}", name, i / kGroupMax + 1);
+      Doc part = Doc::array();
+      for (std::size_t k = i; k < std::min(rules.size(), i + kGroupMax); ++k)
+        part.push_back(std::move(rules[k]));
+      g["rules"] = std::move(part);
+      groups.push_back(std::move(g));
+    }
+  };
   if (!e.alerts.empty()) {
-    Doc g;
-    g["name"] = m.stack.name + "-alerts";
     Doc rules = Doc::array();
     for (const auto& a : e.alerts)
       rules.push_back(rule(a.name, a.expr, a.for_seconds, a.severity, a.summary, a.description,
                            a.runbook, a.notify));
-    g["rules"] = std::move(rules);
-    groups.push_back(std::move(g));
+    add(m.stack.name + "-alerts", std::move(rules));
   }
   if (!e.records.empty()) {
-    Doc g;
-    g["name"] = m.stack.name + "-records";
     Doc rules = Doc::array();
     for (const auto& r : e.records) {
       Doc rd;
@@ -431,55 +470,105 @@ Doc rule_groups(const model::Model& m, const model::Environment& e) {
       rd["expr"] = r.expr;
       rules.push_back(std::move(rd));
     }
-    g["rules"] = std::move(rules);
-    groups.push_back(std::move(g));
+    add(m.stack.name + "-records", std::move(rules));
   }
-  if (Doc std_rules = standard_rules(e); !std_rules.empty()) {
-    Doc g;
-    g["name"] = m.stack.name + "-workloads";
-    g["rules"] = std::move(std_rules);
-    groups.push_back(std::move(g));
-  }
+  if (Doc std_rules = standard_rules(e); !std_rules.empty())
+    add(m.stack.name + "-workloads", std::move(std_rules));
   return groups;
 }
+
+namespace {
+
+// The rule groups packed into files that each fit a ConfigMap: `rules.yml` when one is enough,
+// else `rules-1.yml`, `rules-2.yml`, ...
+std::vector<std::pair<std::string, Doc>> rule_files(const model::Model& m,
+                                                    const model::Environment& e,
+                                                    const std::string& h) {
+  std::vector<Doc> files(1, Doc::array());
+  std::size_t size = h.size();
+  for (auto& g : rule_groups(m, e)) {
+    std::size_t n = to_yaml(g).size() + 16;
+    if (!files.back().empty() && size + n > kConfigMapMax) {
+      files.emplace_back(Doc::array());
+      size = h.size();
+    }
+    size += n;
+    files.back().push_back(std::move(g));
+  }
+  std::vector<std::pair<std::string, Doc>> out;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    out.emplace_back(files.size() == 1 ? "rules.yml" : fmt::format("rules-{}.yml", i + 1),
+                     std::move(files[i]));
+  return out;
+}
+
+}  // namespace
 
 std::vector<ConfigMap> config_maps(const model::Model& m, const model::Environment& e,
                                    const std::string& source) {
   std::vector<ConfigMap> out;
   if (!e.monitoring.present) return out;
   const std::string h = header(source);
-  {
-    ConfigMap c{"prometheus-config", "prometheus", {}};
-    c.files.push_back(
-        {"prometheus.yml", "prometheus/prometheus.yml", h + to_yaml(prometheus_yml(m, e))});
-    Doc rules;
-    rules["groups"] = rule_groups(m, e);
-    c.files.push_back({"rules.yml", "prometheus/rules.yml", h + to_yaml(rules)});
-    out.push_back(std::move(c));
+  // Each rules file in a ConfigMap of its own, mounted at /etc/prometheus/rules/<ConfigMap>/
+  // (Prometheus takes globs only in a path's last part, so prometheus.yml lists them).
+  std::vector<ConfigMap> rules;
+  std::vector<std::string> paths;
+  for (auto& [file, groups] : rule_files(m, e, h)) {
+    std::string cm = "prometheus-" + file.substr(0, file.size() - 4);  // rules, rules-2, ...
+    Doc doc;
+    doc["groups"] = std::move(groups);
+    paths.push_back("/etc/prometheus/rules/" + cm + "/" + file);
+    rules.push_back({cm,
+                     "prometheus",
+                     "/etc/prometheus/rules/" + cm,
+                     {{file, "prometheus/" + file, h + to_yaml(doc), ""}}});
   }
+  // Not at /etc/prometheus: the rules' mounts must not nest in a (read-only) ConfigMap volume.
+  out.push_back({"prometheus-config",
+                 "prometheus",
+                 "/etc/prometheus/config",
+                 {{"prometheus.yml", "prometheus/prometheus.yml",
+                   h + to_yaml(prometheus_yml(m, e, paths)), ""}}});
+  for (auto& r : rules) out.push_back(std::move(r));
   if (role(e, "alertmanager"))
     out.push_back(
         {"alertmanager-config",
          "alertmanager",
-         {{"alertmanager.yml", "alertmanager/alertmanager.yml", h + alertmanager_yml(m, e)}}});
+         "/etc/alertmanager",
+         {{"alertmanager.yml", "alertmanager/alertmanager.yml", h + alertmanager_yml(m, e), ""}}});
   if (role(e, "loki")) {
-    out.push_back({"loki-config", "loki", {{"loki.yaml", "loki/loki.yaml", h + loki_yaml(e)}}});
+    out.push_back({"loki-config",
+                   "loki",
+                   "/etc/loki",
+                   {{"loki.yaml", "loki/loki.yaml", h + loki_yaml(e), ""}}});
     out.push_back({"log-collector-config",
                    "log-collector",
+                   "/etc/alloy",
                    {{"config.alloy", "log-collector/config.alloy",
-                     header(source, "//") + alloy_config(m, e)}}});
+                     header(source, "//") + alloy_config(m, e), ""}}});
   }
   if (role(e, "grafana")) {
-    ConfigMap prov{"grafana-provisioning", "grafana", {}};
-    ConfigMap dash{"grafana-dashboards", "grafana", {}};
+    // Provisioning files keep their folders through the ConfigMap's items; dashboards go into
+    // as many ConfigMaps as their size needs, each mounted in a folder of the dashboards path.
+    ConfigMap prov{"grafana-provisioning", "grafana", "/etc/grafana/provisioning", {}};
+    std::vector<ConfigMap> dash;
     for (auto& f : grafana::files(m, e)) {
       auto slash = f.path.rfind('/');
       std::string key = slash == std::string::npos ? f.path : f.path.substr(slash + 1);
-      (f.path.rfind("dashboards/", 0) == 0 ? dash : prov)
-          .files.push_back({key, "grafana/" + f.path, std::move(f.text)});
+      if (f.path.rfind("dashboards/", 0) != 0) {
+        prov.files.push_back(
+            {key, "grafana/" + f.path, std::move(f.text), f.path.substr(f.path.find('/') + 1)});
+        continue;
+      }
+      if (dash.empty() || dash.back().size() + key.size() + f.text.size() > kConfigMapMax) {
+        std::string cm = dash.empty() ? "grafana-dashboards"
+                                      : fmt::format("grafana-dashboards-{}", dash.size() + 1);
+        dash.push_back({cm, "grafana", "/etc/grafana/dashboards/" + cm, {}});
+      }
+      dash.back().files.push_back({key, "grafana/" + f.path, std::move(f.text), ""});
     }
     out.push_back(std::move(prov));
-    out.push_back(std::move(dash));
+    for (auto& d : dash) out.push_back(std::move(d));
   }
   return out;
 }
@@ -492,13 +581,20 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
     const std::string dir = "monitoring/" + e.name + "/";
     for (const auto& c : config_maps(m, e, source))
       for (const auto& f : c.files) out.add(dir + f.path, f.text);
-    // The same rules and scrape targets as Prometheus Operator objects.
-    Doc pr;
-    pr["apiVersion"] = "monitoring.coreos.com/v1";
-    pr["kind"] = "PrometheusRule";
-    pr["metadata"] = meta(m, e, m.stack.name);
-    pr["spec"]["groups"] = rule_groups(m, e);
-    out.add(dir + "operator/prometheusrule.yaml", header(source) + to_yaml(pr));
+    // The same rules and scrape targets as Prometheus Operator objects: a PrometheusRule per
+    // rules file (an object must fit etcd too).
+    std::string prs = header(source);
+    for (auto& [file, groups] : rule_files(m, e, header(source))) {
+      Doc pr;
+      pr["apiVersion"] = "monitoring.coreos.com/v1";
+      pr["kind"] = "PrometheusRule";
+      std::string stem = file.substr(0, file.size() - 4);
+      pr["metadata"] = meta(m, e, stem == "rules" ? m.stack.name : m.stack.name + stem.substr(5));
+      pr["spec"]["groups"] = std::move(groups);
+      prs += "---\n";
+      write_yaml(prs, pr);
+    }
+    out.add(dir + "operator/prometheusrule.yaml", prs);
     std::string sms = header(source);
     for (const auto& w : e.workloads) {
       if (w.metrics.empty() && !w.exporter) continue;

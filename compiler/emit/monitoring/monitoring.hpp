@@ -17,17 +17,30 @@
 
 namespace stackc::emit::monitoring {
 
+// One configuration file: its ConfigMap key, where it is written under monitoring/<env>/ (e.g.
+// "prometheus/prometheus.yml"), its text, and its path under the mount when that is not the
+// key (Grafana's provisioning folders).
 struct ConfigFile {
-  std::string key;  // the ConfigMap key, e.g. "prometheus.yml"
-  std::string
-      path;  // where it is written under monitoring/<env>/, e.g. "prometheus/prometheus.yml"
+  std::string key;
+  std::string path;
   std::string text;
+  std::string item;
 };
+
+// The data of a ConfigMap must stay under 1 MiB (etcd's limit, with room for the object);
+// rules and dashboards are spread over several ConfigMaps to stay under it.
+constexpr std::size_t kConfigMapMax = 1000000;
 
 struct ConfigMap {
   std::string name;      // the ConfigMap, e.g. "prometheus-config"
   std::string workload;  // the workload that mounts it, e.g. "prometheus"
+  std::string mount;     // where the workload mounts it, read-only
   std::vector<ConfigFile> files;
+  std::size_t size() const {
+    std::size_t n = 0;
+    for (const auto& f : files) n += f.key.size() + f.text.size();
+    return n;
+  }
 };
 
 // Every configuration file of the environment's monitoring stack, grouped by ConfigMap; empty
