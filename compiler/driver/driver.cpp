@@ -95,20 +95,21 @@ std::optional<base::FileId> load_root(base::SourceManager& sm, const std::string
 class StageTimer {
  public:
   explicit StageTimer(bool on) : on_(on), last_(std::chrono::steady_clock::now()) {}
-  void lap(const char* stage) {
+  void lap(const std::string& stage) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
     laps_.emplace_back(stage, std::chrono::duration<double, std::milli>(now - last_).count());
     last_ = now;
   }
   void print(std::ostream& err) const {
-    for (const auto& [stage, ms] : laps_) err << fmt::format("time: {:<8} {:9.2f} ms\n", stage, ms);
+    for (const auto& [stage, ms] : laps_)
+      err << fmt::format("time: {:<10} {:9.2f} ms\n", stage, ms);
   }
 
  private:
   bool on_;
   std::chrono::steady_clock::time_point last_;
-  std::vector<std::pair<const char*, double>> laps_;
+  std::vector<std::pair<std::string, double>> laps_;
 };
 
 // A checked stack: its sources, its diagnostics so far, and the result of the checker.
@@ -180,17 +181,21 @@ struct BuildOptions {
                                    "monitoring", "backup", "github"};
   std::string github_dir;  // write github/ here instead (e.g. `.github`)
   bool check = false;
+  bool time = false;
 };
 
 int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::ostream& err,
               bool release_at_exit) {
+  StageTimer timer(o.time);
   auto checked = load_checked(o.file);
+  timer.lap("frontend");
   auto& sm = checked->sm;
   auto& sink = checked->sink;
   if (checked->model()) {
     graph::analyze(*checked->model(), sink);
     if (sink.error_count()) checked->status = 1;
   }
+  timer.lap("graph");
   if (checked->status) {
     emit_diagnostics(sm, sink, c, out, err);
     return checked->status;
@@ -214,6 +219,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
       emit::kubernetes::lower_all(m, source, sink));
   const auto& lowered = *lowered_ptr;
+  timer.lap("lower");
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
     if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
@@ -221,6 +227,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     if (t == "monitoring") emit::monitoring::generate(m, o.envs, source, output);
     if (t == "backup") emit::backup::generate(m, lowered, o.envs, source, output);
     if (t == "github") emit::github::generate(m, source, output);
+    timer.lap(t);
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
   base::Collector quiet;  // the checks already ran; the plan is only printed here
@@ -267,6 +274,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     std::sort(d.files.files.begin(), d.files.files.end(),
               [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
   }
+  timer.lap("docs");
   emit_diagnostics(sm, sink, c, out, err);  // warnings
   int status = 0;
   if (o.check) {
@@ -301,6 +309,8 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
         out << fmt::format("stackc: wrote {} files to {}\n", d.files.files.size(), d.dir.string());
     }
   }
+  timer.lap(o.check ? "compare" : "write");
+  timer.print(err);
   if (release_at_exit) {  // the process ends next; skip the frees
     (void)checked.release();
     (void)lowered_ptr.release();
@@ -548,6 +558,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   build->add_option("--github-dir", build_opts.github_dir,
                     "Write the GitHub workflows and dependabot.yml to this folder (e.g. .github) "
                     "instead of OUT/github");
+  build->add_flag("--time", build_opts.time, "Print the wall time of each stage to stderr");
   build->add_flag("--check", build_opts.check,
                   "Write nothing; list every generated file that differs, is missing or is stale, "
                   "and exit 1 if any");

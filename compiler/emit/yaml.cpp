@@ -181,6 +181,41 @@ void write_yaml(std::string& out, const Doc& doc) {
   write_node(out, doc, 0);
 }
 
+void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::string& ns) {
+  if (!doc.is_object() || !doc.contains("metadata") || !doc["metadata"].contains("namespace") ||
+      doc["metadata"]["namespace"] != ns) {
+    write_yaml(out, doc);
+    return;
+  }
+  for (const auto& [k, v] : doc.items()) {
+    if (k != "metadata") {
+      out += needs_quotes(k) ? quoted(k) : k;
+      out += ':';
+      if (is_collection(v)) {
+        out += '\n';
+        write_node(out, v, v.is_array() ? 0 : 2);
+      } else if (literal_block(v)) {
+        out += ' ';
+        write_block(out, v.get_ref<const std::string&>(), 2);
+      } else {
+        out += ' ';
+        out += scalar(v);
+        out += '\n';
+      }
+      continue;
+    }
+    Doc md = v;  // small: the metadata alone is copied
+    md.erase("namespace");
+    out += "metadata:";
+    if (md.empty()) {
+      out += " {}\n";
+    } else {
+      out += '\n';
+      write_node(out, md, 2);
+    }
+  }
+}
+
 std::string to_yaml(const Doc& doc) {
   std::string out;
   write_yaml(out, doc);

@@ -14,6 +14,10 @@ using Doc = nlohmann::ordered_json;
 void write_yaml(std::string& out, const Doc& doc);
 std::string to_yaml(const Doc& doc);
 
+// Appends `doc` as YAML without its `metadata.namespace` when that is `ns` (Kustomize's bases
+// and overlays), without copying the document.
+void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::string& ns);
+
 // A scalar string as YAML: plain when that reads back as the same string, else double-quoted.
 std::string yaml_string(const std::string& s);
 

@@ -228,8 +228,8 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
   for (const auto& [env, objects] : lowered) {
     const auto& e = *env;
     if (!kubernetes::selected(envs, e.name)) continue;
-    Doc v = values(m, e, objects);
-    Doc o = override(defaults, v);
+    // The first environment's values are the defaults: nothing to override.
+    Doc o = &e == &first ? Doc::object() : override(defaults, values(m, e, objects));
     out.add(dir + "values-" + e.name + ".yaml", header(source) + "# helm install " + m.stack.name +
                                                     " . -f values-" + e.name + ".yaml\n" +
                                                     (o.empty() ? std::string() : to_yaml(o)));

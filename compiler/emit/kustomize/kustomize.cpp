@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "emit/kubernetes/kubernetes.hpp"
 
@@ -71,20 +73,22 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
   };
   // Base: the first environment's objects that every environment has, but for the Namespace.
   const auto& first = lowered.front().objects;
-  std::map<std::string, Doc> base;  // key -> object without namespace
+  // key -> the first environment's object (its namespace is dropped when written or compared)
+  std::unordered_map<std::string, const Doc*> base;
+  std::vector<std::string> base_order;
   std::vector<std::string> base_files;
   std::map<std::string, std::string> base_text;
   for (const auto& o : first) {
     if (o.doc["kind"] == "Namespace") continue;
     std::string k = key(o.doc);
     if (!in_all(k)) continue;
-    Doc d = strip_namespace(o.doc, lowered.front().env->ns);
-    base[k] = d;
+    base.emplace(k, &o.doc);
+    base_order.push_back(k);
     std::string file = o.component + ".yaml";
     auto [it, fresh] = base_text.try_emplace(file, header(source));
     if (fresh) base_files.push_back(file);
     it->second += "---\n";
-    write_yaml(it->second, d);
+    write_yaml_without_namespace(it->second, o.doc, lowered.front().env->ns);
   }
   for (const auto& f : base_files) out.add("kustomize/base/" + f, std::move(base_text[f]));
   Doc bk;
@@ -98,25 +102,29 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     std::string dir = "kustomize/overlays/" + e->name + "/";
     std::string own = header(source);
     Doc patches = Doc::array();
-    std::map<std::string, bool> present;
+    std::unordered_set<std::string> present;
     for (const auto& o : objs) {
       std::string k = key(o.doc);
-      present[k] = true;
       auto b = base.find(k);
       if (b == base.end()) {  // the Namespace and the objects only some environments have
         own += "---\n";
-        write_yaml(own, strip_namespace(o.doc, e->ns));
+        write_yaml_without_namespace(own, o.doc, e->ns);
         continue;
       }
-      Doc ops = Doc::diff(b->second, strip_namespace(o.doc, e->ns));
+      present.insert(k);
+      // The base holds the first environment's objects: its overlay patches nothing.
+      if (e == lowered.front().env) continue;
+      Doc ops = Doc::diff(strip_namespace(*b->second, lowered.front().env->ns),
+                          strip_namespace(o.doc, e->ns));
       if (ops.empty()) continue;
       Doc p;
       p["target"] = target(o.doc);
       p["patch"] = patch_text(ops);
       patches.push_back(std::move(p));
     }
-    for (const auto& [k, d] : base) {
+    for (const auto& k : base_order) {
       if (present.count(k)) continue;
+      const Doc& d = *base.at(k);
       Doc del;
       del["$patch"] = "delete";
       del["apiVersion"] = d["apiVersion"];

@@ -487,7 +487,9 @@ std::vector<std::pair<std::string, Doc>> rule_files(const model::Model& m,
   std::vector<Doc> files(1, Doc::array());
   std::size_t size = h.size();
   for (auto& g : rule_groups(m, e)) {
-    std::size_t n = to_yaml(g).size() + 16;
+    Doc one;  // the group as the file holds it, under `groups:`
+    one["groups"] = Doc::array({g});
+    std::size_t n = to_yaml(one).size() - 8;
     if (!files.back().empty() && size + n > kConfigMapMax) {
       files.emplace_back(Doc::array());
       size = h.size();
