@@ -27,17 +27,22 @@ std::int64_t replicas(const model::Workload& w, bool at_max) {
 
 }  // namespace
 
+Pod pod_of(const model::Workload& w) {
+  Pod p;
+  p.workload = w.name;
+  p.cpu = w.cpu.request + (w.exporter ? w.exporter->cpu.request : 0);
+  p.memory = w.memory.request + (w.exporter ? w.exporter->memory.request : 0);
+  p.cpu_limit = w.cpu.limit + (w.exporter ? w.exporter->cpu.limit : 0);
+  p.memory_limit = w.memory.limit + (w.exporter ? w.exporter->memory.limit : 0);
+  p.span = w.span;
+  p.spread = w.spread == "nodes";
+  return p;
+}
+
 std::vector<Pod> pods_of(const model::Environment& env, bool at_max) {
   std::vector<Pod> pods;
   for (const auto& w : env.workloads) {
-    Pod p;
-    p.workload = w.name;
-    p.cpu = w.cpu.request + (w.exporter ? w.exporter->cpu.request : 0);
-    p.memory = w.memory.request + (w.exporter ? w.exporter->memory.request : 0);
-    p.cpu_limit = w.cpu.limit + (w.exporter ? w.exporter->cpu.limit : 0);
-    p.memory_limit = w.memory.limit + (w.exporter ? w.exporter->memory.limit : 0);
-    p.span = w.span;
-    p.spread = w.spread == "nodes";
+    Pod p = pod_of(w);
     for (std::int64_t i = 0; i < replicas(w, at_max); ++i) pods.push_back(p);
   }
   return pods;
@@ -51,11 +56,29 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
     double m = memory ? static_cast<double>(p.memory) / static_cast<double>(memory) : 1.0;
     return std::max(c, m);
   };
-  std::stable_sort(pods.begin(), pods.end(), [&](const Pod& a, const Pod& b) {
-    double sa = share(a), sb = share(b);
-    if (sa != sb) return sa > sb;
-    return a.workload < b.workload;
+  // Replicas of a workload come in runs of equal pods: sort the runs, not every pod.
+  struct Run {
+    double key;
+    std::size_t start, length;
+  };
+  std::vector<Run> runs;
+  for (std::size_t i = 0; i < pods.size();) {
+    std::size_t j = i + 1;
+    while (j < pods.size() && pods[j].workload == pods[i].workload && pods[j].cpu == pods[i].cpu &&
+           pods[j].memory == pods[i].memory)
+      ++j;
+    runs.push_back({share(pods[i]), i, j - i});
+    i = j;
+  }
+  std::stable_sort(runs.begin(), runs.end(), [&](const Run& a, const Run& b) {
+    if (a.key != b.key) return a.key > b.key;
+    return pods[a.start].workload < pods[b.start].workload;
   });
+  std::vector<Pod> sorted;
+  sorted.reserve(pods.size());
+  for (const auto& r : runs)
+    for (std::size_t k = 0; k < r.length; ++k) sorted.push_back(pods[r.start + k]);
+  pods = std::move(sorted);
   out.pods = std::move(pods);
   out.nodes.resize(nodes);
   // A node that cannot take the smallest pod of all is full for good: first-fit starts after it.
@@ -65,7 +88,7 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
     min_mem = std::min(min_mem, p.memory);
   }
   std::size_t open = 0;
-  std::unordered_map<std::string, std::unordered_set<std::size_t>>
+  std::unordered_map<std::string_view, std::unordered_set<std::size_t>>
       spread_nodes;  // workload -> nodes
   for (std::size_t i = 0; i < out.pods.size(); ++i) {
     const auto& p = out.pods[i];
@@ -108,11 +131,9 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     // E3002: a pod larger than a node.
     bool too_big = false;
     for (const auto& w : e.workloads) {
-      model::Environment one;
-      one.workloads.push_back(w);
-      auto pods = pods_of(one, false);
-      auto it = pods.begin();
-      if (it == pods.end()) continue;
+      if (replicas(w, false) == 0) continue;
+      const Pod pod = pod_of(w);
+      const Pod* it = &pod;
       if (it->cpu > p.node_cpu || it->memory > p.node_memory) {
         too_big = true;
         sink.report(base::make(

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostics.hpp"
@@ -12,9 +13,9 @@
 namespace stackc::graph {
 
 struct Pod {
-  std::string workload;
-  std::int64_t cpu = 0;     // millicores requested (all containers)
-  std::int64_t memory = 0;  // bytes requested
+  std::string_view workload;  // the workload's name (in the model, which outlives the packing)
+  std::int64_t cpu = 0;       // millicores requested (all containers)
+  std::int64_t memory = 0;    // bytes requested
   std::int64_t cpu_limit = 0, memory_limit = 0;
   bool spread = false;  // `spread = nodes`: never two of these pods on one node
   base::Span span;

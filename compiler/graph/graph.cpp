@@ -43,10 +43,11 @@ struct CycleFinder : boost::default_dfs_visitor {
 
 Graph Graph::of(const model::Environment& env) {
   Graph g;
-  for (const auto& w : env.workloads) {
-    g.index_.emplace(w.name, g.nodes_.size());
-    g.nodes_.push_back(w.name);
-  }
+  g.nodes_.reserve(env.workloads.size());
+  for (const auto& w : env.workloads) g.nodes_.push_back(w.name);
+  g.index_.reserve(g.nodes_.size());
+  for (std::size_t i = 0; i < g.nodes_.size(); ++i) g.index_.emplace(g.nodes_[i], i);
+  // (nodes_ is not resized after this: the views in index_ stay valid, and a move keeps them.)
   for (std::size_t i = 0; i < env.workloads.size(); ++i) {
     const auto& w = env.workloads[i];
     std::set<std::size_t> seen;

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -24,6 +25,11 @@ class Graph {
  public:
   // Builds the graph of one environment.
   static Graph of(const model::Environment& env);
+  // Movable, not copyable: the index refers to the node names (a move keeps them in place).
+  Graph(Graph&&) = default;
+  Graph& operator=(Graph&&) = default;
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
 
   const std::vector<std::string>& nodes() const { return nodes_; }
   const std::vector<Edge>& edges() const { return edges_; }
@@ -42,9 +48,10 @@ class Graph {
   std::string to_json() const;
 
  private:
+  Graph() = default;
   std::vector<std::string> nodes_;
   std::vector<Edge> edges_;
-  std::unordered_map<std::string, std::size_t> index_;
+  std::unordered_map<std::string_view, std::size_t> index_;  // into nodes_
 };
 
 // The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle, and

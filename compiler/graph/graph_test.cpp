@@ -79,7 +79,7 @@ TEST(Graph, EnvReferencesAreEdges) {
 namespace stackc::graph {
 namespace {
 
-Pod pod(const std::string& name, std::int64_t cpu, std::int64_t mem, bool spread = false) {
+Pod pod(std::string_view name, std::int64_t cpu, std::int64_t mem, bool spread = false) {
   Pod p;
   p.workload = name;
   p.cpu = cpu;
