@@ -1,4 +1,5 @@
 #include "check/check.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 
@@ -44,17 +45,6 @@ bool is_dns_subdomain(std::string_view s) {
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
   }
-}
-
-bool is_metric_name(std::string_view s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
 }
 
 std::string dns_fix(std::string_view s) {
@@ -448,10 +438,10 @@ class Checker {
                              dns_fix(d.name)));
         }
       }
-      if ((d.kind->name == "alert") && !is_metric_name(d.name))
+      if ((d.kind->name == "alert") && !base::is_metric_name(d.name))
         report(Code::E2006, d.name_span, fmt::format("`{}` is not a valid alert name", d.name),
                "alert names are letters, digits and `_`, e.g. `HighErrorRate`");
-      if ((d.kind->name == "record") && !is_metric_name(d.name))
+      if ((d.kind->name == "record") && !base::is_metric_name(d.name))
         report(Code::E2006, d.name_span, fmt::format("`{}` is not a valid metric name", d.name),
                "recorded metric names are letters, digits, `_` and `:`; write a name with `:` in "
                "quotes: `record \"job:requests:rate5m\"`");
@@ -626,7 +616,7 @@ class Checker {
         report(Code::E2003, s.has_value() ? s.val().span : s.body_span,
                fmt::format("`{} {}` is an entry and takes no value", s.key, s.labels[0].text),
                fmt::format("write `{} {}` alone on its line", s.key, s.labels[0].text));
-      if (kind.name == "metrics" && !is_metric_name(s.labels[0].text))
+      if (kind.name == "metrics" && !base::is_metric_name(s.labels[0].text))
         report(Code::E2006, s.labels[0].span,
                fmt::format("`{}` is not a valid Prometheus metric name", s.labels[0].text),
                "metric names are letters, digits, `_` and `:`");

@@ -1,4 +1,5 @@
 #include "check/promql.hpp"
+#include "base/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -102,24 +103,6 @@ bool valid_utf8(std::string_view s) {
     i += len;
   }
   return true;
-}
-
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 // `text` in double quotes for a message: escaped, and cut after 40 bytes.
@@ -1447,7 +1430,7 @@ std::string decode_string(std::string_view tok) {
     for (int k = 0; k < count && i < body.size(); ++k, ++i)
       value = value * base + static_cast<std::uint32_t>(hex_value(body[i]));
     if (e == 'u' || e == 'U')
-      append_utf8(out, value);
+      base::append_utf8(out, value);
     else
       out += static_cast<char>(value);
   }

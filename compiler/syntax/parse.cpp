@@ -1,4 +1,5 @@
 #include "syntax/parse.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 
@@ -102,24 +103,6 @@ void parse_number(std::string_view text, ast::Value& v) {
   v.mantissa = neg ? -m : m;
   v.scale = scale;
   v.unit = text.substr(i);
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 ast::Value make_string(const Builder& b, const char* begin, const char* end) {
@@ -700,7 +683,7 @@ std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline
             i = close + 1;
           }
           if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-          append_utf8(cur.text, cp);
+          base::append_utf8(cur.text, cp);
           break;
         }
         default:

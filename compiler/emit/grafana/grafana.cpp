@@ -1,4 +1,5 @@
 #include "emit/grafana/grafana.hpp"
+#include "base/text.hpp"
 
 #include <fmt/format.h>
 
@@ -37,18 +38,6 @@ std::string quote(const std::string& s) {
     r += c;
   }
   return r + "\"";
-}
-
-// Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]*.
-bool is_metric_name(const std::string& s) {
-  if (s.empty()) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
-              (i > 0 && c >= '0' && c <= '9');
-    if (!ok) return false;
-  }
-  return true;
 }
 
 // A Prometheus duration: 5m, 2h, 90s.
@@ -641,13 +630,13 @@ class Generator {
       // A name no workload declares (a standard metric such as cAdvisor's, or an exporter's):
       // by the naming convention a `_total` is a counter, charted as its per-second rate per
       // series; anything else is charted as it is.
-      if (is_metric_name(name) && ends_with(name, "_total"))
+      if (base::is_metric_name(name) && ends_with(name, "_total"))
         return timeseries(name + " (per second)",
                           "Not declared by a workload of " + e_.name +
                               "; a counter by its name: per-second rate over " + window_ +
                               " of each series.",
                           {{"rate(" + name + s + "[" + window_ + "])", ""}}, rate_unit(name), true);
-      std::string expr = is_metric_name(name) ? name + s : name;
+      std::string expr = base::is_metric_name(name) ? name + s : name;
       return timeseries(name, "Not declared by a workload of " + e_.name + ": charted as is.",
                         {{expr, ""}}, value_unit(name), false);
     }
