@@ -1782,6 +1782,8 @@ class Checker {
         r.chat_id = str(kid.value("chat_id"));
         r.channel = str(kid.value("channel"));
         r.email = str(kid.value("email"));
+        r.smarthost = str(kid.value("smarthost"));
+        r.from = str(kid.value("from"));
         r.severities = strings(kid.value("severity"));
         r.type = kid.value("bot_token") || kid.value("chat_id") ? "telegram"
                  : kid.value("channel")                         ? "slack"
@@ -1791,6 +1793,35 @@ class Checker {
           report(Code::E2007, r.span,
                  fmt::format("Telegram receiver `{}` needs both `bot_token` and `chat_id`", r.name),
                  "add `bot_token = secret(\"NAME\", key = \"KEY\")` and `chat_id = \"...\"`");
+        if (r.type == "telegram" && kid.value("chat_id")) {
+          // Alertmanager takes the chat id as a number: `-1001234567890`, not `@channel`.
+          const std::string& id = r.chat_id;
+          bool number = !id.empty() && id.size() <= 16 &&
+                        std::all_of(id.begin() + (id[0] == '-' ? 1 : 0), id.end(),
+                                    [](char c) { return c >= '0' && c <= '9'; }) &&
+                        id != "-";
+          if (!number)
+            report(Code::E2003, kid.value("chat_id")->span,
+                   fmt::format("`{}` is not a Telegram chat id: Alertmanager needs the number", id),
+                   "write the numeric id, e.g. `chat_id = \"-1001234567890\"` (a bot sees it "
+                   "in the updates of the chat)");
+        }
+        if (auto* v = kid.value("smarthost")) {
+          auto colon = r.smarthost.rfind(':');
+          std::string port = colon == std::string::npos ? "" : r.smarthost.substr(colon + 1);
+          bool ok =
+              colon != std::string::npos && colon > 0 && !port.empty() && port.size() <= 5 &&
+              std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+              std::stoi(port) >= 1 && std::stoi(port) <= 65535;
+          if (!ok)
+            report(Code::E2003, v->span,
+                   fmt::format("`{}` is not an SMTP relay: write `HOST:PORT`", r.smarthost),
+                   "for example `smarthost = \"smtp.example.com:587\"`");
+        }
+        if (r.type == "email" && (r.smarthost.empty() || r.from.empty()))
+          report(Code::E2007, r.span,
+                 fmt::format("e-mail receiver `{}` needs `smarthost` and `from`", r.name),
+                 "add `smarthost = \"smtp.example.com:587\"  from = \"alerts@example.com\"`");
         if ((r.type == "slack" || r.type == "webhook") && !kid.value("webhook"))
           report(Code::E2007, r.span, fmt::format("receiver `{}` needs a `webhook`", r.name),
                  "add `webhook = secret(\"NAME\", key = \"KEY\")`");

@@ -272,6 +272,11 @@ struct Tables {
                  {"webhook", T::Secret, "Slack or generic webhook URL."},
                  {"channel", T::String, "Slack channel."},
                  {"email", T::String, "E-mail address."},
+                 {"smarthost",
+                  T::String,
+                  "SMTP relay for e-mail, `HOST:PORT`: `smtp.example.com:587`.",
+                  {}},
+                 {"from", T::String, "Sender address of e-mail alerts.", {}},
                  {"severity", T::EnumList, "Severities routed here (default: all).",
                   "critical|warning|info"}}};
     alertmanager = {

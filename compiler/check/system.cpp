@@ -160,6 +160,19 @@ class Completer {
         w.mounts.push_back(std::move(mt));
       }
       w.egress.push_back({"0.0.0.0/0", 443, w.span});  // Telegram's and Slack's HTTPS APIs
+      std::set<std::int64_t> smtp;                     // and the SMTP relays of e-mail receivers
+      for (const auto& r : a.receivers) {
+        auto colon = r.smarthost.rfind(':');
+        std::int64_t port = 25;
+        if (colon != std::string::npos) {
+          try {
+            port = std::stoll(r.smarthost.substr(colon + 1));
+          } catch (...) {
+          }
+        }
+        if (r.type == "email" && port != 443 && smtp.insert(port).second)
+          w.egress.push_back({"0.0.0.0/0", port, r.span});
+      }
       out.push_back(std::move(w));
     }
     if (mo.loki.present) {
@@ -182,7 +195,7 @@ class Completer {
       c.cpu = {50, 200, c.span};
       c.memory = {64LL << 20, 256LL << 20, c.span};
       c.args = {"run", "/etc/alloy/config.alloy", "--storage.path=/tmp/alloy",
-                "--server.http.listen-addr=127.0.0.1:12345"};
+                "--disable-reporting", "--server.http.listen-addr=127.0.0.1:12345"};
       c.security.run_as_user = c.security.run_as_group = 473;
       c.security.service_account_token = true;
       c.needs.push_back({"loki", c.span});
@@ -262,6 +275,7 @@ class Completer {
       Workload w = system_workload(b.job, "backup", Workload::Kind::Cron, db->image, b.span);
       w.schedule = b.schedule;
       w.retries = 1;
+      w.timeout = 4 * 3600;  // a dump that hangs (a lock, a stuck network) must not block the next
       w.cpu = {100, 500, b.span};
       w.memory = {128LL << 20, 512LL << 20, b.span};
       w.security.run_as_user = db->security.run_as_user;
@@ -295,17 +309,24 @@ class Completer {
         w.env.push_back(std::move(v));
       };
       std::string port = db->ports.empty() ? "" : std::to_string(db->ports.front().number);
+      // One pod, always the same: the first replica, by its stable name (the Service would pick
+      // any replica, a different one each time).
+      std::string host =
+          db->replicas_max > 1 ? db->name + "-0." + db->name + "-headless" : db->name;
       const std::int64_t days = std::max<std::int64_t>(1, b.retain / 86400);
       if (db->backup_method == "pg_dump") {
-        env("PGHOST", nullptr, db->name);
+        env("PGHOST", nullptr, host);
         env("PGPORT", nullptr, port.empty() ? "5432" : port);
         env("PGUSER", literal("POSTGRES_USER"), "postgres");
         env("PGDATABASE", literal("POSTGRES_DB"), "postgres");
         if (const auto* pw = literal("POSTGRES_PASSWORD")) env("PGPASSWORD", pw, "");
         w.command = {"/bin/sh", "-ec"};
         w.args = {fmt::format(
+            "find /backups -name '{name}-*.partial' -delete\n"
             "f=/backups/{name}-$(date -u +%Y%m%dT%H%M%SZ).sql.gz\n"
-            "pg_dump --clean --if-exists --no-owner --no-privileges | gzip > \"$f.partial\"\n"
+            "trap 'rm -f \"$f.partial\"' EXIT\n"
+            "pg_dump --clean --if-exists --no-owner --no-privileges --lock-wait-timeout=300000 "
+            "| gzip > \"$f.partial\"\n"
             "gzip -t \"$f.partial\"\n"
             "gunzip -c \"$f.partial\" | tail -n 5 | grep -q 'PostgreSQL database dump complete'\n"
             "mv \"$f.partial\" \"$f\"\n"
@@ -313,11 +334,13 @@ class Completer {
             "echo \"backup $f: $(wc -c < \"$f\") bytes, verified\"\n",
             fmt::arg("name", b.name), fmt::arg("days", days - 1))};
       } else if (db->backup_method == "redis-rdb") {
-        env("REDIS_HOST", nullptr, db->name);
+        env("REDIS_HOST", nullptr, host);
         env("REDIS_PORT", nullptr, port.empty() ? "6379" : port);
         w.command = {"/bin/sh", "-ec"};
         w.args = {
-            fmt::format("f=/backups/{name}-$(date -u +%Y%m%dT%H%M%SZ).rdb\n"
+            fmt::format("find /backups -name '{name}-*.partial*' -delete\n"
+                        "f=/backups/{name}-$(date -u +%Y%m%dT%H%M%SZ).rdb\n"
+                        "trap 'rm -f \"$f.partial\" \"$f.partial.gz\"' EXIT\n"
                         "redis-cli -h \"$REDIS_HOST\" -p \"$REDIS_PORT\" --rdb \"$f.partial\"\n"
                         "head -c 5 \"$f.partial\" | grep -q REDIS\n"
                         "gzip \"$f.partial\" && mv \"$f.partial.gz\" \"$f.gz\"\n"
@@ -410,7 +433,7 @@ class Completer {
   }
 
   void expression(const model::Environment& e, const Known& k, const std::string& what,
-                  const std::string& name, const std::string& expr, base::Span span, bool record) {
+                  const std::string& name, const std::string& expr, base::Span span) {
     promql::Result r = promql::parse(expr);
     if (r.error) {
       sink_.report(base::Diagnostic{Code::E2023,
@@ -424,12 +447,11 @@ class Completer {
                                         : r.error->hint});
       return;
     }
-    if (record &&
-        (r.type == promql::Result::Type::Matrix || r.type == promql::Result::Type::String))
+    if (r.type == promql::Result::Type::Matrix || r.type == promql::Result::Type::String)
       sink_.report(base::Diagnostic{
           Code::E2023,
           span,
-          fmt::format("the `expr` of record `{}` must be an instant vector or a scalar, not {}",
+          fmt::format("the `expr` of {} `{}` must be an instant vector or a scalar, not {}", what,
                       name, r.type == promql::Result::Type::Matrix ? "a range vector" : "a string"),
           {},
           "aggregate the range: `rate(x[5m])` instead of `x[5m]`"});
@@ -453,8 +475,8 @@ class Completer {
   void expressions(const model::Environment& e) {
     if (e.alerts.empty() && e.records.empty()) return;
     Known k = known(e);
-    for (const auto& a : e.alerts) expression(e, k, "alert", a.name, a.expr, a.expr_span, false);
-    for (const auto& r : e.records) expression(e, k, "record", r.name, r.expr, r.expr_span, true);
+    for (const auto& a : e.alerts) expression(e, k, "alert", a.name, a.expr, a.expr_span);
+    for (const auto& r : e.records) expression(e, k, "record", r.name, r.expr, r.expr_span);
   }
 
   // A dashboard's metrics are charted in every environment, so each must be exported in one.

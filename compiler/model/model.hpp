@@ -197,6 +197,7 @@ struct Receiver {
   std::string type;  // telegram | slack | webhook | email
   SecretRef bot_token, webhook;
   std::string chat_id, channel, email;
+  std::string smarthost, from;  // e-mail: the SMTP relay and the sender
   std::vector<std::string> severities;
   Span span;
 };

@@ -55,15 +55,16 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
             "Velero backs up {} of `{}` on `{}` (schedule `{}`) and keeps each backup {}.\n\n"
             "```sh\n"
             "velero backup get --selector velero.io/schedule-name={}\n"
-            "velero restore create --from-schedule {} --namespace-mappings {}:{} --wait\n"
-            "velero restore describe --details $(velero restore get -o name | tail -n 1)\n"
+            "velero restore create {}-$(date -u +%Y%m%d%H%M%S) --from-schedule {} --wait\n"
+            "velero restore get\n"
             "```\n\n"
             "`--from-schedule` restores the newest backup; name an older one with "
-            "`--from-backup NAME`. The namespace must exist; objects that exist are kept, "
-            "not overwritten (Velero's default).\n\n",
+            "`--from-backup NAME` (from `velero backup get`), and see what was restored with "
+            "`velero restore describe NAME --details`. Velero creates the namespace if it is "
+            "gone; objects that exist are kept, not overwritten (its default).\n\n",
             b.of.size() == 3 ? "the manifests, ConfigMaps and Secrets" : "the listed resources",
-            e.ns, b.schedule, schedule, check::format_duration(b.retain), schedule, schedule, e.ns,
-            e.ns);
+            e.ns, b.schedule, schedule, check::format_duration(b.retain), schedule, schedule,
+            schedule);
         continue;
       }
       const model::Workload* db = b.of.empty() ? nullptr : workload(e, b.of.front().name);
@@ -73,7 +74,8 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
           (db->storage + check::kRestoreBytesPerSecond - 1) / check::kRestoreBytesPerSecond;
       md += fmt::format(
           "`{}` dumps `{}` ({}) on `{}` to the volume `{}` ({}), keeps dumps {} and verifies "
-          "each one.\n",
+          "each one. The dumps stay in the cluster, on that volume: copy them elsewhere (or back "
+          "the volume up with your storage's snapshots) to survive the loss of the cluster.\n",
           b.job, db->name, db->backup_method, b.schedule, b.job, check::format_bytes(b.storage),
           check::format_duration(b.retain));
       if (b.restore_within)
@@ -90,7 +92,8 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
             "\\\n"
             "     | jq '.spec.template.spec.containers[0].args = [\"ls -lt /backups\"]' \\\n"
             "     | kubectl apply -f - && kubectl -n {ns} wait --for=condition=complete "
-            "job/{job}-ls && kubectl -n {ns} logs job/{job}-ls && kubectl -n {ns} delete job "
+            "--timeout=5m job/{job}-ls && kubectl -n {ns} logs --timeout=5m job/{job}-ls && "
+            "kubectl -n {ns} delete job "
             "{job}-ls\n"
             "   ```\n\n"
             "2. Stop the writers (every workload that needs `{db}`) so that nothing writes "
@@ -139,13 +142,18 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
             }()));
       } else {
         md += fmt::format(
-            "Redis loads its RDB file at start-up, so a restore replaces the file and restarts "
-            "the pods (stackc generates no restore Job for `{method}`):\n\n"
+            "Redis loads its data at start-up, so a restore replaces the files and restarts the "
+            "pods (stackc generates no restore Job for `{method}`). With `--appendonly yes` (the "
+            "stdlib's) Redis reads the append-only files, not `dump.rdb`: move them away first. "
+            "The dump is of `{db}-0` only; in Redis Cluster mode that is one shard.\n\n"
             "```sh\n"
             "kubectl -n {ns} scale statefulset {db} --replicas=0\n"
-            "# copy the chosen /backups/{name}-*.rdb.gz from the volume {job}, gunzip it, and "
-            "place it as {data}/dump.rdb on the volume data-{db}-0\n"
+            "# copy the chosen /backups/{name}-*.rdb.gz from the volume {job}, gunzip it, place "
+            "it as {data}/dump.rdb on the volume data-{db}-0, and move {data}/appendonlydir "
+            "aside\n"
             "kubectl -n {ns} scale statefulset {db} --replicas={replicas}\n"
+            "kubectl -n {ns} exec {db}-0 -- redis-cli CONFIG SET appendonly yes  # rebuilds "
+            "the append-only files from the loaded data\n"
             "```\n\n",
             fmt::arg("method", db->backup_method), fmt::arg("ns", e.ns), fmt::arg("db", db->name),
             fmt::arg("name", b.name), fmt::arg("job", b.job), fmt::arg("data", db->data_path),

@@ -109,6 +109,12 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     }
     if (x["kind"] == "StatefulSet") x["volumeClaimTemplates"] = spec["volumeClaimTemplates"];
     x["pod"]["securityContext"] = (*pod_spec)["securityContext"];
+    {
+      const Doc& tmeta = x["kind"] == "CronJob"
+                             ? spec["jobTemplate"]["spec"]["template"]["metadata"]
+                             : spec["template"]["metadata"];
+      if (tmeta.contains("annotations")) x["pod"]["annotations"] = tmeta["annotations"];
+    }
     if (pod_spec->contains("restartPolicy"))
       x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
     if (pod_spec->contains("volumes")) x["pod"]["volumes"] = (*pod_spec)["volumes"];

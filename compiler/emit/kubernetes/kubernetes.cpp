@@ -613,6 +613,20 @@ class Lowering {
   Doc pod_template(const Workload& w, const std::string& configmap, bool job) {
     Doc t;
     t["metadata"]["labels"] = labels(w);
+    // A digest of the configuration files it mounts: a change of them rolls the pods, so the
+    // programs (which read them at start) never run on stale configuration.
+    {
+      std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
+      bool any = false;
+      for (const auto& c : configs_) {
+        if (c.workload != w.name) continue;
+        any = true;
+        for (const auto& f : c.files)
+          for (const std::string* part : {&f.key, &f.text})
+            for (unsigned char ch : *part) h = (h ^ ch) * 1099511628211ULL;
+      }
+      if (any) t["metadata"]["annotations"]["stackc.dev/config-digest"] = fmt::format("{:016x}", h);
+    }
     Doc spec;
     spec["serviceAccountName"] = w.name;
     spec["automountServiceAccountToken"] = w.security.service_account_token;

@@ -143,14 +143,19 @@ Doc prometheus_yml(const model::Model& m, const model::Environment& e,
   for (const auto& w : e.workloads)
     for (const auto& t : targets(w)) kinds[{t.port, t.path, t.job != w.name}].push_back(w.name);
   const std::string instance = m.stack.name + "-" + e.name;
+  std::set<std::string> job_names;
   for (const auto& [k, names] : kinds) {
     Doc j;
     std::string path_part;
     for (char c : k.path)
       if (std::isalnum(static_cast<unsigned char>(c))) path_part += c;
-    j["job_name"] =
-        fmt::format("pods-{}{}{}", k.port, path_part == "metrics" ? "" : "-" + path_part,
+    std::string job =
+        fmt::format("pods-{}{}{}", k.port, k.path == "/metrics" ? "" : "-" + path_part,
                     k.exporter_suffix ? "-exporter" : "");
+    // Paths that differ only in punctuation (`/a-b`, `/ab`) would share a name: number them.
+    for (int n = 2; !job_names.insert(job).second; ++n)
+      job = fmt::format("pods-{}-path{}{}", k.port, n, k.exporter_suffix ? "-exporter" : "");
+    j["job_name"] = job;
     j["metrics_path"] = k.path;
     Doc sd;
     sd["role"] = "pod";
@@ -166,9 +171,9 @@ Doc prometheus_yml(const model::Model& m, const model::Environment& e,
     rl.push_back(relabel("__meta_kubernetes_namespace", "namespace"));
     rl.push_back(relabel("__meta_kubernetes_pod_name", "pod"));
     rl.push_back(relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "workload"));
-    Doc job = relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "job");
-    if (k.exporter_suffix) job["replacement"] = "${1}-exporter";
-    rl.push_back(std::move(job));
+    Doc job_label = relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "job");
+    if (k.exporter_suffix) job_label["replacement"] = "${1}-exporter";
+    rl.push_back(std::move(job_label));
     j["relabel_configs"] = std::move(rl);
     jobs.push_back(std::move(j));
   }
@@ -207,6 +212,12 @@ Doc standard_rules(const model::Environment& e) {
   const std::string containers = ns + ", container!=\"\", container!=\"POD\"";
   bool any_scraped = false;
   for (const auto& w : e.workloads) any_scraped |= !targets(w).empty();
+  // The kubelet's metrics are what the container rules read: their absence is an alert too.
+  rules.push_back(rule("KubeletScrapeDown", "up{job=~\"kubelet|kubernetes-cadvisor\"} == 0", 300,
+                       "critical", "Prometheus cannot read the kubelet of {{ $labels.node }}",
+                       "The {{ $labels.job }} metrics of {{ $labels.node }} are missing: the "
+                       "container rules cannot see its pods.",
+                       "", {}));
   if (any_scraped)
     rules.push_back(rule("TargetDown", fmt::format("up{{{}}} == 0", ns), 120, "critical",
                          "{{ $labels.job }} is down",
@@ -244,8 +255,10 @@ Doc standard_rules(const model::Environment& e) {
     if (targets(w).empty())
       rules.push_back(rule(
           name + "Down",
-          fmt::format("absent(container_memory_working_set_bytes{{{}, container=\"{}\"}})", ns,
-                      w.name),
+          // Only while the kubelet's metrics arrive: else every workload would look down.
+          fmt::format("absent(container_memory_working_set_bytes{{{}, container=\"{}\"}}) and "
+                      "on() (up{{job=\"kubernetes-cadvisor\"}} == 1)",
+                      ns, w.name),
           300, "critical", fmt::format("{} is down", w.name),
           fmt::format("No container of {} has run in {} for 5 minutes.", w.name, e.ns), "", {}));
     std::string requests, errors;
@@ -312,11 +325,7 @@ std::string alertmanager_yml(const model::Model& m, const model::Environment& e)
     if (r.type == "telegram") {
       Doc t;
       t["bot_token_file"] = file(r.bot_token);
-      try {
-        t["chat_id"] = std::stoll(r.chat_id);
-      } catch (...) {
-        t["chat_id"] = 0;
-      }
+      t["chat_id"] = std::stoll(r.chat_id);  // the checker made sure it is a number
       t["parse_mode"] = "HTML";
       t["send_resolved"] = true;
       rd["telegram_configs"] = Doc::array({t});
@@ -337,6 +346,8 @@ std::string alertmanager_yml(const model::Model& m, const model::Environment& e)
     } else if (r.type == "email") {
       Doc em;
       em["to"] = r.email;
+      em["from"] = r.from;
+      em["smarthost"] = r.smarthost;
       em["send_resolved"] = true;
       rd["email_configs"] = Doc::array({em});
     }
@@ -614,6 +625,16 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
       headless["operator"] = "DoesNotExist";
       sm["spec"]["selector"]["matchExpressions"] = Doc::array({headless});
       sm["spec"]["namespaceSelector"]["matchNames"] = Doc::array({e.ns});
+      // The same labels as prometheus.yml gives: `workload`, and `job` = the workload's name.
+      auto relabelings = [&](bool exporter_job) {
+        Doc r1, r2;
+        r1["sourceLabels"] = Doc::array({"__meta_kubernetes_pod_label_app_kubernetes_io_name"});
+        r1["targetLabel"] = "workload";
+        r2["sourceLabels"] = Doc::array({"__meta_kubernetes_pod_label_app_kubernetes_io_name"});
+        r2["targetLabel"] = "job";
+        if (exporter_job) r2["replacement"] = "${1}-exporter";
+        return Doc::array({r1, r2});
+      };
       Doc eps = Doc::array();
       if (!w.metrics.empty() && !w.ports.empty()) {
         Doc ep;
@@ -621,6 +642,7 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
         ep["port"] = port;
         ep["path"] = w.metrics_path;
         ep["interval"] = duration(e.monitoring.prometheus.scrape_interval);
+        ep["relabelings"] = relabelings(false);
         eps.push_back(std::move(ep));
       }
       if (w.exporter) {
@@ -628,6 +650,7 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
         ep["port"] = "metrics";
         ep["path"] = w.exporter->path;
         ep["interval"] = duration(e.monitoring.prometheus.scrape_interval);
+        ep["relabelings"] = relabelings(!w.metrics.empty() && !w.ports.empty());
         eps.push_back(std::move(ep));
       }
       sm["spec"]["endpoints"] = std::move(eps);

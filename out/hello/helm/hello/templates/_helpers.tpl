@@ -36,6 +36,10 @@ labels:
 metadata:
   labels:
     {{- include "stack.labels" . | nindent 4 }}
+  {{- with (get .w.pod "annotations") }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
 spec:
   serviceAccountName: {{ .name | quote }}
   automountServiceAccountToken: {{ .w.serviceAccount.automountToken }}
