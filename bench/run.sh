@@ -25,22 +25,24 @@ for n in $NS; do
     [ "$i" -eq 0 ] && continue   # warm-up
     walls+=("${line% *}"); rss+=("${line#* }")
   done
+  # Every build writes into a new folder, and the folders are removed only after all runs:
+  # ext4 allocates inodes several seconds slower right after 20,000 files were deleted, which
+  # would measure the file system's clean-up rather than stackc.
+  rm -rf "$OUT"/out-*
+  sync
   bwalls=(); brss=()
   for i in $(seq 0 "$RUNS"); do
-    rm -rf "$OUT/out-$n"
-    line=$(/usr/bin/time -f "%e %M" "$STACKC" build "$f" -o "$OUT/out-$n" 2>&1 >/dev/null | tail -1)
+    line=$(/usr/bin/time -f "%e %M" "$STACKC" build "$f" -o "$OUT/out-$n-$i" 2>&1 >/dev/null | tail -1)
     [ "$i" -eq 0 ] && continue
     bwalls+=("${line% *}"); brss+=("${line#* }")
   done
-  files=$(find "$OUT/out-$n" -type f | wc -l)
+  files=$(find "$OUT/out-$n-0" -type f | wc -l)
   kwalls=()
   for i in $(seq 0 "$RUNS"); do
-    rm -rf "$OUT/out-k-$n"
-    line=$(/usr/bin/time -f "%e %M" "$STACKC" build "$f" --target kubernetes -o "$OUT/out-k-$n" 2>&1 >/dev/null | tail -1)
+    line=$(/usr/bin/time -f "%e %M" "$STACKC" build "$f" --target kubernetes -o "$OUT/out-k-$n-$i" 2>&1 >/dev/null | tail -1)
     [ "$i" -eq 0 ] && continue
     kwalls+=("${line% *}")
   done
-  rm -rf "$OUT/out-k-$n"
   stages=$("$STACKC" check --time "$f" 2>&1 >/dev/null)
   parse=$(echo "$stages" | awk '/time: parse/ {print $3}')
   check=$(echo "$stages" | awk '/time: check/ {print $3}')
@@ -56,5 +58,5 @@ br = statistics.median(int(x) for x in brss.split()) / 1024
 print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {statistics.median(w):.3f} ({w[0]:.3f}–{w[-1]:.3f}) | {r:.0f} | {float(parse):.0f} | {float(check):.0f} | {float(graphms):.0f} "
       f"| {statistics.median(bw):.2f} ({bw[0]:.2f}–{bw[-1]:.2f}) | {br:.0f} | {int(files):,} | {statistics.median(kw):.2f} |")
 PY
-  rm -rf "$OUT/out-$n"
+  rm -rf "$OUT"/out-*
 done
