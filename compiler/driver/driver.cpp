@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "base/embed.hpp"
 #include "base/render.hpp"
@@ -220,14 +222,27 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       emit::kubernetes::lower_all(m, source, sink));
   const auto& lowered = *lowered_ptr;
   timer.lap("lower");
+  // The targets only read the model and the lowered objects: the Helm chart (the largest) is
+  // made on a second thread while the others are made here. Each writes its own files, which
+  // are joined in target order, so the output does not depend on the threads.
+  const bool helm = std::find(o.targets.begin(), o.targets.end(), "helm") != o.targets.end();
+  emit::Output helm_output;
+  std::thread helm_thread;
+  if (helm)
+    helm_thread =
+        std::thread([&] { emit::helm::generate(m, lowered, o.envs, source, helm_output); });
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
-    if (t == "helm") emit::helm::generate(m, lowered, o.envs, source, output);
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
     if (t == "monitoring") emit::monitoring::generate(m, o.envs, source, output);
     if (t == "backup") emit::backup::generate(m, lowered, o.envs, source, output);
     if (t == "github") emit::github::generate(m, source, output);
-    timer.lap(t);
+    if (t != "helm") timer.lap(t);
+  }
+  if (helm) {
+    helm_thread.join();
+    timer.lap("helm-wait");  // what was left of the Helm chart after the others
+    for (auto& f : helm_output.files) output.files.push_back(std::move(f));
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
   base::Collector quiet;  // the checks already ran; the plan is only printed here
