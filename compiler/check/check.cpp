@@ -1659,6 +1659,30 @@ class Checker {
     if (auto* v = n.value("schedule")) w.schedule = str(v);
     if (auto* v = n.value("retries")) w.retries = q_or(to_int(*v), 3);
     if (auto* v = n.value("timeout")) w.timeout = q_or(to_seconds(*v), 0);
+    // Ports named by `ingress.port`, `metrics.port` and probes must be declared.
+    auto port_ref = [&](const std::string& name, const Value* v, Span at, const char* what) {
+      if (name.empty()) return;
+      std::vector<std::string> names;
+      for (const auto& p : w.ports) {
+        if (p.name == name) return;
+        names.push_back(p.name);
+      }
+      if (w.exporter && name == "metrics") return;  // the exporter's port
+      std::string hint = base::did_you_mean(name, names);
+      report(Code::E2005, v ? v->span : at,
+             fmt::format("{} names the port `{}`, but `{}` declares no port of that name", what,
+                         name, d.name),
+             !hint.empty() ? hint
+             : names.empty()
+                 ? fmt::format("declare it: `port {} = 8080`", name)
+                 : fmt::format("the ports of `{}` are: {}", d.name, fmt::join(names, ", ")));
+    };
+    if (w.ingress)
+      port_ref(w.ingress->port, n.child("ingress")->value("port"), w.ingress->span, "`ingress`");
+    if (const MNode* mt = n.child("metrics"))
+      port_ref(w.metrics_port, mt->value("port"), mt->stmt->span, "`metrics`");
+    for (const auto* probe : {&w.liveness, &w.readiness, &w.startup})
+      if (*probe) port_ref((*probe)->port_name, nullptr, (*probe)->span, "the probe");
     // Kind-specific shape checks.
     if (!w.metrics.empty() && w.ports.empty())
       report(Code::E2007, n.child("metrics") ? n.child("metrics")->stmt->span : d.name_span,
