@@ -1765,8 +1765,8 @@ class Checker {
       if (auto* v = p->value("storage")) x.storage = q_or(to_bytes(*v), x.storage);
       if (auto* v = p->value("scrape_interval"))
         x.scrape_interval = q_or(to_seconds(*v), x.scrape_interval);
-      x.cpu = resource(p->value("cpu"), true, {250, 1000, {}});
-      x.memory = resource(p->value("memory"), false, {512LL << 20, 2LL << 30, {}});
+      x.cpu = resource(p->value("cpu"), true, x.cpu);
+      x.memory = resource(p->value("memory"), false, x.memory);
     }
     if (const MNode* g = n.child("grafana")) {
       auto& x = mo.grafana;
@@ -1775,8 +1775,8 @@ class Checker {
       if (auto* v = g->value("admin_password"); v && v->kind == ValueKind::Call)
         x.admin_password = secret_ref(*v);
       if (auto* v = g->value("storage")) x.storage = q_or(to_bytes(*v), x.storage);
-      x.cpu = resource(g->value("cpu"), true, {100, 500, {}});
-      x.memory = resource(g->value("memory"), false, {128LL << 20, 512LL << 20, {}});
+      x.cpu = resource(g->value("cpu"), true, x.cpu);
+      x.memory = resource(g->value("memory"), false, x.memory);
     }
     if (const MNode* l = n.child("loki")) {
       auto& x = mo.loki;
@@ -1784,8 +1784,8 @@ class Checker {
       x.span = l->stmt->span;
       if (auto* v = l->value("retention")) x.retention = q_or(to_seconds(*v), x.retention);
       if (auto* v = l->value("storage")) x.storage = q_or(to_bytes(*v), x.storage);
-      x.cpu = resource(l->value("cpu"), true, {100, 500, {}});
-      x.memory = resource(l->value("memory"), false, {256LL << 20, 1LL << 30, {}});
+      x.cpu = resource(l->value("cpu"), true, x.cpu);
+      x.memory = resource(l->value("memory"), false, x.memory);
     }
     if (const MNode* a = n.child("alertmanager")) {
       auto& x = mo.alertmanager;

@@ -113,8 +113,8 @@ class Completer {
       Workload w = system_workload("prometheus", "prometheus", Workload::Kind::Stateful,
                                    SystemImages::prometheus, p.present ? p.span : at);
       w.ports.push_back({"web", 9090, w.span});
-      w.cpu = p.cpu.limit ? p.cpu : model::Resource{250, 1000, w.span};
-      w.memory = p.memory.limit ? p.memory : model::Resource{512LL << 20, 2LL << 30, w.span};
+      w.cpu = p.cpu;
+      w.memory = p.memory;
       w.storage = p.storage;
       w.data_path = "/prometheus";
       w.args = {"--config.file=/etc/prometheus/config/prometheus.yml",
@@ -180,8 +180,8 @@ class Completer {
       Workload w =
           system_workload("loki", "loki", Workload::Kind::Stateful, SystemImages::loki, l.span);
       w.ports.push_back({"http", 3100, w.span});
-      w.cpu = l.cpu.limit ? l.cpu : model::Resource{100, 500, w.span};
-      w.memory = l.memory.limit ? l.memory : model::Resource{256LL << 20, 1LL << 30, w.span};
+      w.cpu = l.cpu;
+      w.memory = l.memory;
       w.storage = l.storage;
       w.data_path = "/loki";
       w.args = {"-config.file=/etc/loki/loki.yaml"};
@@ -207,8 +207,8 @@ class Completer {
       Workload w = system_workload("grafana", "grafana", Workload::Kind::Stateful,
                                    SystemImages::grafana, g.span);
       w.ports.push_back({"http", 3000, w.span});
-      w.cpu = g.cpu.limit ? g.cpu : model::Resource{100, 500, w.span};
-      w.memory = g.memory.limit ? g.memory : model::Resource{128LL << 20, 512LL << 20, w.span};
+      w.cpu = g.cpu;
+      w.memory = g.memory;
       w.storage = g.storage;
       w.data_path = "/var/lib/grafana";
       w.liveness = http_probe("/api/health", w.span);
@@ -258,7 +258,7 @@ class Completer {
       }
       // W0004: one full restore of the database's volume at the stated throughput.
       if (b.restore_within > 0) {
-        std::int64_t need = (db->storage + kRestoreBytesPerSecond - 1) / kRestoreBytesPerSecond;
+        std::int64_t need = restore_seconds(db->storage);
         if (need > b.restore_within)
           sink_.report(base::Diagnostic{
               Code::W0004,

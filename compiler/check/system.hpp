@@ -27,6 +27,11 @@ namespace stackc::check {
 // connection, on the nodes of a small cluster. Conservative on purpose.
 constexpr std::int64_t kRestoreBytesPerSecond = 50LL << 20;
 
+// Seconds a full restore of `bytes` takes at that throughput, rounded up.
+constexpr std::int64_t restore_seconds(std::int64_t bytes) {
+  return (bytes + kRestoreBytesPerSecond - 1) / kRestoreBytesPerSecond;
+}
+
 // Pinned images of the workloads stackc adds.
 struct SystemImages {
   static constexpr const char* prometheus = "quay.io/prometheus/prometheus:v2.55.1";

@@ -207,20 +207,20 @@ struct Monitoring {
   struct Prometheus {
     bool present = false;
     std::int64_t retention = 15 * 86400, storage = 10LL << 30, scrape_interval = 30;
-    Resource cpu, memory;
+    Resource cpu{250, 1000, {}}, memory{512LL << 20, 2LL << 30, {}};  // the schema's defaults
     Span span;
   } prometheus;
   struct Grafana {
     bool present = false;
     std::optional<SecretRef> admin_password;
     std::int64_t storage = 1LL << 30;
-    Resource cpu, memory;
+    Resource cpu{100, 500, {}}, memory{128LL << 20, 512LL << 20, {}};
     Span span;
   } grafana;
   struct Loki {
     bool present = false;
     std::int64_t retention = 30 * 86400, storage = 10LL << 30;
-    Resource cpu, memory;
+    Resource cpu{100, 500, {}}, memory{256LL << 20, 1LL << 30, {}};
     Span span;
   } loki;
   struct Alertmanager {

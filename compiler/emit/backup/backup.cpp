@@ -70,8 +70,7 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
       const model::Workload* db = b.of.empty() ? nullptr : workload(e, b.of.front().name);
       const model::Workload* job = workload(e, b.job);
       if (!db || !job) continue;
-      std::int64_t secs =
-          (db->storage + check::kRestoreBytesPerSecond - 1) / check::kRestoreBytesPerSecond;
+      std::int64_t secs = check::restore_seconds(db->storage);
       md += fmt::format(
           "`{}` dumps `{}` ({}) on `{}` to the volume `{}` ({}), keeps dumps {} and verifies "
           "each one. The dumps stay in the cluster, on that volume: copy them elsewhere (or back "

@@ -521,31 +521,21 @@ class Lowering {
       }
     }
     if (w.kind == Workload::Kind::Stateful) mount("data", w.data_path);
-    // The configuration files of the workloads stackc adds, from their ConfigMaps.
+    // The configuration files of the workloads stackc adds, from their ConfigMaps (read-only,
+    // with items only where a file's path is not its key), then the model's own mounts.
+    std::vector<model::Mount> all;
     for (const auto& c : configs_) {
       if (c.workload != w.name) continue;
-      Doc md;
-      md["name"] = c.name;
-      md["mountPath"] = c.mount;
-      md["readOnly"] = true;
-      mounts.push_back(std::move(md));
-      Doc vd;
-      vd["name"] = c.name;
-      vd["configMap"]["name"] = c.name;
+      model::Mount mt;
+      mt.name = mt.source = c.name;
+      mt.path = c.mount;
       if (std::any_of(c.files.begin(), c.files.end(),
-                      [](const monitoring::ConfigFile& f) { return !f.item.empty(); })) {
-        Doc items = Doc::array();
-        for (const auto& f : c.files) {
-          Doc it;
-          it["key"] = f.key;
-          it["path"] = f.item.empty() ? f.key : f.item;
-          items.push_back(std::move(it));
-        }
-        vd["configMap"]["items"] = std::move(items);
-      }
-      volumes.push_back(std::move(vd));
+                      [](const monitoring::ConfigFile& f) { return !f.item.empty(); }))
+        for (const auto& f : c.files) mt.items.emplace_back(f.key, f.item.empty() ? f.key : f.item);
+      all.push_back(std::move(mt));
     }
-    for (const auto& mt : w.mounts) {
+    all.insert(all.end(), w.mounts.begin(), w.mounts.end());
+    for (const auto& mt : all) {
       Doc md;
       md["name"] = mt.name;
       md["mountPath"] = mt.path;
