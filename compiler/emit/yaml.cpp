@@ -118,28 +118,33 @@ void write_block(std::string& out, const std::string& s, int indent) {
 
 void write_node(std::string& out, const Doc& d, int indent);
 
+// `key: value` at `indent` (the key's own indentation already written).
+void write_entry(std::string& out, const std::string& k, const Doc& v, int indent) {
+  if (needs_quotes(k))
+    out += quoted(k);
+  else
+    out += k;
+  out += ':';
+  if (is_collection(v)) {
+    out += '\n';
+    // Sequences under a key are not indented further (the Kubernetes style).
+    write_node(out, v, v.is_array() ? indent : indent + 2);
+  } else if (literal_block(v)) {
+    out += ' ';
+    write_block(out, v.get_ref<const std::string&>(), indent + 2);
+  } else {
+    out += ' ';
+    out += scalar(v);
+    out += '\n';
+  }
+}
+
 void write_object(std::string& out, const Doc& d, int indent, bool first_inline) {
   bool first = true;
   for (const auto& [k, v] : d.items()) {
     if (!(first && first_inline)) out.append(static_cast<std::size_t>(indent), ' ');
     first = false;
-    if (needs_quotes(k))
-      out += quoted(k);
-    else
-      out += k;
-    out += ':';
-    if (is_collection(v)) {
-      out += '\n';
-      // Sequences under a key are not indented further (the Kubernetes style).
-      write_node(out, v, v.is_array() ? indent : indent + 2);
-    } else if (literal_block(v)) {
-      out += ' ';
-      write_block(out, v.get_ref<const std::string&>(), indent + 2);
-    } else {
-      out += ' ';
-      out += scalar(v);
-      out += '\n';
-    }
+    write_entry(out, k, v, indent);
   }
 }
 
@@ -189,30 +194,12 @@ void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::s
   }
   for (const auto& [k, v] : doc.items()) {
     if (k != "metadata") {
-      out += needs_quotes(k) ? quoted(k) : k;
-      out += ':';
-      if (is_collection(v)) {
-        out += '\n';
-        write_node(out, v, v.is_array() ? 0 : 2);
-      } else if (literal_block(v)) {
-        out += ' ';
-        write_block(out, v.get_ref<const std::string&>(), 2);
-      } else {
-        out += ' ';
-        out += scalar(v);
-        out += '\n';
-      }
+      write_entry(out, k, v, 0);
       continue;
     }
     Doc md = v;  // small: the metadata alone is copied
     md.erase("namespace");
-    out += "metadata:";
-    if (md.empty()) {
-      out += " {}\n";
-    } else {
-      out += '\n';
-      write_node(out, md, 2);
-    }
+    write_entry(out, k, md, 0);
   }
 }
 
