@@ -55,6 +55,7 @@ json workload(const Workload& w) {
   json j;
   j["kind"] = kind_name(w.kind);
   j["name"] = w.name;
+  if (!w.role.empty()) j["role"] = w.role;  // a workload stackc added
   j["templates"] = w.templates;
   j["image"] = w.image;
   j["replicas"] = json{{"min", w.replicas_min}, {"max", w.replicas_max}};
@@ -78,6 +79,28 @@ json workload(const Workload& w) {
                      {"startup", probe(w.startup)}};
   j["env"] = env_json(w.env);
   j["needs"] = deps(w.needs);
+  if (!w.scrapes.empty()) j["scrapes"] = deps(w.scrapes);
+  if (!w.egress.empty()) {
+    json eg = json::array();
+    for (const auto& x : w.egress) eg.push_back(json{{"cidr", x.cidr}, {"port", x.port}});
+    j["egress"] = eg;
+  }
+  if (!w.mounts.empty()) {
+    json ms = json::array();
+    for (const auto& mt : w.mounts) {
+      const char* from = mt.from == Mount::From::ConfigMap ? "configmap"
+                         : mt.from == Mount::From::Secret  ? "secret"
+                                                           : "claim";
+      json x{{"name", mt.name}, {"path", mt.path}, {"from", from}, {"source", mt.source}};
+      if (!mt.items.empty()) {
+        json items = json::object();
+        for (const auto& [k, p] : mt.items) items[k] = p;
+        x["items"] = items;
+      }
+      ms.push_back(std::move(x));
+    }
+    j["mounts"] = ms;
+  }
   json metrics = json::array();
   for (const auto& m : w.metrics) {
     const char* k = m.kind == Metric::Kind::Counter     ? "counter"
@@ -109,6 +132,7 @@ json workload(const Workload& w) {
     j["exporter"] = json{{"image", w.exporter->image},
                          {"port", w.exporter->port},
                          {"path", w.exporter->path},
+                         {"prefix", w.exporter->prefix},
                          {"env", env_json(w.exporter->env)},
                          {"cpu_millicores", res(w.exporter->cpu)},
                          {"memory_bytes", res(w.exporter->memory)}};
@@ -155,6 +179,8 @@ json monitoring(const Monitoring& m) {
       if (!r.chat_id.empty()) x["chat_id"] = r.chat_id;
       if (!r.channel.empty()) x["channel"] = r.channel;
       if (!r.email.empty()) x["email"] = r.email;
+      if (!r.smarthost.empty()) x["smarthost"] = r.smarthost;
+      if (!r.from.empty()) x["from"] = r.from;
       x["severity"] = r.severities;
       rs.push_back(std::move(x));
     }
@@ -264,7 +290,8 @@ std::string to_json(const Model& m) {
                              {"schedule", b.schedule},
                              {"retain_seconds", b.retain},
                              {"storage_bytes", b.storage},
-                             {"restore_within_seconds", b.restore_within}});
+                             {"restore_within_seconds", b.restore_within},
+                             {"job", b.job}});
     j["backups"] = backups;
     envs.push_back(std::move(j));
   }
