@@ -1,25 +1,41 @@
 #include "emit/yaml.hpp"
 
-#include <fmt/format.h>
-
-#include <cctype>
+#include <cstdint>
+#include <string_view>
 
 namespace stackc::emit {
 namespace {
 
-bool needs_quotes(const std::string& s) {
+// Words YAML 1.1 or 1.2 reads as something other than a string (booleans, null, merge keys and
+// the `=` value key), chosen by length so that most strings are cleared by one comparison.
+bool special_word(std::string_view s) {
+  switch (s.size()) {
+    case 1:
+      return s == "y" || s == "n" || s == "~" || s == "Y" || s == "N" || s == "=";
+    case 2:
+      return s == "no" || s == "on" || s == "No" || s == "On" || s == "NO" || s == "ON" ||
+             s == "<<";
+    case 3:
+      return s == "yes" || s == "off" || s == "Yes" || s == "Off" || s == "YES" || s == "OFF";
+    case 4:
+      return s == "true" || s == "null" || s == "True" || s == "Null" || s == "TRUE" || s == "NULL";
+    case 5:
+      return s == "false" || s == "False" || s == "FALSE";
+    default:
+      return false;
+  }
+}
+
+bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+
+bool needs_quotes(std::string_view s) {
   if (s.empty()) return true;
-  // Words YAML 1.1 or 1.2 reads as something other than a string.
-  static const char* const special[] = {"true", "false", "yes", "no",   "on",    "off",  "y",
-                                        "n",    "null",  "~",   "True", "False", "Yes",  "No",
-                                        "On",   "Off",   "Y",   "N",    "Null",  "TRUE", "FALSE",
-                                        "YES",  "NO",    "ON",  "OFF",  "NULL",  "<<",   "="};
-  if (s.size() <= 5)
-    for (const char* w : special)
-      if (s == w) return true;
+  if (special_word(s)) return true;
   // Anything that starts like a number, a date or a time is quoted.
   unsigned char c0 = static_cast<unsigned char>(s[0]);
-  if (std::isdigit(c0) || ((c0 == '-' || c0 == '+' || c0 == '.') && s.size() > 1)) return true;
+  if (is_digit(c0) || ((c0 == '-' || c0 == '+' || c0 == '.') && s.size() > 1)) return true;
   static constexpr std::string_view indicators = "!&*-?:,[]{}#|>@`\"'%";
   if (indicators.find(s[0]) != std::string_view::npos) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
@@ -32,8 +48,8 @@ bool needs_quotes(const std::string& s) {
   return false;
 }
 
-std::string quoted(const std::string& s) {
-  std::string out = "\"";
+void append_quoted(std::string& out, std::string_view s) {
+  out += '"';
   for (unsigned char c : s) {
     switch (c) {
       case '"':
@@ -52,35 +68,67 @@ std::string quoted(const std::string& s) {
         out += "\\r";
         break;
       default:
-        if (c < 0x20 || c == 0x7f)
-          out += fmt::format("\\x{:02x}", c);
-        else
+        if (c < 0x20 || c == 0x7f) {
+          static constexpr char hex[] = "0123456789abcdef";
+          out += "\\x";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
           out += static_cast<char>(c);
+        }
     }
   }
-  return out + "\"";
+  out += '"';
 }
 
-std::string scalar(const Doc& d) {
+void append_string(std::string& out, std::string_view s) {
+  if (needs_quotes(s))
+    append_quoted(out, s);
+  else
+    out += s;
+}
+
+void append_unsigned(std::string& out, std::uint64_t v, bool negative) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  if (negative) *--p = '-';
+  out.append(p, static_cast<std::size_t>(end - p));
+}
+
+void append_scalar(std::string& out, const Doc& d) {
   switch (d.type()) {
     case Doc::value_t::string:
-      return yaml_string(d.get_ref<const std::string&>());
+      append_string(out, d.get_ref<const std::string&>());
+      return;
     case Doc::value_t::boolean:
-      return d.get<bool>() ? "true" : "false";
-    case Doc::value_t::number_integer:
-      return std::to_string(d.get<std::int64_t>());
+      out += d.get<bool>() ? "true" : "false";
+      return;
+    case Doc::value_t::number_integer: {
+      auto v = d.get<std::int64_t>();
+      append_unsigned(
+          out, v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v), v < 0);
+      return;
+    }
     case Doc::value_t::number_unsigned:
-      return std::to_string(d.get<std::uint64_t>());
+      append_unsigned(out, d.get<std::uint64_t>(), false);
+      return;
     case Doc::value_t::number_float:
-      return d.dump();
-    case Doc::value_t::null:
-      return "null";
+      out += d.dump();
+      return;
     case Doc::value_t::object:
-      return "{}";
+      out += "{}";
+      return;
     case Doc::value_t::array:
-      return "[]";
+      out += "[]";
+      return;
     default:
-      return "null";
+      out += "null";
+      return;
   }
 }
 
@@ -120,10 +168,7 @@ void write_node(std::string& out, const Doc& d, int indent);
 
 // `key: value` at `indent` (the key's own indentation already written).
 void write_entry(std::string& out, const std::string& k, const Doc& v, int indent) {
-  if (needs_quotes(k))
-    out += quoted(k);
-  else
-    out += k;
+  append_string(out, k);
   out += ':';
   if (is_collection(v)) {
     out += '\n';
@@ -134,7 +179,7 @@ void write_entry(std::string& out, const std::string& k, const Doc& v, int inden
     write_block(out, v.get_ref<const std::string&>(), indent + 2);
   } else {
     out += ' ';
-    out += scalar(v);
+    append_scalar(out, v);
     out += '\n';
   }
 }
@@ -158,7 +203,7 @@ void write_array(std::string& out, const Doc& d, int indent) {
       out += '\n';
       write_array(out, v, indent + 2);
     } else {
-      out += scalar(v);
+      append_scalar(out, v);
       out += '\n';
     }
   }
@@ -171,7 +216,7 @@ void write_node(std::string& out, const Doc& d, int indent) {
     write_array(out, d, indent);
   } else {
     out.append(static_cast<std::size_t>(indent), ' ');
-    out += scalar(d);
+    append_scalar(out, d);
     out += '\n';
   }
 }
@@ -179,7 +224,9 @@ void write_node(std::string& out, const Doc& d, int indent) {
 }  // namespace
 
 std::string yaml_string(const std::string& s) {
-  return needs_quotes(s) ? quoted(s) : s;
+  std::string out;
+  append_string(out, s);
+  return out;
 }
 
 void write_yaml(std::string& out, const Doc& doc) {
