@@ -217,6 +217,9 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   }
   // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
   std::string source = fs::path(o.file).filename().string();
+  // The documents of this build (the lowered objects and what the targets make of them) live in
+  // one arena, freed as a whole when the build ends (the Helm thread uses its own).
+  emit::DocArena documents;
   emit::Output output;
   auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
       emit::kubernetes::lower_all(m, source, sink));
@@ -231,6 +234,13 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   if (helm)
     helm_thread =
         std::thread([&] { emit::helm::generate(m, lowered, o.envs, source, helm_output); });
+  // The plain manifests and the Kustomize base print the same objects: each is printed once (the
+  // Helm thread reads only the objects' documents, not their printed text).
+  if (std::find(o.targets.begin(), o.targets.end(), "kubernetes") != o.targets.end() ||
+      std::find(o.targets.begin(), o.targets.end(), "kustomize") != o.targets.end()) {
+    emit::kubernetes::print(*lowered_ptr, o.envs);
+    timer.lap("print");
+  }
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);

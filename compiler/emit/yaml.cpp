@@ -103,7 +103,7 @@ void append_unsigned(std::string& out, std::uint64_t v, bool negative) {
 void append_scalar(std::string& out, const Doc& d) {
   switch (d.type()) {
     case Doc::value_t::string:
-      append_string(out, d.get_ref<const std::string&>());
+      append_string(out, d.str());
       return;
     case Doc::value_t::boolean:
       out += d.get<bool>() ? "true" : "false";
@@ -140,7 +140,7 @@ bool is_collection(const Doc& d) {
 // start with a space (the indentation would change) and no line may end in a space.
 bool literal_block(const Doc& d) {
   if (!d.is_string()) return false;
-  const auto& s = d.get_ref<const std::string&>();
+  const auto& s = d.str();
   if (s.find('\n') == std::string::npos || s.front() == ' ' || s.front() == '\n') return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
     auto c = static_cast<unsigned char>(s[i]);
@@ -150,7 +150,7 @@ bool literal_block(const Doc& d) {
   return true;
 }
 
-void write_block(std::string& out, const std::string& s, int indent) {
+void write_block(std::string& out, std::string_view s, int indent) {
   out += s.back() == '\n' ? "|\n" : "|-\n";
   std::size_t start = 0;
   while (start < s.size()) {
@@ -167,7 +167,7 @@ void write_block(std::string& out, const std::string& s, int indent) {
 void write_node(std::string& out, const Doc& d, int indent);
 
 // `key: value` at `indent` (the key's own indentation already written).
-void write_entry(std::string& out, const std::string& k, const Doc& v, int indent) {
+void write_entry(std::string& out, std::string_view k, const Doc& v, int indent) {
   append_string(out, k);
   out += ':';
   if (is_collection(v)) {
@@ -176,7 +176,7 @@ void write_entry(std::string& out, const std::string& k, const Doc& v, int inden
     write_node(out, v, v.is_array() ? indent : indent + 2);
   } else if (literal_block(v)) {
     out += ' ';
-    write_block(out, v.get_ref<const std::string&>(), indent + 2);
+    write_block(out, v.str(), indent + 2);
   } else {
     out += ' ';
     append_scalar(out, v);
@@ -223,7 +223,7 @@ void write_node(std::string& out, const Doc& d, int indent) {
 
 }  // namespace
 
-std::string yaml_string(const std::string& s) {
+std::string yaml_string(std::string_view s) {
   std::string out;
   append_string(out, s);
   return out;
@@ -248,6 +248,39 @@ void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::s
     md.erase("namespace");
     write_entry(out, k, md, 0);
   }
+}
+
+std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& out, const Doc& doc,
+                                                                 const std::string& ns) {
+  const Doc* md = nullptr;
+  if (doc.is_object()) {
+    auto m = doc.find("metadata");
+    if (m != doc.end() && m->is_object() && m->size() > 1) {
+      auto n = m->find("namespace");
+      if (n != m->end() && n->is_string() && n->str() == ns) md = &*m;
+    }
+  }
+  if (md == nullptr) {
+    write_yaml(out, doc);
+    return {0, 0};
+  }
+  std::pair<std::size_t, std::size_t> span{0, 0};
+  for (const auto& [k, v] : doc.items()) {
+    if (&v != md) {
+      write_entry(out, k, v, 0);
+      continue;
+    }
+    // What write_entry writes for a non-empty mapping, with the namespace line's span noted.
+    append_string(out, k);
+    out += ":\n";
+    for (const auto& [mk, mv] : v.items()) {
+      std::size_t begin = out.size();
+      out.append(2, ' ');
+      write_entry(out, mk, mv, 2);
+      if (mk == "namespace") span = {begin, out.size()};
+    }
+  }
+  return span;
 }
 
 std::string to_yaml(const Doc& doc) {

@@ -1,14 +1,15 @@
-// The one deterministic YAML writer of the emitters. Documents are nlohmann::ordered_json trees
-// (keys keep the order the emitter inserted them in); the printer writes block-style YAML that
-// every YAML 1.1 and 1.2 reader parses back to the same data.
+// The one deterministic YAML writer of the emitters. Documents are emit::Doc trees (keys keep the
+// order the emitter inserted them in); the printer writes block-style YAML that every YAML 1.1
+// and 1.2 reader parses back to the same data.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <cstddef>
 #include <string>
+#include <utility>
+
+#include "emit/doc.hpp"
 
 namespace stackc::emit {
-
-using Doc = nlohmann::ordered_json;
 
 // Appends `doc` as YAML (no `---`, ends with a newline).
 void write_yaml(std::string& out, const Doc& doc);
@@ -18,7 +19,13 @@ std::string to_yaml(const Doc& doc);
 // and overlays), without copying the document.
 void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::string& ns);
 
+// Appends `doc` as YAML like write_yaml, and returns the span [begin, end) of `out` that holds its
+// `metadata.namespace` line when that namespace is `ns` and the metadata has other keys ({0, 0}
+// otherwise): the text without that span is exactly what write_yaml_without_namespace writes.
+std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& out, const Doc& doc,
+                                                                 const std::string& ns);
+
 // A scalar string as YAML: plain when that reads back as the same string, else double-quoted.
-std::string yaml_string(const std::string& s);
+std::string yaml_string(std::string_view s);
 
 }  // namespace stackc::emit

@@ -187,7 +187,7 @@ TEST(GitHub, BuildScansWithEveryScannerAndNeverPushes) {
   std::set<std::string> actions;
   for (const auto& s : build["steps"]) {
     if (!s.contains("uses")) continue;
-    std::string u = s["uses"];
+    std::string u = s["uses"].get<std::string>();
     actions.insert(u.substr(0, u.find('@')));
     if (u.rfind("docker/build-push-action@", 0) == 0) {
       EXPECT_EQ(s["with"]["push"], false);

@@ -363,7 +363,7 @@ class Generator {
     Json doc;
     doc["apiVersion"] = 1;
     doc["datasources"] = Json::array({prom, loki});
-    return header(source_) + to_yaml(doc);
+    return header(source_) + to_yaml(Doc::from_json(doc));
   }
 
   std::string providers() const {
@@ -379,7 +379,7 @@ class Generator {
     Json doc;
     doc["apiVersion"] = 1;
     doc["providers"] = Json::array({p});
-    return header(source_) + to_yaml(doc);
+    return header(source_) + to_yaml(Doc::from_json(doc));
   }
 
   // ---- boards ----

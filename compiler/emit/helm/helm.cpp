@@ -143,8 +143,8 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
         x["ingress"]["annotations"] = (*ing)["metadata"]["annotations"];
       x["ingress"]["spec"] = (*ing)["spec"];
     }
-    // Names are unique: append, without ordered_json's linear search for the key.
-    workloads.get_ref<Doc::object_t&>().emplace_back(n, std::move(x));
+    // Names are unique: append, without a search for the key.
+    workloads.append(n, std::move(x));
   }
   v["workloads"] = std::move(workloads);
   Doc raw = Doc::object();
@@ -159,29 +159,28 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
 // What turns `base` into `target` when Helm merges it over `base`: changed and new keys, and
 // null for keys `target` does not have. Lists are replaced whole, as Helm does.
 Doc override(const Doc& base, const Doc& target) {
-  // ordered_json finds keys by a linear search: index both sides once (a stack's workloads are
-  // thousands of keys).
+  // Doc finds keys by a linear search: index both sides once (a stack's workloads are thousands
+  // of keys).
   std::unordered_map<std::string_view, const Doc*> in_target, in_base;
   for (const auto& [k, t] : target.items()) in_target.emplace(k, &t);
   for (const auto& [k, b] : base.items()) in_base.emplace(k, &b);
   Doc out = Doc::object();
-  auto& fields = out.get_ref<Doc::object_t&>();  // keys are unique: append without a search
   for (const auto& [k, b] : base.items()) {
     auto it = in_target.find(k);
     if (it == in_target.end()) {
-      fields.emplace_back(k, nullptr);
+      out.append(k, nullptr);
       continue;
     }
     const Doc& t = *it->second;
     if (b.is_object() && t.is_object()) {
       Doc sub = override(b, t);
-      if (!sub.empty()) fields.emplace_back(k, std::move(sub));
+      if (!sub.empty()) out.append(k, std::move(sub));
     } else if (b != t) {
-      fields.emplace_back(k, t);
+      out.append(k, t);
     }
   }
   for (const auto& [k, t] : target.items())
-    if (!in_base.count(k)) fields.emplace_back(k, t);
+    if (!in_base.count(k)) out.append(k, t);
   return out;
 }
 

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <tuple>
 #include <unordered_map>
 
 #include "check/units.hpp"
@@ -991,6 +992,25 @@ bool selected(const std::vector<std::string>& envs, const std::string& env) {
   return envs.empty() || std::find(envs.begin(), envs.end(), env) != envs.end();
 }
 
+void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs) {
+  for (auto& [e, objects] : lowered) {
+    if (!selected(envs, e->name)) continue;
+    for (auto& o : objects) {
+      o.yaml.clear();
+      std::tie(o.ns_begin, o.ns_end) = write_yaml_marking_namespace(o.yaml, o.doc, e->ns);
+    }
+  }
+}
+
+void append_without_namespace(std::string& out, const Object& o, const std::string& ns) {
+  if (o.yaml.empty() || o.ns_begin == o.ns_end) {
+    write_yaml_without_namespace(out, o.doc, ns);
+    return;
+  }
+  out.append(o.yaml, 0, o.ns_begin);
+  out.append(o.yaml, o.ns_end);
+}
+
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
   for (const auto& [e, objects] : lowered) {
@@ -1002,7 +1022,10 @@ void generate(const std::vector<Lowered>& lowered, const std::vector<std::string
       auto [it, fresh] = text.try_emplace(o.component, header(source));
       if (fresh) order.push_back(o.component);
       it->second += "---\n";
-      write_yaml(it->second, o.doc);
+      if (o.yaml.empty())
+        write_yaml(it->second, o.doc);
+      else
+        it->second += o.yaml;
     }
     for (std::size_t i = 0; i < order.size(); ++i)
       out.add(fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]),

@@ -19,6 +19,10 @@ struct Object {
   // Carried whole in the Helm chart's values (`objects`), not rebuilt by its templates: the
   // configuration files, RBAC, backup claims and Velero schedules.
   bool raw = false;
+  // The object as YAML, printed once by print() for the plain manifests and the Kustomize base
+  // and overlays; [ns_begin, ns_end) is its namespace line, which Kustomize leaves out.
+  std::string yaml;
+  std::size_t ns_begin = 0, ns_end = 0;
 };
 
 // Every object of one environment, in apply order: Namespace, secret store and external
@@ -34,6 +38,13 @@ struct Lowered {
   std::vector<Object> objects;
 };
 std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink);
+
+// Prints every object of the selected environments (Object::yaml). The plain manifests and the
+// Kustomize target use the printed text; objects left unprinted are printed as they are written.
+void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs);
+
+// The object's YAML without its namespace line when that namespace is `ns` (Kustomize's form).
+void append_without_namespace(std::string& out, const Object& o, const std::string& ns);
 
 // True when `env` is among `envs`, or `envs` is empty (all environments).
 bool selected(const std::vector<std::string>& envs, const std::string& env);

@@ -30,7 +30,7 @@ Doc strip_namespace(Doc d, const std::string& ns) {
 
 Doc target(const Doc& d) {
   Doc t;
-  std::string api = d["apiVersion"];
+  std::string api = d["apiVersion"].get<std::string>();
   auto slash = api.find('/');
   t["group"] = slash == std::string::npos ? "" : api.substr(0, slash);
   t["version"] = slash == std::string::npos ? api : api.substr(slash + 1);
@@ -40,7 +40,7 @@ Doc target(const Doc& d) {
 }
 
 bool has_multiline(const Doc& d) {
-  if (d.is_string()) return d.get_ref<const std::string&>().find('\n') != std::string::npos;
+  if (d.is_string()) return d.str().find('\n') != std::string::npos;
   if (!d.is_structured()) return false;
   for (const auto& x : d)
     if (has_multiline(x)) return true;
@@ -88,7 +88,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     auto [it, fresh] = base_text.try_emplace(file, header(source));
     if (fresh) base_files.push_back(file);
     it->second += "---\n";
-    write_yaml_without_namespace(it->second, o.doc, lowered.front().env->ns);
+    kubernetes::append_without_namespace(it->second, o, lowered.front().env->ns);
   }
   for (const auto& f : base_files) out.add("kustomize/base/" + f, std::move(base_text[f]));
   Doc bk;
@@ -108,7 +108,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
       auto b = base.find(k);
       if (b == base.end()) {  // the Namespace and the objects only some environments have
         own += "---\n";
-        write_yaml_without_namespace(own, o.doc, e->ns);
+        kubernetes::append_without_namespace(own, o, e->ns);
         continue;
       }
       present.insert(k);

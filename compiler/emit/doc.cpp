@@ -1,0 +1,317 @@
+#include "emit/doc.hpp"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+
+namespace stackc::emit {
+namespace {
+
+constexpr std::size_t kBlock = 256 * 1024;
+
+thread_local Arena* t_current = nullptr;
+
+Arena& current() {
+  if (t_current == nullptr) {
+    thread_local Arena fallback;  // the thread's own, freed when the thread ends
+    t_current = &fallback;
+  }
+  return *t_current;
+}
+
+const char* copy_chars(std::string_view s) {
+  if (s.empty()) return "";
+  auto* p = static_cast<char*>(current().allocate(s.size()));
+  std::memcpy(p, s.data(), s.size());
+  return p;
+}
+
+const Doc& null_doc() {
+  static const Doc n;
+  return n;
+}
+
+}  // namespace
+
+Arena::~Arena() {
+  for (char* b : blocks_) std::free(b);
+}
+
+void* Arena::allocate(std::size_t bytes) {
+  bytes = (bytes + 7) & ~std::size_t{7};
+  if (static_cast<std::size_t>(end_ - cur_) < bytes) {
+    std::size_t size = bytes > kBlock / 4 ? bytes : kBlock;
+    char* b = static_cast<char*>(std::malloc(size));
+    if (b == nullptr) throw std::bad_alloc();
+    blocks_.push_back(b);
+    reserved_ += size;
+    if (size != kBlock) return b;  // a large request: its own block, the current one stays
+    cur_ = b;
+    end_ = b + size;
+  }
+  void* p = cur_;
+  cur_ += bytes;
+  return p;
+}
+
+DocArena::DocArena() : previous_(t_current) {
+  t_current = &arena_;
+}
+
+DocArena::~DocArena() {
+  t_current = previous_;
+}
+
+Doc::Doc(std::string_view s) : type_(value_t::string) {
+  if (s.size() > UINT32_MAX) throw std::length_error("Doc: a string over 4 GiB");
+  size_ = static_cast<std::uint32_t>(s.size());
+  s_ = copy_chars(s);
+}
+
+// Collections grow by doubling from 4: the capacity follows from the size, so a node needs no
+// field for it (a block is always at least capacity_for(size) long; it is full when the size
+// equals that).
+std::size_t Doc::capacity_for(std::size_t n) {
+  std::size_t c = 4;
+  while (c < n) c *= 2;
+  return c;
+}
+
+Doc::Doc(const Doc& other) : type_(other.type_), size_(other.size_), u_(other.u_) {
+  switch (type_) {
+    case value_t::string:
+      s_ = copy_chars(std::string_view(other.s_, other.size_));
+      break;
+    case value_t::array:
+      if (size_ != 0) {
+        auto* e = static_cast<Doc*>(current().allocate(capacity_for(size_) * sizeof(Doc)));
+        for (std::uint32_t i = 0; i < size_; ++i) new (e + i) Doc(other.elems_[i]);
+        elems_ = e;
+      }
+      break;
+    case value_t::object:
+      if (size_ != 0) {
+        auto* m = static_cast<Member*>(current().allocate(capacity_for(size_) * sizeof(Member)));
+        for (std::uint32_t i = 0; i < size_; ++i)
+          new (m + i) Member{
+              std::string_view(copy_chars(other.members_[i].key), other.members_[i].key.size()),
+              Doc(other.members_[i].value)};
+        members_ = m;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+Doc& Doc::operator=(const Doc& other) {
+  if (this != &other) *this = Doc(other);  // copied first: `other` may be part of this
+  return *this;
+}
+
+Doc Doc::array(std::initializer_list<Doc> items) {
+  Doc d = array();
+  for (const auto& x : items) d.push_back(x);
+  return d;
+}
+
+void Doc::push_back(Doc d) {
+  if (is_null()) *this = array();
+  if (!is_array()) throw std::domain_error("Doc::push_back on a value that is not a sequence");
+  if (size_ == 0 ? elems_ == nullptr : size_ == capacity_for(size_)) {
+    std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
+    auto* e = static_cast<Doc*>(current().allocate(cap * sizeof(Doc)));
+    if (size_ != 0) std::memcpy(static_cast<void*>(e), elems_, size_ * sizeof(Doc));
+    elems_ = e;
+  }
+  new (elems_ + size_) Doc(std::move(d));
+  ++size_;
+}
+
+const Doc::Member* Doc::find_member(std::string_view key) const {
+  if (!is_object()) return nullptr;
+  for (std::uint32_t i = 0; i < size_; ++i) {
+    const auto& k = members_[i].key;
+    if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0)
+      return members_ + i;
+  }
+  return nullptr;
+}
+
+Doc& Doc::operator[](std::string_view key) {
+  if (is_null()) *this = object();
+  if (const Member* m = find_member(key)) return const_cast<Member*>(m)->value;
+  return append(key, Doc());
+}
+
+Doc& Doc::append(std::string_view key, Doc value) {
+  if (is_null()) *this = object();
+  if (!is_object()) throw std::domain_error("Doc: a key on a value that is not a mapping");
+  if (size_ == 0 ? members_ == nullptr : size_ == capacity_for(size_)) {
+    std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
+    auto* m = static_cast<Member*>(current().allocate(cap * sizeof(Member)));
+    if (size_ != 0) std::memcpy(static_cast<void*>(m), members_, size_ * sizeof(Member));
+    members_ = m;
+  }
+  new (members_ + size_) Member{std::string_view(copy_chars(key), key.size()), std::move(value)};
+  return members_[size_++].value;
+}
+
+const Doc& Doc::operator[](std::string_view key) const {
+  const Member* m = find_member(key);
+  return m ? m->value : null_doc();
+}
+
+const Doc& Doc::at(std::string_view key) const {
+  const Member* m = find_member(key);
+  if (!m) throw std::out_of_range("Doc: no key `" + std::string(key) + "`");
+  return m->value;
+}
+
+Doc& Doc::at(std::string_view key) {
+  return const_cast<Doc&>(static_cast<const Doc&>(*this).at(key));
+}
+
+std::size_t Doc::erase(std::string_view key) {
+  const Member* m = find_member(key);
+  if (!m) return 0;
+  std::size_t i = static_cast<std::size_t>(m - members_);
+  // Entries keep their order. The block stays: it is at least as large as the smaller size needs.
+  std::memmove(static_cast<void*>(members_ + i), members_ + i + 1,
+               (size_ - i - 1) * sizeof(Member));
+  --size_;
+  return 1;
+}
+
+Doc::iterator Doc::find(std::string_view key) {
+  const Member* m = find_member(key);
+  return m ? iterator(this, static_cast<std::size_t>(m - members_)) : end();
+}
+
+Doc::const_iterator Doc::find(std::string_view key) const {
+  const Member* m = find_member(key);
+  return m ? const_iterator(this, static_cast<std::size_t>(m - members_)) : end();
+}
+
+bool operator==(const Doc& a, const Doc& b) {
+  using T = Doc::value_t;
+  if (a.is_number() && b.is_number()) {
+    if (a.type_ == T::number_float || b.type_ == T::number_float)
+      return a.get<double>() == b.get<double>();
+    if (a.type_ == b.type_) return a.u_ == b.u_;
+    const Doc& s = a.type_ == T::number_integer ? a : b;
+    const Doc& u = a.type_ == T::number_integer ? b : a;
+    return s.i_ >= 0 && static_cast<std::uint64_t>(s.i_) == u.u_;
+  }
+  if (a.type_ != b.type_) return false;
+  switch (a.type_) {
+    case T::null:
+      return true;
+    case T::boolean:
+      return a.b_ == b.b_;
+    case T::string:
+      return a.str() == b.str();
+    case T::array:
+      if (a.size_ != b.size_) return false;
+      for (std::uint32_t i = 0; i < a.size_; ++i)
+        if (!(a.elems_[i] == b.elems_[i])) return false;
+      return true;
+    case T::object:
+      if (a.size_ != b.size_) return false;
+      for (std::uint32_t i = 0; i < a.size_; ++i)  // as ordered_json: the order counts
+        if (a.members_[i].key != b.members_[i].key || !(a.members_[i].value == b.members_[i].value))
+          return false;
+      return true;
+    default:
+      return false;
+  }
+}
+
+template <>
+std::string Doc::get<std::string>() const {
+  return std::string(str());
+}
+template <>
+std::string_view Doc::get<std::string_view>() const {
+  return str();
+}
+template <>
+bool Doc::get<bool>() const {
+  return is_boolean() && b_;
+}
+template <>
+double Doc::get<double>() const {
+  switch (type_) {
+    case value_t::number_integer:
+      return static_cast<double>(i_);
+    case value_t::number_unsigned:
+      return static_cast<double>(u_);
+    case value_t::number_float:
+      return f_;
+    default:
+      return 0;
+  }
+}
+
+nlohmann::ordered_json Doc::to_json() const {
+  switch (type_) {
+    case value_t::null:
+      return nullptr;
+    case value_t::boolean:
+      return b_;
+    case value_t::number_integer:
+      return i_;
+    case value_t::number_unsigned:
+      return u_;
+    case value_t::number_float:
+      return f_;
+    case value_t::string:
+      return std::string(str());
+    case value_t::array: {
+      auto j = nlohmann::ordered_json::array();
+      for (const auto& x : *this) j.push_back(x.to_json());
+      return j;
+    }
+    case value_t::object: {
+      auto j = nlohmann::ordered_json::object();
+      for (const auto& [k, v] : items()) j[std::string(k)] = v.to_json();
+      return j;
+    }
+  }
+  return nullptr;
+}
+
+Doc Doc::from_json(const nlohmann::ordered_json& j) {
+  using J = nlohmann::ordered_json::value_t;
+  switch (j.type()) {
+    case J::boolean:
+      return Doc(j.get<bool>());
+    case J::number_integer:
+      return Doc(j.get<std::int64_t>());
+    case J::number_unsigned:
+      return Doc(j.get<std::uint64_t>());
+    case J::number_float:
+      return Doc(j.get<double>());
+    case J::string:
+      return Doc(j.get_ref<const std::string&>());
+    case J::array: {
+      Doc d = array();
+      for (const auto& x : j) d.push_back(from_json(x));
+      return d;
+    }
+    case J::object: {
+      Doc d = object();
+      for (const auto& [k, v] : j.items()) d[k] = from_json(v);
+      return d;
+    }
+    default:
+      return Doc();
+  }
+}
+
+Doc Doc::diff(const Doc& a, const Doc& b) {
+  return from_json(nlohmann::ordered_json::diff(a.to_json(), b.to_json()));
+}
+
+}  // namespace stackc::emit

@@ -1,0 +1,346 @@
+// The emitters' document model: a JSON-like tree (null, bool, numbers, strings, arrays and
+// mappings that keep their keys in insertion order), compact and cheap to build.
+//
+// A node is 16 bytes. Strings, keys and the element arrays of collections live in an arena of the
+// building thread, bumped and never freed one by one: building a document is a few pointer bumps
+// per node instead of two or three heap allocations (nlohmann::ordered_json, which this replaces
+// in the emitters, allocates every container, every string and every long key). The arena is
+// freed as a whole: the one of a DocArena scope when the scope ends, the thread's default one when
+// the thread does. A Doc must not outlive the arena its parts were made in.
+//
+// The interface is the part of nlohmann::json's the emitters use (operator[] that creates
+// mappings and entries, push_back, find, erase, items(), ==), so code reads the same; strings are
+// read as std::string_view (str()). dump() and diff() go through nlohmann::ordered_json: they are
+// used for small documents only (values.schema.json, Kustomize patches).
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace stackc::emit {
+
+// A bump allocator: blocks of 256 KiB (larger requests get a block of their own).
+class Arena {
+ public:
+  Arena() = default;
+  Arena(const Arena&) = delete;
+  Arena& operator=(const Arena&) = delete;
+  ~Arena();
+  void* allocate(std::size_t bytes);
+  std::size_t bytes_reserved() const { return reserved_; }
+
+ private:
+  std::vector<char*> blocks_;
+  char* cur_ = nullptr;
+  char* end_ = nullptr;
+  std::size_t reserved_ = 0;
+};
+
+// While alive, the Docs built on this thread take their memory from this scope's arena.
+class DocArena {
+ public:
+  DocArena();
+  ~DocArena();
+  DocArena(const DocArena&) = delete;
+  DocArena& operator=(const DocArena&) = delete;
+  const Arena& arena() const { return arena_; }
+
+ private:
+  Arena arena_;
+  Arena* previous_;
+};
+
+class Doc {
+ public:
+  enum class value_t : std::uint8_t {
+    null,
+    object,
+    array,
+    string,
+    boolean,
+    number_integer,
+    number_unsigned,
+    number_float,
+  };
+  struct Member;
+
+  Doc() noexcept : type_(value_t::null), size_(0), u_(0) {}
+  Doc(std::nullptr_t) noexcept : Doc() {}
+  Doc(bool b) noexcept : type_(value_t::boolean), size_(0), b_(b) {}
+  template <class T,
+            std::enable_if_t<
+                std::is_integral_v<T> && !std::is_same_v<T, bool> && std::is_signed_v<T>, int> = 0>
+  Doc(T v) noexcept : type_(value_t::number_integer), size_(0), i_(static_cast<std::int64_t>(v)) {}
+  template <class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                                          std::is_unsigned_v<T>,
+                                      int> = 0>
+  Doc(T v) noexcept
+      : type_(value_t::number_unsigned), size_(0), u_(static_cast<std::uint64_t>(v)) {}
+  Doc(double v) noexcept : type_(value_t::number_float), size_(0), f_(v) {}
+  Doc(std::string_view s);
+  Doc(const char* s) : Doc(std::string_view(s)) {}
+  Doc(const std::string& s) : Doc(std::string_view(s)) {}
+  template <class T>
+  Doc(const std::vector<T>& items) : Doc(array()) {
+    for (const auto& x : items) push_back(Doc(x));
+  }
+  template <class T>
+  Doc(const std::set<T>& items) : Doc(array()) {
+    for (const auto& x : items) push_back(Doc(x));
+  }
+  template <class K, class V>
+  Doc(const std::map<K, V>& items) : Doc(object()) {
+    for (const auto& [k, v] : items) (*this)[std::string_view(k)] = Doc(v);
+  }
+
+  // Copies are deep (into the current thread's arena); moves take the parts over.
+  Doc(const Doc& other);
+  Doc(Doc&& other) noexcept : type_(other.type_), size_(other.size_), u_(other.u_) {
+    other.type_ = value_t::null;
+    other.size_ = 0;
+    other.u_ = 0;
+  }
+  Doc& operator=(const Doc& other);
+  Doc& operator=(Doc&& other) noexcept {
+    type_ = other.type_;
+    size_ = other.size_;
+    u_ = other.u_;
+    other.type_ = value_t::null;
+    other.size_ = 0;
+    other.u_ = 0;
+    return *this;
+  }
+  ~Doc() = default;  // the arena owns the parts
+
+  static Doc array() {
+    Doc d;
+    d.type_ = value_t::array;
+    d.elems_ = nullptr;
+    return d;
+  }
+  static Doc array(std::initializer_list<Doc> items);
+  static Doc object() {
+    Doc d;
+    d.type_ = value_t::object;
+    d.members_ = nullptr;
+    return d;
+  }
+
+  // nlohmann::ordered_json conversions, for dump() and diff() and for tests.
+  nlohmann::ordered_json to_json() const;
+  static Doc from_json(const nlohmann::ordered_json& j);
+  // JSON text, exactly as nlohmann::ordered_json::dump(indent) writes it.
+  std::string dump(int indent = -1) const { return to_json().dump(indent); }
+  // The RFC 6902 patch from `a` to `b` (nlohmann's diff).
+  static Doc diff(const Doc& a, const Doc& b);
+
+  value_t type() const { return type_; }
+  bool is_null() const { return type_ == value_t::null; }
+  bool is_object() const { return type_ == value_t::object; }
+  bool is_array() const { return type_ == value_t::array; }
+  bool is_string() const { return type_ == value_t::string; }
+  bool is_boolean() const { return type_ == value_t::boolean; }
+  bool is_number() const {
+    return type_ == value_t::number_integer || type_ == value_t::number_unsigned ||
+           type_ == value_t::number_float;
+  }
+  bool is_number_integer() const {
+    return type_ == value_t::number_integer || type_ == value_t::number_unsigned;
+  }
+  bool is_structured() const { return is_object() || is_array(); }
+  bool is_primitive() const { return !is_structured(); }
+
+  // Collections: their entries; null: 0; scalars: 1 (as nlohmann counts).
+  std::size_t size() const { return is_structured() ? size_ : is_null() ? 0 : 1; }
+  bool empty() const { return size() == 0; }
+
+  std::string_view str() const { return is_string() ? std::string_view(s_, size_) : ""; }
+  bool boolean() const { return b_; }
+  template <class T>
+  T get() const;
+
+  // Mappings. A null becomes an empty mapping on first use; a missing key is added (null).
+  Doc& operator[](std::string_view key);
+  Doc& operator[](const char* key) { return (*this)[std::string_view(key)]; }
+  Doc& operator[](const std::string& key) { return (*this)[std::string_view(key)]; }
+  // Read-only: the value, or a null when the key is missing (or this is not a mapping).
+  const Doc& operator[](std::string_view key) const;
+  const Doc& operator[](const char* key) const { return (*this)[std::string_view(key)]; }
+  const Doc& operator[](const std::string& key) const { return (*this)[std::string_view(key)]; }
+  // Throws std::out_of_range when missing.
+  const Doc& at(std::string_view key) const;
+  Doc& at(std::string_view key);
+  bool contains(std::string_view key) const { return find_member(key) != nullptr; }
+  std::size_t count(std::string_view key) const { return contains(key) ? 1 : 0; }
+  // Adds `key` at the end without looking for it first: for keys the caller knows are new (a
+  // mapping of thousands of names is built in linear time).
+  Doc& append(std::string_view key, Doc value);
+  // Removes the key; returns how many entries went (0 or 1).
+  std::size_t erase(std::string_view key);
+
+  // Sequences. A null becomes an empty sequence on first use.
+  template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+  Doc& operator[](I i) {
+    return elems_[static_cast<std::size_t>(i)];
+  }
+  template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+  const Doc& operator[](I i) const {
+    return elems_[static_cast<std::size_t>(i)];
+  }
+  void push_back(Doc d);
+  template <class... A>
+  Doc& emplace_back(A&&... args) {
+    push_back(Doc(std::forward<A>(args)...));
+    return back();
+  }
+  Doc& back();
+  const Doc& back() const;
+  Doc& front();
+  const Doc& front() const;
+
+  // Iteration over the values of a sequence or a mapping (key() on a mapping's iterator).
+  template <bool Const>
+  class basic_iterator {
+   public:
+    using D = std::conditional_t<Const, const Doc, Doc>;
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = Doc;
+    using difference_type = std::ptrdiff_t;
+    using pointer = D*;
+    using reference = D&;
+    basic_iterator() = default;
+    basic_iterator(D* owner, std::size_t i) : owner_(owner), i_(i) {}
+    D& operator*() const {
+      return owner_->is_array() ? owner_->elems_[i_] : owner_->members_[i_].value;
+    }
+    D* operator->() const { return &**this; }
+    basic_iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    basic_iterator operator++(int) {
+      auto t = *this;
+      ++i_;
+      return t;
+    }
+    bool operator==(const basic_iterator& o) const { return owner_ == o.owner_ && i_ == o.i_; }
+    bool operator!=(const basic_iterator& o) const { return !(*this == o); }
+    std::string_view key() const { return owner_->members_[i_].key; }
+    D& value() const { return **this; }
+
+   private:
+    D* owner_ = nullptr;
+    std::size_t i_ = 0;
+  };
+  using iterator = basic_iterator<false>;
+  using const_iterator = basic_iterator<true>;
+  iterator begin() { return {this, 0}; }
+  iterator end() { return {this, is_structured() ? size_ : 0}; }
+  const_iterator begin() const { return {this, 0}; }
+  const_iterator end() const { return {this, is_structured() ? size_ : 0}; }
+  iterator find(std::string_view key);
+  const_iterator find(std::string_view key) const;
+
+  // The entries of a mapping, for `for (const auto& [key, value] : d.items())`.
+  template <class M>
+  struct Span {
+    M* b;
+    M* e;
+    M* begin() const { return b; }
+    M* end() const { return e; }
+  };
+  Span<const Member> items() const;
+  Span<Member> items();
+
+  friend bool operator==(const Doc& a, const Doc& b);
+  friend bool operator!=(const Doc& a, const Doc& b) { return !(a == b); }
+  friend bool operator==(const Doc& a, std::string_view s) { return a.is_string() && a.str() == s; }
+  friend bool operator!=(const Doc& a, std::string_view s) { return !(a == s); }
+  friend bool operator==(const Doc& a, const char* s) { return a == std::string_view(s); }
+  friend bool operator!=(const Doc& a, const char* s) { return !(a == std::string_view(s)); }
+  friend bool operator==(const Doc& a, const std::string& s) { return a == std::string_view(s); }
+  friend bool operator!=(const Doc& a, const std::string& s) { return !(a == std::string_view(s)); }
+
+ private:
+  const Member* find_member(std::string_view key) const;
+  static std::size_t capacity_for(std::size_t n);
+
+  value_t type_;
+  std::uint32_t size_;  // string length, or number of entries
+  union {
+    bool b_;
+    std::int64_t i_;
+    std::uint64_t u_;
+    double f_;
+    const char* s_;
+    Doc* elems_;
+    Member* members_;
+  };
+};
+
+// JSON text, for test messages.
+inline std::ostream& operator<<(std::ostream& os, const Doc& d) {
+  return os << d.dump();
+}
+
+struct Doc::Member {
+  std::string_view key;
+  Doc value;
+};
+
+inline Doc& Doc::back() {
+  return is_array() ? elems_[size_ - 1] : members_[size_ - 1].value;
+}
+inline const Doc& Doc::back() const {
+  return is_array() ? elems_[size_ - 1] : members_[size_ - 1].value;
+}
+inline Doc& Doc::front() {
+  return is_array() ? elems_[0] : members_[0].value;
+}
+inline const Doc& Doc::front() const {
+  return is_array() ? elems_[0] : members_[0].value;
+}
+
+inline Doc::Span<const Doc::Member> Doc::items() const {
+  const Member* m = is_object() ? members_ : nullptr;
+  return {m, m + (is_object() ? size_ : 0)};
+}
+inline Doc::Span<Doc::Member> Doc::items() {
+  Member* m = is_object() ? members_ : nullptr;
+  return {m, m + (is_object() ? size_ : 0)};
+}
+
+template <>
+std::string Doc::get<std::string>() const;
+template <>
+std::string_view Doc::get<std::string_view>() const;
+template <>
+bool Doc::get<bool>() const;
+template <>
+double Doc::get<double>() const;
+template <class T>
+T Doc::get() const {
+  static_assert(std::is_integral_v<T>, "Doc::get: a string, bool, double or integer type");
+  switch (type_) {
+    case value_t::number_integer:
+      return static_cast<T>(i_);
+    case value_t::number_unsigned:
+      return static_cast<T>(u_);
+    case value_t::number_float:
+      return static_cast<T>(f_);
+    case value_t::boolean:
+      return static_cast<T>(b_);
+    default:
+      return T{};
+  }
+}
+
+}  // namespace stackc::emit
