@@ -225,6 +225,8 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       emit::kubernetes::lower_all(m, source, sink));
   const auto& lowered = *lowered_ptr;
   timer.lap("lower");
+  if (o.time)
+    err << fmt::format("arena after lower: {} MiB\n", documents.arena().bytes_reserved() >> 20);
   // The targets only read the model and the lowered objects: the Helm chart (the largest) is
   // made on a second thread while the others are made here. Each writes its own files, which
   // are joined in target order, so the output does not depend on the threads.

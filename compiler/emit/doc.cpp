@@ -55,6 +55,13 @@ void* Arena::allocate(std::size_t bytes) {
   return p;
 }
 
+std::string_view Arena::intern(std::string_view key) {
+  if (auto it = keys_.find(key); it != keys_.end()) return *it;
+  auto* p = static_cast<char*>(allocate(key.size()));
+  std::memcpy(p, key.data(), key.size());
+  return *keys_.emplace(p, key.size()).first;
+}
+
 DocArena::DocArena() : previous_(t_current) {
   t_current = &arena_;
 }
@@ -80,9 +87,6 @@ std::size_t Doc::capacity_for(std::size_t n) {
 
 Doc::Doc(const Doc& other) : type_(other.type_), size_(other.size_), u_(other.u_) {
   switch (type_) {
-    case value_t::string:
-      s_ = copy_chars(std::string_view(other.s_, other.size_));
-      break;
     case value_t::array:
       if (size_ != 0) {
         auto* e = static_cast<Doc*>(current().allocate(capacity_for(size_) * sizeof(Doc)));
@@ -94,9 +98,7 @@ Doc::Doc(const Doc& other) : type_(other.type_), size_(other.size_), u_(other.u_
       if (size_ != 0) {
         auto* m = static_cast<Member*>(current().allocate(capacity_for(size_) * sizeof(Member)));
         for (std::uint32_t i = 0; i < size_; ++i)
-          new (m + i) Member{
-              std::string_view(copy_chars(other.members_[i].key), other.members_[i].key.size()),
-              Doc(other.members_[i].value)};
+          new (m + i) Member{other.members_[i].key, Doc(other.members_[i].value)};
         members_ = m;
       }
       break;
@@ -154,7 +156,8 @@ Doc& Doc::append(std::string_view key, Doc value) {
     if (size_ != 0) std::memcpy(static_cast<void*>(m), members_, size_ * sizeof(Member));
     members_ = m;
   }
-  new (members_ + size_) Member{std::string_view(copy_chars(key), key.size()), std::move(value)};
+  new (members_ + size_)
+      Member{key.empty() ? std::string_view() : current().intern(key), std::move(value)};
   return members_[size_++].value;
 }
 

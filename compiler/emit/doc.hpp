@@ -6,7 +6,9 @@
 // per node instead of two or three heap allocations (nlohmann::ordered_json, which this replaces
 // in the emitters, allocates every container, every string and every long key). The arena is
 // freed as a whole: the one of a DocArena scope when the scope ends, the thread's default one when
-// the thread does. A Doc must not outlive the arena its parts were made in.
+// the thread does. A Doc must not outlive the arena its parts were made in; copies share the
+// (immutable) bytes of strings and keys with their source, so a copy must not outlive the
+// source's arena either.
 //
 // The interface is the part of nlohmann::json's the emitters use (operator[] that creates
 // mappings and entries, push_back, find, erase, items(), ==), so code reads the same; strings are
@@ -23,6 +25,7 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <unordered_set>
 #include <vector>
 
 namespace stackc::emit {
@@ -35,9 +38,12 @@ class Arena {
   Arena& operator=(const Arena&) = delete;
   ~Arena();
   void* allocate(std::size_t bytes);
+  // The key's bytes, stored once per arena: a stack's documents repeat a few hundred keys.
+  std::string_view intern(std::string_view key);
   std::size_t bytes_reserved() const { return reserved_; }
 
  private:
+  std::unordered_set<std::string_view> keys_;
   std::vector<char*> blocks_;
   char* cur_ = nullptr;
   char* end_ = nullptr;
@@ -101,7 +107,8 @@ class Doc {
     for (const auto& [k, v] : items) (*this)[std::string_view(k)] = Doc(v);
   }
 
-  // Copies are deep (into the current thread's arena); moves take the parts over.
+  // Copies are deep (new collections in the current thread's arena, sharing the bytes of strings
+  // and keys); moves take the parts over.
   Doc(const Doc& other);
   Doc(Doc&& other) noexcept : type_(other.type_), size_(other.size_), u_(other.u_) {
     other.type_ = value_t::null;
