@@ -215,6 +215,9 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       return 2;
     }
   }
+  // The syntax trees are not needed past the checker (the model holds its own text): their
+  // memory is reused by the lowering instead of new pages.
+  std::vector<ast::File>().swap(checked->result->files);
   // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
   std::string source = fs::path(o.file).filename().string();
   // The documents of this build (the lowered objects and what the targets make of them) live in
@@ -225,8 +228,6 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       emit::kubernetes::lower_all(m, source, sink));
   const auto& lowered = *lowered_ptr;
   timer.lap("lower");
-  if (o.time)
-    err << fmt::format("arena after lower: {} MiB\n", documents.arena().bytes_reserved() >> 20);
   // The targets only read the model and the lowered objects: the Helm chart (the largest) is
   // made on a second thread while the others are made here. Each writes its own files, which
   // are joined in target order, so the output does not depend on the threads.
@@ -292,9 +293,9 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   }
   for (auto& f : output.files) {
     if (!o.github_dir.empty() && f.path.rfind("github/", 0) == 0)
-      dests.back().files.add(f.path.substr(7), std::move(f.text));
+      dests.back().files.add(f.path.substr(7), std::move(f.text), std::move(f.parts));
     else
-      dests.front().files.add(std::move(f.path), std::move(f.text));
+      dests.front().files.add(std::move(f.path), std::move(f.text), std::move(f.parts));
   }
   for (auto& d : dests) {
     add_manifest(d.files, source, d.dir, d.scope);

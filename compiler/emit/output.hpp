@@ -2,19 +2,32 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace stackc::emit {
 
 struct File {
   std::string path;  // relative to the output folder, '/' separated
-  std::string text;
+  std::string text;  // the content; with parts, its beginning
+  // The rest of the content, as views into text that outlives the Output (the printed objects of
+  // the lowering): the plain manifests and the Kustomize base are written without a copy.
+  std::vector<std::string_view> parts;
+
+  std::size_t size() const;
+  // The whole content (a copy when there are parts).
+  std::string content() const;
+  // True when the content is exactly `s`.
+  bool equals(std::string_view s) const;
 };
 
 struct Output {
   std::vector<File> files;
   void add(std::string path, std::string text) {
-    files.push_back({std::move(path), std::move(text)});
+    files.push_back({std::move(path), std::move(text), {}});
+  }
+  void add(std::string path, std::string text, std::vector<std::string_view> parts) {
+    files.push_back({std::move(path), std::move(text), std::move(parts)});
   }
 };
 

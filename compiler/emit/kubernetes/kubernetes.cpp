@@ -1002,34 +1002,76 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs) 
   }
 }
 
-void append_without_namespace(std::string& out, const Object& o, const std::string& ns) {
-  if (o.yaml.empty() || o.ns_begin == o.ns_end) {
-    write_yaml_without_namespace(out, o.doc, ns);
+namespace {
+
+// The printed text of `o` as parts, in the plain form or (with `strip_ns`) without its namespace
+// when that is `*strip_ns`; false when it was not printed in a form that allows it.
+bool printed_parts(const Object& o, const std::string* strip_ns,
+                   std::vector<std::string_view>& parts) {
+  if (o.yaml.empty()) return false;
+  std::string_view y = o.yaml;
+  if (strip_ns == nullptr) {
+    parts.push_back(y);
+    return true;
+  }
+  if (o.ns_begin != o.ns_end) {
+    parts.push_back(y.substr(0, o.ns_begin));
+    parts.push_back(y.substr(o.ns_end));
+    return true;
+  }
+  // Nothing was marked: right as printed unless the namespace is the one to strip (a metadata of
+  // the namespace alone, which print() does not mark).
+  const Doc& md = o.doc["metadata"];
+  if (md["namespace"].is_string() && md["namespace"] == *strip_ns) return false;
+  parts.push_back(y);
+  return true;
+}
+
+}  // namespace
+
+void add_file(Output& out, std::string path, const std::string& head,
+              const std::vector<const Object*>& objects, const std::string* strip_ns) {
+  std::vector<std::string_view> parts;
+  parts.reserve(objects.size() * 3);
+  bool printed = true;
+  for (const Object* o : objects) {
+    parts.push_back("---\n");
+    if (!printed_parts(*o, strip_ns, parts)) {
+      printed = false;
+      break;
+    }
+  }
+  if (printed) {
+    out.add(std::move(path), head, std::move(parts));
     return;
   }
-  out.append(o.yaml, 0, o.ns_begin);
-  out.append(o.yaml, o.ns_end);
+  std::string text = head;
+  for (const Object* o : objects) {
+    text += "---\n";
+    if (strip_ns)
+      write_yaml_without_namespace(text, o->doc, *strip_ns);
+    else
+      write_yaml(text, o->doc);
+  }
+  out.add(std::move(path), std::move(text));
 }
 
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
+  const std::string head = header(source);
   for (const auto& [e, objects] : lowered) {
     if (!selected(envs, e->name)) continue;
     // One file per component, numbered in apply order of first appearance.
     std::vector<std::string> order;
-    std::map<std::string, std::string> text;
+    std::map<std::string, std::vector<const Object*>> files;
     for (const auto& o : objects) {
-      auto [it, fresh] = text.try_emplace(o.component, header(source));
+      auto [it, fresh] = files.try_emplace(o.component);
       if (fresh) order.push_back(o.component);
-      it->second += "---\n";
-      if (o.yaml.empty())
-        write_yaml(it->second, o.doc);
-      else
-        it->second += o.yaml;
+      it->second.push_back(&o);
     }
     for (std::size_t i = 0; i < order.size(); ++i)
-      out.add(fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]),
-              std::move(text[order[i]]));
+      add_file(out, fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]), head,
+               files[order[i]], nullptr);
   }
 }
 

@@ -43,8 +43,11 @@ std::vector<Lowered> lower_all(const model::Model& m, const std::string& source,
 // Kustomize target use the printed text; objects left unprinted are printed as they are written.
 void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs);
 
-// The object's YAML without its namespace line when that namespace is `ns` (Kustomize's form).
-void append_without_namespace(std::string& out, const Object& o, const std::string& ns);
+// Adds a file of `head` and then the objects, each after `---`, without their namespace when that
+// is `*strip_ns` (Kustomize's form) or as they are (null). Made of the objects' printed text
+// (File::parts) when print() printed them all, else printed here.
+void add_file(Output& out, std::string path, const std::string& head,
+              const std::vector<const Object*>& objects, const std::string* strip_ns);
 
 // True when `env` is among `envs`, or `envs` is empty (all environments).
 bool selected(const std::vector<std::string>& envs, const std::string& env);

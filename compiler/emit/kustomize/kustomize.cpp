@@ -62,53 +62,62 @@ std::string kustomization(const Doc& k) {
 void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
   if (lowered.empty()) return;
-  std::vector<std::set<std::string>> keys;
+  // Each object's key (apiVersion/kind/name), per environment, and the set of them.
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::unordered_set<std::string_view>> key_sets;
+  keys.reserve(lowered.size());
   for (const auto& l : lowered) {
     keys.emplace_back();
-    for (const auto& o : l.objects) keys.back().insert(key(o.doc));
+    keys.back().reserve(l.objects.size());
+    for (const auto& o : l.objects) keys.back().push_back(key(o.doc));
   }
-  auto in_all = [&](const std::string& k) {
-    return std::all_of(keys.begin(), keys.end(),
-                       [&](const std::set<std::string>& ks) { return ks.count(k) > 0; });
+  for (const auto& ks : keys) key_sets.emplace_back(ks.begin(), ks.end());
+  auto in_all = [&](std::string_view k) {
+    return std::all_of(key_sets.begin(), key_sets.end(),
+                       [&](const auto& ks) { return ks.count(k) > 0; });
   };
   // Base: the first environment's objects that every environment has, but for the Namespace.
   const auto& first = lowered.front().objects;
   // key -> the first environment's object (its namespace is dropped when written or compared)
-  std::unordered_map<std::string, const Doc*> base;
-  std::vector<std::string> base_order;
+  std::unordered_map<std::string_view, const Doc*> base;
+  std::vector<std::string_view> base_order;
   std::vector<std::string> base_files;
-  std::map<std::string, std::string> base_text;
-  for (const auto& o : first) {
+  std::map<std::string, std::vector<const Object*>> base_objects;
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    const auto& o = first[i];
     if (o.doc["kind"] == "Namespace") continue;
-    std::string k = key(o.doc);
+    const std::string& k = keys.front()[i];
     if (!in_all(k)) continue;
     base.emplace(k, &o.doc);
     base_order.push_back(k);
     std::string file = o.component + ".yaml";
-    auto [it, fresh] = base_text.try_emplace(file, header(source));
+    auto [it, fresh] = base_objects.try_emplace(file);
     if (fresh) base_files.push_back(file);
-    it->second += "---\n";
-    kubernetes::append_without_namespace(it->second, o, lowered.front().env->ns);
+    it->second.push_back(&o);
   }
-  for (const auto& f : base_files) out.add("kustomize/base/" + f, std::move(base_text[f]));
+  const std::string head = header(source);
+  for (const auto& f : base_files)
+    kubernetes::add_file(out, "kustomize/base/" + f, head, base_objects[f],
+                         &lowered.front().env->ns);
   Doc bk;
   bk["apiVersion"] = "kustomize.config.k8s.io/v1beta1";
   bk["kind"] = "Kustomization";
   bk["resources"] = base_files;
   out.add("kustomize/base/kustomization.yaml", header(source) + kustomization(bk));
 
-  for (const auto& [e, objs] : lowered) {
+  for (std::size_t ei = 0; ei < lowered.size(); ++ei) {
+    const auto& [e, objs] = lowered[ei];
     if (!kubernetes::selected(envs, e->name)) continue;
     std::string dir = "kustomize/overlays/" + e->name + "/";
-    std::string own = header(source);
+    std::vector<const Object*> own;
     Doc patches = Doc::array();
-    std::unordered_set<std::string> present;
-    for (const auto& o : objs) {
-      std::string k = key(o.doc);
+    std::unordered_set<std::string_view> present;
+    for (std::size_t i = 0; i < objs.size(); ++i) {
+      const auto& o = objs[i];
+      const std::string& k = keys[ei][i];
       auto b = base.find(k);
       if (b == base.end()) {  // the Namespace and the objects only some environments have
-        own += "---\n";
-        kubernetes::append_without_namespace(own, o, e->ns);
+        own.push_back(&o);
         continue;
       }
       present.insert(k);
@@ -134,7 +143,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
       p["patch"] = to_yaml(del);
       patches.push_back(std::move(p));
     }
-    out.add(dir + "resources.yaml", std::move(own));
+    kubernetes::add_file(out, dir + "resources.yaml", head, own, &e->ns);
     // The namespace of every object that has none; `unsetOnly` leaves Velero's alone, and the
     // subjects of role bindings are already right.
     Doc nt;
