@@ -62,6 +62,55 @@ std::string_view Arena::intern(std::string_view key) {
   return *keys_.emplace(p, key.size()).first;
 }
 
+namespace {
+
+int block_class(std::size_t bytes) {
+  int c = 0;
+  while ((std::size_t{1} << c) < bytes) ++c;
+  return c;
+}
+
+}  // namespace
+
+void* Arena::allocate_block(std::size_t bytes) {
+  int c = block_class(bytes);
+  if (c < kClasses && free_[c] != nullptr) {
+    void* b = free_[c];
+    std::memcpy(&free_[c], b, sizeof(void*));
+    return b;
+  }
+  // The owner is kept in the 8 bytes before the block.
+  auto* p = static_cast<char*>(allocate((std::size_t{1} << c) + 8));
+  Arena* self = this;
+  std::memcpy(p, &self, sizeof self);
+  return p + 8;
+}
+
+void Arena::release_block(void* block, std::size_t bytes) noexcept {
+  Arena* owner = nullptr;
+  std::memcpy(&owner, static_cast<char*>(block) - 8, sizeof owner);
+  if (owner != t_current) return;  // another thread's (or arena's): left to its arena
+  int c = block_class(bytes);
+  if (c >= kClasses) return;
+  std::memcpy(block, &owner->free_[c], sizeof(void*));
+  owner->free_[c] = block;
+}
+
+void Doc::release_parts() noexcept {
+  // The block is at least capacity_for(size_) elements long (erase() leaves it larger): given
+  // back as that, it is never over-used.
+  if (type_ == value_t::array) {
+    for (std::uint32_t i = 0; i < size_; ++i) elems_[i].~Doc();
+    Arena::release_block(elems_, capacity_for(size_) * sizeof(Doc));
+  } else {
+    for (std::uint32_t i = 0; i < size_; ++i) members_[i].value.~Doc();
+    Arena::release_block(members_, capacity_for(size_) * sizeof(Member));
+  }
+  type_ = value_t::null;
+  size_ = 0;
+  u_ = 0;
+}
+
 DocArena::DocArena() : previous_(t_current) {
   t_current = &arena_;
 }
@@ -86,17 +135,19 @@ std::size_t Doc::capacity_for(std::size_t n) {
 }
 
 Doc::Doc(const Doc& other) : type_(other.type_), size_(other.size_), u_(other.u_) {
+  if (is_structured() && size_ == 0) u_ = 0;  // an empty collection: no block of its own
   switch (type_) {
     case value_t::array:
       if (size_ != 0) {
-        auto* e = static_cast<Doc*>(current().allocate(capacity_for(size_) * sizeof(Doc)));
+        auto* e = static_cast<Doc*>(current().allocate_block(capacity_for(size_) * sizeof(Doc)));
         for (std::uint32_t i = 0; i < size_; ++i) new (e + i) Doc(other.elems_[i]);
         elems_ = e;
       }
       break;
     case value_t::object:
       if (size_ != 0) {
-        auto* m = static_cast<Member*>(current().allocate(capacity_for(size_) * sizeof(Member)));
+        auto* m =
+            static_cast<Member*>(current().allocate_block(capacity_for(size_) * sizeof(Member)));
         for (std::uint32_t i = 0; i < size_; ++i)
           new (m + i) Member{other.members_[i].key, Doc(other.members_[i].value)};
         members_ = m;
@@ -123,8 +174,11 @@ void Doc::push_back(Doc d) {
   if (!is_array()) throw std::domain_error("Doc::push_back on a value that is not a sequence");
   if (size_ == 0 ? elems_ == nullptr : size_ == capacity_for(size_)) {
     std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
-    auto* e = static_cast<Doc*>(current().allocate(cap * sizeof(Doc)));
-    if (size_ != 0) std::memcpy(static_cast<void*>(e), elems_, size_ * sizeof(Doc));
+    auto* e = static_cast<Doc*>(current().allocate_block(cap * sizeof(Doc)));
+    if (size_ != 0) {
+      std::memcpy(static_cast<void*>(e), elems_, size_ * sizeof(Doc));
+      Arena::release_block(elems_, capacity_for(size_) * sizeof(Doc));
+    }
     elems_ = e;
   }
   new (elems_ + size_) Doc(std::move(d));
@@ -152,8 +206,11 @@ Doc& Doc::append(std::string_view key, Doc value) {
   if (!is_object()) throw std::domain_error("Doc: a key on a value that is not a mapping");
   if (size_ == 0 ? members_ == nullptr : size_ == capacity_for(size_)) {
     std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
-    auto* m = static_cast<Member*>(current().allocate(cap * sizeof(Member)));
-    if (size_ != 0) std::memcpy(static_cast<void*>(m), members_, size_ * sizeof(Member));
+    auto* m = static_cast<Member*>(current().allocate_block(cap * sizeof(Member)));
+    if (size_ != 0) {
+      std::memcpy(static_cast<void*>(m), members_, size_ * sizeof(Member));
+      Arena::release_block(members_, capacity_for(size_) * sizeof(Member));
+    }
     members_ = m;
   }
   new (members_ + size_)
@@ -180,6 +237,7 @@ std::size_t Doc::erase(std::string_view key) {
   const Member* m = find_member(key);
   if (!m) return 0;
   std::size_t i = static_cast<std::size_t>(m - members_);
+  members_[i].value.~Doc();
   // Entries keep their order. The block stays: it is at least as large as the smaller size needs.
   std::memmove(static_cast<void*>(members_ + i), members_ + i + 1,
                (size_ - i - 1) * sizeof(Member));

@@ -38,11 +38,18 @@ class Arena {
   Arena& operator=(const Arena&) = delete;
   ~Arena();
   void* allocate(std::size_t bytes);
+  // The element blocks of collections: a power of two of at least 64 bytes, taken from the blocks
+  // given back first. Each knows its arena, so a block is only ever reused by the arena it came
+  // from (a document built on one thread and dropped on another is not recycled there).
+  void* allocate_block(std::size_t bytes);
+  static void release_block(void* block, std::size_t bytes) noexcept;
   // The key's bytes, stored once per arena: a stack's documents repeat a few hundred keys.
   std::string_view intern(std::string_view key);
   std::size_t bytes_reserved() const { return reserved_; }
 
  private:
+  static constexpr int kClasses = 40;
+  void* free_[kClasses] = {};  // by log2(bytes): blocks given back, linked through their start
   std::unordered_set<std::string_view> keys_;
   std::vector<char*> blocks_;
   char* cur_ = nullptr;
@@ -117,15 +124,23 @@ class Doc {
   }
   Doc& operator=(const Doc& other);
   Doc& operator=(Doc&& other) noexcept {
-    type_ = other.type_;
-    size_ = other.size_;
-    u_ = other.u_;
+    if (this == &other) return *this;
+    // Taken first: `other` may be a part of this document.
+    value_t t = other.type_;
+    std::uint32_t n = other.size_;
+    std::uint64_t u = other.u_;
     other.type_ = value_t::null;
     other.size_ = 0;
     other.u_ = 0;
+    release();
+    type_ = t;
+    size_ = n;
+    u_ = u;
     return *this;
   }
-  ~Doc() = default;  // the arena owns the parts
+  // The element blocks of collections go back to their arena for reuse; strings and keys stay
+  // until the arena goes.
+  ~Doc() { release(); }
 
   static Doc array() {
     Doc d;
@@ -278,6 +293,10 @@ class Doc {
 
  private:
   const Member* find_member(std::string_view key) const;
+  void release() noexcept {
+    if ((type_ == value_t::array || type_ == value_t::object) && u_ != 0) release_parts();
+  }
+  void release_parts() noexcept;
   static std::size_t capacity_for(std::size_t n);
 
   value_t type_;
