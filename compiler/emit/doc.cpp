@@ -56,10 +56,16 @@ void* Arena::allocate(std::size_t bytes) {
 }
 
 std::string_view Arena::intern(std::string_view key) {
-  if (auto it = keys_.find(key); it != keys_.end()) return *it;
-  auto* p = static_cast<char*>(allocate(key.size()));
-  std::memcpy(p, key.data(), key.size());
-  return *keys_.emplace(p, key.size()).first;
+  auto& r = recent_[(reinterpret_cast<std::uintptr_t>(key.data()) >> 3) % 1024];
+  if (r.from == key.data() && r.key == key) return r.key;  // the same bytes, checked
+  auto it = keys_.find(key);
+  if (it == keys_.end()) {
+    auto* p = static_cast<char*>(allocate(key.size()));
+    std::memcpy(p, key.data(), key.size());
+    it = keys_.emplace(p, key.size()).first;
+  }
+  r = {key.data(), *it};
+  return *it;
 }
 
 namespace {

@@ -51,6 +51,13 @@ class Arena {
   static constexpr int kClasses = 40;
   void* free_[kClasses] = {};  // by log2(bytes): blocks given back, linked through their start
   std::unordered_set<std::string_view> keys_;
+  // The last key interned from each address (most keys are literals, at fixed addresses): found
+  // again by one comparison instead of a hash.
+  struct Recent {
+    const char* from = nullptr;
+    std::string_view key;
+  };
+  Recent recent_[1024];
   std::vector<char*> blocks_;
   char* cur_ = nullptr;
   char* end_ = nullptr;

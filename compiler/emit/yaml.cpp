@@ -39,11 +39,25 @@ bool needs_quotes(std::string_view s) {
   static constexpr std::string_view indicators = "!&*-?:,[]{}#|>@`\"'%";
   if (indicators.find(s[0]) != std::string_view::npos) return true;
   if (s.front() == ' ' || s.back() == ' ') return true;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x20 || c == 0x7f) return true;
-    if (c == ':' && (i + 1 == s.size() || s[i + 1] == ' ')) return true;
-    if (c == '#' && i > 0 && s[i - 1] == ' ') return true;
+  // The characters that may need quotes, looked up in one table: control characters and DEL
+  // always, `: ` (or `:` at the end) and ` #`.
+  struct Table {
+    unsigned char kind[256] = {};
+    constexpr Table() {
+      for (int c = 0; c < 0x20; ++c) kind[c] = 1;
+      kind[0x7f] = 1;
+      kind[static_cast<unsigned char>(':')] = 2;
+      kind[static_cast<unsigned char>('#')] = 3;
+    }
+  };
+  static constexpr Table table;
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    unsigned char k = table.kind[static_cast<unsigned char>(s[i])];
+    if (k == 0) continue;
+    if (k == 1) return true;
+    if (k == 2 && (i + 1 == n || s[i + 1] == ' ')) return true;
+    if (k == 3 && i > 0 && s[i - 1] == ' ') return true;
   }
   return false;
 }
