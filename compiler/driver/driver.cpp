@@ -228,34 +228,38 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       emit::kubernetes::lower_all(m, source, sink));
   const auto& lowered = *lowered_ptr;
   timer.lap("lower");
-  // The targets only read the model and the lowered objects: the Helm chart (the largest) is
-  // made on a second thread while the others are made here. Each writes its own files, which
-  // are joined in target order, so the output does not depend on the threads.
-  const bool helm = std::find(o.targets.begin(), o.targets.end(), "helm") != o.targets.end();
-  emit::Output helm_output;
-  std::thread helm_thread;
-  if (helm)
-    helm_thread =
-        std::thread([&] { emit::helm::generate(m, lowered, o.envs, source, helm_output); });
+  // The targets only read the model and the lowered objects. A second thread makes the Helm chart
+  // and the monitoring files (which need only the documents and the model) while this one prints
+  // the objects and makes the other targets. Each thread has its own files; all are sorted by
+  // path before they are written, so the output does not depend on the threads.
+  auto wants = [&](const char* t) {
+    return std::find(o.targets.begin(), o.targets.end(), t) != o.targets.end();
+  };
+  const bool helm = wants("helm"), monitoring = wants("monitoring");
+  emit::Output second_output;
+  std::thread second;
+  if (helm || monitoring)
+    second = std::thread([&] {
+      if (helm) emit::helm::generate(m, lowered, o.envs, source, second_output);
+      if (monitoring) emit::monitoring::generate(m, o.envs, source, second_output);
+    });
   // The plain manifests and the Kustomize base print the same objects: each is printed once (the
-  // Helm thread reads only the objects' documents, not their printed text).
-  if (std::find(o.targets.begin(), o.targets.end(), "kubernetes") != o.targets.end() ||
-      std::find(o.targets.begin(), o.targets.end(), "kustomize") != o.targets.end()) {
+  // other thread reads only the objects' documents, not their printed text).
+  if (wants("kubernetes") || wants("kustomize")) {
     emit::kubernetes::print(*lowered_ptr, o.envs);
     timer.lap("print");
   }
   for (const auto& t : o.targets) {
     if (t == "kubernetes") emit::kubernetes::generate(lowered, o.envs, source, output);
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
-    if (t == "monitoring") emit::monitoring::generate(m, o.envs, source, output);
     if (t == "backup") emit::backup::generate(m, lowered, o.envs, source, output);
     if (t == "github") emit::github::generate(m, source, output);
-    if (t != "helm") timer.lap(t);
+    if (t != "helm" && t != "monitoring") timer.lap(t);
   }
-  if (helm) {
-    helm_thread.join();
-    timer.lap("helm-wait");  // what was left of the Helm chart after the others
-    for (auto& f : helm_output.files) output.files.push_back(std::move(f));
+  if (second.joinable()) {
+    second.join();
+    timer.lap("helm+monitoring-wait");  // what was left of the second thread's work
+    for (auto& f : second_output.files) output.files.push_back(std::move(f));
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
   base::Collector quiet;  // the checks already ran; the plan is only printed here
