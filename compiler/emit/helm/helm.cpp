@@ -235,18 +235,22 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
   out.add(dir + "values.schema.json", schema());
   const auto& first = *lowered.front().env;
   Doc defaults = values(m, first, lowered.front().objects);
-  out.add(dir + "values.yaml",
-          header(source) + "# The settings of the `" + first.name +
-              "` environment; values-ENV.yaml overrides them for each environment.\n" +
-              to_yaml(defaults));
+  {
+    // Printed straight after the header: the values of a large stack are tens of megabytes.
+    std::string text = header(source) + "# The settings of the `" + first.name +
+                       "` environment; values-ENV.yaml overrides them for each environment.\n";
+    write_yaml(text, defaults);
+    out.add(dir + "values.yaml", std::move(text));
+  }
   for (const auto& [env, objects] : lowered) {
     const auto& e = *env;
     if (!kubernetes::selected(envs, e.name)) continue;
     // The first environment's values are the defaults: nothing to override.
     Doc o = &e == &first ? Doc::object() : override(defaults, values(m, e, objects));
-    out.add(dir + "values-" + e.name + ".yaml", header(source) + "# helm install " + m.stack.name +
-                                                    " . -f values-" + e.name + ".yaml\n" +
-                                                    (o.empty() ? std::string() : to_yaml(o)));
+    std::string text = header(source) + "# helm install " + m.stack.name + " . -f values-" +
+                       e.name + ".yaml\n";
+    if (!o.empty()) write_yaml(text, o);
+    out.add(dir + "values-" + e.name + ".yaml", std::move(text));
   }
   for (std::size_t i = 0; i < embed::helm_chart_files_count; ++i) {
     const auto& f = embed::helm_chart_files[i];
