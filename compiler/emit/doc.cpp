@@ -117,11 +117,34 @@ void Doc::release_parts() noexcept {
   u_ = 0;
 }
 
-DocArena::DocArena() : previous_(t_current) {
+namespace {
+thread_local DocArena* t_scope = nullptr;
+}  // namespace
+
+DocArena::DocArena() : previous_(t_current), previous_scope_(t_scope) {
   t_current = &arena_;
+  t_scope = this;
 }
 
 DocArena::~DocArena() {
+  t_current = previous_;
+  t_scope = previous_scope_;
+}
+
+DocArena* DocArena::current() {
+  return t_scope;
+}
+
+Arena& DocArena::spawn() {
+  spawned_.push_back(std::make_unique<Arena>());
+  return *spawned_.back();
+}
+
+UseArena::UseArena(Arena& arena) : previous_(t_current) {
+  t_current = &arena;
+}
+
+UseArena::~UseArena() {
   t_current = previous_;
 }
 

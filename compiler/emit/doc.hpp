@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <set>
@@ -72,9 +73,29 @@ class DocArena {
   DocArena(const DocArena&) = delete;
   DocArena& operator=(const DocArena&) = delete;
   const Arena& arena() const { return arena_; }
+  // The scope active on this thread, if any.
+  static DocArena* current();
+  // A further arena, owned by this scope, for another thread to build documents that live as long
+  // as this scope's (see UseArena).
+  Arena& spawn();
 
  private:
   Arena arena_;
+  Arena* previous_;
+  DocArena* previous_scope_;
+  std::vector<std::unique_ptr<Arena>> spawned_;
+};
+
+// While alive, the Docs built on this thread take their memory from `arena` (one thread at a
+// time: an arena is not shared between threads).
+class UseArena {
+ public:
+  explicit UseArena(Arena& arena);
+  ~UseArena();
+  UseArena(const UseArena&) = delete;
+  UseArena& operator=(const UseArena&) = delete;
+
+ private:
   Arena* previous_;
 };
 

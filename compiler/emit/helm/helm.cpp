@@ -247,8 +247,8 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
     if (!kubernetes::selected(envs, e.name)) continue;
     // The first environment's values are the defaults: nothing to override.
     Doc o = &e == &first ? Doc::object() : override(defaults, values(m, e, objects));
-    std::string text = header(source) + "# helm install " + m.stack.name + " . -f values-" +
-                       e.name + ".yaml\n";
+    std::string text =
+        header(source) + "# helm install " + m.stack.name + " . -f values-" + e.name + ".yaml\n";
     if (!o.empty()) write_yaml(text, o);
     out.add(dir + "values-" + e.name + ".yaml", std::move(text));
   }

@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <exception>
 #include <map>
+#include <memory>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 
@@ -22,11 +25,44 @@ using model::Workload;
 constexpr std::size_t kNameMax = 63;     // DNS-1123 label: Services, label values, ...
 constexpr std::size_t kCronJobMax = 52;  // CronJob names leave room for the Job suffix
 
+// What every workload's lowering reads: made once per environment, then shared (read-only) by the
+// threads that lower the workloads.
+struct Shared {
+  std::vector<monitoring::ConfigMap> configs;
+  std::map<std::string, int> waves;
+  std::unordered_map<std::string, std::vector<std::string>> dependents;  // workload -> who needs it
+  std::unordered_map<std::string, const Workload*> by_name;
+};
+
 class Lowering {
  public:
   Lowering(const model::Model& m, const model::Environment& e, const std::string& source,
-           base::Sink& sink)
-      : m_(m), e_(e), source_(source), sink_(sink), instance_(m.stack.name + "-" + e.name) {}
+           base::Sink& sink, std::size_t parallel_from)
+      : m_(m),
+        e_(e),
+        source_(source),
+        sink_(sink),
+        instance_(m.stack.name + "-" + e.name),
+        parallel_from_(parallel_from),
+        own_(std::make_unique<Shared>()),
+        configs_(own_->configs),
+        waves_(own_->waves),
+        dependents_(own_->dependents),
+        by_name_(own_->by_name) {}
+
+  // A worker for some of the workloads: shares the parent's state, has its own objects and
+  // diagnostics.
+  Lowering(Lowering& parent, base::Sink& sink)
+      : m_(parent.m_),
+        e_(parent.e_),
+        source_(parent.source_),
+        sink_(sink),
+        instance_(parent.instance_),
+        parallel_from_(parent.parallel_from_),
+        configs_(parent.configs_),
+        waves_(parent.waves_),
+        dependents_(parent.dependents_),
+        by_name_(parent.by_name_) {}
 
   std::vector<Object> run() {
     check_name(instance_, kNameMax, e_.span, "the label app.kubernetes.io/instance");
@@ -48,7 +84,7 @@ class Lowering {
     configs_ = monitoring::config_maps(m_, e_, source_);
     namespace_object();
     secrets();
-    for (const auto& w : e_.workloads) workload(w);
+    workloads();
     velero_schedules();
     return std::move(objects_);
   }
@@ -58,13 +94,55 @@ class Lowering {
   const model::Environment& e_;
   const std::string& source_;
   base::Sink& sink_;
-  std::vector<monitoring::ConfigMap> configs_;
   std::string instance_;
+  std::size_t parallel_from_;
+  std::unique_ptr<Shared> own_;  // null in a worker
+  std::vector<monitoring::ConfigMap>& configs_;
+  std::map<std::string, int>& waves_;
+  std::unordered_map<std::string, std::vector<std::string>>& dependents_;
+  std::unordered_map<std::string, const Workload*>& by_name_;
   std::vector<Object> objects_;
-  std::map<std::string, int> waves_;
-  std::unordered_map<std::string, std::vector<std::string>>
-      dependents_;  // workload -> who needs it
-  std::unordered_map<std::string, const Workload*> by_name_;
+
+  // Every workload's objects, in the order of the workloads. From `parallel_from_` workloads on,
+  // the second half is lowered on another thread (into an arena of the build's DocArena), and its
+  // objects and diagnostics follow the first half's: the result is the same as in one thread.
+  void workloads() {
+    const auto& ws = e_.workloads;
+    DocArena* scope = DocArena::current();
+    if (ws.size() < parallel_from_ || ws.size() < 2 || scope == nullptr) {
+      for (const auto& w : ws) workload(w);
+      return;
+    }
+    const std::size_t half = ws.size() / 2;
+    base::Collector worker_sink;
+    Lowering worker(*this, worker_sink);
+    Arena& arena = scope->spawn();
+    std::exception_ptr failed, worker_failed;
+    std::thread other([&] {
+      UseArena use(arena);
+      try {
+        for (std::size_t i = half; i < ws.size(); ++i) worker.workload(ws[i]);
+      } catch (...) {
+        worker_failed = std::current_exception();
+      }
+    });
+    try {
+      for (std::size_t i = 0; i < half; ++i) workload(ws[i]);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    other.join();
+    if (failed) std::rethrow_exception(failed);
+    if (worker_failed) std::rethrow_exception(worker_failed);
+    for (const auto& d : worker_sink.all()) sink_.report(d);
+    objects_.reserve(objects_.size() + worker.objects_.size());
+    for (auto& o : worker.objects_) objects_.push_back(std::move(o));
+  }
+
+  int wave_of(const std::string& name) const {
+    auto it = waves_.find(name);
+    return it == waves_.end() ? 0 : it->second;
+  }
 
   // The workload's environment plus the connection settings of every dependency that serves
   // something (`DB_HOST`, `DB_PORT` for `needs = [db]`), unless the workload sets them itself.
@@ -743,7 +821,7 @@ class Lowering {
         break;
       }
     }
-    d["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = std::to_string(waves_[n]);
+    d["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = std::to_string(wave_of(n));
     add(n, std::move(d));
     network_policy(w);
     if (job) return;
@@ -978,13 +1056,15 @@ std::string image_ref(const model::Model& m, const std::string& image) {
 }
 
 std::vector<Object> lower(const model::Model& m, const model::Environment& env,
-                          const std::string& source, base::Sink& sink) {
-  return Lowering(m, env, source, sink).run();
+                          const std::string& source, base::Sink& sink, std::size_t parallel_from) {
+  return Lowering(m, env, source, sink, parallel_from).run();
 }
 
-std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink) {
+std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
+                               std::size_t parallel_from) {
   std::vector<Lowered> out;
-  for (const auto& e : m.environments) out.push_back({&e, lower(m, e, source, sink)});
+  for (const auto& e : m.environments)
+    out.push_back({&e, lower(m, e, source, sink, parallel_from)});
   return out;
 }
 

@@ -29,15 +29,20 @@ struct Object {
 // secrets, then per workload ServiceAccount, ConfigMap, Services, the workload, HPA, PDB, Ingress.
 // Reports E4xxx for what Kubernetes cannot express (e.g. names over their length limits).
 // `source` names the .stack file in the headers of the configuration files it carries.
+// With `parallel_from` workloads or more (and a DocArena scope on this thread), half of them are
+// lowered on a second thread; the result does not depend on it.
+inline constexpr std::size_t kParallelFrom = 256;
 std::vector<Object> lower(const model::Model& m, const model::Environment& env,
-                          const std::string& source, base::Sink& sink);
+                          const std::string& source, base::Sink& sink,
+                          std::size_t parallel_from = kParallelFrom);
 
 // Every environment, lowered once; all targets are written from these.
 struct Lowered {
   const model::Environment* env;
   std::vector<Object> objects;
 };
-std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink);
+std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
+                               std::size_t parallel_from = kParallelFrom);
 
 // Prints every object of the selected environments (Object::yaml). The plain manifests and the
 // Kustomize target use the printed text; objects left unprinted are printed as they are written.

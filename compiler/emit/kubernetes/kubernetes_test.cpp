@@ -1,0 +1,85 @@
+#include "emit/kubernetes/kubernetes.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "check/check.hpp"
+#include "syntax/parse.hpp"
+
+namespace stackc::emit::kubernetes {
+namespace {
+
+// No imports: the stacks of these tests are one file.
+class NoImports final : public check::Loader {
+ public:
+  Result load(std::string_view spec, base::FileId) override {
+    Result r;
+    r.message = "cannot find `" + std::string(spec) + "`";
+    return r;
+  }
+  bool is_stdlib(base::FileId) const override { return false; }
+};
+
+// N services in a chain (each needs the one before), in two environments, with a cron job in the
+// middle whose name passes the 52 characters of a CronJob name: the lowering reports an E4001
+// from the middle of the list.
+std::string fleet(int n) {
+  std::string s =
+      "stack f { registry = \"ghcr.io/f\"  version = \"1.0.0\" }\n"
+      "cluster c { nodes = 50  node { cpu = 64  memory = 256Gi } }\n"
+      "environment dev { cluster = c }\n"
+      "environment prod { cluster = c  namespace = \"f-prod\" }\n";
+  for (int i = 0; i < n; ++i) {
+    std::string name = "svc-" + std::to_string(i);
+    if (i == n * 2 / 3) {
+      s += "cron nightly-report-for-the-accounting-department-of-the-shop {\n"
+           "  image = \"report\"\n  schedule = \"0 1 * * *\"\n  cpu = 100m\n  memory = 128Mi\n}\n";
+    }
+    s += "service " + name + " {\n  image = \"" + name + "\"\n  replicas = 2..4\n";
+    s += "  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n  autoscale { cpu = 70% }\n";
+    s += "  health { liveness = http(\"/l\")  readiness = http(\"/r\") }\n";
+    s += "  env { MODE = \"fast\" }\n";
+    if (i > 0) s += "  needs = [svc-" + std::to_string(i - 1) + "]\n";
+    s += "}\n";
+  }
+  return s;
+}
+
+TEST(Lowering, TwoThreadsGiveWhatOneGives) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add("f.stack", fleet(60));
+  auto tree = syntax::parse(sm, id, sink);
+  ASSERT_TRUE(tree.ok);
+  NoImports loader;
+  auto result = check::check(sm, std::move(tree), loader, sink);
+  ASSERT_TRUE(result.model) << sink.all().size() << " diagnostics";
+  const model::Model& m = *result.model;
+
+  DocArena documents;
+  base::Collector one_sink, two_sink;
+  auto one = lower_all(m, "f.stack", one_sink, SIZE_MAX);
+  auto two = lower_all(m, "f.stack", two_sink, 2);
+  ASSERT_EQ(one.size(), two.size());
+  for (std::size_t e = 0; e < one.size(); ++e) {
+    ASSERT_EQ(one[e].objects.size(), two[e].objects.size());
+    for (std::size_t i = 0; i < one[e].objects.size(); ++i) {
+      const auto& a = one[e].objects[i];
+      const auto& b = two[e].objects[i];
+      EXPECT_EQ(a.component, b.component);
+      EXPECT_EQ(a.raw, b.raw);
+      EXPECT_EQ(a.doc, b.doc) << a.component;
+    }
+  }
+  // The diagnostics of the second half come in the same order as from one thread.
+  ASSERT_FALSE(one_sink.all().empty());
+  ASSERT_EQ(one_sink.all().size(), two_sink.all().size());
+  for (std::size_t i = 0; i < one_sink.all().size(); ++i) {
+    EXPECT_EQ(one_sink.all()[i].code, two_sink.all()[i].code);
+    EXPECT_EQ(one_sink.all()[i].message, two_sink.all()[i].message);
+  }
+}
+
+}  // namespace
+}  // namespace stackc::emit::kubernetes
