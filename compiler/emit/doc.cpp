@@ -164,7 +164,8 @@ std::size_t Doc::capacity_for(std::size_t n) {
 }
 
 Doc::Doc(const Doc& other) : type_(other.type_), size_(other.size_), u_(other.u_) {
-  if (is_structured() && size_ == 0) u_ = 0;  // an empty collection: no block of its own
+  // An empty collection: no block of its own. (A ref stays a ref: it is copied as it is.)
+  if ((type_ == value_t::array || type_ == value_t::object) && size_ == 0) u_ = 0;
   switch (type_) {
     case value_t::array:
       if (size_ != 0) {
@@ -199,6 +200,7 @@ Doc Doc::array(std::initializer_list<Doc> items) {
 }
 
 void Doc::push_back(Doc d) {
+  materialize();
   if (is_null()) *this = array();
   if (!is_array()) throw std::domain_error("Doc::push_back on a value that is not a sequence");
   if (size_ == 0 ? elems_ == nullptr : size_ == capacity_for(size_)) {
@@ -215,22 +217,25 @@ void Doc::push_back(Doc d) {
 }
 
 const Doc::Member* Doc::find_member(std::string_view key) const {
-  if (!is_object()) return nullptr;
-  for (std::uint32_t i = 0; i < size_; ++i) {
-    const auto& k = members_[i].key;
+  const Doc& d = self();
+  if (d.type_ != value_t::object) return nullptr;
+  for (std::uint32_t i = 0; i < d.size_; ++i) {
+    const auto& k = d.members_[i].key;
     if (k.size() == key.size() && std::memcmp(k.data(), key.data(), key.size()) == 0)
-      return members_ + i;
+      return d.members_ + i;
   }
   return nullptr;
 }
 
 Doc& Doc::operator[](std::string_view key) {
+  materialize();
   if (is_null()) *this = object();
   if (const Member* m = find_member(key)) return const_cast<Member*>(m)->value;
   return append(key, Doc());
 }
 
 Doc& Doc::append(std::string_view key, Doc value) {
+  materialize();
   if (is_null()) *this = object();
   if (!is_object()) throw std::domain_error("Doc: a key on a value that is not a mapping");
   if (size_ == 0 ? members_ == nullptr : size_ == capacity_for(size_)) {
@@ -259,10 +264,12 @@ const Doc& Doc::at(std::string_view key) const {
 }
 
 Doc& Doc::at(std::string_view key) {
+  materialize();
   return const_cast<Doc&>(static_cast<const Doc&>(*this).at(key));
 }
 
 std::size_t Doc::erase(std::string_view key) {
+  materialize();
   const Member* m = find_member(key);
   if (!m) return 0;
   std::size_t i = static_cast<std::size_t>(m - members_);
@@ -275,17 +282,21 @@ std::size_t Doc::erase(std::string_view key) {
 }
 
 Doc::iterator Doc::find(std::string_view key) {
+  materialize();
   const Member* m = find_member(key);
   return m ? iterator(this, static_cast<std::size_t>(m - members_)) : end();
 }
 
 Doc::const_iterator Doc::find(std::string_view key) const {
+  const Doc& d = self();
   const Member* m = find_member(key);
-  return m ? const_iterator(this, static_cast<std::size_t>(m - members_)) : end();
+  return m ? const_iterator(&d, static_cast<std::size_t>(m - d.members_)) : end();
 }
 
-bool operator==(const Doc& a, const Doc& b) {
+bool operator==(const Doc& a_, const Doc& b_) {
   using T = Doc::value_t;
+  const Doc& a = a_.self();
+  const Doc& b = b_.self();
   if (a.is_number() && b.is_number()) {
     if (a.type_ == T::number_float || b.type_ == T::number_float)
       return a.get<double>() == b.get<double>();
@@ -328,23 +339,25 @@ std::string_view Doc::get<std::string_view>() const {
 }
 template <>
 bool Doc::get<bool>() const {
-  return is_boolean() && b_;
+  return is_boolean() && self().b_;
 }
 template <>
 double Doc::get<double>() const {
-  switch (type_) {
+  const Doc& d = self();
+  switch (d.type_) {
     case value_t::number_integer:
-      return static_cast<double>(i_);
+      return static_cast<double>(d.i_);
     case value_t::number_unsigned:
-      return static_cast<double>(u_);
+      return static_cast<double>(d.u_);
     case value_t::number_float:
-      return f_;
+      return d.f_;
     default:
       return 0;
   }
 }
 
 nlohmann::ordered_json Doc::to_json() const {
+  if (type_ == kRef) return ref_->to_json();
   switch (type_) {
     case value_t::null:
       return nullptr;

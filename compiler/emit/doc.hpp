@@ -183,6 +183,15 @@ class Doc {
     d.members_ = nullptr;
     return d;
   }
+  // A read-only stand-in for `target`, which must outlive it: reads, comparisons and printing see
+  // the target; changing it first copies the target in. The Helm values take the lowered
+  // objects' containers, volumes and policies this way instead of copying them.
+  static Doc ref(const Doc& target) {
+    Doc d;
+    d.type_ = kRef;
+    d.ref_ = &target.self();
+    return d;
+  }
 
   // nlohmann::ordered_json conversions, for dump() and diff() and for tests.
   nlohmann::ordered_json to_json() const;
@@ -192,28 +201,36 @@ class Doc {
   // The RFC 6902 patch from `a` to `b` (nlohmann's diff).
   static Doc diff(const Doc& a, const Doc& b);
 
-  value_t type() const { return type_; }
-  bool is_null() const { return type_ == value_t::null; }
-  bool is_object() const { return type_ == value_t::object; }
-  bool is_array() const { return type_ == value_t::array; }
-  bool is_string() const { return type_ == value_t::string; }
-  bool is_boolean() const { return type_ == value_t::boolean; }
+  value_t type() const { return self().type_; }
+  bool is_null() const { return type() == value_t::null; }
+  bool is_object() const { return type() == value_t::object; }
+  bool is_array() const { return type() == value_t::array; }
+  bool is_string() const { return type() == value_t::string; }
+  bool is_boolean() const { return type() == value_t::boolean; }
   bool is_number() const {
-    return type_ == value_t::number_integer || type_ == value_t::number_unsigned ||
-           type_ == value_t::number_float;
+    value_t t = type();
+    return t == value_t::number_integer || t == value_t::number_unsigned ||
+           t == value_t::number_float;
   }
   bool is_number_integer() const {
-    return type_ == value_t::number_integer || type_ == value_t::number_unsigned;
+    value_t t = type();
+    return t == value_t::number_integer || t == value_t::number_unsigned;
   }
   bool is_structured() const { return is_object() || is_array(); }
   bool is_primitive() const { return !is_structured(); }
 
   // Collections: their entries; null: 0; scalars: 1 (as nlohmann counts).
-  std::size_t size() const { return is_structured() ? size_ : is_null() ? 0 : 1; }
+  std::size_t size() const {
+    const Doc& d = self();
+    return d.is_structured() ? d.size_ : d.is_null() ? 0 : 1;
+  }
   bool empty() const { return size() == 0; }
 
-  std::string_view str() const { return is_string() ? std::string_view(s_, size_) : ""; }
-  bool boolean() const { return b_; }
+  std::string_view str() const {
+    const Doc& d = self();
+    return d.type_ == value_t::string ? std::string_view(d.s_, d.size_) : "";
+  }
+  bool boolean() const { return self().b_; }
   template <class T>
   T get() const;
 
@@ -239,11 +256,12 @@ class Doc {
   // Sequences. A null becomes an empty sequence on first use.
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
   Doc& operator[](I i) {
+    materialize();
     return elems_[static_cast<std::size_t>(i)];
   }
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
   const Doc& operator[](I i) const {
-    return elems_[static_cast<std::size_t>(i)];
+    return self().elems_[static_cast<std::size_t>(i)];
   }
   void push_back(Doc d);
   template <class... A>
@@ -292,10 +310,19 @@ class Doc {
   };
   using iterator = basic_iterator<false>;
   using const_iterator = basic_iterator<true>;
-  iterator begin() { return {this, 0}; }
-  iterator end() { return {this, is_structured() ? size_ : 0}; }
-  const_iterator begin() const { return {this, 0}; }
-  const_iterator end() const { return {this, is_structured() ? size_ : 0}; }
+  iterator begin() {
+    materialize();
+    return {this, 0};
+  }
+  iterator end() {
+    materialize();
+    return {this, is_structured() ? size_ : 0};
+  }
+  const_iterator begin() const { return {&self(), 0}; }
+  const_iterator end() const {
+    const Doc& d = self();
+    return {&d, d.is_structured() ? d.size_ : 0};
+  }
   iterator find(std::string_view key);
   const_iterator find(std::string_view key) const;
 
@@ -321,6 +348,12 @@ class Doc {
 
  private:
   const Member* find_member(std::string_view key) const;
+  static constexpr value_t kRef = static_cast<value_t>(0xff);  // see ref()
+  const Doc& self() const { return type_ == kRef ? *ref_ : *this; }
+  // A ref becomes a copy of its target before it is changed.
+  void materialize() {
+    if (type_ == kRef) *this = Doc(*ref_);
+  }
   void release() noexcept {
     if ((type_ == value_t::array || type_ == value_t::object) && u_ != 0) release_parts();
   }
@@ -337,6 +370,7 @@ class Doc {
     const char* s_;
     Doc* elems_;
     Member* members_;
+    const Doc* ref_;
   };
 };
 
@@ -351,23 +385,29 @@ struct Doc::Member {
 };
 
 inline Doc& Doc::back() {
+  materialize();
   return is_array() ? elems_[size_ - 1] : members_[size_ - 1].value;
 }
 inline const Doc& Doc::back() const {
-  return is_array() ? elems_[size_ - 1] : members_[size_ - 1].value;
+  const Doc& d = self();
+  return d.is_array() ? d.elems_[d.size_ - 1] : d.members_[d.size_ - 1].value;
 }
 inline Doc& Doc::front() {
+  materialize();
   return is_array() ? elems_[0] : members_[0].value;
 }
 inline const Doc& Doc::front() const {
-  return is_array() ? elems_[0] : members_[0].value;
+  const Doc& d = self();
+  return d.is_array() ? d.elems_[0] : d.members_[0].value;
 }
 
 inline Doc::Span<const Doc::Member> Doc::items() const {
-  const Member* m = is_object() ? members_ : nullptr;
-  return {m, m + (is_object() ? size_ : 0)};
+  const Doc& d = self();
+  const Member* m = d.is_object() ? d.members_ : nullptr;
+  return {m, m + (d.is_object() ? d.size_ : 0)};
 }
 inline Doc::Span<Doc::Member> Doc::items() {
+  materialize();
   Member* m = is_object() ? members_ : nullptr;
   return {m, m + (is_object() ? size_ : 0)};
 }
@@ -383,15 +423,16 @@ double Doc::get<double>() const;
 template <class T>
 T Doc::get() const {
   static_assert(std::is_integral_v<T>, "Doc::get: a string, bool, double or integer type");
-  switch (type_) {
+  const Doc& d = self();
+  switch (d.type_) {
     case value_t::number_integer:
-      return static_cast<T>(i_);
+      return static_cast<T>(d.i_);
     case value_t::number_unsigned:
-      return static_cast<T>(u_);
+      return static_cast<T>(d.u_);
     case value_t::number_float:
-      return static_cast<T>(f_);
+      return static_cast<T>(d.f_);
     case value_t::boolean:
-      return static_cast<T>(b_);
+      return static_cast<T>(d.b_);
     default:
       return T{};
   }

@@ -143,6 +143,33 @@ TEST(Doc, AScopedArenaHoldsWhatIsBuiltWhileItLives) {
   EXPECT_EQ(yaml.size(), std::string("data:\n  big: \n  small: z\n").size() + 100000);
 }
 
+TEST(Doc, ARefReadsAsItsTargetAndCopiesItBeforeAChange) {
+  Doc target;
+  target["image"] = "api:1.0";
+  target["ports"] = Doc::array({80, 443});
+  Doc values;
+  values["containers"] = Doc::ref(target);
+  values["copy"] = values["containers"];  // a copy of a ref is a ref
+  const Doc& r = values["containers"];
+  EXPECT_TRUE(r.is_object());
+  EXPECT_EQ(r.size(), 2u);
+  EXPECT_EQ(r["image"], "api:1.0");
+  EXPECT_EQ(r["ports"][1], 443);
+  EXPECT_EQ(r, target);
+  EXPECT_EQ(to_yaml(values),
+            "containers:\n  image: api:1.0\n  ports:\n  - 80\n  - 443\ncopy:\n"
+            "  image: api:1.0\n  ports:\n  - 80\n  - 443\n");
+  EXPECT_EQ(values.dump(), R"({"containers":{"image":"api:1.0","ports":[80,443]},)"
+                           R"("copy":{"image":"api:1.0","ports":[80,443]}})");
+  // Changing the ref changes a copy, never the target.
+  values["containers"]["image"] = "api:2.0";
+  values["copy"]["ports"].push_back(8080);
+  EXPECT_EQ(target["image"], "api:1.0");
+  EXPECT_EQ(target["ports"].size(), 2u);
+  EXPECT_EQ(values["containers"]["image"], "api:2.0");
+  EXPECT_EQ(values["copy"]["ports"].size(), 3u);
+}
+
 TEST(Doc, PrintsAsBlockYaml) {
   Doc d;
   d["metadata"]["name"] = "api";

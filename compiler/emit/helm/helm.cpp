@@ -35,7 +35,9 @@ class Index {
   std::unordered_map<std::string, const Doc*> by_;
 };
 
-// The values of one environment, read back from its lowered objects.
+// The values of one environment, read back from its lowered objects. Collections are taken as
+// refs (Doc::ref) to the objects', which outlive the values: the values of a large stack are
+// most of its objects again.
 Doc values(const model::Model& m, const model::Environment& e, const std::vector<Object>& objs) {
   const Index index(objs);
   auto find = [&](const std::vector<Object>&, const std::string& kind, const std::string& name) {
@@ -66,7 +68,7 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
       Doc s;
       s["refreshInterval"] = o.doc["spec"]["refreshInterval"];
       s["store"] = o.doc["spec"]["secretStoreRef"]["name"];
-      s["data"] = o.doc["spec"]["data"];
+      s["data"] = Doc::ref(o.doc["spec"]["data"]);
       secrets[o.doc["metadata"]["name"].get<std::string>()] = s;
     }
   }
@@ -84,9 +86,9 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
     if (const Doc* sa = find(objs, "ServiceAccount", n))
       x["serviceAccount"]["automountToken"] = (*sa)["automountServiceAccountToken"];
-    if (const Doc* cm = find(objs, "ConfigMap", n + "-env")) x["config"] = (*cm)["data"];
+    if (const Doc* cm = find(objs, "ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
     if (const Doc* svc = find(objs, "Service", n)) {
-      x["service"]["ports"] = (*svc)["spec"]["ports"];
+      x["service"]["ports"] = Doc::ref((*svc)["spec"]["ports"]);
       x["service"]["headless"] = find(objs, "Service", n + "-headless") != nullptr;
     }
     const Doc* pod_spec = nullptr;
@@ -108,30 +110,31 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
       }
       pod_spec = &spec["template"]["spec"];
     }
-    if (x["kind"] == "StatefulSet") x["volumeClaimTemplates"] = spec["volumeClaimTemplates"];
-    x["pod"]["securityContext"] = (*pod_spec)["securityContext"];
+    if (x["kind"] == "StatefulSet")
+      x["volumeClaimTemplates"] = Doc::ref(spec["volumeClaimTemplates"]);
+    x["pod"]["securityContext"] = Doc::ref((*pod_spec)["securityContext"]);
     {
       const Doc& tmeta = x["kind"] == "CronJob"
                              ? spec["jobTemplate"]["spec"]["template"]["metadata"]
                              : spec["template"]["metadata"];
-      if (tmeta.contains("annotations")) x["pod"]["annotations"] = tmeta["annotations"];
+      if (tmeta.contains("annotations")) x["pod"]["annotations"] = Doc::ref(tmeta["annotations"]);
     }
     if (pod_spec->contains("restartPolicy"))
       x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
-    if (pod_spec->contains("volumes")) x["pod"]["volumes"] = (*pod_spec)["volumes"];
-    if (pod_spec->contains("affinity")) x["pod"]["affinity"] = (*pod_spec)["affinity"];
+    if (pod_spec->contains("volumes")) x["pod"]["volumes"] = Doc::ref((*pod_spec)["volumes"]);
+    if (pod_spec->contains("affinity")) x["pod"]["affinity"] = Doc::ref((*pod_spec)["affinity"]);
     if (pod_spec->contains("topologySpreadConstraints"))
-      x["pod"]["topologySpreadConstraints"] = (*pod_spec)["topologySpreadConstraints"];
-    x["containers"] = (*pod_spec)["containers"];
+      x["pod"]["topologySpreadConstraints"] = Doc::ref((*pod_spec)["topologySpreadConstraints"]);
+    x["containers"] = Doc::ref((*pod_spec)["containers"]);
     if (const Doc* np = find(objs, "NetworkPolicy", n)) {
       if ((*np)["spec"].contains("ingress"))
-        x["networkPolicy"]["ingress"] = (*np)["spec"]["ingress"];
-      x["networkPolicy"]["egress"] = (*np)["spec"]["egress"];
+        x["networkPolicy"]["ingress"] = Doc::ref((*np)["spec"]["ingress"]);
+      x["networkPolicy"]["egress"] = Doc::ref((*np)["spec"]["egress"]);
     }
     if (const Doc* hpa = find(objs, "HorizontalPodAutoscaler", n)) {
       x["autoscaling"]["minReplicas"] = (*hpa)["spec"]["minReplicas"];
       x["autoscaling"]["maxReplicas"] = (*hpa)["spec"]["maxReplicas"];
-      x["autoscaling"]["metrics"] = (*hpa)["spec"]["metrics"];
+      x["autoscaling"]["metrics"] = Doc::ref((*hpa)["spec"]["metrics"]);
     }
     if (const Doc* pdb = find(objs, "PodDisruptionBudget", n)) {
       Doc budget = (*pdb)["spec"];
@@ -140,8 +143,8 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     }
     if (const Doc* ing = find(objs, "Ingress", n)) {
       if ((*ing)["metadata"].contains("annotations"))
-        x["ingress"]["annotations"] = (*ing)["metadata"]["annotations"];
-      x["ingress"]["spec"] = (*ing)["spec"];
+        x["ingress"]["annotations"] = Doc::ref((*ing)["metadata"]["annotations"]);
+      x["ingress"]["spec"] = Doc::ref((*ing)["spec"]);
     }
     // Names are unique: append, without a search for the key.
     workloads.append(n, std::move(x));
@@ -151,7 +154,7 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
   for (const auto& o : objs)
     if (o.raw)
       raw[o.doc["kind"].get<std::string>() + "/" + o.doc["metadata"]["name"].get<std::string>()] =
-          o.doc;
+          Doc::ref(o.doc);
   v["objects"] = std::move(raw);
   return v;
 }
