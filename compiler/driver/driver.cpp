@@ -193,8 +193,9 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   timer.lap("frontend");
   auto& sm = checked->sm;
   auto& sink = checked->sink;
+  std::vector<graph::Plan> plans;
   if (checked->model()) {
-    graph::analyze(*checked->model(), sink);
+    plans = graph::analyze(*checked->model(), sink);
     if (sink.error_count()) checked->status = 1;
   }
   timer.lap("graph");
@@ -262,8 +263,6 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     for (auto& f : second_output.files) output.files.push_back(std::move(f));
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
-  base::Collector quiet;  // the checks already ran; the plan is only printed here
-  auto plans = graph::plan(m, quiet);
   for (const auto& p : plans) {
     const auto& e = *p.env;
     if (!emit::kubernetes::selected(o.envs, e.name)) continue;

@@ -163,7 +163,7 @@ std::string Graph::to_json() const {
   return j.dump(2) + "\n";
 }
 
-void analyze(const model::Model& m, base::Sink& sink) {
+std::vector<Plan> analyze(const model::Model& m, base::Sink& sink) {
   std::set<std::vector<std::string>> reported;
   for (const auto& env : m.environments) {
     Graph g = Graph::of(env);
@@ -188,7 +188,7 @@ void analyze(const model::Model& m, base::Sink& sink) {
                                     g.nodes()[cyc[k].to], cyc[k].why)});
     sink.report(std::move(d));
   }
-  (void)plan(m, sink);  // capacity: every environment against its cluster
+  return plan(m, sink);  // capacity: every environment against its cluster
 }
 
 }  // namespace stackc::graph

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/diagnostics.hpp"
+#include "graph/capacity.hpp"
 #include "model/model.hpp"
 
 namespace stackc::graph {
@@ -55,7 +56,8 @@ class Graph {
 };
 
 // The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle, and
-// what does not fit the clusters (capacity.hpp).
-void analyze(const model::Model& m, base::Sink& sink);
+// what does not fit the clusters (capacity.hpp). Returns the capacity plans it made, one per
+// environment (the build prints them into docs/ without packing again).
+std::vector<Plan> analyze(const model::Model& m, base::Sink& sink);
 
 }  // namespace stackc::graph
