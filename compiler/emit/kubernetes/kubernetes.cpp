@@ -102,6 +102,8 @@ class Lowering {
   std::unordered_map<std::string, std::vector<std::string>>& dependents_;
   std::unordered_map<std::string, const Workload*>& by_name_;
   std::vector<Object> objects_;
+  mutable const Workload* labels_of_ = nullptr;
+  mutable Doc labels_;
 
   // Every workload's objects, in the order of the workloads. From `parallel_from_` workloads on,
   // the second half is lowered on another thread (into an arena of the build's DocArena), and its
@@ -195,13 +197,19 @@ class Lowering {
     return s;
   }
 
+  // A workload's labels, made once per workload (every object of it carries them): the last
+  // workload's are kept (each thread lowers one workload at a time, with its own Lowering).
   Doc labels(const Workload& w) const {
-    Doc l = selector(w);
-    l["app.kubernetes.io/version"] = m_.stack.version;
-    l["app.kubernetes.io/component"] = model::kind_name(w.kind);
-    const Doc common = common_labels();
-    for (const auto& [k, v] : common.items()) l[k] = v;
-    return l;
+    if (labels_of_ != &w) {
+      Doc l = selector(w);
+      l["app.kubernetes.io/version"] = m_.stack.version;
+      l["app.kubernetes.io/component"] = model::kind_name(w.kind);
+      const Doc common = common_labels();
+      for (const auto& [k, v] : common.items()) l[k] = v;
+      labels_ = std::move(l);
+      labels_of_ = &w;
+    }
+    return labels_;
   }
 
   Doc meta(const std::string& name, const Doc& labels) const {
