@@ -247,7 +247,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   // The plain manifests and the Kustomize base print the same objects: each is printed once (the
   // other thread reads only the objects' documents, not their printed text).
   if (wants("kubernetes") || wants("kustomize")) {
-    emit::kubernetes::print(*lowered_ptr, o.envs);
+    emit::kubernetes::print(*lowered_ptr, o.envs, /*two_threads=*/!second.joinable());
     timer.lap("print");
   }
   for (const auto& t : o.targets) {

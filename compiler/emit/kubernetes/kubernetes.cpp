@@ -1080,14 +1080,29 @@ bool selected(const std::vector<std::string>& envs, const std::string& env) {
   return envs.empty() || std::find(envs.begin(), envs.end(), env) != envs.end();
 }
 
-void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs) {
+void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs, bool two_threads) {
+  // Every object to print, with its environment's namespace. Printing only reads the documents
+  // and writes each object's own text, so two threads can share the list.
+  std::vector<std::pair<Object*, const std::string*>> todo;
   for (auto& [e, objects] : lowered) {
     if (!selected(envs, e->name)) continue;
-    for (auto& o : objects) {
-      o.yaml.clear();
-      std::tie(o.ns_begin, o.ns_end) = write_yaml_marking_namespace(o.yaml, o.doc, e->ns);
-    }
+    for (auto& o : objects) todo.emplace_back(&o, &e->ns);
   }
+  auto run = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      auto& [o, ns] = todo[i];
+      o->yaml.clear();
+      std::tie(o->ns_begin, o->ns_end) = write_yaml_marking_namespace(o->yaml, o->doc, *ns);
+    }
+  };
+  if (!two_threads || todo.size() < kParallelFrom) {
+    run(0, todo.size());
+    return;
+  }
+  const std::size_t half = todo.size() / 2;
+  std::thread other(run, half, todo.size());
+  run(0, half);
+  other.join();
 }
 
 namespace {

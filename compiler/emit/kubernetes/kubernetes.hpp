@@ -46,7 +46,10 @@ std::vector<Lowered> lower_all(const model::Model& m, const std::string& source,
 
 // Prints every object of the selected environments (Object::yaml). The plain manifests and the
 // Kustomize target use the printed text; objects left unprinted are printed as they are written.
-void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs);
+// With `two_threads` (when no other work runs beside it) and many objects, half of them are
+// printed on a second thread; the text is the same.
+void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
+           bool two_threads = false);
 
 // Adds a file of `head` and then the objects, each after `---`, without their namespace when that
 // is `*strip_ns` (Kustomize's form) or as they are (null). Made of the objects' printed text

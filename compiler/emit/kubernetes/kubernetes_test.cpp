@@ -81,5 +81,33 @@ TEST(Lowering, TwoThreadsGiveWhatOneGives) {
   }
 }
 
+TEST(Lowering, PrintingOnTwoThreadsGivesTheSameText) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add("f.stack", fleet(60));
+  auto tree = syntax::parse(sm, id, sink);
+  NoImports loader;
+  auto result = check::check(sm, std::move(tree), loader, sink);
+  ASSERT_TRUE(result.model);
+  DocArena documents;
+  base::Collector quiet;
+  auto one = lower_all(*result.model, "f.stack", quiet);
+  auto two = lower_all(*result.model, "f.stack", quiet);
+  print(one, {}, false);
+  print(two, {}, true);
+  std::size_t objects = 0;
+  for (std::size_t e = 0; e < one.size(); ++e)
+    for (std::size_t i = 0; i < one[e].objects.size(); ++i, ++objects) {
+      const auto& a = one[e].objects[i];
+      const auto& b = two[e].objects[i];
+      ASSERT_FALSE(a.yaml.empty());
+      EXPECT_EQ(a.yaml, b.yaml);
+      EXPECT_EQ(a.ns_begin, b.ns_begin);
+      EXPECT_EQ(a.ns_end, b.ns_end);
+      EXPECT_EQ(a.yaml, to_yaml(a.doc));
+    }
+  EXPECT_GE(objects, kParallelFrom);  // enough for the second thread to take part
+}
+
 }  // namespace
 }  // namespace stackc::emit::kubernetes
