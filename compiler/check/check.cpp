@@ -2017,12 +2017,18 @@ class Checker {
     }
     // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica
     // count is fixed in every environment.
+    // Each environment's workloads by name, made once (a search per declaration would be
+    // quadratic in large stacks).
+    std::vector<std::unordered_map<std::string_view, const model::Workload*>> by_name(
+        m.environments.size());
+    for (std::size_t i = 0; i < m.environments.size(); ++i)
+      for (const auto& w : m.environments[i].workloads) by_name[i].emplace(w.name, &w);
     for (const auto& d : decls_) {
       if (!d.kind->workload || ever_autoscaled[d.name]) continue;
-      for (const auto& e : m.environments) {
-        auto it = std::find_if(e.workloads.begin(), e.workloads.end(),
-                               [&](const model::Workload& w) { return w.name == d.name; });
-        if (it == e.workloads.end() || !it->autoscale) continue;
+      for (std::size_t i = 0; i < m.environments.size(); ++i) {
+        auto found = by_name[i].find(d.name);
+        const model::Workload* it = found == by_name[i].end() ? nullptr : found->second;
+        if (!it || !it->autoscale) continue;
         Span at = it->autoscale->span;
         at.end = std::min<std::uint32_t>(at.end, at.begin + 9);  // the `autoscale` key
         report(Code::W0002, at,
