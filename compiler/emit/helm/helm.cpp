@@ -17,22 +17,23 @@ namespace {
 
 using kubernetes::Object;
 
-// The objects of one environment by kind and name.
+// The objects of one environment by name (and then kind): found without building strings.
 class Index {
  public:
   explicit Index(const std::vector<Object>& objs) {
-    for (const auto& o : objs)
-      by_.emplace(
-          o.doc["kind"].get<std::string>() + "/" + o.doc["metadata"]["name"].get<std::string>(),
-          &o.doc);
+    by_.reserve(objs.size());
+    for (const auto& o : objs) by_[o.doc["metadata"]["name"].str()].push_back(&o.doc);
   }
-  const Doc* find(const std::string& kind, const std::string& name) const {
-    auto it = by_.find(kind + "/" + name);
-    return it == by_.end() ? nullptr : it->second;
+  const Doc* find(std::string_view kind, std::string_view name) const {
+    auto it = by_.find(name);
+    if (it == by_.end()) return nullptr;
+    for (const Doc* d : it->second)
+      if ((*d)["kind"] == kind) return d;
+    return nullptr;
   }
 
  private:
-  std::unordered_map<std::string, const Doc*> by_;
+  std::unordered_map<std::string_view, std::vector<const Doc*>> by_;
 };
 
 // The values of one environment, read back from its lowered objects. Collections are taken as
@@ -40,7 +41,7 @@ class Index {
 // most of its objects again.
 Doc values(const model::Model& m, const model::Environment& e, const std::vector<Object>& objs) {
   const Index index(objs);
-  auto find = [&](const std::vector<Object>&, const std::string& kind, const std::string& name) {
+  auto find = [&](const std::vector<Object>&, std::string_view kind, std::string_view name) {
     return index.find(kind, name);
   };
   Doc v;
