@@ -1,10 +1,65 @@
 #include "emit/yaml.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace stackc::emit {
 namespace {
+
+// The printer's output: appends to a std::string through a raw pointer, growing it (by doubling)
+// only when an append would pass its end, so that each small append is a bounds check and a
+// copy. The string is cut to what was written when the Out goes.
+class Out {
+ public:
+  explicit Out(std::string& s) : s_(s) {
+    std::size_t used = s_.size();
+    s_.resize(std::max(s_.capacity(), used + 256));
+    begin_ = s_.data();
+    p_ = begin_ + used;
+    end_ = begin_ + s_.size();
+  }
+  ~Out() { s_.resize(size()); }
+  Out(const Out&) = delete;
+  Out& operator=(const Out&) = delete;
+
+  Out& operator+=(char c) {
+    need(1);
+    *p_++ = c;
+    return *this;
+  }
+  Out& operator+=(std::string_view v) {
+    need(v.size());
+    std::memcpy(p_, v.data(), v.size());
+    p_ += v.size();
+    return *this;
+  }
+  Out& operator+=(const char* c) { return *this += std::string_view(c); }
+  void append(std::size_t n, char c) {
+    need(n);
+    std::memset(p_, c, n);
+    p_ += n;
+  }
+  void append(const char* p, std::size_t n) { *this += std::string_view(p, n); }
+  std::size_t size() const { return static_cast<std::size_t>(p_ - begin_); }
+
+ private:
+  void need(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) < n) grow(n);
+  }
+  void grow(std::size_t n) {
+    std::size_t used = size();
+    s_.resize(std::max(s_.size() * 2, used + n + 256));
+    begin_ = s_.data();
+    p_ = begin_ + used;
+    end_ = begin_ + s_.size();
+  }
+  std::string& s_;
+  char* begin_;
+  char* p_;
+  char* end_;
+};
 
 // Words YAML 1.1 or 1.2 reads as something other than a string (booleans, null, merge keys and
 // the `=` value key), chosen by length so that most strings are cleared by one comparison.
@@ -26,43 +81,58 @@ bool special_word(std::string_view s) {
   }
 }
 
-bool is_digit(unsigned char c) {
-  return c >= '0' && c <= '9';
-}
+// What each byte means to needs_quotes: kFirst quotes a string that starts with it (YAML's
+// indicators and the digits), kControl quotes anywhere, kColon and kHash quote after or before a
+// space.
+enum : unsigned char { kFirst = 1, kControl = 2, kColon = 4, kHash = 8 };
+struct ByteKinds {
+  unsigned char kind[256] = {};
+  constexpr ByteKinds() {
+    for (int c = 0; c < 0x20; ++c) kind[c] = kControl;
+    kind[0x7f] = kControl;
+    for (char c : std::string_view("!&*-?:,[]{}#|>@`\"'%0123456789"))
+      kind[static_cast<unsigned char>(c)] |= kFirst;
+    kind[static_cast<unsigned char>(':')] |= kColon;
+    kind[static_cast<unsigned char>('#')] |= kHash;
+  }
+};
+constexpr ByteKinds kBytes;
 
 bool needs_quotes(std::string_view s) {
-  if (s.empty()) return true;
-  if (special_word(s)) return true;
-  // Anything that starts like a number, a date or a time is quoted.
-  unsigned char c0 = static_cast<unsigned char>(s[0]);
-  if (is_digit(c0) || ((c0 == '-' || c0 == '+' || c0 == '.') && s.size() > 1)) return true;
-  static constexpr std::string_view indicators = "!&*-?:,[]{}#|>@`\"'%";
-  if (indicators.find(s[0]) != std::string_view::npos) return true;
-  if (s.front() == ' ' || s.back() == ' ') return true;
-  // The characters that may need quotes, looked up in one table: control characters and DEL
-  // always, `: ` (or `:` at the end) and ` #`.
-  struct Table {
-    unsigned char kind[256] = {};
-    constexpr Table() {
-      for (int c = 0; c < 0x20; ++c) kind[c] = 1;
-      kind[0x7f] = 1;
-      kind[static_cast<unsigned char>(':')] = 2;
-      kind[static_cast<unsigned char>('#')] = 3;
-    }
-  };
-  static constexpr Table table;
   const std::size_t n = s.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    unsigned char k = table.kind[static_cast<unsigned char>(s[i])];
-    if (k == 0) continue;
-    if (k == 1) return true;
-    if (k == 2 && (i + 1 == n || s[i + 1] == ' ')) return true;
-    if (k == 3 && i > 0 && s[i - 1] == ' ') return true;
+  if (n == 0) return true;
+  if (n <= 5 && special_word(s)) return true;
+  // Anything that starts like a number, a date or a time is quoted, as is an indicator.
+  unsigned char c0 = static_cast<unsigned char>(s[0]);
+  if ((kBytes.kind[c0] & kFirst) || ((c0 == '+' || c0 == '.') && n > 1)) return true;
+  if (c0 == ' ' || s.back() == ' ') return true;
+  // Bytes [from, to) one by one: control characters, `: ` (or `:` at the end), ` #`.
+  auto bytes = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) {
+      unsigned char k = kBytes.kind[static_cast<unsigned char>(s[i])] & (kControl | kColon | kHash);
+      if (k == 0) continue;
+      if (k == kControl) return true;
+      if (k == kColon && (i + 1 == n || s[i + 1] == ' ')) return true;
+      if (k == kHash && i > 0 && s[i - 1] == ' ') return true;
+    }
+    return false;
+  };
+  // Eight bytes at a time: most words of a string have none of the bytes that matter (below 0x20,
+  // 0x7f, `:`, `#`), which one test shows; a word with one is looked at byte by byte.
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_zero = [&](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, s.data() + i, 8);
+    std::uint64_t flags = ((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
+                          has_zero(x ^ (ones * ':')) | has_zero(x ^ (ones * '#'));
+    if (flags != 0 && bytes(i, i + 8)) return true;
   }
-  return false;
+  return bytes(i, n);
 }
 
-void append_quoted(std::string& out, std::string_view s) {
+void append_quoted(Out& out, std::string_view s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
@@ -95,14 +165,14 @@ void append_quoted(std::string& out, std::string_view s) {
   out += '"';
 }
 
-void append_string(std::string& out, std::string_view s) {
+void append_string(Out& out, std::string_view s) {
   if (needs_quotes(s))
     append_quoted(out, s);
   else
     out += s;
 }
 
-void append_unsigned(std::string& out, std::uint64_t v, bool negative) {
+void append_unsigned(Out& out, std::uint64_t v, bool negative) {
   char buf[24];
   char* end = buf + sizeof buf;
   char* p = end;
@@ -114,7 +184,7 @@ void append_unsigned(std::string& out, std::uint64_t v, bool negative) {
   out.append(p, static_cast<std::size_t>(end - p));
 }
 
-void append_scalar(std::string& out, const Doc& d) {
+void append_scalar(Out& out, const Doc& d) {
   switch (d.type()) {
     case Doc::value_t::string:
       append_string(out, d.str());
@@ -164,7 +234,7 @@ bool literal_block(const Doc& d) {
   return true;
 }
 
-void write_block(std::string& out, std::string_view s, int indent) {
+void write_block(Out& out, std::string_view s, int indent) {
   out += s.back() == '\n' ? "|\n" : "|-\n";
   std::size_t start = 0;
   while (start < s.size()) {
@@ -178,19 +248,29 @@ void write_block(std::string& out, std::string_view s, int indent) {
   }
 }
 
-void write_node(std::string& out, const Doc& d, int indent);
+void write_node(Out& out, const Doc& d, int indent);
 
 // `key: value` at `indent` (the key's own indentation already written).
-void write_entry(std::string& out, std::string_view k, const Doc& v, int indent) {
+void write_entry(Out& out, std::string_view k, const Doc& v, int indent) {
   append_string(out, k);
   out += ':';
   if (is_collection(v)) {
     out += '\n';
     // Sequences under a key are not indented further (the Kubernetes style).
     write_node(out, v, v.is_array() ? indent : indent + 2);
-  } else if (literal_block(v)) {
+  } else if (v.is_string()) {
+    // Plain, or (with a line break, which needs quotes) a literal block, or quoted.
+    std::string_view text = v.str();
     out += ' ';
-    write_block(out, v.str(), indent + 2);
+    if (!needs_quotes(text)) {
+      out += text;
+      out += '\n';
+    } else if (literal_block(v)) {
+      write_block(out, text, indent + 2);
+    } else {
+      append_quoted(out, text);
+      out += '\n';
+    }
   } else {
     out += ' ';
     append_scalar(out, v);
@@ -198,7 +278,7 @@ void write_entry(std::string& out, std::string_view k, const Doc& v, int indent)
   }
 }
 
-void write_object(std::string& out, const Doc& d, int indent, bool first_inline) {
+void write_object(Out& out, const Doc& d, int indent, bool first_inline) {
   bool first = true;
   for (const auto& [k, v] : d.items()) {
     if (!(first && first_inline)) out.append(static_cast<std::size_t>(indent), ' ');
@@ -207,7 +287,7 @@ void write_object(std::string& out, const Doc& d, int indent, bool first_inline)
   }
 }
 
-void write_array(std::string& out, const Doc& d, int indent) {
+void write_array(Out& out, const Doc& d, int indent) {
   for (const auto& v : d) {
     out.append(static_cast<std::size_t>(indent), ' ');
     out += "- ";
@@ -223,7 +303,7 @@ void write_array(std::string& out, const Doc& d, int indent) {
   }
 }
 
-void write_node(std::string& out, const Doc& d, int indent) {
+void write_node(Out& out, const Doc& d, int indent) {
   if (d.is_object() && !d.empty()) {
     write_object(out, d, indent, false);
   } else if (d.is_array() && !d.empty()) {
@@ -238,19 +318,24 @@ void write_node(std::string& out, const Doc& d, int indent) {
 }  // namespace
 
 std::string yaml_string(std::string_view s) {
-  std::string out;
-  append_string(out, s);
-  return out;
+  std::string text;
+  {
+    Out out(text);
+    append_string(out, s);
+  }
+  return text;
 }
 
-void write_yaml(std::string& out, const Doc& doc) {
+void write_yaml(std::string& text, const Doc& doc) {
+  Out out(text);
   write_node(out, doc, 0);
 }
 
-void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::string& ns) {
+void write_yaml_without_namespace(std::string& text, const Doc& doc, const std::string& ns) {
+  Out out(text);
   if (!doc.is_object() || !doc.contains("metadata") || !doc["metadata"].contains("namespace") ||
       doc["metadata"]["namespace"] != ns) {
-    write_yaml(out, doc);
+    write_node(out, doc, 0);
     return;
   }
   for (const auto& [k, v] : doc.items()) {
@@ -264,7 +349,7 @@ void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::s
   }
 }
 
-std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& out, const Doc& doc,
+std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& text, const Doc& doc,
                                                                  const std::string& ns) {
   const Doc* md = nullptr;
   if (doc.is_object()) {
@@ -274,8 +359,9 @@ std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& ou
       if (n != m->end() && n->is_string() && n->str() == ns) md = &*m;
     }
   }
+  Out out(text);
   if (md == nullptr) {
-    write_yaml(out, doc);
+    write_node(out, doc, 0);
     return {0, 0};
   }
   std::pair<std::size_t, std::size_t> span{0, 0};
