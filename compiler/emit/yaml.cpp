@@ -8,14 +8,15 @@
 namespace stackc::emit {
 namespace {
 
-// The printer's output: appends to a std::string through a raw pointer, growing it (by doubling)
-// only when an append would pass its end, so that each small append is a bounds check and a
-// copy. The string is cut to what was written when the Out goes.
+// The printer's output: appends to a std::string through a raw pointer, growing it only when an
+// append would pass its end, so that each small append is a bounds check and a copy. The string
+// is cut to what was written when the Out goes.
 class Out {
  public:
   explicit Out(std::string& s) : s_(s) {
     std::size_t used = s_.size();
-    s_.resize(std::max(s_.capacity(), used + 256));
+    start_ = used;
+    s_.resize(used + 256);  // resize() writes the new bytes: only a few here, more when it grows
     begin_ = s_.data();
     p_ = begin_ + used;
     end_ = begin_ + s_.size();
@@ -36,9 +37,10 @@ class Out {
     return *this;
   }
   Out& operator+=(const char* c) { return *this += std::string_view(c); }
-  void append(std::size_t n, char c) {
-    need(n);
-    std::memset(p_, c, n);
+  // Indentation: spaces, eight at a time (a fixed-size copy is one store; memset is a call).
+  void indent(std::size_t n) {
+    need(n + 8);
+    for (std::size_t i = 0; i < n; i += 8) std::memcpy(p_ + i, "        ", 8);
     p_ += n;
   }
   void append(const char* p, std::size_t n) { *this += std::string_view(p, n); }
@@ -48,14 +50,18 @@ class Out {
   void need(std::size_t n) {
     if (static_cast<std::size_t>(end_ - p_) < n) grow(n);
   }
+  // resize() writes every byte it adds, so the string grows by what is needed plus as much as
+  // this printer wrote so far: the bytes written twice are at most twice the output, however
+  // large the string already was (its capacity doubles as std::string's does).
   void grow(std::size_t n) {
     std::size_t used = size();
-    s_.resize(std::max(s_.size() * 2, used + n + 256));
+    s_.resize(used + n + std::max<std::size_t>(256, used - start_));
     begin_ = s_.data();
     p_ = begin_ + used;
     end_ = begin_ + s_.size();
   }
   std::string& s_;
+  std::size_t start_;  // the string's size when this printer started
   char* begin_;
   char* p_;
   char* end_;
@@ -240,7 +246,7 @@ void write_block(Out& out, std::string_view s, int indent) {
   while (start < s.size()) {
     std::size_t nl = s.find('\n', start);
     std::string_view line(s.data() + start, (nl == std::string::npos ? s.size() : nl) - start);
-    out.append(static_cast<std::size_t>(indent), ' ');
+    out.indent(static_cast<std::size_t>(indent));
     out += line;
     out += '\n';
     if (nl == std::string::npos) break;
@@ -281,7 +287,7 @@ void write_entry(Out& out, std::string_view k, const Doc& v, int indent) {
 void write_object(Out& out, const Doc& d, int indent, bool first_inline) {
   bool first = true;
   for (const auto& [k, v] : d.items()) {
-    if (!(first && first_inline)) out.append(static_cast<std::size_t>(indent), ' ');
+    if (!(first && first_inline)) out.indent(static_cast<std::size_t>(indent));
     first = false;
     write_entry(out, k, v, indent);
   }
@@ -289,7 +295,7 @@ void write_object(Out& out, const Doc& d, int indent, bool first_inline) {
 
 void write_array(Out& out, const Doc& d, int indent) {
   for (const auto& v : d) {
-    out.append(static_cast<std::size_t>(indent), ' ');
+    out.indent(static_cast<std::size_t>(indent));
     out += "- ";
     if (v.is_object() && !v.empty()) {
       write_object(out, v, indent + 2, true);
@@ -309,7 +315,7 @@ void write_node(Out& out, const Doc& d, int indent) {
   } else if (d.is_array() && !d.empty()) {
     write_array(out, d, indent);
   } else {
-    out.append(static_cast<std::size_t>(indent), ' ');
+    out.indent(static_cast<std::size_t>(indent));
     append_scalar(out, d);
     out += '\n';
   }
@@ -375,7 +381,7 @@ std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& te
     out += ":\n";
     for (const auto& [mk, mv] : v.items()) {
       std::size_t begin = out.size();
-      out.append(2, ' ');
+      out.indent(2);
       write_entry(out, mk, mv, 2);
       if (mk == "namespace") span = {begin, out.size()};
     }
