@@ -1093,6 +1093,7 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs, 
       auto& [o, ns] = todo[i];
       o->yaml.clear();
       std::tie(o->ns_begin, o->ns_end) = write_yaml_marking_namespace(o->yaml, o->doc, *ns);
+      o->yaml.shrink_to_fit();  // kept until the files are written: without the printer's slack
     }
   };
   if (!two_threads || todo.size() < kParallelFrom) {
