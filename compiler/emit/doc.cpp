@@ -1,5 +1,6 @@
 #include "emit/doc.hpp"
 
+#include <bit>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -71,9 +72,7 @@ std::string_view Arena::intern(std::string_view key) {
 namespace {
 
 int block_class(std::size_t bytes) {
-  int c = 0;
-  while ((std::size_t{1} << c) < bytes) ++c;
-  return c;
+  return bytes <= 1 ? 0 : std::bit_width(bytes - 1);  // log2, rounded up
 }
 
 }  // namespace
@@ -158,9 +157,7 @@ Doc::Doc(std::string_view s) : type_(value_t::string) {
 // field for it (a block is always at least capacity_for(size) long; it is full when the size
 // equals that).
 std::size_t Doc::capacity_for(std::size_t n) {
-  std::size_t c = 4;
-  while (c < n) c *= 2;
-  return c;
+  return n <= 4 ? 4 : std::bit_ceil(n);
 }
 
 Doc::Doc(const Doc& other) : type_(other.type_), size_(other.size_), u_(other.u_) {
