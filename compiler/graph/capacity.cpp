@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <unordered_set>
@@ -90,6 +91,8 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
   std::size_t open = 0;
   std::unordered_map<std::string_view, std::unordered_set<std::size_t>>
       spread_nodes;  // workload -> nodes
+  // (cpu, memory) -> every node before it is too full for a pod of that size
+  std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> first_for_size;
   for (std::size_t i = 0; i < out.pods.size(); ++i) {
     const auto& p = out.pods[i];
     while (open < out.nodes.size() && (out.nodes[open].cpu_used + min_cpu > cpu ||
@@ -97,10 +100,21 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
       ++open;
     auto* used = p.spread ? &spread_nodes[p.workload] : nullptr;
     bool placed = false;
-    for (std::size_t k = open; k < out.nodes.size(); ++k) {
+    // Nodes only fill up: those that could not take a pod of this size never will. Starting
+    // after them gives the same first fit without scanning them again for every pod (a fleet's
+    // leftovers, too small for its pods, made packing quadratic).
+    std::size_t& from = first_for_size[{p.cpu, p.memory}];
+    if (from < open) from = open;
+    bool none_fit_yet = true;
+    for (std::size_t k = from; k < out.nodes.size(); ++k) {
       auto& n = out.nodes[k];
+      if (!(n.cpu_used + p.cpu <= cpu && n.memory_used + p.memory <= memory)) {
+        if (none_fit_yet) from = k + 1;
+        continue;
+      }
+      none_fit_yet = false;
       if (used && used->count(k)) continue;
-      if (n.cpu_used + p.cpu <= cpu && n.memory_used + p.memory <= memory) {
+      {
         n.cpu_used += p.cpu;
         n.memory_used += p.memory;
         n.pods.push_back(i);
