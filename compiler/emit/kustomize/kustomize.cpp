@@ -71,7 +71,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     keys.back().reserve(l.objects.size());
     for (const auto& o : l.objects) keys.back().push_back(key(o.doc));
   }
-  for (const auto& ks : keys) key_sets.emplace_back(ks.begin(), ks.end());
+  for (const auto& ks : keys) key_sets.emplace_back(ks.begin(), ks.end(), ks.size());
   auto in_all = [&](std::string_view k) {
     return std::all_of(key_sets.begin(), key_sets.end(),
                        [&](const auto& ks) { return ks.count(k) > 0; });
@@ -79,7 +79,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
   // Base: the first environment's objects that every environment has, but for the Namespace.
   const auto& first = lowered.front().objects;
   // key -> the first environment's object (its namespace is dropped when written or compared)
-  std::unordered_map<std::string_view, const Doc*> base;
+  std::unordered_map<std::string_view, const Doc*> base(first.size());
   std::vector<std::string_view> base_order;
   std::vector<std::string> base_files;
   std::map<std::string, std::vector<const Object*>> base_objects;
@@ -111,7 +111,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     std::string dir = "kustomize/overlays/" + e->name + "/";
     std::vector<const Object*> own;
     Doc patches = Doc::array();
-    std::unordered_set<std::string_view> present;
+    std::unordered_set<std::string_view> present(objs.size());
     for (std::size_t i = 0; i < objs.size(); ++i) {
       const auto& o = objs[i];
       const std::string& k = keys[ei][i];
