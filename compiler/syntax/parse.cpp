@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <cstring>
 #include <limits>
 
 #include "syntax/grammar.hpp"
@@ -762,6 +763,12 @@ bool prescan(const base::SourceFile& f, base::FileId id, base::Sink& sink,
   }
   std::size_t bad = 0;
   for (const auto* q = p; q < end;) {
+    // ASCII, eight bytes at a time (no byte with the high bit set).
+    std::uint64_t word;
+    if (end - q >= 8 && (std::memcpy(&word, q, 8), (word & 0x8080808080808080ULL) == 0)) {
+      q += 8;
+      continue;
+    }
     if (*q < 0x80) {
       ++q;
       continue;
@@ -782,7 +789,20 @@ bool prescan(const base::SourceFile& f, base::FileId id, base::Sink& sink,
     q += n;
   }
   bool line_has_code = false;
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has = [&](std::uint64_t x, unsigned char b) {
+    std::uint64_t y = x ^ (ones * b);
+    return ((y - ones) & ~y & highs) != 0;
+  };
   while (p < end) {
+    // Within a line that has code, only a line end, a comment or a string matters: words of
+    // eight bytes without one are skipped.
+    std::uint64_t word;
+    if (line_has_code && end - p >= 8 &&
+        (std::memcpy(&word, p, 8), !has(word, '\n') && !has(word, '#') && !has(word, '"'))) {
+      p += 8;
+      continue;
+    }
     unsigned char c = *p;
     if (c == '\n') {
       line_has_code = false;
