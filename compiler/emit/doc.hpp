@@ -1,14 +1,15 @@
 // The emitters' document model: a JSON-like tree (null, bool, numbers, strings, arrays and
 // mappings that keep their keys in insertion order), compact and cheap to build.
 //
-// A node is 16 bytes. Strings, keys and the element arrays of collections live in an arena of the
-// building thread, bumped and never freed one by one: building a document is a few pointer bumps
-// per node instead of two or three heap allocations (nlohmann::ordered_json, which this replaces
-// in the emitters, allocates every container, every string and every long key). The arena is
-// freed as a whole: the one of a DocArena scope when the scope ends, the thread's default one when
-// the thread does. A Doc must not outlive the arena its parts were made in; copies share the
-// (immutable) bytes of strings and keys with their source, so a copy must not outlive the
-// source's arena either.
+// A node is 16 bytes. Strings, keys (one copy per distinct key) and the element arrays of
+// collections live in an arena of the building thread: building a document is a few pointer
+// bumps per node instead of two or three heap allocations (nlohmann::ordered_json, which this
+// replaces in the emitters, allocates every container, every string and every long key). Element
+// arrays outgrown or dropped go back to their own arena and are reused there; strings and keys
+// stay until the arena goes. The arena is freed as a whole: the one of a DocArena scope when the
+// scope ends, the thread's default one when the thread does. A Doc must not outlive the arena its
+// parts were made in; copies share the (immutable) bytes of strings and keys with their source,
+// and a Doc::ref its target, so neither may outlive what it shares.
 //
 // The interface is the part of nlohmann::json's the emitters use (operator[] that creates
 // mappings and entries, push_back, find, erase, items(), ==), so code reads the same; strings are
