@@ -196,19 +196,25 @@ Doc Doc::array(std::initializer_list<Doc> items) {
   return d;
 }
 
+// The block of a collection with room for one more entry: the same block, or (when it is full)
+// one twice its size with the entries moved over, the old block going back to its arena.
+template <class T>
+T* Doc::room_for_one(T* block) {
+  if (size_ == 0 ? block != nullptr : size_ != capacity_for(size_)) return block;
+  std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
+  auto* fresh = static_cast<T*>(current().allocate_block(cap * sizeof(T)));
+  if (size_ != 0) {
+    std::memcpy(static_cast<void*>(fresh), block, size_ * sizeof(T));
+    Arena::release_block(block, capacity_for(size_) * sizeof(T));
+  }
+  return fresh;
+}
+
 void Doc::push_back(Doc d) {
   materialize();
   if (is_null()) *this = array();
   if (!is_array()) throw std::domain_error("Doc::push_back on a value that is not a sequence");
-  if (size_ == 0 ? elems_ == nullptr : size_ == capacity_for(size_)) {
-    std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
-    auto* e = static_cast<Doc*>(current().allocate_block(cap * sizeof(Doc)));
-    if (size_ != 0) {
-      std::memcpy(static_cast<void*>(e), elems_, size_ * sizeof(Doc));
-      Arena::release_block(elems_, capacity_for(size_) * sizeof(Doc));
-    }
-    elems_ = e;
-  }
+  elems_ = room_for_one(elems_);
   new (elems_ + size_) Doc(std::move(d));
   ++size_;
 }
@@ -235,15 +241,7 @@ Doc& Doc::append(std::string_view key, Doc value) {
   materialize();
   if (is_null()) *this = object();
   if (!is_object()) throw std::domain_error("Doc: a key on a value that is not a mapping");
-  if (size_ == 0 ? members_ == nullptr : size_ == capacity_for(size_)) {
-    std::size_t cap = size_ == 0 ? 4 : capacity_for(size_) * 2;
-    auto* m = static_cast<Member*>(current().allocate_block(cap * sizeof(Member)));
-    if (size_ != 0) {
-      std::memcpy(static_cast<void*>(m), members_, size_ * sizeof(Member));
-      Arena::release_block(members_, capacity_for(size_) * sizeof(Member));
-    }
-    members_ = m;
-  }
+  members_ = room_for_one(members_);
   new (members_ + size_)
       Member{key.empty() ? std::string_view() : current().intern(key), std::move(value)};
   return members_[size_++].value;

@@ -360,6 +360,8 @@ class Doc {
   }
   void release_parts() noexcept;
   static std::size_t capacity_for(std::size_t n);
+  template <class T>
+  T* room_for_one(T* block);
 
   value_t type_;
   std::uint32_t size_;  // string length, or number of entries
