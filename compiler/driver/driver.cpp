@@ -242,7 +242,11 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   if (helm || monitoring)
     second = std::thread([&] {
       if (helm) emit::helm::generate(m, lowered, o.envs, source, second_output);
-      if (monitoring) emit::monitoring::generate(m, o.envs, source, second_output);
+      if (monitoring) {
+        emit::monitoring::ConfigMapsOf made;
+        for (const auto& l : lowered) made.emplace(l.env, &l.configs);
+        emit::monitoring::generate(m, o.envs, source, second_output, made);
+      }
     });
   // The plain manifests and the Kustomize base print the same objects: each is printed once (the
   // other thread reads only the objects' documents, not their printed text).

@@ -246,7 +246,7 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
     write_yaml(text, defaults);
     out.add(dir + "values.yaml", std::move(text));
   }
-  for (const auto& [env, objects] : lowered) {
+  for (const auto& [env, objects, configs] : lowered) {
     const auto& e = *env;
     if (!kubernetes::selected(envs, e.name)) continue;
     // The first environment's values are the defaults: nothing to override.

@@ -89,6 +89,9 @@ class Lowering {
     return std::move(objects_);
   }
 
+  // After run(): the monitoring stack's configuration files it mounted.
+  std::vector<monitoring::ConfigMap> take_configs() { return std::move(configs_); }
+
  private:
   const model::Model& m_;
   const model::Environment& e_;
@@ -1071,8 +1074,11 @@ std::vector<Object> lower(const model::Model& m, const model::Environment& env,
 std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
                                std::size_t parallel_from) {
   std::vector<Lowered> out;
-  for (const auto& e : m.environments)
-    out.push_back({&e, lower(m, e, source, sink, parallel_from)});
+  for (const auto& e : m.environments) {
+    Lowering lowering(m, e, source, sink, parallel_from);
+    auto objects = lowering.run();
+    out.push_back({&e, std::move(objects), lowering.take_configs()});
+  }
   return out;
 }
 
@@ -1084,7 +1090,7 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs, 
   // Every object to print, with its environment's namespace. Printing only reads the documents
   // and writes each object's own text, so two threads can share the list.
   std::vector<std::pair<Object*, const std::string*>> todo;
-  for (auto& [e, objects] : lowered) {
+  for (auto& [e, objects, configs] : lowered) {
     if (!selected(envs, e->name)) continue;
     for (auto& o : objects) todo.emplace_back(&o, &e->ns);
   }
@@ -1163,7 +1169,7 @@ void add_file(Output& out, std::string path, const std::string& head,
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
   const std::string head = header(source);
-  for (const auto& [e, objects] : lowered) {
+  for (const auto& [e, objects, configs] : lowered) {
     if (!selected(envs, e->name)) continue;
     // One file per component, numbered in apply order of first appearance.
     std::vector<std::string> order;

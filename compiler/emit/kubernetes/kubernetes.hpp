@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/diagnostics.hpp"
+#include "emit/monitoring/monitoring.hpp"
 #include "emit/output.hpp"
 #include "emit/yaml.hpp"
 #include "model/model.hpp"
@@ -40,6 +41,9 @@ std::vector<Object> lower(const model::Model& m, const model::Environment& env,
 struct Lowered {
   const model::Environment* env;
   std::vector<Object> objects;
+  // The configuration files of the monitoring stack the objects mount (monitoring::config_maps),
+  // which the monitoring target also writes.
+  std::vector<monitoring::ConfigMap> configs;
 };
 std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
                                std::size_t parallel_from = kParallelFrom);

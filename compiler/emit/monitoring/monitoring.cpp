@@ -498,8 +498,8 @@ std::vector<std::pair<std::string, Doc>> rule_files(const model::Model& m,
   std::vector<Doc> files(1, Doc::array());
   std::size_t size = h.size();
   for (auto& g : rule_groups(m, e)) {
-    Doc one;  // the group as the file holds it, under `groups:`
-    one["groups"] = Doc::array({g});
+    Doc one;  // the group as the file holds it, under `groups:` (a ref: measured, not copied)
+    one["groups"] = Doc::array({Doc::ref(g)});
     std::size_t n = to_yaml(one).size() - 8;
     if (!files.back().empty() && size + n > kConfigMapMax) {
       files.emplace_back(Doc::array());
@@ -587,12 +587,15 @@ std::vector<ConfigMap> config_maps(const model::Model& m, const model::Environme
 }
 
 void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out) {
+              const std::string& source, Output& out, const ConfigMapsOf& made) {
   for (const auto& e : m.environments) {
     if (!e.monitoring.present) continue;
     if (!envs.empty() && std::find(envs.begin(), envs.end(), e.name) == envs.end()) continue;
     const std::string dir = "monitoring/" + e.name + "/";
-    for (const auto& c : config_maps(m, e, source))
+    std::vector<ConfigMap> own;
+    auto it = made.find(&e);
+    const auto& configs = it != made.end() ? *it->second : (own = config_maps(m, e, source));
+    for (const auto& c : configs)
       for (const auto& f : c.files) out.add(dir + f.path, f.text);
     // The same rules and scrape targets as Prometheus Operator objects: a PrometheusRule per
     // rules file (an object must fit etcd too).

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "emit/output.hpp"
@@ -51,9 +52,12 @@ std::vector<ConfigMap> config_maps(const model::Model& m, const model::Environme
 // The rule groups of prometheus/rules.yml (and of the PrometheusRule).
 Doc rule_groups(const model::Model& m, const model::Environment& e);
 
-// monitoring/<env>/...: the files of config_maps and
-// operator/{prometheusrule,servicemonitors}.yaml.
+// The configuration files made already (by the lowering, which mounts them), by environment.
+using ConfigMapsOf = std::unordered_map<const model::Environment*, const std::vector<ConfigMap>*>;
+
+// monitoring/<env>/...: the files of config_maps (taken from `made` for the environments it has)
+// and operator/{prometheusrule,servicemonitors}.yaml.
 void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out);
+              const std::string& source, Output& out, const ConfigMapsOf& made = {});
 
 }  // namespace stackc::emit::monitoring
