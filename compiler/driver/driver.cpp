@@ -245,7 +245,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       if (monitoring) {
         emit::monitoring::ConfigMapsOf made;
         for (const auto& l : lowered) made.emplace(l.env, &l.configs);
-        emit::monitoring::generate(m, o.envs, source, second_output, made);
+        emit::monitoring::generate(m, o.envs, source, made, second_output);
       }
     });
   // The plain manifests and the Kustomize base print the same objects: each is printed once (the

@@ -329,28 +329,9 @@ std::string Doc::get<std::string>() const {
   return std::string(str());
 }
 template <>
-std::string_view Doc::get<std::string_view>() const {
-  return str();
-}
-template <>
 bool Doc::get<bool>() const {
   return is_boolean() && self().b_;
 }
-template <>
-double Doc::get<double>() const {
-  const Doc& d = self();
-  switch (d.type_) {
-    case value_t::number_integer:
-      return static_cast<double>(d.i_);
-    case value_t::number_unsigned:
-      return static_cast<double>(d.u_);
-    case value_t::number_float:
-      return d.f_;
-    default:
-      return 0;
-  }
-}
-
 nlohmann::ordered_json Doc::to_json() const {
   if (type_ == kRef) return ref_->to_json();
   switch (type_) {

@@ -218,7 +218,6 @@ class Doc {
     return t == value_t::number_integer || t == value_t::number_unsigned;
   }
   bool is_structured() const { return is_object() || is_array(); }
-  bool is_primitive() const { return !is_structured(); }
 
   // Collections: their entries; null: 0; scalars: 1 (as nlohmann counts).
   std::size_t size() const {
@@ -231,7 +230,6 @@ class Doc {
     const Doc& d = self();
     return d.type_ == value_t::string ? std::string_view(d.s_, d.size_) : "";
   }
-  bool boolean() const { return self().b_; }
   template <class T>
   T get() const;
 
@@ -418,14 +416,11 @@ inline Doc::Span<Doc::Member> Doc::items() {
 template <>
 std::string Doc::get<std::string>() const;
 template <>
-std::string_view Doc::get<std::string_view>() const;
-template <>
 bool Doc::get<bool>() const;
-template <>
-double Doc::get<double>() const;
+// A number as T (a bool counts as 0 or 1 for integer types); anything else is T{}.
 template <class T>
 T Doc::get() const {
-  static_assert(std::is_integral_v<T>, "Doc::get: a string, bool, double or integer type");
+  static_assert(std::is_arithmetic_v<T>, "Doc::get: a string, bool or number type");
   const Doc& d = self();
   switch (d.type_) {
     case value_t::number_integer:
@@ -435,7 +430,7 @@ T Doc::get() const {
     case value_t::number_float:
       return static_cast<T>(d.f_);
     case value_t::boolean:
-      return static_cast<T>(d.b_);
+      return std::is_integral_v<T> ? static_cast<T>(d.b_) : T{};
     default:
       return T{};
   }

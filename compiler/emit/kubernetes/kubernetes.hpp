@@ -31,7 +31,8 @@ struct Object {
 // Reports E4xxx for what Kubernetes cannot express (e.g. names over their length limits).
 // `source` names the .stack file in the headers of the configuration files it carries.
 // With `parallel_from` workloads or more (and a DocArena scope on this thread), half of them are
-// lowered on a second thread; the result does not depend on it.
+// lowered on a second thread; the result does not depend on it. print() uses the same bound for
+// the number of objects.
 inline constexpr std::size_t kParallelFrom = 256;
 std::vector<Object> lower(const model::Model& m, const model::Environment& env,
                           const std::string& source, base::Sink& sink,

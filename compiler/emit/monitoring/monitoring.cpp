@@ -587,15 +587,12 @@ std::vector<ConfigMap> config_maps(const model::Model& m, const model::Environme
 }
 
 void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, const ConfigMapsOf& made) {
+              const std::string& source, const ConfigMapsOf& made, Output& out) {
   for (const auto& e : m.environments) {
     if (!e.monitoring.present) continue;
     if (!envs.empty() && std::find(envs.begin(), envs.end(), e.name) == envs.end()) continue;
     const std::string dir = "monitoring/" + e.name + "/";
-    std::vector<ConfigMap> own;
-    auto it = made.find(&e);
-    const auto& configs = it != made.end() ? *it->second : (own = config_maps(m, e, source));
-    for (const auto& c : configs)
+    for (const auto& c : *made.at(&e))
       for (const auto& f : c.files) out.add(dir + f.path, f.text);
     // The same rules and scrape targets as Prometheus Operator objects: a PrometheusRule per
     // rules file (an object must fit etcd too).

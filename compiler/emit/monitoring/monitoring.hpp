@@ -55,9 +55,9 @@ Doc rule_groups(const model::Model& m, const model::Environment& e);
 // The configuration files made already (by the lowering, which mounts them), by environment.
 using ConfigMapsOf = std::unordered_map<const model::Environment*, const std::vector<ConfigMap>*>;
 
-// monitoring/<env>/...: the files of config_maps (taken from `made` for the environments it has)
-// and operator/{prometheusrule,servicemonitors}.yaml.
+// monitoring/<env>/...: the files of config_maps, as the lowering made them (`made` has every
+// environment), and operator/{prometheusrule,servicemonitors}.yaml.
 void generate(const model::Model& m, const std::vector<std::string>& envs,
-              const std::string& source, Output& out, const ConfigMapsOf& made = {});
+              const std::string& source, const ConfigMapsOf& made, Output& out);
 
 }  // namespace stackc::emit::monitoring
