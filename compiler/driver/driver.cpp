@@ -1,6 +1,7 @@
 #include "driver/driver.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -93,25 +94,34 @@ std::optional<base::FileId> load_root(base::SourceManager& sm, const std::string
   return sm.add(path, std::move(text));
 }
 
-// Wall time of each stage, printed by `check --time` (for benchmarks; never in tests).
+// Wall time of each stage and the peak RSS after it, printed by `check --time` and
+// `build --time` (for benchmarks; never in tests).
 class StageTimer {
  public:
   explicit StageTimer(bool on) : on_(on), last_(std::chrono::steady_clock::now()) {}
   void lap(const std::string& stage) {
     if (!on_) return;
     auto now = std::chrono::steady_clock::now();
-    laps_.emplace_back(stage, std::chrono::duration<double, std::milli>(now - last_).count());
+    struct rusage u {};
+    getrusage(RUSAGE_SELF, &u);
+    laps_.push_back({stage, std::chrono::duration<double, std::milli>(now - last_).count(),
+                     static_cast<double>(u.ru_maxrss) / 1024.0});
     last_ = now;
   }
   void print(std::ostream& err) const {
-    for (const auto& [stage, ms] : laps_)
-      err << fmt::format("time: {:<10} {:9.2f} ms\n", stage, ms);
+    for (const auto& l : laps_)
+      err << fmt::format("time: {:<10} {:9.2f} ms   peak RSS {:6.0f} MiB\n", l.stage, l.ms,
+                         l.rss_mib);
   }
 
  private:
   bool on_;
   std::chrono::steady_clock::time_point last_;
-  std::vector<std::pair<std::string, double>> laps_;
+  struct Lap {
+    std::string stage;
+    double ms, rss_mib;
+  };
+  std::vector<Lap> laps_;
 };
 
 // A checked stack: its sources, its diagnostics so far, and the result of the checker.

@@ -1,5 +1,7 @@
 #include "emit/doc.hpp"
 
+#include "emit/yaml.hpp"
+
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -61,9 +63,10 @@ std::string_view Arena::intern(std::string_view key) {
   if (r.from == key.data() && r.key == key) return r.key;  // the same bytes, checked
   auto it = keys_.find(key);
   if (it == keys_.end()) {
-    auto* p = static_cast<char*>(allocate(key.size()));
-    std::memcpy(p, key.data(), key.size());
-    it = keys_.emplace(p, key.size()).first;
+    auto* p = static_cast<char*>(allocate(key.size() + 1));
+    p[0] = yaml_needs_quotes(key) ? 0 : 1;  // what plain_key reads
+    std::memcpy(p + 1, key.data(), key.size());
+    it = keys_.emplace(p + 1, key.size()).first;
   }
   r = {key.data(), *it};
   return *it;

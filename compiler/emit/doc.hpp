@@ -45,8 +45,14 @@ class Arena {
   // from (a document built on one thread and dropped on another is not recycled there).
   void* allocate_block(std::size_t bytes);
   static void release_block(void* block, std::size_t bytes) noexcept;
-  // The key's bytes, stored once per arena: a stack's documents repeat a few hundred keys.
+  // The key's bytes, stored once per arena: a stack's documents repeat a few hundred keys. The
+  // byte before them says whether the key needs quotes in YAML (see plain_key).
   std::string_view intern(std::string_view key);
+  // Whether a key of a Doc's mapping (interned, or empty) is written plain in YAML: decided once
+  // per key when it is interned, not each time the key is printed.
+  static bool plain_key(std::string_view key) noexcept {
+    return !key.empty() && key.data()[-1] != 0;
+  }
   std::size_t bytes_reserved() const { return reserved_; }
 
  private:

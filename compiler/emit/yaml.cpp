@@ -108,6 +108,15 @@ struct ByteKinds {
 };
 constexpr ByteKinds kBytes;
 
+// Whether any of the eight bytes of `x` is below 0x20, 0x7f, `:` or `#` (may also flag a byte
+// next to one that is: the bytes are then looked at one by one).
+bool word_flagged(std::uint64_t x) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  auto has_zero = [&](std::uint64_t y) { return (y - ones) & ~y & highs; };
+  return (((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
+          has_zero(x ^ (ones * ':')) | has_zero(x ^ (ones * '#'))) != 0;
+}
+
 bool needs_quotes(std::string_view s) {
   const std::size_t n = s.size();
   if (n == 0) return true;
@@ -129,8 +138,7 @@ bool needs_quotes(std::string_view s) {
   };
   // Sixteen bytes at a time (eight without SSE2): most strings have none of the bytes that matter
   // (below 0x20, 0x7f, `:`, `#`), which one test per block shows; a block with one is looked at
-  // byte by byte. A string shorter than a block is tested in a copy padded with letters; the
-  // tail of a longer one as the last block, overlapping what was seen.
+  // byte by byte. The tail of a string is tested as the last block, overlapping what was seen.
 #if defined(__SSE2__)
   constexpr std::size_t kBlock = 16;
   auto flagged = [](const char* p) {
@@ -144,19 +152,25 @@ bool needs_quotes(std::string_view s) {
 #else
   constexpr std::size_t kBlock = 8;
   auto flagged = [](const char* p) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    auto has_zero = [&](std::uint64_t x) { return (x - ones) & ~x & highs; };
     std::uint64_t x;
     std::memcpy(&x, p, 8);
-    return (((x - ones * 0x20) & ~x & highs) | has_zero(x ^ (ones * 0x7f)) |
-            has_zero(x ^ (ones * ':')) | has_zero(x ^ (ones * '#'))) != 0;
+    return word_flagged(x);
   };
 #endif
   if (n < kBlock) {
-    char block[kBlock];
-    std::memset(block, 'a', kBlock);
-    std::memcpy(block, s.data(), n);
-    return flagged(block) && bytes(0, n);
+    // Short strings are read in place (a copy into a padded block would be read back before its
+    // stores reach the cache: a store-forwarding stall on every string): from 8 bytes as two
+    // overlapping words, below that byte by byte.
+    const char* p = s.data();
+    if (n >= 8) {
+      std::uint64_t a, b;
+      std::memcpy(&a, p, 8);
+      std::memcpy(&b, p + n - 8, 8);
+      return (word_flagged(a) || word_flagged(b)) && bytes(0, n);
+    }
+    unsigned char any = 0;
+    for (std::size_t i = 0; i < n; ++i) any |= kBytes.kind[static_cast<unsigned char>(p[i])];
+    return (any & (kControl | kColon | kHash)) != 0 && bytes(0, n);
   }
   std::size_t i = 0;
   for (; i + kBlock <= n; i += kBlock)
@@ -282,9 +296,17 @@ void write_block(Out& out, std::string_view s, int indent) {
 
 void write_node(Out& out, const Doc& d, int indent);
 
-// `key: value` at `indent` (the key's own indentation already written).
+void append_key(Out& out, std::string_view k) {
+  if (Arena::plain_key(k))
+    out += k;
+  else
+    append_quoted(out, k);
+}
+
+// `key: value` at `indent` (the key's own indentation already written). `k` is a key of a Doc's
+// mapping (see Arena::plain_key).
 void write_entry(Out& out, std::string_view k, const Doc& v, int indent) {
-  append_string(out, k);
+  append_key(out, k);
   out += ':';
   if (is_collection(v)) {
     out += '\n';
@@ -358,6 +380,10 @@ std::string yaml_string(std::string_view s) {
   return text;
 }
 
+bool yaml_needs_quotes(std::string_view s) {
+  return needs_quotes(s);
+}
+
 void write_yaml(std::string& text, const Doc& doc) {
   Out out(text);
   write_node(out, doc, 0);
@@ -403,7 +429,7 @@ std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& te
       continue;
     }
     // What write_entry writes for a non-empty mapping, with the namespace line's span noted.
-    append_string(out, k);
+    append_key(out, k);
     out += ":\n";
     for (const auto& [mk, mv] : v.items()) {
       std::size_t begin = out.size();

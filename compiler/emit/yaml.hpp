@@ -27,5 +27,7 @@ std::pair<std::size_t, std::size_t> write_yaml_marking_namespace(std::string& ou
 
 // A scalar string as YAML: plain when that reads back as the same string, else double-quoted.
 std::string yaml_string(std::string_view s);
+// Whether yaml_string quotes `s`.
+bool yaml_needs_quotes(std::string_view s);
 
 }  // namespace stackc::emit
