@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 #include <limits>
+#include <thread>
 
 #include "syntax/grammar.hpp"
 
@@ -20,6 +21,7 @@ namespace {
 struct Builder {
   const char* base_ptr = nullptr;
   const char* end_ptr = nullptr;
+  const char* input_ptr = nullptr;  // where the parsed input starts (positions count from it)
   base::FileId file = base::kNoFile;
   base::Sink* sink = nullptr;
   std::vector<ast::Stmt> frames;     // frames[0] is the file; others are open statements/objects
@@ -571,7 +573,7 @@ bool Builder::guarded_match(ParseInput& in) {
         }
       }
       const auto& pos = e.positions().front();
-      error_at = std::min(b.base_ptr + pos.byte, b.end_ptr);
+      error_at = std::min(b.input_ptr + pos.byte, b.end_ptr);
       b.restore(saved);
       report_parse_error(b, e, key, error_at, open_brace);
     }
@@ -846,7 +848,67 @@ bool prescan(const base::SourceFile& f, base::FileId id, base::Sink& sink,
 
 }  // namespace
 
-ast::File parse(const base::SourceManager& sm, base::FileId id, base::Sink& sink) {
+namespace {
+
+// Parses the top-level statements in [begin, end) of the file's text into `out`, reporting to
+// `sink`. Spans are offsets in the whole file.
+void parse_range(const base::SourceFile& f, base::FileId id, const char* begin, const char* end,
+                 base::Sink& sink, std::vector<ast::Stmt>& out) {
+  Builder b;
+  b.base_ptr = f.text().data();
+  b.end_ptr = end;
+  b.input_ptr = begin;
+  b.file = id;
+  b.sink = &sink;
+  b.frames.emplace_back();
+  pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf> in(begin, end, f.path());
+  try {
+    pegtl::parse<grammar::file, action, grammar::control>(in, b);
+  } catch (const pegtl::parse_error& e) {
+    const auto& pos = e.positions().front();
+    report_parse_error(b, e, {}, std::min(begin + pos.byte, b.end_ptr));
+  }
+  out = std::move(b.frames.front().body);
+}
+
+// Where a large file is cut in two for parse_halves: the first line after its middle that starts
+// with a letter, as a top-level statement does in formatted text (null when there is none).
+const char* split_point(std::string_view text) {
+  for (std::size_t i = text.size() / 2; i + 1 < text.size(); ++i) {
+    i = text.find('\n', i);
+    if (i == std::string_view::npos || i + 1 >= text.size()) return nullptr;
+    char c = text[i + 1];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return text.data() + i + 1;
+  }
+  return nullptr;
+}
+
+// Parses the two halves of a large file at once, the first on another thread. True, with `out`
+// filled, when neither half reported anything: the cut was then between two top-level
+// statements (a cut inside a block, a list, a call, a string or a `from` list leaves the first
+// half with something unclosed at its end, which is an error; a statement never reaches past
+// its line but through those), so the result is exactly the one-pass parse of the whole file.
+// False otherwise; the caller then parses the file in one pass, which reports what is wrong.
+bool parse_halves(const base::SourceFile& f, base::FileId id, std::vector<ast::Stmt>& out) {
+  auto text = f.text();
+  const char* cut = split_point(text);
+  if (cut == nullptr) return false;
+  base::Collector first_sink, second_sink;
+  std::vector<ast::Stmt> first, second;
+  std::thread t([&] { parse_range(f, id, text.data(), cut, first_sink, first); });
+  parse_range(f, id, cut, text.data() + text.size(), second_sink, second);
+  t.join();
+  if (!first_sink.all().empty() || !second_sink.all().empty()) return false;
+  out = std::move(first);
+  out.insert(out.end(), std::make_move_iterator(second.begin()),
+             std::make_move_iterator(second.end()));
+  return true;
+}
+
+}  // namespace
+
+ast::File parse(const base::SourceManager& sm, base::FileId id, base::Sink& sink,
+                std::size_t parallel_from) {
   const auto& f = sm.file(id);
   ast::File out;
   out.id = id;
@@ -855,21 +917,10 @@ ast::File parse(const base::SourceManager& sm, base::FileId id, base::Sink& sink
     out.ok = false;
     return out;
   }
-  Builder b;
-  b.base_ptr = f.text().data();
-  b.end_ptr = b.base_ptr + f.text().size();
-  b.file = id;
-  b.sink = &sink;
-  b.frames.emplace_back();
-  pegtl::memory_input<pegtl::tracking_mode::lazy, pegtl::eol::lf_crlf> in(b.base_ptr, b.end_ptr,
-                                                                          f.path());
-  try {
-    pegtl::parse<grammar::file, action, grammar::control>(in, b);
-  } catch (const pegtl::parse_error& e) {
-    const auto& pos = e.positions().front();
-    report_parse_error(b, e, {}, std::min(b.base_ptr + pos.byte, b.end_ptr));
-  }
-  out.statements = std::move(b.frames.front().body);
+  if (f.text().size() >= parallel_from && sink.error_count() == before &&
+      parse_halves(f, id, out.statements))
+    return out;
+  parse_range(f, id, f.text().data(), f.text().data() + f.text().size(), sink, out.statements);
   out.ok = sink.error_count() == before;
   return out;
 }

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <limits>
 #include <tao/pegtl/contrib/analyze.hpp>
 
+#include "syntax/dump.hpp"
 #include "syntax/format.hpp"
 #include "syntax/grammar.hpp"
 #include "syntax/parse.hpp"
@@ -136,6 +140,53 @@ TEST(Parse, CrlfAndComments) {
   ASSERT_EQ(p->file.comments.size(), 2u);
   EXPECT_TRUE(p->file.comments[0].own_line);
   EXPECT_FALSE(p->file.comments[1].own_line);
+}
+
+// The tree and the diagnostics of a file parsed in two halves at once (from any size) and in one
+// pass, as text to compare.
+std::pair<std::string, std::string> both_ways(const std::string& text, std::size_t parallel_from) {
+  base::SourceManager sm;
+  auto id = sm.add("t.stack", text);
+  base::Collector sink;
+  ast::File f = parse(sm, id, sink, parallel_from);
+  std::string diags;
+  for (const auto& d : sink.sorted())
+    diags +=
+        fmt::format("{} {}-{} {}\n", base::info(d.code).id, d.span.begin, d.span.end, d.message);
+  return {dump_json(sm, f) + (f.ok ? "ok" : "not ok"), diags};
+}
+
+// `middle` between enough statements before and after it that the file's middle, where the
+// parser cuts it, falls inside `middle`.
+std::string around(const std::string& middle) {
+  std::string side;
+  for (int i = 0; side.size() < 4 * middle.size() + 64; ++i)
+    side += fmt::format("service s{} {{\n  port = {}\n  tags = [\"a\", \"b\"]\n}}\n", i, i);
+  return side + middle + side;
+}
+
+TEST(Parse, TwoHalvesAtOnceGiveTheOnePassResult) {
+  std::string lines;
+  for (int i = 0; i < 40; ++i) lines += fmt::format("line{} = {}\n", i, i);
+  std::vector<std::string> files = {
+      around("service mid {\n  port = 1\n}\n"),            // cut between statements
+      around("x = \"\"\"\n" + lines + "\"\"\"\n"),         // inside a multi-line string
+      around("service a {\n" + lines + "}\n"),             // inside an unindented block
+      around("y = [\n" + lines + "]\n"),                   // inside a list (an error there)
+      around("service f from b,\n" + lines + "c {\n}\n"),  // inside a `from` list
+      around("service e {\n  port = \n}\n" + lines),       // a syntax error in the second half
+      around(lines + "service e {\n  port = \n}\n"),       // ... and in the first
+      around("service u {\n" + lines),                     // a block never closed
+  };
+  for (const auto& text : files) {
+    auto one = both_ways(text, std::numeric_limits<std::size_t>::max());
+    auto two = both_ways(text, 0);
+    EXPECT_EQ(one.first, two.first) << text;
+    EXPECT_EQ(one.second, two.second) << text;
+  }
+  // The first file is clean; the others that are clean too parse the same.
+  EXPECT_EQ(both_ways(files[0], 0).second, "");
+  EXPECT_NE(both_ways(files[5], 0).second, "");
 }
 
 TEST(Format, AlignsAndIsIdempotent) {
