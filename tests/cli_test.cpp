@@ -182,6 +182,44 @@ TEST_F(Cli, BuildWritesChecksAndCleansUp) {
   EXPECT_TRUE(fs::exists(out / "README.md"));
 }
 
+// Files are compared by content, a chunk at a time: an edit that keeps the size is found, also
+// past the first MiB of a file, and in a file written from the printed objects' parts.
+TEST_F(Cli, BuildCheckFindsEditsThatKeepTheSize) {
+  std::string text =
+      "stack fleet { registry = \"ghcr.io/fleet\"  version = \"1.0.0\" }\n"
+      "cluster big { nodes = 20  node { cpu = 64  memory = 256Gi  disk = 1000Gi } }\n"
+      "environment prod { cluster = big  namespace = \"fleet\" }\n";
+  for (int i = 0; i < 1100; ++i)
+    text += "service svc-" + std::to_string(i) +
+            " {\n  image = \"svc:1.0.0\"\n  replicas = 2..10\n  port http = 8080\n"
+            "  cpu = 100m..500m\n  memory = 128Mi..256Mi\n  autoscale { cpu = 70% }\n"
+            "  health { liveness = http(\"/healthz\")  readiness = http(\"/ready\") }\n"
+            "  env { LOG_LEVEL = \"info\" }\n}\n";
+  auto stack = write("fleet.stack", text);
+  fs::path out = tmp_ / "out";
+  ASSERT_EQ(run({"build", stack.string(), "-o", out.string()}).code, 0);
+  auto flip = [](const fs::path& p, std::size_t from_end) {
+    std::fstream f(p, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(-static_cast<std::streamoff>(from_end), std::ios::end);
+    char c = 0;
+    f.get(c);
+    f.seekp(-static_cast<std::streamoff>(from_end), std::ios::end);
+    f.put(c == 'a' ? 'b' : 'a');
+  };
+  fs::path values = out / "helm/fleet/values.yaml";
+  ASSERT_GT(fs::file_size(values), std::size_t{2} << 20);  // more than two chunks
+  flip(values, 10);
+  flip(out / "kustomize/base/svc-150.yaml", 20);
+  auto c = run({"build", "--check", stack.string(), "-o", out.string()});
+  EXPECT_EQ(c.code, 1);
+  EXPECT_NE(c.out.find("values.yaml: differs from the build"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("svc-150.yaml: differs from the build"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("2 files are out of date"), std::string::npos) << c.out;
+  // A build rewrites exactly those; then nothing differs.
+  ASSERT_EQ(run({"build", stack.string(), "-o", out.string()}).code, 0);
+  EXPECT_EQ(run({"build", "--check", stack.string(), "-o", out.string()}).code, 0);
+}
+
 TEST_F(Cli, BuildWritesNothingOnErrors) {
   fs::path out = tmp_ / "out";
   auto bad = write(

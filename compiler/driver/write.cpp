@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -72,6 +73,77 @@ bool write_file(const fs::path& p, const emit::File& f, std::set<fs::path>* made
   return ::close(fd) == 0 && ok;
 }
 
+// What is on disk at a generated file's path.
+enum class OnDisk : unsigned char { Same, Differs, Missing };
+
+// True when `chunk` is what `f` holds from byte `at` on.
+bool matches(const emit::File& f, std::size_t at, std::string_view chunk) {
+  auto segment = [&](std::string_view seg) {  // compares the part of chunk inside seg
+    if (at >= seg.size()) {
+      at -= seg.size();
+      return true;
+    }
+    std::size_t n = std::min(seg.size() - at, chunk.size());
+    if (seg.substr(at, n) != chunk.substr(0, n)) return false;
+    chunk.remove_prefix(n);
+    at = 0;
+    return true;
+  };
+  if (!segment(f.text)) return false;
+  for (auto part : f.parts) {
+    if (chunk.empty()) return true;
+    if (!segment(part)) return false;
+  }
+  return chunk.empty();
+}
+
+// The state of `f` at `p`: a file of another size differs without being read; one of the same
+// size is read a chunk at a time into `buf` (reused from file to file) and compared. Missing: no
+// file that can be read (nothing there, a folder, no permission).
+OnDisk on_disk(const fs::path& p, const emit::File& f, std::vector<char>& buf) {
+  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return OnDisk::Missing;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return OnDisk::Missing;
+  }
+  const auto size = static_cast<std::size_t>(st.st_size);
+  OnDisk state = size == f.size() ? OnDisk::Same : OnDisk::Differs;
+  std::size_t got = 0;
+  while (state == OnDisk::Same) {
+    ssize_t n = ::read(fd, buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    auto chunk = std::string_view(buf.data(), static_cast<std::size_t>(n));
+    // More than its size (it grew while read), or other bytes: it differs.
+    if (got + chunk.size() > size || !matches(f, got, chunk)) state = OnDisk::Differs;
+    got += chunk.size();
+  }
+  ::close(fd);
+  if (state == OnDisk::Same && got != size) state = OnDisk::Differs;
+  return state;
+}
+
+// on_disk for every file of `out`, on two threads when there are many (reading and comparing
+// thousands of files is the kernel's and the memory's work, and it overlaps).
+std::vector<OnDisk> on_disk_all(const fs::path& dir, const emit::Output& out) {
+  std::vector<OnDisk> states(out.files.size());
+  auto work = [&](std::size_t from, std::size_t step) {
+    std::vector<char> buf(1 << 20);
+    for (std::size_t i = from; i < out.files.size(); i += step)
+      states[i] = on_disk(dir / out.files[i].path, out.files[i], buf);
+  };
+  if (out.files.size() < 64) {
+    work(0, 1);
+  } else {
+    std::thread other(work, 1, 2);
+    work(0, 2);
+    other.join();
+  }
+  return states;
+}
+
 }  // namespace
 
 Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::string>& envs) {
@@ -125,12 +197,13 @@ void add_manifest(emit::Output& out, const std::string& source, const fs::path& 
 std::vector<Difference> compare(const fs::path& dir, const emit::Output& out, const Scope& scope) {
   std::vector<Difference> diffs;
   std::set<std::string> now;
-  for (const auto& f : out.files) {
+  auto states = on_disk_all(dir, out);
+  for (std::size_t i = 0; i < out.files.size(); ++i) {
+    const auto& f = out.files[i];
     now.insert(f.path);
-    std::string text, error;
-    if (!read_file(dir / f.path, text, error))
+    if (states[i] == OnDisk::Missing)
       diffs.push_back({'+', f.path});
-    else if (!f.equals(text))
+    else if (states[i] == OnDisk::Differs)
       diffs.push_back({'M', f.path});
   }
   for (const auto& old : manifest_entries(dir)) {
@@ -191,11 +264,12 @@ bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std
     }
     return true;
   }
-  for (const auto& f : out.files) {
+  auto states = on_disk_all(dir, out);
+  for (std::size_t i = 0; i < out.files.size(); ++i) {
+    const auto& f = out.files[i];
     fs::path dest = dir / f.path;
-    std::string current, err;
-    if (read_file(dest, current, err)) {
-      if (f.equals(current)) continue;
+    if (states[i] != OnDisk::Missing) {
+      if (states[i] == OnDisk::Same) continue;
       if (!write_file(tmp / f.path, f, &made))
         return fail(fmt::format("cannot write `{}`", (tmp / f.path).string()));
       changed.push_back(&f);
