@@ -61,34 +61,42 @@ std::string kustomization(const Doc& k) {
 void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
   if (lowered.empty()) return;
+  // With one environment, every object is in it: no keys, sets or patches are needed.
+  const bool several = lowered.size() > 1;
   // Each object's key (apiVersion/kind/name), per environment, and the set of them.
   std::vector<std::vector<std::string>> keys;
   std::vector<std::unordered_set<std::string_view>> key_sets;
-  keys.reserve(lowered.size());
-  for (const auto& l : lowered) {
-    keys.emplace_back();
-    keys.back().reserve(l.objects.size());
-    for (const auto& o : l.objects) keys.back().push_back(key(o.doc));
+  if (several) {
+    keys.reserve(lowered.size());
+    for (const auto& l : lowered) {
+      keys.emplace_back();
+      keys.back().reserve(l.objects.size());
+      for (const auto& o : l.objects) keys.back().push_back(key(o.doc));
+    }
+    for (const auto& ks : keys) key_sets.emplace_back(ks.begin(), ks.end(), ks.size());
   }
-  for (const auto& ks : keys) key_sets.emplace_back(ks.begin(), ks.end(), ks.size());
   auto in_all = [&](std::string_view k) {
     return std::all_of(key_sets.begin(), key_sets.end(),
                        [&](const auto& ks) { return ks.count(k) > 0; });
   };
   // Base: the first environment's objects that every environment has, but for the Namespace.
   const auto& first = lowered.front().objects;
+  std::vector<bool> in_base(first.size());
   // key -> the first environment's object (its namespace is dropped when written or compared)
-  std::unordered_map<std::string_view, const Doc*> base(first.size());
+  std::unordered_map<std::string_view, const Doc*> base(several ? first.size() : 0);
   std::vector<std::string_view> base_order;
   std::vector<std::string> base_files;
   std::map<std::string, std::vector<const Object*>> base_objects;
   for (std::size_t i = 0; i < first.size(); ++i) {
     const auto& o = first[i];
     if (o.doc["kind"] == "Namespace") continue;
-    const std::string& k = keys.front()[i];
-    if (!in_all(k)) continue;
-    base.emplace(k, &o.doc);
-    base_order.push_back(k);
+    if (several) {
+      const std::string& k = keys.front()[i];
+      if (!in_all(k)) continue;
+      base.emplace(k, &o.doc);
+      base_order.push_back(k);
+    }
+    in_base[i] = true;
     std::string file = o.component + ".yaml";
     auto [it, fresh] = base_objects.try_emplace(file);
     if (fresh) base_files.push_back(file);
@@ -110,9 +118,15 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     std::string dir = "kustomize/overlays/" + e->name + "/";
     std::vector<const Object*> own;
     Doc patches = Doc::array();
-    std::unordered_set<std::string_view> present(objs.size());
+    std::unordered_set<std::string_view> present(ei == 0 ? 0 : objs.size());
     for (std::size_t i = 0; i < objs.size(); ++i) {
       const auto& o = objs[i];
+      // The base holds the first environment's objects: its overlay patches nothing, and has
+      // every object of the base.
+      if (ei == 0) {
+        if (!in_base[i]) own.push_back(&o);
+        continue;
+      }
       const std::string& k = keys[ei][i];
       auto b = base.find(k);
       if (b == base.end()) {  // the Namespace and the objects only some environments have
@@ -120,8 +134,6 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
         continue;
       }
       present.insert(k);
-      // The base holds the first environment's objects: its overlay patches nothing.
-      if (e == lowered.front().env) continue;
       Doc ops = Doc::diff(strip_namespace(*b->second, lowered.front().env->ns),
                           strip_namespace(o.doc, e->ns));
       if (ops.empty()) continue;
@@ -131,7 +143,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
       patches.push_back(std::move(p));
     }
     for (const auto& k : base_order) {
-      if (present.count(k)) continue;
+      if (ei == 0 || present.count(k)) continue;
       const Doc& d = *base.at(k);
       Doc del;
       del["$patch"] = "delete";
