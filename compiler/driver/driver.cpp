@@ -240,23 +240,28 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   const auto& lowered = *lowered_ptr;
   timer.lap("lower");
   // The targets only read the model and the lowered objects. A second thread makes the Helm chart
-  // and the monitoring files (which need only the documents and the model) while this one prints
-  // the objects and makes the other targets. Each thread has its own files; all are sorted by
-  // path before they are written, so the output does not depend on the threads.
+  // (which needs only the documents and the model) while this one prints the objects and makes
+  // the other targets, the monitoring files last (the chart takes about as long as all of them).
+  // Without the chart, the second thread makes the monitoring files. Each thread has its own
+  // files; all are sorted by path before they are written, so the output does not depend on the
+  // threads.
   auto wants = [&](const char* t) {
     return std::find(o.targets.begin(), o.targets.end(), t) != o.targets.end();
   };
   const bool helm = wants("helm"), monitoring = wants("monitoring");
+  auto make_monitoring = [&](emit::Output& into) {
+    emit::monitoring::ConfigMapsOf made;
+    for (const auto& l : lowered) made.emplace(l.env, &l.configs);
+    emit::monitoring::generate(m, o.envs, source, made, into);
+  };
   emit::Output second_output;
   std::thread second;
   if (helm || monitoring)
     second = std::thread([&] {
-      if (helm) emit::helm::generate(m, lowered, o.envs, source, second_output);
-      if (monitoring) {
-        emit::monitoring::ConfigMapsOf made;
-        for (const auto& l : lowered) made.emplace(l.env, &l.configs);
-        emit::monitoring::generate(m, o.envs, source, made, second_output);
-      }
+      if (helm)
+        emit::helm::generate(m, lowered, o.envs, source, second_output);
+      else
+        make_monitoring(second_output);
     });
   // The plain manifests and the Kustomize base print the same objects: each is printed once (the
   // other thread reads only the objects' documents, not their printed text).
@@ -271,9 +276,13 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     if (t == "github") emit::github::generate(m, source, output);
     if (t != "helm" && t != "monitoring") timer.lap(t);
   }
+  if (helm && monitoring) {
+    make_monitoring(output);
+    timer.lap("monitoring");
+  }
   if (second.joinable()) {
     second.join();
-    timer.lap("helm+monitoring-wait");  // what was left of the second thread's work
+    timer.lap(helm ? "helm-wait" : "monitoring-wait");  // what was left of the second thread's work
     for (auto& f : second_output.files) output.files.push_back(std::move(f));
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
