@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "base/suggest.hpp"
@@ -18,6 +19,11 @@
 
 namespace stackc::check {
 namespace {
+
+// Where the checker's report() goes on a helper thread (see Checker::in_halves).
+thread_local base::Sink* t_sink = nullptr;
+// From this many declarations, a loop over them is split across two threads.
+constexpr std::size_t kParallelFrom = 256;
 
 using ast::Stmt;
 using ast::Value;
@@ -225,7 +231,27 @@ class Checker {
               std::vector<base::Note> notes = {}) {
     auto d = base::make(c, s, std::move(msg), std::move(help));
     d.notes = std::move(notes);
-    sink_.report(std::move(d));
+    (t_sink != nullptr ? *t_sink : sink_).report(std::move(d));
+  }
+
+  // Runs f(i) for every i below n; with kParallelFrom or more, the second half on another thread
+  // whose diagnostics are held and then reported after the first half's, as one pass would
+  // report them (f must only read the checker's state, and write its own i's result).
+  template <class F>
+  void in_halves(std::size_t n, F f) {
+    if (n < kParallelFrom) {
+      for (std::size_t i = 0; i < n; ++i) f(i);
+      return;
+    }
+    base::Collector held;
+    std::thread second([&] {
+      t_sink = &held;
+      for (std::size_t i = n / 2; i < n; ++i) f(i);
+      t_sink = nullptr;
+    });
+    for (std::size_t i = 0; i < n / 2; ++i) f(i);
+    second.join();
+    for (const auto& d : held.all()) sink_.report(d);
   }
 
   // ---- imports --------------------------------------------------------------------------------
@@ -1962,18 +1988,33 @@ class Checker {
       e.branch = interp_or(n.value("branch"), m, e);
       e.manual_approval = n.value("approval") && n.value("approval")->raw == "manual";
       e.domain = interp_or(n.value("domain"), m, e);
-      for (const auto& w : decls_) {
-        if (!w.kind->workload) continue;
-        e.workloads.push_back(workload(w, m, e));
-        if (e.workloads.back().autoscaled()) ever_autoscaled[w.name] = true;
-      }
+      std::vector<const Decl*> workload_decls;
+      for (const auto& w : decls_)
+        if (w.kind->workload) workload_decls.push_back(&w);
+      e.workloads.resize(workload_decls.size());
+      in_halves(workload_decls.size(),
+                [&](std::size_t i) { e.workloads[i] = workload(*workload_decls[i], m, e); });
+      for (const auto& w : e.workloads)
+        if (w.autoscaled()) ever_autoscaled[w.name] = true;
       if (auto it = singletons_.find("monitoring"); it != singletons_.end())
         e.monitoring = monitoring(decls_[it->second], e.name);
-      for (const auto& a : decls_) {
+      // Alerts, records and backups, in declaration order (resolved in two halves when many).
+      std::vector<const Decl*> rules;
+      for (const auto& a : decls_)
+        if (a.kind->name == "alert" || a.kind->name == "record" || a.kind->name == "backup")
+          rules.push_back(&a);
+      struct Made {
+        model::Alert alert;
+        model::Record record;
+        model::Backup backup;
+      };
+      std::vector<Made> made(rules.size());
+      in_halves(rules.size(), [&](std::size_t i) {
+        const Decl& a = *rules[i];
         if (a.kind->name == "alert") {
           MNode an = resolve(a, e.name);
           require(an, *a.kind, a);
-          model::Alert al;
+          model::Alert& al = made[i].alert;
           al.name = a.name;
           al.span = a.name_span;
           if (auto* v = an.value("expr")) {
@@ -1986,22 +2027,20 @@ class Checker {
           al.description = interp_or(an.value("description"), m, e);
           al.runbook = interp_or(an.value("runbook"), m, e);
           al.notify = deps(an.value("notify"));
-          e.alerts.push_back(std::move(al));
         } else if (a.kind->name == "record") {
           MNode rn = resolve(a, e.name);
           require(rn, *a.kind, a);
-          model::Record r;
+          model::Record& r = made[i].record;
           r.name = a.name;
           r.span = a.name_span;
           if (auto* v = rn.value("expr")) {
             r.expr = interpolate(*v, m, e);
             r.expr_span = v->span;
           }
-          e.records.push_back(std::move(r));
-        } else if (a.kind->name == "backup") {
+        } else {
           MNode bn = resolve(a, e.name);
           require(bn, *a.kind, a);
-          model::Backup b;
+          model::Backup& b = made[i].backup;
           b.name = a.name;
           b.span = a.name_span;
           b.of = deps(bn.value("of"));
@@ -2010,8 +2049,16 @@ class Checker {
           if (auto* v = bn.value("retain")) b.retain = q_or(to_seconds(*v), 0);
           if (auto* v = bn.value("storage")) b.storage = q_or(to_bytes(*v), b.storage);
           if (auto* v = bn.value("restore_within")) b.restore_within = q_or(to_seconds(*v), 0);
-          e.backups.push_back(std::move(b));
         }
+      });
+      for (std::size_t i = 0; i < rules.size(); ++i) {
+        const auto& k = rules[i]->kind->name;
+        if (k == "alert")
+          e.alerts.push_back(std::move(made[i].alert));
+        else if (k == "record")
+          e.records.push_back(std::move(made[i].record));
+        else
+          e.backups.push_back(std::move(made[i].backup));
       }
       m.environments.push_back(std::move(e));
     }

@@ -211,6 +211,45 @@ TEST(Check, DidYouMeanForKeysAndNames) {
   EXPECT_EQ(d[1].help, "did you mean `api`?");
 }
 
+// From 256 workloads (or alerts, records and backups) on, the checker resolves the second half of
+// them on another thread: the model keeps the declaration order and the diagnostics of both halves
+// are reported once each, the first half's first.
+TEST(Check, ManyWorkloadsResolveInOrderOnTwoThreads) {
+  auto stack = [](bool ports) {
+    std::string text;
+    for (int i = 0; i < 300; ++i)
+      text += "service svc-" + std::to_string(i) + " { image = \"x:1\"" +
+              (ports || (i != 10 && i != 200) ? "  port http = 80" : "") +
+              "  cpu = 100m  memory = 64Mi  replicas = " + std::to_string(1 + i % 3) +
+              "\n  when prod { replicas = " + std::to_string(2 + i % 3) + " } }\n" + "alert Down" +
+              std::to_string(i) + " { expr = \"up{job=\\\"svc-" + std::to_string(i) +
+              "\\\"} == 0\"  severity = warning  summary = \"down in ${env.name}\" }\n";
+    return text;
+  };
+  auto c = check_text(stack(true));
+  ASSERT_TRUE(c->result.model) << c->sink.all().size();
+  for (const char* env : {"dev", "prod"}) {
+    const auto& ws = c->result.model->environment(env)->workloads;
+    ASSERT_EQ(ws.size(), 300u);
+    for (int i = 0; i < 300; ++i) {
+      EXPECT_EQ(ws[i].name, "svc-" + std::to_string(i));
+      EXPECT_EQ(ws[i].replicas_min, (std::string(env) == "prod" ? 2 : 1) + i % 3);
+    }
+    const auto& alerts = c->result.model->environment(env)->alerts;
+    ASSERT_EQ(alerts.size(), 300u);
+    for (int i = 0; i < 300; ++i) {
+      EXPECT_EQ(alerts[i].name, "Down" + std::to_string(i));
+      EXPECT_EQ(alerts[i].summary, std::string("down in ") + env);
+    }
+  }
+  auto bad = check_text(stack(false));
+  EXPECT_FALSE(bad->result.model);
+  const auto& all = bad->sink.all();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].message, "service `svc-10` has no `port`");
+  EXPECT_EQ(all[1].message, "service `svc-200` has no `port`");
+}
+
 TEST(Check, ModelOnlyWithoutErrors) {
   auto c =
       check_text("service api { image = \"x:latest\"  port http = 1  cpu = 1  memory = 1Gi }\n");
