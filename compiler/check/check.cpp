@@ -453,7 +453,15 @@ class Checker {
     if (auto it = singletons_.find("monitoring"); it != singletons_.end()) {
       collect_receivers(decls_[it->second].stmt->body);
     }
-    for (const auto& d : decls_) {
+    // Every template named in a `from` is used (W0001), whether or not it fits.
+    for (const auto& d : decls_)
+      for (const auto& f : d.stmt->from)
+        if (auto it = templates_.find(f.text); it != templates_.end())
+          decls_[it->second].used = true;
+    // Each declaration is validated on its own, reading the checker's state only: in two halves
+    // at once when there are many.
+    in_halves(decls_.size(), [&](std::size_t i) {
+      const Decl& d = decls_[i];
       if (d.kind->named && d.kind->name != "template" && d.kind->name != "alert" &&
           d.kind->name != "record") {
         if (!is_dns_label(d.name)) {
@@ -476,7 +484,7 @@ class Checker {
       if (d.kind->name == "template") check_template_cycle(d);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
-    }
+    });
   }
 
   void collect_receivers(const std::vector<Stmt>& body) {
@@ -532,8 +540,7 @@ class Checker {
                           : hint);
       return;
     }
-    Decl& t = decls_[it->second];
-    t.used = true;
+    const Decl& t = decls_[it->second];
     if (t.for_kind != k) {
       report(
           Code::E2013, f.span,

@@ -248,6 +248,28 @@ TEST(Check, ManyWorkloadsResolveInOrderOnTwoThreads) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].message, "service `svc-10` has no `port`");
   EXPECT_EQ(all[1].message, "service `svc-200` has no `port`");
+  // Pass 1 (validation) runs in two halves too: errors of both, in declaration order, and a
+  // template used only in the second half is used.
+  std::string typos =
+      "template big for service { replicas = 3 }\n"
+      "template spare for service { replicas = 3 }\n"
+      "template w for worker { replicas = 1 }\n";
+  for (int i = 0; i < 300; ++i)
+    typos += "service t" + std::to_string(i) + (i == 250 ? " from big, w" : "") +
+             " { image = \"x:1\"  port http = 80  cpu = 100m  memory = 64Mi" +
+             (i == 10 || i == 200 ? "  replica = 2" : "") + " }\n";
+  auto v = check_text(typos);
+  std::vector<std::string> got;
+  for (const auto& d : v->sink.all())
+    got.push_back(std::string(base::info(d.code).id) + " " + d.message);
+  ASSERT_EQ(v->sink.all().size(), 4u);
+  EXPECT_LT(v->sink.all()[0].span.begin, v->sink.all()[1].span.begin);  // svc 10, then 200
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "E2001 unknown key `replica` in `service`",
+                     "E2001 unknown key `replica` in `service`",
+                     "E2013 template `w` is for a worker, not for a service",
+                     "W0001 template `spare` is never used",
+                 }));
 }
 
 TEST(Check, ModelOnlyWithoutErrors) {
