@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The second command: every test. Release build + unit, golden, CLI and corpus-replay tests;
 # formatting of the sources; the same tests under AddressSanitizer + UndefinedBehaviorSanitizer;
-# the libFuzzer target built with clang and its corpus replayed.
+# the libFuzzer target built with clang and its corpus replayed; the threaded stages under
+# ThreadSanitizer (their unit tests, and a build, a check and a rebuild of a 1,000-service fleet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh --test
@@ -34,3 +35,16 @@ echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTACKC_SANITIZE=ON >/dev/null
 cmake --build build-asan -j2
 ASAN_OPTIONS=detect_leaks=1 ctest --test-dir build-asan -j2 --output-on-failure
+
+echo "== ThreadSanitizer: the threaded stages (parse and check in halves, lowering, targets, writing)"
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_TSAN=ON >/dev/null
+cmake --build build-tsan -j2 --target stackc_unit_tests stackc
+export TSAN_OPTIONS=halt_on_error=1
+build-tsan/tests/stackc_unit_tests --gtest_filter='Parse.*:Check.*:Doc*:Lowering.*'
+python3 bench/gen_fleet.py 1000 > build-tsan/fleet.stack
+rm -rf build-tsan/out
+build-tsan/compiler/stackc build build-tsan/fleet.stack -o build-tsan/out >/dev/null
+build-tsan/compiler/stackc build --check build-tsan/fleet.stack -o build-tsan/out >/dev/null
+echo "# edited" >> build-tsan/out/kubernetes/prod/02-svc-0001.yaml
+build-tsan/compiler/stackc build build-tsan/fleet.stack -o build-tsan/out >/dev/null
+build-tsan/compiler/stackc build --check build-tsan/fleet.stack -o build-tsan/out >/dev/null
