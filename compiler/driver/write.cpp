@@ -76,27 +76,6 @@ bool write_file(const fs::path& p, const emit::File& f, std::set<fs::path>* made
 // What is on disk at a generated file's path.
 enum class OnDisk : unsigned char { Same, Differs, Missing };
 
-// True when `chunk` is what `f` holds from byte `at` on.
-bool matches(const emit::File& f, std::size_t at, std::string_view chunk) {
-  auto segment = [&](std::string_view seg) {  // compares the part of chunk inside seg
-    if (at >= seg.size()) {
-      at -= seg.size();
-      return true;
-    }
-    std::size_t n = std::min(seg.size() - at, chunk.size());
-    if (seg.substr(at, n) != chunk.substr(0, n)) return false;
-    chunk.remove_prefix(n);
-    at = 0;
-    return true;
-  };
-  if (!segment(f.text)) return false;
-  for (auto part : f.parts) {
-    if (chunk.empty()) return true;
-    if (!segment(part)) return false;
-  }
-  return chunk.empty();
-}
-
 // The state of `f` at `p`: a file of another size differs without being read; one of the same
 // size is read a chunk at a time into `buf` (reused from file to file) and compared. Missing: no
 // file that can be read (nothing there, a folder, no permission).
@@ -117,7 +96,7 @@ OnDisk on_disk(const fs::path& p, const emit::File& f, std::vector<char>& buf) {
     if (n <= 0) break;
     auto chunk = std::string_view(buf.data(), static_cast<std::size_t>(n));
     // More than its size (it grew while read), or other bytes: it differs.
-    if (got + chunk.size() > size || !matches(f, got, chunk)) state = OnDisk::Differs;
+    if (got + chunk.size() > size || !f.matches(got, chunk)) state = OnDisk::Differs;
     got += chunk.size();
   }
   ::close(fd);

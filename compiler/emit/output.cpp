@@ -1,5 +1,7 @@
 #include "emit/output.hpp"
 
+#include <algorithm>
+
 namespace stackc::emit {
 
 std::size_t File::size() const {
@@ -16,14 +18,24 @@ std::string File::content() const {
   return s;
 }
 
-bool File::equals(std::string_view s) const {
-  if (s.size() != size() || s.substr(0, text.size()) != text) return false;
-  std::size_t at = text.size();
-  for (auto p : parts) {
-    if (s.substr(at, p.size()) != p) return false;
-    at += p.size();
+bool File::matches(std::size_t at, std::string_view chunk) const {
+  auto segment = [&](std::string_view seg) {  // compares the part of chunk inside seg
+    if (at >= seg.size()) {
+      at -= seg.size();
+      return true;
+    }
+    std::size_t n = std::min(seg.size() - at, chunk.size());
+    if (seg.substr(at, n) != chunk.substr(0, n)) return false;
+    chunk.remove_prefix(n);
+    at = 0;
+    return true;
+  };
+  if (!segment(text)) return false;
+  for (auto part : parts) {
+    if (chunk.empty()) return true;
+    if (!segment(part)) return false;
   }
-  return true;
+  return chunk.empty();
 }
 
 std::string header(const std::string& source, const std::string& comment) {

@@ -17,8 +17,9 @@ struct File {
   std::size_t size() const;
   // The whole content (a copy when there are parts).
   std::string content() const;
-  // True when the content is exactly `s`.
-  bool equals(std::string_view s) const;
+  // True when `chunk` is what the content holds from byte `at` on (a file on disk is compared a
+  // chunk at a time, without joining the parts).
+  bool matches(std::size_t at, std::string_view chunk) const;
 };
 
 struct Output {
