@@ -28,6 +28,8 @@ constexpr std::size_t kParallelFrom = 256;
 using ast::Stmt;
 using ast::Value;
 using ast::ValueKind;
+// Names to their index: looked up by the views the syntax tree holds.
+using Names = std::map<std::string, std::size_t, std::less<>>;
 using base::Code;
 using base::Span;
 
@@ -71,7 +73,10 @@ std::string dns_fix(std::string_view s) {
 
 std::string shown(const Stmt& s) {
   std::string k(s.key);
-  for (const auto& l : s.labels) k += " " + l.text;
+  for (const auto& l : s.labels) {
+    k += ' ';
+    k += l.text;
+  }
   return k;
 }
 
@@ -220,10 +225,9 @@ class Checker {
   std::vector<ast::File> files_;
   std::map<base::FileId, std::size_t> file_index_;
   std::vector<Decl> decls_;  // in order
-  std::map<std::string, std::size_t> workloads_, clusters_, envs_, templates_, alerts_, records_,
-      dashboards_, backups_;
-  std::map<std::string, std::size_t> singletons_;
-  std::map<std::string, Span> receivers_;
+  Names workloads_, clusters_, envs_, templates_, alerts_, records_, dashboards_, backups_;
+  Names singletons_;
+  std::map<std::string, Span, std::less<>> receivers_;
   bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
                                 // of files (ids) for declarations
 
@@ -409,7 +413,7 @@ class Checker {
     }
   }
 
-  void add_named(std::map<std::string, std::size_t>& table, Decl d, const std::string& what) {
+  void add_named(Names& table, Decl d, const std::string& what) {
     std::string key = what == "stack" ? "stack" : d.name;
     auto it = table.find(key);
     if (it != table.end()) {
@@ -426,7 +430,7 @@ class Checker {
     table[key] = decls_.size() - 1;
   }
 
-  std::vector<std::string> names_of(const std::map<std::string, std::size_t>& t) const {
+  std::vector<std::string> names_of(const Names& t) const {
     std::vector<std::string> out;
     for (const auto& [k, v] : t) out.push_back(k);
     return out;
@@ -487,19 +491,19 @@ class Checker {
     });
   }
 
-  void collect_receivers(const std::vector<Stmt>& body) {
+  void collect_receivers(ast::Seq<Stmt> body) {
     for (const auto& s : body) {
       if (s.key == "when") {
         collect_receivers(s.body);
       } else if (s.key == "alertmanager") {
         for (const auto& r : s.body) {
           if (r.key == "receiver" && r.labels.size() == 1 && !receivers_.count(r.labels[0].text))
-            receivers_[r.labels[0].text] = r.labels[0].span;
+            receivers_[std::string(r.labels[0].text)] = r.labels[0].span;
           if (r.key == "when")
             for (const auto& r2 : r.body)
               if (r2.key == "receiver" && r2.labels.size() == 1 &&
                   !receivers_.count(r2.labels[0].text))
-                receivers_[r2.labels[0].text] = r2.labels[0].span;
+                receivers_[std::string(r2.labels[0].text)] = r2.labels[0].span;
         }
       }
     }
@@ -508,16 +512,16 @@ class Checker {
   // A template that reaches itself through `from` (E2021), reported at the template.
   void check_template_cycle(const Decl& t) {
     std::vector<std::string> path{t.name};
-    std::set<std::string> seen;
+    std::set<std::string, std::less<>> seen;
     std::function<bool(const Decl&)> walk = [&](const Decl& d) -> bool {
       for (const auto& f : d.stmt->from) {
         if (f.text == t.name) {
-          path.push_back(f.text);
+          path.emplace_back(f.text);
           return true;
         }
         auto it = templates_.find(f.text);
-        if (it == templates_.end() || !seen.insert(f.text).second) continue;
-        path.push_back(f.text);
+        if (it == templates_.end() || !seen.emplace(f.text).second) continue;
+        path.emplace_back(f.text);
         if (walk(decls_[it->second])) return true;
         path.pop_back();
       }
@@ -551,7 +555,7 @@ class Checker {
     }
   }
 
-  void validate_block(const std::vector<Stmt>& body, const Kind& kind, const Ctx& ctx) {
+  void validate_block(ast::Seq<Stmt> body, const Kind& kind, const Ctx& ctx) {
     std::vector<const Stmt*> seen;
     std::map<std::string, Span> when_seen;
     bool is_map = kind.fields.empty() && (kind.name == "env" || kind.name == "labels");
@@ -657,10 +661,10 @@ class Checker {
     }
     if (wants_block) {
       if (!s.has_block || s.has_value()) {
-        report(
-            Code::E2003, s.has_value() ? s.val().span : s.key_span,
-            fmt::format("`{}` is a block", s.key),
-            fmt::format("write `{}{} {{ ... }}`", s.key, f.labelled ? " " + s.labels[0].text : ""));
+        report(Code::E2003, s.has_value() ? s.val().span : s.key_span,
+               fmt::format("`{}` is a block", s.key),
+               fmt::format("write `{}{}{} {{ ... }}`", s.key, f.labelled ? " " : "",
+                           f.labelled ? s.labels[0].text : ""));
         return;
       }
       if (f.labelled && s.key == "volume" && !is_dns_label(s.labels[0].text))
@@ -991,8 +995,7 @@ class Checker {
     }
   }
 
-  void require_fields(const std::vector<Stmt>& body, const Kind& k, Span at,
-                      std::string_view what) {
+  void require_fields(ast::Seq<Stmt> body, const Kind& k, Span at, std::string_view what) {
     for (const auto& f : k.fields) {
       if (!f.required) continue;
       bool found =
@@ -1011,7 +1014,7 @@ class Checker {
                         : hint);
   }
 
-  const std::map<std::string, std::size_t>* table_for(std::string_view kind) const {
+  const Names* table_for(std::string_view kind) const {
     if (kind == "cluster") return &clusters_;
     if (kind == "workload") return &workloads_;
     return nullptr;
@@ -1158,7 +1161,7 @@ class Checker {
                                                        "cluster"};
     static const std::vector<std::string> wl_attrs = {"host", "port"};
     auto unknown = [&](std::string what, const std::vector<std::string>& names,
-                       const std::string& word) {
+                       std::string_view word) {
       auto hint = base::did_you_mean(word, names);
       report(Code::E2005, p.span, fmt::format("`${{{}}}` refers to {}", p.text, what),
              hint.empty() ? fmt::format("known here: {}", fmt::join(names, ", ")) : hint);
@@ -1356,7 +1359,7 @@ class Checker {
   }
 
   // ---- pass 2: per-environment resolution ---------------------------------------------------
-  void merge(MNode& into, const std::vector<Stmt>& body, const Kind* kind, const std::string& env) {
+  void merge(MNode& into, ast::Seq<Stmt> body, const Kind* kind, const std::string& env) {
     for (const auto& s : body) {
       if (s.key == "when") continue;
       const Field* f = kind ? kind->field(s.key) : nullptr;
@@ -1422,8 +1425,8 @@ class Checker {
         continue;
       }
       auto dot = p.text.find('.');
-      std::string a = p.text.substr(0, dot),
-                  b = dot == std::string::npos ? "" : p.text.substr(dot + 1);
+      std::string a(p.text.substr(0, dot)),
+          b(dot == std::string::npos ? std::string_view() : p.text.substr(dot + 1));
       if (a == "stack") {
         out += b == "name"       ? m.stack.name
                : b == "registry" ? m.stack.registry
@@ -1572,7 +1575,7 @@ class Checker {
         require_block(kid, *f->block,
                       kid.stmt->labels.empty()
                           ? std::string(kid.stmt->key)
-                          : std::string(kid.stmt->key) + " " + kid.stmt->labels[0].text);
+                          : fmt::format("{} {}", kid.stmt->key, kid.stmt->labels[0].text));
     }
     model::Workload w;
     const auto& k = d.kind->name;
@@ -1584,7 +1587,7 @@ class Checker {
     w.name = d.name;
     w.span = d.name_span;
     w.decl_span = d.stmt->span;
-    for (const auto& f : d.stmt->from) w.templates.push_back(f.text);
+    for (const auto& f : d.stmt->from) w.templates.emplace_back(f.text);
     w.image = interp_or(n.value("image"), m, e);
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
@@ -1599,7 +1602,7 @@ class Checker {
       const Stmt* s = kid.stmt;
       if (!s) continue;
       if (s->key == "port" && s->labels.size() == 1 && s->has_value())
-        w.ports.push_back({s->labels[0].text, q_or(to_int(s->val()), 0), s->span});
+        w.ports.push_back({std::string(s->labels[0].text), q_or(to_int(s->val()), 0), s->span});
       if (s->key == "volume" && s->labels.size() == 1) {
         model::Volume vol;
         vol.name = s->labels[0].text;

@@ -14,11 +14,12 @@ namespace {
 
 ast::Value number(const std::string& text) {
   static base::SourceManager sm;
+  static std::vector<ast::File> trees;  // the values' nodes live in their trees
   base::Collector sink;
   auto id = sm.add("n.stack", "x = " + text + "\n");
-  auto f = syntax::parse(sm, id, sink);
-  EXPECT_TRUE(f.ok) << text;
-  return f.statements.at(0).val();
+  trees.push_back(syntax::parse(sm, id, sink));
+  EXPECT_TRUE(trees.back().ok) << text;
+  return trees.back().statements.at(0).val();
 }
 
 TEST(Units, CpuTakesCoresAndMillicores) {

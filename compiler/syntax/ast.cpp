@@ -1,12 +1,25 @@
 #include "syntax/ast.hpp"
 
+#include <algorithm>
+
 namespace stackc::ast {
+
+void Arena::grow(std::size_t at_least) {
+  std::size_t size = std::max(next_, at_least);
+  next_ = std::min<std::size_t>(next_ * 2, 1 << 20);
+  blocks_.emplace_back(new char[size]);
+  cur_ = blocks_.back().get();
+  end_ = cur_ + size;
+  reserved_ += size;
+}
 
 std::string Value::string_value() const {
   std::string out;
   for (const auto& p : parts) {
     if (p.interpolation) {
-      out += "${" + p.text + "}";
+      out += "${";
+      out += p.text;
+      out += '}';
     } else {
       out += p.text;
     }

@@ -144,13 +144,13 @@ class Formatter {
 
   // A nested body printed without comment handling (used for object values only, whose
   // comments are rare); comments inside are kept by printing the original text.
-  std::string nested_text(const std::vector<ast::Stmt>& body, int indent) const {
+  std::string nested_text(ast::Seq<ast::Stmt> body, int indent) const {
     std::string o;
     for (const auto& s : body) o += pad(indent) + inline_text(s, indent) + "\n";
     return o;
   }
 
-  std::string inline_body(const std::vector<ast::Stmt>& body, int indent) const {
+  std::string inline_body(ast::Seq<ast::Stmt> body, int indent) const {
     std::string o;
     for (std::size_t i = 0; i < body.size(); ++i) {
       if (i) o += "  ";
@@ -177,7 +177,7 @@ class Formatter {
     return inline_text(s, indent).find('\n') == std::string::npos;
   }
 
-  void block(const std::vector<ast::Stmt>& body, int indent, std::uint32_t end) {
+  void block(ast::Seq<ast::Stmt> body, int indent, std::uint32_t end) {
     // Runs of adjacent one-line statements share the width of their heads.
     std::vector<std::size_t> width(body.size(), 0);
     std::vector<std::size_t> key_width(body.size(), 0);

@@ -18,15 +18,27 @@ using base::Span;
 namespace {
 
 // ---- the builder: the parser's state ---------------------------------------------------------
+// A statement (or the body of an object value) still open, and where its labels, `from` names
+// and finished children start on the builder's stacks.
+struct Frame {
+  ast::Stmt stmt;
+  std::size_t body_mark = 0, label_mark = 0, from_mark = 0;
+};
+
 struct Builder {
   const char* base_ptr = nullptr;
   const char* end_ptr = nullptr;
   const char* input_ptr = nullptr;  // where the parsed input starts (positions count from it)
   base::FileId file = base::kNoFile;
   base::Sink* sink = nullptr;
-  std::vector<ast::Stmt> frames;     // frames[0] is the file; others are open statements/objects
-  std::vector<ast::Value> values;    // values being built
-  std::vector<std::size_t> markers;  // start indices in `values` of open lists and calls
+  ast::Arena* arena = nullptr;         // where the finished nodes go
+  std::vector<Frame> frames;           // frames[0] is the file; others are open statements/objects
+  std::vector<ast::Stmt> done;         // finished statements whose parent is still open
+  std::vector<ast::Label> labels;      // the labels of open statements
+  std::vector<ast::Label> from;        // the `from` names of open statements
+  std::vector<ast::Value> values;      // values being built
+  std::vector<std::size_t> markers;    // start indices in `values` of open lists and calls
+  std::vector<std::string_view> path;  // the identifiers of the path being built
   std::size_t errors = 0;
   bool gave_up = false;
 
@@ -34,12 +46,38 @@ struct Builder {
   Span span(const char* b, const char* e) const { return Span{file, off(b), off(e)}; }
   std::size_t depth() const { return frames.size() - 1 + markers.size(); }
 
+  void open(const ast::Stmt& s) {
+    frames.push_back(Frame{s, done.size(), labels.size(), from.size()});
+  }
+  // Closes the innermost frame: its labels, `from` names and children move into the arena.
+  ast::Stmt close() {
+    Frame f = frames.back();
+    frames.pop_back();
+    f.stmt.labels = take(labels, f.label_mark);
+    f.stmt.from = take(from, f.from_mark);
+    f.stmt.body = take(done, f.body_mark);
+    return f.stmt;
+  }
+  // The elements of `stack` from `mark` on, moved into the arena.
+  template <typename T>
+  ast::Seq<T> take(std::vector<T>& stack, std::size_t mark) {
+    auto seq = arena->copy(stack.data() + mark, stack.size() - mark);
+    stack.resize(mark);
+    return seq;
+  }
+
   struct Saved {
-    std::size_t frames, values, markers;
+    std::size_t frames, done, labels, from, values, markers;
   };
-  Saved save() const { return {frames.size(), values.size(), markers.size()}; }
+  Saved save() const {
+    return {frames.size(), done.size(), labels.size(), from.size(), values.size(), markers.size()};
+  }
+  // Drops what a failed statement left (its nodes already in the arena stay there, unused).
   void restore(const Saved& s) {
     frames.resize(s.frames);
+    done.resize(s.done);
+    labels.resize(s.labels);
+    from.resize(s.from);
     values.resize(s.values);
     markers.resize(s.markers);
   }
@@ -108,16 +146,18 @@ void parse_number(std::string_view text, ast::Value& v) {
   v.unit = text.substr(i);
 }
 
-ast::Value make_string(const Builder& b, const char* begin, const char* end) {
+ast::Value make_string(Builder& b, const char* begin, const char* end) {
   ast::Value v;
   v.kind = ast::ValueKind::String;
   v.span = b.span(begin, end);
   v.raw = std::string_view(begin, static_cast<std::size_t>(end - begin));
   if (v.raw.size() >= 6 && v.raw.substr(0, 3) == "\"\"\"") {
     v.multiline = true;
-    v.parts = decode_string(v.raw.substr(3, v.raw.size() - 6), true, b.file, b.off(begin) + 3);
+    v.parts =
+        decode_string(*b.arena, v.raw.substr(3, v.raw.size() - 6), true, b.file, b.off(begin) + 3);
   } else {
-    v.parts = decode_string(v.raw.substr(1, v.raw.size() - 2), false, b.file, b.off(begin) + 1);
+    v.parts =
+        decode_string(*b.arena, v.raw.substr(1, v.raw.size() - 2), false, b.file, b.off(begin) + 1);
   }
   return v;
 }
@@ -144,7 +184,7 @@ struct action<grammar::key> {
     s.key = in.string_view();
     s.key_span = b.span(in.begin(), in.end());
     s.span = s.key_span;
-    b.frames.push_back(std::move(s));
+    b.open(s);
     check_depth(in, b);
   }
 };
@@ -153,8 +193,7 @@ template <>
 struct action<grammar::label_ident> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.frames.back().labels.push_back(
-        ast::Label{std::string(in.string_view()), b.span(in.begin(), in.end()), false});
+    b.labels.push_back(ast::Label{in.string_view(), b.span(in.begin(), in.end()), false});
   }
 };
 
@@ -163,7 +202,7 @@ struct action<grammar::label_string> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
     auto v = make_string(b, in.begin(), in.end());
-    b.frames.back().labels.push_back(ast::Label{v.string_value(), v.span, true});
+    b.labels.push_back(ast::Label{b.arena->copy(v.string_value()), v.span, true});
   }
 };
 
@@ -188,8 +227,7 @@ template <>
 struct action<grammar::from_name> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.frames.back().from.push_back(
-        ast::Label{std::string(in.string_view()), b.span(in.begin(), in.end()), false});
+    b.from.push_back(ast::Label{in.string_view(), b.span(in.begin(), in.end()), false});
   }
 };
 
@@ -197,7 +235,7 @@ template <>
 struct action<grammar::assign> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    b.frames.back().value = std::move(b.values.back());
+    b.frames.back().stmt.value = b.arena->copy_one(b.values.back());
     b.values.pop_back();
   }
 };
@@ -206,7 +244,7 @@ template <>
 struct action<grammar::block_open> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    auto& s = b.frames.back();
+    auto& s = b.frames.back().stmt;
     s.has_block = true;
     s.body_span = b.span(in.begin(), in.end());
     check_depth(in, b);
@@ -217,7 +255,7 @@ template <>
 struct action<grammar::block_close> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    b.frames.back().body_span.end = b.off(in.end());
+    b.frames.back().stmt.body_span.end = b.off(in.end());
   }
 };
 
@@ -225,10 +263,9 @@ template <>
 struct action<grammar::statement> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    ast::Stmt s = std::move(b.frames.back());
-    b.frames.pop_back();
+    ast::Stmt s = b.close();
     s.span.end = stmt_end(s);
-    b.frames.back().body.push_back(std::move(s));
+    b.done.push_back(s);
   }
 };
 
@@ -257,17 +294,13 @@ template <>
 struct action<grammar::range_tail> {
   template <typename In>
   static void apply(const In&, Builder& b) {
-    ast::Value hi = std::move(b.values.back());
-    b.values.pop_back();
-    ast::Value lo = std::move(b.values.back());
-    b.values.pop_back();
+    const std::size_t lo = b.values.size() - 2;
     ast::Value r;
     r.kind = ast::ValueKind::Range;
-    r.span = Span{lo.span.file, lo.span.begin, hi.span.end};
-    r.raw = std::string_view(lo.raw.data(), r.span.end - r.span.begin);
-    r.items.push_back(std::move(lo));
-    r.items.push_back(std::move(hi));
-    b.values.push_back(std::move(r));
+    r.span = Span{b.values[lo].span.file, b.values[lo].span.begin, b.values.back().span.end};
+    r.raw = std::string_view(b.values[lo].raw.data(), r.span.end - r.span.begin);
+    r.items = b.take(b.values, lo);
+    b.values.push_back(r);
   }
 };
 
@@ -284,14 +317,16 @@ struct action<grammar::path> {
     } else {
       v.kind = ast::ValueKind::Path;
       std::string_view rest = v.raw;
+      b.path.clear();
       while (true) {
         auto dot = rest.find('.');
-        v.path.push_back(rest.substr(0, dot));
+        b.path.push_back(rest.substr(0, dot));
         if (dot == std::string_view::npos) break;
         rest.remove_prefix(dot + 1);
       }
+      v.path = b.take(b.path, 0);
     }
-    b.values.push_back(std::move(v));
+    b.values.push_back(v);
   }
 };
 
@@ -312,9 +347,9 @@ struct action<grammar::list_open> {
 void close_group(Builder& b, const char* end) {
   std::size_t m = b.markers.back();
   b.markers.pop_back();
+  auto items = b.take(b.values, m);
   auto& owner = b.values[m - 1];
-  for (std::size_t i = m; i < b.values.size(); ++i) owner.items.push_back(std::move(b.values[i]));
-  b.values.resize(m);
+  owner.items = items;
   owner.span.end = b.off(end);
   owner.raw = std::string_view(b.base_ptr + owner.span.begin, owner.span.end - owner.span.begin);
 }
@@ -367,7 +402,7 @@ struct action<grammar::obj_open> {
   static void apply(const In& in, Builder& b) {
     ast::Stmt holder;
     holder.body_span = b.span(in.begin(), in.end());
-    b.frames.push_back(std::move(holder));
+    b.open(holder);
     check_depth(in, b);
   }
 };
@@ -376,11 +411,10 @@ template <>
 struct action<grammar::obj_block> {
   template <typename In>
   static void apply(const In& in, Builder& b) {
-    ast::Stmt holder = std::move(b.frames.back());
-    b.frames.pop_back();
+    ast::Stmt holder = b.close();
     auto& v = b.values.back();
     v.kind = ast::ValueKind::Object;
-    v.body = std::move(holder.body);
+    v.body = holder.body;
     v.span.end = b.off(in.end());
     v.raw = std::string_view(b.base_ptr + v.span.begin, v.span.end - v.span.begin);
   }
@@ -563,12 +597,12 @@ bool Builder::guarded_match(ParseInput& in) {
       // cannot happen (the key matched), but never loop on it
     } catch (const pegtl::parse_error& e) {
       std::string key;
-      if (b.frames.size() > saved.frames) key = std::string(b.frames[saved.frames].key);
+      if (b.frames.size() > saved.frames) key = std::string(b.frames[saved.frames].stmt.key);
       // The innermost `{` still open, for "this block is not closed" notes.
       Span open_brace;
       for (std::size_t i = b.frames.size(); i-- > saved.frames;) {
-        if (b.frames[i].body_span.valid()) {
-          open_brace = Span{b.file, b.frames[i].body_span.begin, b.frames[i].body_span.begin + 1};
+        if (const auto& open = b.frames[i].stmt.body_span; open.valid()) {
+          open_brace = Span{b.file, open.begin, open.begin + 1};
           break;
         }
       }
@@ -599,9 +633,13 @@ bool Builder::guarded_match(ParseInput& in) {
 
 // ---- strings ---------------------------------------------------------------------------------
 
-std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline, base::FileId file,
-                                           std::uint32_t offset) {
-  std::vector<ast::StringPart> parts;
+ast::Seq<ast::StringPart> decode_string(ast::Arena& arena, std::string_view body, bool multiline,
+                                        base::FileId file, std::uint32_t offset) {
+  // The parts and the text of the current one are built here, then copied into the arena.
+  thread_local std::vector<ast::StringPart> parts;
+  thread_local std::string text;
+  parts.clear();
+  text.clear();
   // For multi-line strings: drop a first line that is empty, a last line of blanks, and the
   // common indent of the non-blank lines.
   std::size_t begin = 0, end = body.size();
@@ -635,7 +673,11 @@ std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline
   cur.span = base::Span{file, offset + static_cast<std::uint32_t>(begin), 0};
   auto flush = [&](std::size_t at) {
     cur.span.end = offset + static_cast<std::uint32_t>(at);
-    if (!cur.text.empty()) parts.push_back(cur);
+    if (!text.empty()) {
+      cur.text = arena.copy(text);
+      parts.push_back(cur);
+    }
+    text.clear();
     cur = ast::StringPart{};
     cur.span = base::Span{file, offset + static_cast<std::uint32_t>(at), 0};
   };
@@ -657,7 +699,7 @@ std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline
       continue;
     }
     if (c == '\n') {
-      cur.text += '\n';
+      text += '\n';
       line_start = true;
       ++i;
       continue;
@@ -667,16 +709,16 @@ std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline
       i += 2;
       switch (e) {
         case 'n':
-          cur.text += '\n';
+          text += '\n';
           break;
         case 't':
-          cur.text += '\t';
+          text += '\t';
           break;
         case 'r':
-          cur.text += '\r';
+          text += '\r';
           break;
         case '0':
-          cur.text += '\0';
+          text += '\0';
           break;
         case 'u': {
           std::size_t close = body.find('}', i);
@@ -686,11 +728,11 @@ std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline
             i = close + 1;
           }
           if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-          base::append_utf8(cur.text, cp);
+          base::append_utf8(text, cp);
           break;
         }
         default:
-          cur.text += e;
+          text += e;
           break;
       }
       continue;
@@ -701,19 +743,19 @@ std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline
       if (close == std::string_view::npos || close > end) close = end;
       ast::StringPart p;
       p.interpolation = true;
-      p.text = std::string(body.substr(i + 2, close - i - 2));
+      p.text = body.substr(i + 2, close - i - 2);
       p.span = base::Span{file, offset + static_cast<std::uint32_t>(i),
                           offset + static_cast<std::uint32_t>(std::min(close + 1, end))};
-      parts.push_back(std::move(p));
+      parts.push_back(p);
       i = std::min(close + 1, end);
       cur.span.begin = offset + static_cast<std::uint32_t>(i);
       continue;
     }
-    cur.text += c;
+    text += c;
     ++i;
   }
   flush(end);
-  return parts;
+  return arena.copy(parts.data(), parts.size());
 }
 
 // ---- the pre-scan: encoding checks and comments -----------------------------------------------
@@ -852,9 +894,10 @@ namespace {
 
 // Parses the top-level statements in [begin, end) of the file's text into `out`, reporting to
 // `sink`. Spans are offsets in the whole file.
-void parse_range(const base::SourceFile& f, base::FileId id, const char* begin, const char* end,
-                 base::Sink& sink, std::vector<ast::Stmt>& out) {
+ast::Seq<ast::Stmt> parse_range(const base::SourceFile& f, base::FileId id, const char* begin,
+                                const char* end, base::Sink& sink, ast::Arena& arena) {
   Builder b;
+  b.arena = &arena;
   b.base_ptr = f.text().data();
   b.end_ptr = end;
   b.input_ptr = begin;
@@ -868,7 +911,10 @@ void parse_range(const base::SourceFile& f, base::FileId id, const char* begin, 
     const auto& pos = e.positions().front();
     report_parse_error(b, e, {}, std::min(begin + pos.byte, b.end_ptr));
   }
-  out = std::move(b.frames.front().body);
+  // The top-level statements (those of statements left open by an error that ended the parse
+  // follow them, and are dropped).
+  const std::size_t top = b.frames.size() > 1 ? b.frames[1].body_mark : b.done.size();
+  return arena.copy(b.done.data(), top);
 }
 
 // Where a large file is cut in two for parse_halves: the first line after its middle that starts
@@ -889,19 +935,26 @@ const char* split_point(std::string_view text) {
 // half with something unclosed at its end, which is an error; a statement never reaches past
 // its line but through those), so the result is exactly the one-pass parse of the whole file.
 // False otherwise; the caller then parses the file in one pass, which reports what is wrong.
-bool parse_halves(const base::SourceFile& f, base::FileId id, std::vector<ast::Stmt>& out) {
+bool parse_halves(const base::SourceFile& f, base::FileId id, ast::File& out) {
   auto text = f.text();
   const char* cut = split_point(text);
   if (cut == nullptr) return false;
   base::Collector first_sink, second_sink;
-  std::vector<ast::Stmt> first, second;
-  std::thread t([&] { parse_range(f, id, text.data(), cut, first_sink, first); });
-  parse_range(f, id, cut, text.data() + text.size(), second_sink, second);
+  auto first_arena = std::make_unique<ast::Arena>(), second_arena = std::make_unique<ast::Arena>();
+  ast::Seq<ast::Stmt> first, second;
+  std::thread t([&] { first = parse_range(f, id, text.data(), cut, first_sink, *first_arena); });
+  second = parse_range(f, id, cut, text.data() + text.size(), second_sink, *second_arena);
   t.join();
   if (!first_sink.all().empty() || !second_sink.all().empty()) return false;
-  out = std::move(first);
-  out.insert(out.end(), std::make_move_iterator(second.begin()),
-             std::make_move_iterator(second.end()));
+  // The two runs of top-level statements, joined in the first arena.
+  const std::size_t n = first.size() + second.size();
+  auto* joined =
+      static_cast<ast::Stmt*>(first_arena->allocate(n * sizeof(ast::Stmt), alignof(ast::Stmt)));
+  std::copy(first.begin(), first.end(), joined);
+  std::copy(second.begin(), second.end(), joined + first.size());
+  out.statements = {joined, n};
+  out.arenas.push_back(std::move(first_arena));
+  out.arenas.push_back(std::move(second_arena));
   return true;
 }
 
@@ -917,10 +970,11 @@ ast::File parse(const base::SourceManager& sm, base::FileId id, base::Sink& sink
     out.ok = false;
     return out;
   }
-  if (f.text().size() >= parallel_from && sink.error_count() == before &&
-      parse_halves(f, id, out.statements))
+  if (f.text().size() >= parallel_from && sink.error_count() == before && parse_halves(f, id, out))
     return out;
-  parse_range(f, id, f.text().data(), f.text().data() + f.text().size(), sink, out.statements);
+  out.arenas.push_back(std::make_unique<ast::Arena>());
+  out.statements = parse_range(f, id, f.text().data(), f.text().data() + f.text().size(), sink,
+                               *out.arenas.back());
   out.ok = sink.error_count() == before;
   return out;
 }

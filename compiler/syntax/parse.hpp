@@ -26,8 +26,8 @@ ast::File parse(const base::SourceManager& sm, base::FileId file, base::Sink& si
 
 // Decodes the body of a string literal (the text between the quotes, or between the triple
 // quotes for a multi-line string, whose common indent is removed). `offset` is the byte offset
-// of `body` in its file, for the spans of the parts.
-std::vector<ast::StringPart> decode_string(std::string_view body, bool multiline, base::FileId file,
-                                           std::uint32_t offset);
+// of `body` in its file, for the spans of the parts. The parts and their text go to `arena`.
+ast::Seq<ast::StringPart> decode_string(ast::Arena& arena, std::string_view body, bool multiline,
+                                        base::FileId file, std::uint32_t offset);
 
 }  // namespace stackc::syntax

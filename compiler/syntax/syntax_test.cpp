@@ -189,6 +189,56 @@ TEST(Parse, TwoHalvesAtOnceGiveTheOnePassResult) {
   EXPECT_NE(both_ways(files[5], 0).second, "");
 }
 
+TEST(Arena, RunsKeepTheirContentAcrossBlocks) {
+  ast::Arena arena;
+  std::vector<ast::Seq<int>> runs;
+  std::vector<std::string_view> texts;
+  // Many small runs fill several blocks; a run larger than a block gets one of its own.
+  for (int n = 0; n < 2000; ++n) {
+    std::vector<int> v(static_cast<std::size_t>(n % 37), n);
+    runs.push_back(arena.copy(v.data(), v.size()));
+    texts.push_back(arena.copy(std::string(static_cast<std::size_t>(n % 50), 'a' + n % 26)));
+  }
+  std::vector<int> big(100000, 7);
+  auto large = arena.copy(big.data(), big.size());
+  EXPECT_GT(arena.reserved(), std::size_t{100000 * sizeof(int)});
+  for (int n = 0; n < 2000; ++n) {
+    ASSERT_EQ(runs[n].size(), static_cast<std::size_t>(n % 37));
+    for (int x : runs[n]) ASSERT_EQ(x, n);
+    ASSERT_EQ(texts[n], std::string(static_cast<std::size_t>(n % 50), 'a' + n % 26));
+  }
+  ASSERT_EQ(large.size(), big.size());
+  EXPECT_EQ(large.back(), 7);
+  EXPECT_TRUE(arena.copy(big.data(), 0).empty());
+  EXPECT_THROW((void)large.at(big.size()), std::out_of_range);
+}
+
+TEST(Parse, TheTreeLivesWithItsFile) {
+  // The nodes are in the File's arenas: moving the File (as the checker does when it keeps the
+  // root and its imports in a vector) leaves every view valid.
+  base::SourceManager sm;
+  base::Collector sink;
+  std::vector<ast::File> files;
+  for (int i = 0; i < 20; ++i) {
+    auto id = sm.add(fmt::format("f{}.stack", i),
+                     fmt::format("service s{0} {{\n  env {{ A = \"x\\n${{env.name}}{0}\" }}\n"
+                                 "  needs = [a, b.c]\n}}\n",
+                                 i));
+    files.push_back(parse(sm, id, sink));
+  }
+  ASSERT_TRUE(sink.all().empty());
+  for (int i = 0; i < 20; ++i) {
+    const auto& s = files[static_cast<std::size_t>(i)].statements.at(0);
+    EXPECT_EQ(s.labels.at(0).text, fmt::format("s{}", i));
+    const auto& a = s.body.at(0).body.at(0).val();
+    ASSERT_EQ(a.parts.size(), 3u);
+    EXPECT_EQ(a.parts[0].text, "x\n");
+    EXPECT_EQ(a.parts[1].text, "env.name");
+    EXPECT_EQ(a.parts[2].text, fmt::format("{}", i));
+    EXPECT_EQ(s.body.at(1).val().items.at(1).path_text(), "b.c");
+  }
+}
+
 TEST(Format, AlignsAndIsIdempotent) {
   auto p = parse_text(
       "service api {\n  image = \"x\"\n  port http = 8080   # the port\n  replicas=3\n\n\n  health "
