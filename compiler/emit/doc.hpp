@@ -40,7 +40,7 @@ class Arena {
   Arena& operator=(const Arena&) = delete;
   ~Arena();
   void* allocate(std::size_t bytes);
-  // The element blocks of collections: a power of two of at least 64 bytes, taken from the blocks
+  // The element blocks of collections: a power of two of bytes, taken from the blocks
   // given back first. Each knows its arena, so a block is only ever reused by the arena it came
   // from (a document built on one thread and dropped on another is not recycled there).
   void* allocate_block(std::size_t bytes);
