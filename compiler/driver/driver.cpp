@@ -235,33 +235,43 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   // one arena, freed as a whole when the build ends (the Helm thread uses its own).
   emit::DocArena documents;
   emit::Output output;
-  auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
-      emit::kubernetes::lower_all(m, source, sink));
-  const auto& lowered = *lowered_ptr;
-  timer.lap("lower");
-  // The targets only read the model and the lowered objects. A second thread makes the Helm chart
-  // (which needs only the documents and the model) while this one prints the objects and makes
-  // the other targets, the monitoring files last (the chart takes about as long as all of them).
-  // Without the chart, the second thread makes the monitoring files. Each thread has its own
-  // files; all are sorted by path before they are written, so the output does not depend on the
-  // threads.
   auto wants = [&](const char* t) {
     return std::find(o.targets.begin(), o.targets.end(), t) != o.targets.end();
   };
   const bool helm = wants("helm"), monitoring = wants("monitoring");
+  // Each workload's objects are printed as soon as they are lowered, on the lowering's threads,
+  // with the chart's values of the first environment's; with one environment, their documents
+  // are then dropped (see kubernetes::Stream).
+  emit::kubernetes::Stream stream;
+  stream.print = wants("kubernetes") || wants("kustomize");
+  stream.envs = o.envs;
+  stream.drop_docs = m.environments.size() == 1;
+  if (helm) stream.on_workload = emit::helm::workload_values_text;
+  auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
+      emit::kubernetes::lower_all(m, source, sink, emit::kubernetes::kParallelFrom, &stream));
+  const auto& lowered = *lowered_ptr;
+  timer.lap("lower");
+  // The targets only read the model and the lowered objects. A second thread makes the Helm chart
+  // (which needs only the documents, the printed values and the model) while this one prints what
+  // is not printed yet and makes the other targets. The monitoring files are made on the second
+  // thread after the chart when the chart is quick (its values printed as they were lowered) or
+  // not wanted, else last on this one. Each thread has its own files; all are sorted by path
+  // before they are written, so the output does not depend on the threads.
   auto make_monitoring = [&](emit::Output& into) {
     emit::monitoring::ConfigMapsOf made;
     for (const auto& l : lowered) made.emplace(l.env, &l.configs);
     emit::monitoring::generate(m, o.envs, source, made, into);
   };
+  // With the workloads' values printed as they were lowered (Lowered::streamed), the chart is
+  // quick to make, and the monitoring files follow it on the second thread.
+  const bool chart_streamed = !lowered.empty() && lowered.front().streamed;
+  const bool second_monitoring = monitoring && (!helm || chart_streamed);
   emit::Output second_output;
   std::thread second;
   if (helm || monitoring)
     second = std::thread([&] {
-      if (helm)
-        emit::helm::generate(m, lowered, o.envs, source, second_output);
-      else
-        make_monitoring(second_output);
+      if (helm) emit::helm::generate(m, lowered, o.envs, source, second_output);
+      if (second_monitoring) make_monitoring(second_output);
     });
   // The plain manifests and the Kustomize base print the same objects: each is printed once (the
   // other thread reads only the objects' documents, not their printed text).
@@ -276,16 +286,12 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     if (t == "github") emit::github::generate(m, source, output);
     if (t != "helm" && t != "monitoring") timer.lap(t);
   }
-  if (helm && monitoring) {
+  if (monitoring && !second_monitoring) {
     make_monitoring(output);
     timer.lap("monitoring");
   }
-  if (second.joinable()) {
-    second.join();
-    timer.lap(helm ? "helm-wait" : "monitoring-wait");  // what was left of the second thread's work
-    for (auto& f : second_output.files) output.files.push_back(std::move(f));
-  }
-  // docs/: the dependency graph (Mermaid) and the capacity plan of each environment.
+  // docs/: the dependency graph (Mermaid) and the capacity plan of each environment (while the
+  // second thread finishes).
   for (const auto& p : plans) {
     const auto& e = *p.env;
     if (!emit::kubernetes::selected(o.envs, e.name)) continue;
@@ -295,6 +301,15 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
         "docs/capacity-" + e.name + ".md",
         "<!-- " + emit::header(source, "").substr(1, emit::header(source, "").find('\n') - 1) +
             " -->\n# Capacity of `" + e.name + "`\n\n```text\n" + graph::plan_text({p}) + "```\n");
+  }
+  timer.lap("docs");
+  if (second.joinable()) {
+    second.join();
+    // What was left of the second thread's work.
+    timer.lap(helm && !second_monitoring ? "helm-wait"
+              : helm                     ? "helm-monitoring-wait"
+                                         : "monitoring-wait");
+    for (auto& f : second_output.files) output.files.push_back(std::move(f));
   }
   if (sink.error_count()) {
     emit_diagnostics(sm, sink, c, out, err);
@@ -328,7 +343,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     std::sort(d.files.files.begin(), d.files.files.end(),
               [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
   }
-  timer.lap("docs");
+  timer.lap("manifest");
   emit_diagnostics(sm, sink, c, out, err);  // warnings
   int status = 0;
   if (o.check) {

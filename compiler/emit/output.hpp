@@ -1,6 +1,7 @@
 // What the emitters produce: files by relative path. The driver writes them atomically.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ struct File {
 
 struct Output {
   std::vector<File> files;
+  // Texts that parts of files refer to, kept as long as the Output (their bytes never move).
+  std::deque<std::string> kept;
+  std::string_view keep(std::string text) { return kept.emplace_back(std::move(text)); }
   void add(std::string path, std::string text) {
     files.push_back({std::move(path), std::move(text), {}});
   }

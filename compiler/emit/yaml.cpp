@@ -389,6 +389,11 @@ void write_yaml(std::string& text, const Doc& doc) {
   write_node(out, doc, 0);
 }
 
+void write_yaml_members(std::string& text, const Doc& doc, int indent) {
+  Out out(text);
+  write_object(out, doc, indent, false);
+}
+
 void write_yaml_without_namespace(std::string& text, const Doc& doc, const std::string& ns) {
   Out out(text);
   if (!doc.is_object() || !doc.contains("metadata") || !doc["metadata"].contains("namespace") ||

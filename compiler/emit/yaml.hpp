@@ -15,6 +15,10 @@ namespace stackc::emit {
 void write_yaml(std::string& out, const Doc& doc);
 std::string to_yaml(const Doc& doc);
 
+// Appends the entries of the mapping `doc` at `indent` spaces, as write_yaml writes them when the
+// mapping is the value of a key at `indent - 2` (so a document can be printed in pieces).
+void write_yaml_members(std::string& out, const Doc& doc, int indent);
+
 // Appends `doc` as YAML without its `metadata.namespace` when that is `ns` (Kustomize's bases
 // and overlays), without copying the document.
 void write_yaml_without_namespace(std::string& out, const Doc& doc, const std::string& ns);

@@ -36,14 +36,9 @@ class Index {
   std::unordered_map<std::string_view, std::vector<const Doc*>> by_;
 };
 
-// The values of one environment, read back from its lowered objects. Collections are taken as
-// refs (Doc::ref) to the objects', which outlive the values: the values of a large stack are
-// most of its objects again.
-Doc values(const model::Model& m, const model::Environment& e, const std::vector<Object>& objs) {
-  const Index index(objs);
-  auto find = [&](const std::vector<Object>&, std::string_view kind, std::string_view name) {
-    return index.find(kind, name);
-  };
+// The values of an environment before its workloads: the stack, the names, the secrets.
+Doc values_head(const model::Model& m, const model::Environment& e,
+                const std::vector<Object>& objs) {
   Doc v;
   v["stack"]["name"] = m.stack.name;
   v["stack"]["version"] = m.stack.version;
@@ -74,89 +69,109 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
     }
   }
   v["externalSecrets"] = secrets;
-  Doc workloads = Doc::object();
-  for (const auto& w : e.workloads) {
-    const std::string& n = w.name;
-    Doc x;
-    const Doc* main = nullptr;
-    for (const char* kind : {"Deployment", "StatefulSet", "Job", "CronJob"})
-      if (!main) main = find(objs, kind, n);
-    if (!main) continue;
-    x["kind"] = (*main)["kind"];
-    x["syncWave"] = (*main)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"];
-    x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
-    if (const Doc* sa = find(objs, "ServiceAccount", n))
-      x["serviceAccount"]["automountToken"] = (*sa)["automountServiceAccountToken"];
-    if (const Doc* cm = find(objs, "ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
-    if (const Doc* svc = find(objs, "Service", n)) {
-      x["service"]["ports"] = Doc::ref((*svc)["spec"]["ports"]);
-      x["service"]["headless"] = find(objs, "Service", n + "-headless") != nullptr;
-    }
-    const Doc* pod_spec = nullptr;
-    const Doc& spec = (*main)["spec"];
-    if (spec.contains("replicas")) x["replicas"] = spec["replicas"];
-    if (x["kind"] == "Deployment") x["revisionHistoryLimit"] = spec["revisionHistoryLimit"];
-    if (x["kind"] == "CronJob") {
-      x["cron"]["schedule"] = spec["schedule"];
-      const Doc& js = spec["jobTemplate"]["spec"];
-      x["job"]["backoffLimit"] = js["backoffLimit"];
-      if (js.contains("activeDeadlineSeconds"))
-        x["job"]["activeDeadlineSeconds"] = js["activeDeadlineSeconds"];
-      pod_spec = &js["template"]["spec"];
-    } else {
-      if (x["kind"] == "Job") {
-        x["job"]["backoffLimit"] = spec["backoffLimit"];
-        if (spec.contains("activeDeadlineSeconds"))
-          x["job"]["activeDeadlineSeconds"] = spec["activeDeadlineSeconds"];
-      }
-      pod_spec = &spec["template"]["spec"];
-    }
-    if (x["kind"] == "StatefulSet")
-      x["volumeClaimTemplates"] = Doc::ref(spec["volumeClaimTemplates"]);
-    x["pod"]["securityContext"] = Doc::ref((*pod_spec)["securityContext"]);
-    {
-      const Doc& tmeta = x["kind"] == "CronJob"
-                             ? spec["jobTemplate"]["spec"]["template"]["metadata"]
-                             : spec["template"]["metadata"];
-      if (tmeta.contains("annotations")) x["pod"]["annotations"] = Doc::ref(tmeta["annotations"]);
-    }
-    if (pod_spec->contains("restartPolicy"))
-      x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
-    if (pod_spec->contains("volumes")) x["pod"]["volumes"] = Doc::ref((*pod_spec)["volumes"]);
-    if (pod_spec->contains("affinity")) x["pod"]["affinity"] = Doc::ref((*pod_spec)["affinity"]);
-    if (pod_spec->contains("topologySpreadConstraints"))
-      x["pod"]["topologySpreadConstraints"] = Doc::ref((*pod_spec)["topologySpreadConstraints"]);
-    x["containers"] = Doc::ref((*pod_spec)["containers"]);
-    if (const Doc* np = find(objs, "NetworkPolicy", n)) {
-      if ((*np)["spec"].contains("ingress"))
-        x["networkPolicy"]["ingress"] = Doc::ref((*np)["spec"]["ingress"]);
-      x["networkPolicy"]["egress"] = Doc::ref((*np)["spec"]["egress"]);
-    }
-    if (const Doc* hpa = find(objs, "HorizontalPodAutoscaler", n)) {
-      x["autoscaling"]["minReplicas"] = (*hpa)["spec"]["minReplicas"];
-      x["autoscaling"]["maxReplicas"] = (*hpa)["spec"]["maxReplicas"];
-      x["autoscaling"]["metrics"] = Doc::ref((*hpa)["spec"]["metrics"]);
-    }
-    if (const Doc* pdb = find(objs, "PodDisruptionBudget", n)) {
-      Doc budget = (*pdb)["spec"];
-      budget.erase("selector");
-      x["disruptionBudget"] = budget;
-    }
-    if (const Doc* ing = find(objs, "Ingress", n)) {
-      if ((*ing)["metadata"].contains("annotations"))
-        x["ingress"]["annotations"] = Doc::ref((*ing)["metadata"]["annotations"]);
-      x["ingress"]["spec"] = Doc::ref((*ing)["spec"]);
-    }
-    // Names are unique: append, without a search for the key.
-    workloads.append(n, std::move(x));
+  return v;
+}
+
+// One workload's values, read back from its lowered objects (`find(kind, name)` finds them);
+// null when it has no workload object. Collections are taken as refs (Doc::ref) to the
+// objects', which outlive the values: the values of a large stack are most of its objects again.
+template <class Find>
+Doc workload_values(const model::Workload& w, const Find& find) {
+  const std::string& n = w.name;
+  Doc x;
+  const Doc* main = nullptr;
+  for (const char* kind : {"Deployment", "StatefulSet", "Job", "CronJob"})
+    if (!main) main = find(kind, n);
+  if (!main) return Doc();
+  x["kind"] = (*main)["kind"];
+  x["syncWave"] = (*main)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"];
+  x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
+  if (const Doc* sa = find("ServiceAccount", n))
+    x["serviceAccount"]["automountToken"] = (*sa)["automountServiceAccountToken"];
+  if (const Doc* cm = find("ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
+  if (const Doc* svc = find("Service", n)) {
+    x["service"]["ports"] = Doc::ref((*svc)["spec"]["ports"]);
+    x["service"]["headless"] = find("Service", n + "-headless") != nullptr;
   }
-  v["workloads"] = std::move(workloads);
+  const Doc* pod_spec = nullptr;
+  const Doc& spec = (*main)["spec"];
+  if (spec.contains("replicas")) x["replicas"] = spec["replicas"];
+  if (x["kind"] == "Deployment") x["revisionHistoryLimit"] = spec["revisionHistoryLimit"];
+  if (x["kind"] == "CronJob") {
+    x["cron"]["schedule"] = spec["schedule"];
+    const Doc& js = spec["jobTemplate"]["spec"];
+    x["job"]["backoffLimit"] = js["backoffLimit"];
+    if (js.contains("activeDeadlineSeconds"))
+      x["job"]["activeDeadlineSeconds"] = js["activeDeadlineSeconds"];
+    pod_spec = &js["template"]["spec"];
+  } else {
+    if (x["kind"] == "Job") {
+      x["job"]["backoffLimit"] = spec["backoffLimit"];
+      if (spec.contains("activeDeadlineSeconds"))
+        x["job"]["activeDeadlineSeconds"] = spec["activeDeadlineSeconds"];
+    }
+    pod_spec = &spec["template"]["spec"];
+  }
+  if (x["kind"] == "StatefulSet")
+    x["volumeClaimTemplates"] = Doc::ref(spec["volumeClaimTemplates"]);
+  x["pod"]["securityContext"] = Doc::ref((*pod_spec)["securityContext"]);
+  {
+    const Doc& tmeta = x["kind"] == "CronJob" ? spec["jobTemplate"]["spec"]["template"]["metadata"]
+                                              : spec["template"]["metadata"];
+    if (tmeta.contains("annotations")) x["pod"]["annotations"] = Doc::ref(tmeta["annotations"]);
+  }
+  if (pod_spec->contains("restartPolicy")) x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
+  if (pod_spec->contains("volumes")) x["pod"]["volumes"] = Doc::ref((*pod_spec)["volumes"]);
+  if (pod_spec->contains("affinity")) x["pod"]["affinity"] = Doc::ref((*pod_spec)["affinity"]);
+  if (pod_spec->contains("topologySpreadConstraints"))
+    x["pod"]["topologySpreadConstraints"] = Doc::ref((*pod_spec)["topologySpreadConstraints"]);
+  x["containers"] = Doc::ref((*pod_spec)["containers"]);
+  if (const Doc* np = find("NetworkPolicy", n)) {
+    if ((*np)["spec"].contains("ingress"))
+      x["networkPolicy"]["ingress"] = Doc::ref((*np)["spec"]["ingress"]);
+    x["networkPolicy"]["egress"] = Doc::ref((*np)["spec"]["egress"]);
+  }
+  if (const Doc* hpa = find("HorizontalPodAutoscaler", n)) {
+    x["autoscaling"]["minReplicas"] = (*hpa)["spec"]["minReplicas"];
+    x["autoscaling"]["maxReplicas"] = (*hpa)["spec"]["maxReplicas"];
+    x["autoscaling"]["metrics"] = Doc::ref((*hpa)["spec"]["metrics"]);
+  }
+  if (const Doc* pdb = find("PodDisruptionBudget", n)) {
+    Doc budget = (*pdb)["spec"];
+    budget.erase("selector");
+    x["disruptionBudget"] = budget;
+  }
+  if (const Doc* ing = find("Ingress", n)) {
+    if ((*ing)["metadata"].contains("annotations"))
+      x["ingress"]["annotations"] = Doc::ref((*ing)["metadata"]["annotations"]);
+    x["ingress"]["spec"] = Doc::ref((*ing)["spec"]);
+  }
+  return x;
+}
+
+// The objects the chart carries whole (Object::raw), by kind/name.
+Doc raw_objects(const std::vector<Object>& objs) {
   Doc raw = Doc::object();
   for (const auto& o : objs)
     if (o.raw)
       raw[o.doc["kind"].get<std::string>() + "/" + o.doc["metadata"]["name"].get<std::string>()] =
           Doc::ref(o.doc);
-  v["objects"] = std::move(raw);
+  return raw;
+}
+
+// The values of one environment, read back from its lowered objects.
+Doc values(const model::Model& m, const model::Environment& e, const std::vector<Object>& objs) {
+  const Index index(objs);
+  auto find = [&](std::string_view kind, std::string_view name) { return index.find(kind, name); };
+  Doc v = values_head(m, e, objs);
+  Doc workloads = Doc::object();
+  for (const auto& w : e.workloads) {
+    Doc x = workload_values(w, find);
+    // Names are unique: append, without a search for the key.
+    if (!x.is_null()) workloads.append(w.name, std::move(x));
+  }
+  v["workloads"] = std::move(workloads);
+  v["objects"] = raw_objects(objs);
   return v;
 }
 
@@ -224,6 +239,23 @@ std::string schema() {
 
 }  // namespace
 
+void workload_values_text(const model::Workload& w, const kubernetes::Object* objects,
+                          std::size_t count, std::string& text) {
+  // A workload has a handful of objects: a search through them finds what Index finds.
+  auto find = [&](std::string_view kind, std::string_view name) -> const Doc* {
+    for (std::size_t i = 0; i < count; ++i) {
+      const Doc& d = objects[i].doc;
+      if (d["metadata"]["name"] == name && d["kind"] == kind) return &d;
+    }
+    return nullptr;
+  };
+  Doc x = workload_values(w, find);
+  if (x.is_null()) return;
+  Doc entry = Doc::object();
+  entry.append(w.name, std::move(x));
+  write_yaml_members(text, entry, 2);
+}
+
 void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& lowered,
               const std::vector<std::string>& envs, const std::string& source, Output& out) {
   if (lowered.empty()) return;
@@ -237,16 +269,40 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
   chart["appVersion"] = m.stack.version;
   out.add(dir + "Chart.yaml", header(source) + to_yaml(chart));
   out.add(dir + "values.schema.json", schema());
-  const auto& first = *lowered.front().env;
-  Doc defaults = values(m, first, lowered.front().objects);
+  const auto& front = lowered.front();
+  const auto& first = *front.env;
+  // The defaults as a document: what the other environments' values are compared with, and
+  // values.yaml when the workloads' values were not printed as they were lowered.
+  Doc defaults;
+  if (lowered.size() > 1 || !front.streamed) defaults = values(m, first, front.objects);
   {
     // Printed straight after the header: the values of a large stack are tens of megabytes.
     std::string text = header(source) + "# The settings of the `" + first.name +
                        "` environment; values-ENV.yaml overrides them for each environment.\n";
-    write_yaml(text, defaults);
-    out.add(dir + "values.yaml", std::move(text));
+    if (!front.streamed) {
+      write_yaml(text, defaults);
+      out.add(dir + "values.yaml", std::move(text));
+    } else {
+      // The same text in pieces: the head, the workloads' values printed as they were lowered
+      // (workload_text), and the raw objects.
+      write_yaml(text, values_head(m, first, front.objects));
+      std::vector<std::string_view> parts;
+      for (const auto& t : front.workload_text)
+        if (!t.empty()) parts.push_back(t);
+      if (parts.empty()) {
+        Doc none;
+        none["workloads"] = Doc::object();
+        write_yaml(text, none);
+      } else {
+        text += "workloads:\n";
+      }
+      Doc tail;
+      tail["objects"] = raw_objects(front.objects);
+      parts.push_back(out.keep(to_yaml(tail)));
+      out.add(dir + "values.yaml", std::move(text), std::move(parts));
+    }
   }
-  for (const auto& [env, objects, configs] : lowered) {
+  for (const auto& [env, objects, configs, workload_text, streamed] : lowered) {
     const auto& e = *env;
     if (!kubernetes::selected(envs, e.name)) continue;
     // The first environment's values are the defaults: nothing to override.

@@ -37,13 +37,17 @@ struct Shared {
 class Lowering {
  public:
   Lowering(const model::Model& m, const model::Environment& e, const std::string& source,
-           base::Sink& sink, std::size_t parallel_from)
+           base::Sink& sink, std::size_t parallel_from, const Stream* stream = nullptr,
+           bool first_env = false)
       : m_(m),
         e_(e),
         source_(source),
         sink_(sink),
         instance_(m.stack.name + "-" + e.name),
         parallel_from_(parallel_from),
+        stream_(stream),
+        print_(stream && stream->print && selected(stream->envs, e.name)),
+        hook_(stream && first_env && stream->on_workload),
         own_(std::make_unique<Shared>()),
         configs_(own_->configs),
         waves_(own_->waves),
@@ -59,6 +63,9 @@ class Lowering {
         sink_(sink),
         instance_(parent.instance_),
         parallel_from_(parent.parallel_from_),
+        stream_(parent.stream_),
+        print_(parent.print_),
+        hook_(parent.hook_),
         configs_(parent.configs_),
         waves_(parent.waves_),
         dependents_(parent.dependents_),
@@ -91,6 +98,9 @@ class Lowering {
 
   // After run(): the monitoring stack's configuration files it mounted.
   std::vector<monitoring::ConfigMap> take_configs() { return std::move(configs_); }
+  // After run(): what the stream's on_workload appended, in workload order.
+  std::vector<std::string> take_workload_text() { return std::move(workload_text_); }
+  bool hooked() const { return hook_; }
 
  private:
   const model::Model& m_;
@@ -99,7 +109,10 @@ class Lowering {
   base::Sink& sink_;
   std::string instance_;
   std::size_t parallel_from_;
-  std::unique_ptr<Shared> own_;  // null in a worker
+  const Stream* stream_;
+  bool print_, hook_;
+  std::vector<std::string> workload_text_;  // one part per thread (see Stream::on_workload)
+  std::unique_ptr<Shared> own_;             // null in a worker
   std::vector<monitoring::ConfigMap>& configs_;
   std::map<std::string, int>& waves_;
   std::unordered_map<std::string, std::vector<std::string>>& dependents_;
@@ -114,8 +127,9 @@ class Lowering {
   void workloads() {
     const auto& ws = e_.workloads;
     DocArena* scope = DocArena::current();
+    if (hook_) workload_text_.emplace_back();
     if (ws.size() < parallel_from_ || ws.size() < 2 || scope == nullptr) {
-      for (const auto& w : ws) workload(w);
+      for (const auto& w : ws) lower_workload(w);
       return;
     }
     const std::size_t half = ws.size() / 2;
@@ -126,13 +140,14 @@ class Lowering {
     std::thread other([&] {
       UseArena use(arena);
       try {
-        for (std::size_t i = half; i < ws.size(); ++i) worker.workload(ws[i]);
+        if (worker.hook_) worker.workload_text_.emplace_back();
+        for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i]);
       } catch (...) {
         worker_failed = std::current_exception();
       }
     });
     try {
-      for (std::size_t i = 0; i < half; ++i) workload(ws[i]);
+      for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i]);
     } catch (...) {
       failed = std::current_exception();
     }
@@ -142,6 +157,22 @@ class Lowering {
     for (const auto& d : worker_sink.all()) sink_.report(d);
     objects_.reserve(objects_.size() + worker.objects_.size());
     for (auto& o : worker.objects_) objects_.push_back(std::move(o));
+    for (auto& t : worker.workload_text_) workload_text_.push_back(std::move(t));
+  }
+
+  // A workload's objects, then what the stream does with them (see Stream).
+  void lower_workload(const Workload& w) {
+    const std::size_t from = objects_.size();
+    workload(w);
+    if (stream_ == nullptr) return;
+    if (print_)
+      for (std::size_t i = from; i < objects_.size(); ++i) print_object(objects_[i], e_.ns);
+    if (hook_)
+      stream_->on_workload(w, objects_.data() + from, objects_.size() - from,
+                           workload_text_.back());
+    if (stream_->drop_docs)
+      for (std::size_t i = from; i < objects_.size(); ++i)
+        if (!keeps_doc(objects_[i])) objects_[i].doc = Doc();
   }
 
   int wave_of(const std::string& name) const {
@@ -1072,14 +1103,29 @@ std::vector<Object> lower(const model::Model& m, const model::Environment& env,
 }
 
 std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
-                               std::size_t parallel_from) {
+                               std::size_t parallel_from, const Stream* stream) {
   std::vector<Lowered> out;
   for (const auto& e : m.environments) {
-    Lowering lowering(m, e, source, sink, parallel_from);
+    Lowering lowering(m, e, source, sink, parallel_from, stream, out.empty());
     auto objects = lowering.run();
-    out.push_back({&e, std::move(objects), lowering.take_configs()});
+    out.push_back({&e, std::move(objects), lowering.take_configs(), lowering.take_workload_text(),
+                   lowering.hooked()});
   }
   return out;
+}
+
+bool keeps_doc(const Object& o) {
+  // (An object printed with its namespace alone is written again from its document when
+  // Kustomize strips the namespace: none of a workload's is, but it is kept if one were.)
+  return o.raw || o.ns_alone || o.doc["kind"] == "CronJob";
+}
+
+void print_object(Object& o, const std::string& ns) {
+  o.yaml.clear();
+  std::tie(o.ns_begin, o.ns_end) = write_yaml_marking_namespace(o.yaml, o.doc, ns);
+  o.yaml.shrink_to_fit();  // kept until the files are written: without the printer's slack
+  const Doc& md = o.doc["metadata"];
+  o.ns_alone = o.ns_begin == o.ns_end && md["namespace"].is_string() && md["namespace"] == ns;
 }
 
 bool selected(const std::vector<std::string>& envs, const std::string& env) {
@@ -1090,17 +1136,13 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs, 
   // Every object to print, with its environment's namespace. Printing only reads the documents
   // and writes each object's own text, so two threads can share the list.
   std::vector<std::pair<Object*, const std::string*>> todo;
-  for (auto& [e, objects, configs] : lowered) {
+  for (auto& [e, objects, configs, text, streamed] : lowered) {
     if (!selected(envs, e->name)) continue;
-    for (auto& o : objects) todo.emplace_back(&o, &e->ns);
+    for (auto& o : objects)
+      if (o.yaml.empty()) todo.emplace_back(&o, &e->ns);
   }
   auto run = [&](std::size_t from, std::size_t to) {
-    for (std::size_t i = from; i < to; ++i) {
-      auto& [o, ns] = todo[i];
-      o->yaml.clear();
-      std::tie(o->ns_begin, o->ns_end) = write_yaml_marking_namespace(o->yaml, o->doc, *ns);
-      o->yaml.shrink_to_fit();  // kept until the files are written: without the printer's slack
-    }
+    for (std::size_t i = from; i < to; ++i) print_object(*todo[i].first, *todo[i].second);
   };
   if (!two_threads || todo.size() < kParallelFrom) {
     run(0, todo.size());
@@ -1130,9 +1172,9 @@ bool printed_parts(const Object& o, const std::string* strip_ns,
     return true;
   }
   // Nothing was marked: right as printed unless the namespace is the one to strip (a metadata of
-  // the namespace alone, which print() does not mark).
-  const Doc& md = o.doc["metadata"];
-  if (md["namespace"].is_string() && md["namespace"] == *strip_ns) return false;
+  // the namespace alone, which print() does not mark; noted when printed, as the document may be
+  // gone).
+  if (o.ns_alone) return false;
   parts.push_back(y);
   return true;
 }
@@ -1169,7 +1211,7 @@ void add_file(Output& out, std::string path, const std::string& head,
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
   const std::string head = header(source);
-  for (const auto& [e, objects, configs] : lowered) {
+  for (const auto& [e, objects, configs, text, streamed] : lowered) {
     if (!selected(envs, e->name)) continue;
     // One file per component, numbered in apply order of first appearance.
     std::vector<std::string> order;

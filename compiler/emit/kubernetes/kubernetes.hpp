@@ -3,6 +3,7 @@
 // from the same objects, so the three forms agree.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,38 @@ struct Object {
   // and overlays; [ns_begin, ns_end) is its namespace line, which Kustomize leaves out.
   std::string yaml;
   std::size_t ns_begin = 0, ns_end = 0;
+  // Printed with a metadata that holds nothing but the namespace (so no span was marked).
+  bool ns_alone = false;
 };
+
+// What lowering does with each workload's objects as soon as they are made, on the thread that
+// made them (a large environment is lowered on two threads): print them, hand them to
+// `on_workload`, and drop their documents. A build then holds the printed text of the objects,
+// not their documents (which took 2 to 3 times the memory), and prints them on both threads.
+struct Stream {
+  // Print the objects of the environments in `envs` (all when empty).
+  bool print = false;
+  std::vector<std::string> envs;
+  // Called for each workload of the first environment with its objects (their documents still
+  // there): what it appends to `text` is kept in Lowered::workload_text, in workload order. It
+  // runs on two threads at once, so it must only read what it shares.
+  std::function<void(const model::Workload&, const Object* objects, std::size_t count,
+                     std::string& text)>
+      on_workload;
+  // Drop the documents of the workloads' objects once printed, but for those a target reads
+  // later (keeps_doc). Only for a stack of one environment: the Helm overrides and Kustomize
+  // patches of several environments compare the documents.
+  bool drop_docs = false;
+};
+
+// Whether a target reads the object's document after lowering: the Helm chart carries raw
+// objects whole, the backup runbooks read the CronJobs, and Kustomize prints an object again
+// when its metadata holds nothing but the namespace.
+bool keeps_doc(const Object& o);
+
+// Prints `o` (Object::yaml, the namespace span and ns_alone) as an object of an environment whose
+// namespace is `ns`.
+void print_object(Object& o, const std::string& ns);
 
 // Every object of one environment, in apply order: Namespace, secret store and external
 // secrets, then per workload ServiceAccount, ConfigMap, Services, the workload, HPA, PDB, Ingress.
@@ -38,6 +70,8 @@ std::vector<Object> lower(const model::Model& m, const model::Environment& env,
                           const std::string& source, base::Sink& sink,
                           std::size_t parallel_from = kParallelFrom);
 
+struct Lowered;
+
 // Every environment, lowered once; all targets are written from these.
 struct Lowered {
   const model::Environment* env;
@@ -45,11 +79,17 @@ struct Lowered {
   // The configuration files of the monitoring stack the objects mount (monitoring::config_maps),
   // which the monitoring target also writes.
   std::vector<monitoring::ConfigMap> configs;
+  // With a Stream's on_workload (first environment only): what it appended, in workload order,
+  // in parts (one per lowering thread).
+  std::vector<std::string> workload_text;
+  bool streamed = false;  // on_workload ran for every workload
 };
 std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
-                               std::size_t parallel_from = kParallelFrom);
+                               std::size_t parallel_from = kParallelFrom,
+                               const Stream* stream = nullptr);
 
-// Prints every object of the selected environments (Object::yaml). The plain manifests and the
+// Prints every object of the selected environments (Object::yaml) that is not printed yet (a
+// Stream prints the workloads' objects as they are lowered). The plain manifests and the
 // Kustomize target use the printed text; objects left unprinted are printed as they are written.
 // With `two_threads` (when no other work runs beside it) and many objects, half of them are
 // printed on a second thread; the text is the same.

@@ -2,9 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <map>
 #include <string>
 
 #include "check/check.hpp"
+#include "driver/loader.hpp"
+#include "emit/backup/backup.hpp"
+#include "emit/helm/helm.hpp"
+#include "emit/kustomize/kustomize.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::emit::kubernetes {
@@ -107,6 +113,96 @@ TEST(Lowering, PrintingOnTwoThreadsGivesTheSameText) {
       EXPECT_EQ(a.yaml, to_yaml(a.doc));
     }
   EXPECT_GE(objects, kParallelFrom);  // enough for the second thread to take part
+}
+
+// What the targets make of `lowered`, by path (the Helm chart's values.yaml only when
+// `values_only`: the overrides of other environments compare documents a stream may drop).
+std::map<std::string, std::string> files_of(const model::Model& m, std::vector<Lowered>& lowered,
+                                            bool kustomize_too, bool values_only) {
+  Output out;
+  print(lowered, {}, false);
+  generate(lowered, {}, "t.stack", out);
+  if (kustomize_too) kustomize::generate(lowered, {}, "t.stack", out);
+  backup::generate(m, lowered, {}, "t.stack", out);
+  helm::generate(m, lowered, {}, "t.stack", out);
+  std::map<std::string, std::string> files;
+  for (const auto& f : out.files)
+    if (!values_only || f.path.find("/values-") == std::string::npos)
+      files.emplace(f.path, f.content());
+  return files;
+}
+
+// A stream prints each workload's objects as they are lowered, writes its values for the chart,
+// and drops their documents; the files are the same as from the documents kept to the end.
+void expect_stream_changes_nothing(const model::Model& m, bool one_environment) {
+  DocArena documents;
+  base::Collector quiet;
+  auto kept = lower_all(m, "t.stack", quiet, 2);  // two threads from 2 workloads on
+  Stream stream;
+  stream.print = true;
+  stream.drop_docs = true;
+  stream.on_workload = helm::workload_values_text;
+  auto streamed = lower_all(m, "t.stack", quiet, 2, &stream);
+  ASSERT_TRUE(quiet.all().empty());
+  ASSERT_TRUE(streamed.front().streamed);
+  ASSERT_EQ(streamed.front().workload_text.size(), 2u);  // one part per thread
+  std::size_t dropped = 0, printed = 0, objects = 0;
+  for (std::size_t e = 0; e < kept.size(); ++e) {
+    ASSERT_EQ(kept[e].objects.size(), streamed[e].objects.size());
+    for (const auto& o : streamed[e].objects) {
+      ++objects;
+      dropped += o.doc.is_null();
+      printed += !o.yaml.empty();
+      if (o.doc.is_null()) {
+        EXPECT_FALSE(o.yaml.empty()) << o.component;
+      }
+    }
+  }
+  // The workloads' objects are printed, and their documents dropped but for those kept.
+  EXPECT_GT(dropped, 0u);
+  EXPECT_GE(printed, dropped);
+  EXPECT_LT(dropped, objects);
+  auto a = files_of(m, kept, one_environment, !one_environment);
+  auto b = files_of(m, streamed, one_environment, !one_environment);
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [path, text] : a) {
+    ASSERT_TRUE(b.count(path)) << path;
+    EXPECT_EQ(text, b[path]) << path;
+  }
+  EXPECT_TRUE(a.count("helm/personage/values.yaml") || a.count("helm/f/values.yaml"));
+}
+
+TEST(Lowering, AStreamChangesNoFileOfOneEnvironment) {
+  std::string text = fleet(30);
+  // One environment, without the cron job whose name is too long.
+  text.replace(text.find("environment prod"),
+               text.find("\n", text.find("environment prod")) - text.find("environment prod") + 1,
+               "");
+  text.replace(text.find("cron nightly"),
+               text.find("}\n", text.find("cron nightly")) + 2 - text.find("cron nightly"), "");
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add("f.stack", text);
+  NoImports loader;
+  auto result = check::check(sm, syntax::parse(sm, id, sink), loader, sink);
+  ASSERT_TRUE(result.model) << (sink.all().empty() ? "" : sink.all().front().message);
+  ASSERT_EQ(result.model->environments.size(), 1u);
+  expect_stream_changes_nothing(*result.model, true);
+}
+
+TEST(Lowering, AStreamChangesNoManifestOrDefaultValuesOfPersonage) {
+  // Every kind of workload, secrets, backups and the monitoring stack, in three environments.
+  const std::filesystem::path file =
+      std::filesystem::path(STACKC_SOURCE_DIR) / "examples/personage/personage.stack";
+  std::string text, error;
+  ASSERT_TRUE(driver::read_file(file, text, error)) << error;
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add(file.string(), text);
+  driver::FsLoader loader(sm, file, id);
+  auto result = check::check(sm, syntax::parse(sm, id, sink), loader, sink);
+  ASSERT_TRUE(result.model);
+  expect_stream_changes_nothing(*result.model, false);
 }
 
 }  // namespace
