@@ -240,7 +240,6 @@ class Formatter {
     }
     std::string t;
     if (!s.has_value() && !s.has_block && !s.labels.empty() && key_width > s.key.size()) {
-      ast::Stmt copy;
       t = std::string(s.key) + std::string(key_width - s.key.size(), ' ');
       for (const auto& l : s.labels) t += " " + std::string(text(l.span));
     } else {
