@@ -38,12 +38,9 @@ std::vector<std::string> manifest_entries(const fs::path& dir) {
   return out;
 }
 
-// Writes a file, creating its folder once (folders already made are remembered). A file made of
-// parts is written with one writev per 1024 parts, without joining them first.
-bool write_file(const fs::path& p, const emit::File& f, std::set<fs::path>* made = nullptr) {
-  std::error_code ec;
-  fs::path parent = p.parent_path();
-  if (!made || made->insert(parent).second) fs::create_directories(parent, ec);
+// Writes a file (its folder exists). A file made of parts is written with one writev per 1024
+// parts, without joining them first.
+bool write_file(const fs::path& p, const emit::File& f) {
   int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   if (fd < 0) return false;
   std::vector<iovec> iov;
@@ -104,25 +101,6 @@ OnDisk on_disk(const fs::path& p, const emit::File& f, std::vector<char>& buf) {
   return state;
 }
 
-// on_disk for every file of `out`, on two threads when there are many (reading and comparing
-// thousands of files is the kernel's and the memory's work, and it overlaps).
-std::vector<OnDisk> on_disk_all(const fs::path& dir, const emit::Output& out) {
-  std::vector<OnDisk> states(out.files.size());
-  auto work = [&](std::size_t from, std::size_t step) {
-    std::vector<char> buf(1 << 20);
-    for (std::size_t i = from; i < out.files.size(); i += step)
-      states[i] = on_disk(dir / out.files[i].path, out.files[i], buf);
-  };
-  if (out.files.size() < 64) {
-    work(0, 1);
-  } else {
-    std::thread other(work, 1, 2);
-    work(0, 2);
-    other.join();
-  }
-  return states;
-}
-
 }  // namespace
 
 Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::string>& envs) {
@@ -161,8 +139,8 @@ Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::s
 }
 
 void add_manifest(emit::Output& out, const std::string& source, const fs::path& dir,
-                  const Scope& scope) {
-  std::set<std::string> paths;
+                  const Scope& scope, const std::vector<std::string>& also) {
+  std::set<std::string> paths(also.begin(), also.end());
   for (const auto& f : out.files) paths.insert(f.path);
   std::error_code ec;
   for (const auto& old : manifest_entries(dir))
@@ -173,110 +151,173 @@ void add_manifest(emit::Output& out, const std::string& source, const fs::path& 
   out.add(kManifest, std::move(text));
 }
 
-std::vector<Difference> compare(const fs::path& dir, const emit::Output& out, const Scope& scope) {
-  std::vector<Difference> diffs;
-  std::set<std::string> now;
-  auto states = on_disk_all(dir, out);
-  for (std::size_t i = 0; i < out.files.size(); ++i) {
-    const auto& f = out.files[i];
-    now.insert(f.path);
-    if (states[i] == OnDisk::Missing)
-      diffs.push_back({'+', f.path});
-    else if (states[i] == OnDisk::Differs)
-      diffs.push_back({'M', f.path});
+Writer::Writer(fs::path dir, Mode mode) : dir_(std::move(dir)), mode_(mode) {}
+
+Writer::~Writer() {
+  if (begun_ && !done_) abort();
+}
+
+bool Writer::begin(std::string& error) {
+  begun_ = true;
+  old_ = manifest_entries(dir_);
+  if (mode_ == Mode::Compare) return true;
+  std::error_code ec;
+  made_dir_ = !fs::exists(dir_, ec);
+  fs::create_directories(dir_, ec);
+  if (ec) {
+    error = fmt::format("cannot create `{}`: {}", dir_.string(), ec.message());
+    done_ = true;
+    return false;
   }
-  for (const auto& old : manifest_entries(dir)) {
+  // A folder that was empty has nothing to compare with: every file is new.
+  fresh_ = fs::is_empty(dir_, ec);
+  made_.insert(dir_.native());
+  tmp_ = dir_;
+  tmp_ += fmt::format(".stackc-tmp-{}", static_cast<long>(::getpid()));
+  fs::remove_all(tmp_, ec);
+  return true;
+}
+
+// Makes the folder of `p` (the caller holds mu_), noting the folders it had to make.
+void Writer::make_parent(const fs::path& p) {
+  fs::path parent = p.parent_path();
+  if (made_.count(parent.native())) return;
+  std::error_code ec;
+  std::vector<fs::path> missing;
+  for (fs::path q = parent; !q.empty() && !made_.count(q.native()) && !fs::exists(q, ec);
+       q = q.parent_path())
+    missing.push_back(q);
+  fs::create_directories(parent, ec);
+  made_new_.insert(made_new_.end(), missing.rbegin(), missing.rend());
+  made_.insert(parent.native());
+}
+
+void Writer::put(const emit::File& f) {
+  thread_local std::vector<char> buf;
+  const fs::path dest = dir_ / f.path;
+  OnDisk state = OnDisk::Missing;
+  if (mode_ == Mode::Compare || !fresh_) {
+    if (buf.size() < (1 << 20)) buf.resize(1 << 20);
+    state = on_disk(dest, f, buf);
+  }
+  if (mode_ == Mode::Compare || state == OnDisk::Same) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.push_back(f.path);
+    if (state == OnDisk::Missing) diffs_.push_back({'+', f.path});
+    if (state == OnDisk::Differs) diffs_.push_back({'M', f.path});
+    return;
+  }
+  // New files are written in place (and removed again by abort()); changed ones to tmp_.
+  const bool changes = state == OnDisk::Differs;
+  const fs::path to = changes ? tmp_ / f.path : dest;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    make_parent(to);
+  }
+  const bool ok = write_file(to, f);
+  std::lock_guard<std::mutex> lock(mu_);
+  paths_.push_back(f.path);
+  if (!changes) created_.push_back(dest);
+  if (!ok) {
+    if (error_.empty()) error_ = fmt::format("cannot write `{}`", to.string());
+    return;
+  }
+  if (changes) changed_.push_back(f.path);
+}
+
+void Writer::put_all(const emit::Output& out) {
+  // Two threads, each on one half of the files (sorted by path, so they mostly work in different
+  // folders and do not wait on one folder's lock): creating many small files is the kernel's
+  // work, and it overlaps.
+  auto work = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; ++i) put(out.files[i]);
+  };
+  if (out.files.size() < 64) {
+    work(0, out.files.size());
+    return;
+  }
+  const std::size_t half = out.files.size() / 2;
+  std::thread other(work, half, out.files.size());
+  work(0, half);
+  other.join();
+}
+
+std::vector<std::string> Writer::paths() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return paths_;
+}
+
+bool Writer::finish(const Scope& scope, std::string& error) {
+  if (mode_ == Mode::Compare) {
+    done_ = true;
+    return true;
+  }
+  if (!error_.empty()) {
+    error = error_;
+    abort();
+    return false;
+  }
+  std::error_code ec;
+  // Everything is on disk: the changed files replace the old ones, each atomically.
+  for (const auto& p : changed_) {
+    fs::rename(tmp_ / p, dir_ / p, ec);
+    if (ec) {
+      error = fmt::format("cannot move `{}` into place: {}", p, ec.message());
+      abort();
+      return false;
+    }
+  }
+  fs::remove_all(tmp_, ec);
+  // Stale generated files go; then their folders, if empty.
+  std::set<std::string> now(paths_.begin(), paths_.end());
+  for (const auto& p : old_) {
+    if (now.count(p) || !scope(p)) continue;
+    fs::remove(dir_ / p, ec);
+    for (fs::path parent = (dir_ / p).parent_path(); parent != dir_ && fs::is_empty(parent, ec);
+         parent = parent.parent_path())
+      fs::remove(parent, ec);
+  }
+  done_ = true;
+  return true;
+}
+
+std::vector<Difference> Writer::differences(const Scope& scope) {
+  done_ = true;
+  std::vector<Difference> diffs = diffs_;
+  std::set<std::string> now(paths_.begin(), paths_.end());
+  for (const auto& old : old_) {
     std::error_code ec;
-    if (!now.count(old) && scope(old) && fs::exists(dir / old, ec)) diffs.push_back({'-', old});
+    if (!now.count(old) && scope(old) && fs::exists(dir_ / old, ec)) diffs.push_back({'-', old});
   }
   std::sort(diffs.begin(), diffs.end(),
             [](const Difference& a, const Difference& b) { return a.path < b.path; });
   return diffs;
 }
 
-bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std::string& error) {
+void Writer::abort() {
+  done_ = true;
+  if (mode_ == Mode::Compare) return;
   std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) {
-    error = fmt::format("cannot create `{}`: {}", dir.string(), ec.message());
-    return false;
-  }
-  auto old = manifest_entries(dir);
-  // A folder that was empty has nothing to compare with: every file is new.
-  const bool fresh = fs::is_empty(dir, ec);
-  std::set<fs::path> made;
-  // 1. New files are written in place (and removed again if anything fails); files that change
-  //    are written to a temporary folder beside the output; unchanged files are left alone.
-  fs::path tmp = dir;
-  tmp += fmt::format(".stackc-tmp-{}", static_cast<long>(::getpid()));
-  fs::remove_all(tmp, ec);
-  std::vector<fs::path> created;
-  std::vector<const emit::File*> changed;
-  auto fail = [&](std::string what) {
-    error = std::move(what);
-    for (const auto& p : created) fs::remove(p, ec);
-    fs::remove_all(tmp, ec);
-    return false;
-  };
-  // Into an empty folder, every file is new: the folders are made first, then the files are
-  // written by two threads (creating many small files is the kernel's work, and it overlaps).
-  // Each thread takes one half of the sorted paths, so the two mostly create files in different
-  // folders and do not wait on one folder's lock (about 10% less time than alternate files).
-  if (fresh) {
-    for (const auto& f : out.files) {
-      fs::path parent = (dir / f.path).parent_path();
-      if (made.insert(parent).second) fs::create_directories(parent, ec);
-    }
-    std::atomic<bool> ok{true};
-    std::atomic<std::size_t> failed_at{out.files.size()};
-    auto work = [&](std::size_t from, std::size_t to) {
-      for (std::size_t i = from; i < to && ok; ++i)
-        if (!write_file(dir / out.files[i].path, out.files[i])) {
-          ok = false;
-          failed_at = i;
-        }
-    };
-    const std::size_t half = out.files.size() / 2;
-    std::thread other(work, half, out.files.size());
-    work(0, half);
-    other.join();
-    if (!ok) {
-      for (const auto& f : out.files) fs::remove(dir / f.path, ec);
-      return fail(fmt::format("cannot write `{}`", (dir / out.files[failed_at].path).string()));
-    }
-    return true;
-  }
-  auto states = on_disk_all(dir, out);
-  for (std::size_t i = 0; i < out.files.size(); ++i) {
-    const auto& f = out.files[i];
-    fs::path dest = dir / f.path;
-    if (states[i] != OnDisk::Missing) {
-      if (states[i] == OnDisk::Same) continue;
-      if (!write_file(tmp / f.path, f, &made))
-        return fail(fmt::format("cannot write `{}`", (tmp / f.path).string()));
-      changed.push_back(&f);
-    } else {
-      if (!write_file(dest, f, &made)) return fail(fmt::format("cannot write `{}`", dest.string()));
-      created.push_back(dest);
-    }
-  }
-  // 2. Everything is on disk: the changed files replace the old ones, each atomically.
-  for (const auto* f : changed) {
-    fs::rename(tmp / f->path, dir / f->path, ec);
-    if (ec) return fail(fmt::format("cannot move `{}` into place: {}", f->path, ec.message()));
-  }
-  fs::remove_all(tmp, ec);
-  // 3. Stale generated files go; then their folders, if empty.
-  std::set<std::string> now;
-  for (const auto& f : out.files) now.insert(f.path);
-  for (const auto& p : old) {
-    if (now.count(p) || !scope(p)) continue;
-    fs::remove(dir / p, ec);
-    for (fs::path parent = (dir / p).parent_path(); parent != dir && fs::is_empty(parent, ec);
-         parent = parent.parent_path())
-      fs::remove(parent, ec);
-  }
-  return true;
+  for (const auto& p : created_) fs::remove(p, ec);
+  // The folders made for them, innermost first (each only if empty).
+  for (auto it = made_new_.rbegin(); it != made_new_.rend(); ++it) fs::remove(*it, ec);
+  fs::remove_all(tmp_, ec);
+  if (made_dir_) fs::remove(dir_, ec);
+}
+
+std::vector<Difference> compare(const fs::path& dir, const emit::Output& out, const Scope& scope) {
+  Writer w(dir, Writer::Mode::Compare);
+  std::string error;
+  w.begin(error);
+  w.put_all(out);
+  return w.differences(scope);
+}
+
+bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std::string& error) {
+  Writer w(dir, Writer::Mode::Write);
+  if (!w.begin(error)) return false;
+  w.put_all(out);
+  return w.finish(scope, error);
 }
 
 }  // namespace stackc::driver
