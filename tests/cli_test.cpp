@@ -1,6 +1,7 @@
 // End-to-end tests of the command line: subcommands, options, exit codes, output streams.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -237,6 +238,54 @@ TEST_F(Cli, BuildWritesNothingOnErrors) {
   EXPECT_EQ(
       run({"build", "examples/webapp/webapp.stack", "--target", "helmet", "-o", out.string()}).code,
       2);
+}
+
+// With one environment, a workload's files are written as soon as it is lowered: an error in a
+// later workload undoes them, into an empty folder and into one with an earlier build.
+TEST_F(Cli, BuildUndoesTheFilesItWroteWhenALaterWorkloadFails) {
+  auto fleet = [](const std::string& first_image, bool bad) {
+    std::string text =
+        "stack fleet { registry = \"ghcr.io/fleet\"  version = \"1.0.0\" }\n"
+        "cluster big { nodes = 20  node { cpu = 64  memory = 256Gi  disk = 1000Gi } }\n"
+        "environment prod { cluster = big  namespace = \"fleet\" }\n";
+    for (int i = 0; i < 400; ++i) {
+      if (bad && i == 300)  // E4001: a CronJob name over 52 characters, lowered late
+        text +=
+            "cron nightly-report-for-the-accounting-department-of-the-shop {\n"
+            "  image = \"report\"  schedule = \"0 1 * * *\"  cpu = 100m  memory = 128Mi\n}\n";
+      text += "service svc-" + std::to_string(i) + " {\n  image = \"" +
+              (i == 0 ? first_image : std::string("svc:1.0.0")) +
+              "\"\n  port http = 8080\n  cpu = 100m\n  memory = 128Mi\n}\n";
+    }
+    return text;
+  };
+  fs::path out = tmp_ / "out";
+  auto bad = write("bad.stack", fleet("svc:2.0.0", true));
+  auto r = run({"build", bad.string(), "-o", out.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("error[E4001]"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  // An earlier build stays as it was: no file changed, added or left behind.
+  auto good = write("good.stack", fleet("svc:1.0.0", false));
+  ASSERT_EQ(run({"build", good.string(), "-o", out.string()}).code, 0);
+  auto listing = [&] {
+    std::vector<std::string> files;
+    for (const auto& e : fs::recursive_directory_iterator(tmp_)) files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    return files;
+  };
+  const auto before = listing();
+  const std::string svc0 = slurp_file(out / "kubernetes/prod/01-svc-0.yaml");
+  ASSERT_NE(svc0.find("svc:1.0.0"), std::string::npos);
+  r = run({"build", bad.string(), "-o", out.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(listing(), before);
+  EXPECT_EQ(slurp_file(out / "kubernetes/prod/01-svc-0.yaml"), svc0);
+  // The same stack without the error builds, and then nothing differs.
+  auto fixed = write("fixed.stack", fleet("svc:2.0.0", false));
+  ASSERT_EQ(run({"build", fixed.string(), "-o", out.string()}).code, 0);
+  EXPECT_NE(slurp_file(out / "kubernetes/prod/01-svc-0.yaml").find("svc:2.0.0"), std::string::npos);
+  EXPECT_EQ(run({"build", "--check", fixed.string(), "-o", out.string()}).code, 0);
 }
 
 TEST_F(Cli, BuildOneEnvironment) {

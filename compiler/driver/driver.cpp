@@ -247,6 +247,20 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   stream.envs = o.envs;
   stream.drop_docs = m.environments.size() == 1;
   if (helm) stream.on_workload = emit::helm::workload_values_text;
+  // The files go to out/<stack>/ (or -o). With one environment, each workload's files of the
+  // plain manifests and of the Kustomize base are written (or compared, for --check) as soon as
+  // its objects are printed, and their text is freed; an error later undoes them (Writer). When
+  // the folder cannot be made, every file waits for the end, which reports it.
+  const fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
+  Writer writer(dir, o.check ? Writer::Mode::Compare : Writer::Mode::Write);
+  std::string begin_error;
+  const bool early = stream.drop_docs && stream.print && writer.begin(begin_error);
+  if (early) {
+    stream.put = [&writer](const emit::File& f) { writer.put(f); };
+    stream.kubernetes_files = wants("kubernetes");
+    stream.kustomize_files = wants("kustomize");
+    stream.head = emit::header(source);
+  }
   auto lowered_ptr = std::make_unique<std::vector<emit::kubernetes::Lowered>>(
       emit::kubernetes::lower_all(m, source, sink, emit::kubernetes::kParallelFrom, &stream));
   const auto& lowered = *lowered_ptr;
@@ -315,7 +329,6 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     emit_diagnostics(sm, sink, c, out, err);
     return 1;
   }
-  fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
   // Where each group of files goes: out/<stack>/, and the workflows to --github-dir if given.
   struct Destination {
     fs::path dir;
@@ -339,7 +352,8 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       dests.front().files.add(std::move(f.path), std::move(f.text), std::move(f.parts));
   }
   for (auto& d : dests) {
-    add_manifest(d.files, source, d.dir, d.scope);
+    add_manifest(d.files, source, d.dir, d.scope,
+                 early && &d == &dests.front() ? writer.paths() : std::vector<std::string>());
     std::sort(d.files.files.begin(), d.files.files.end(),
               [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
   }
@@ -349,11 +363,19 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   if (o.check) {
     std::vector<Difference> diffs;
     std::vector<fs::path> where;
-    for (const auto& d : dests)
-      for (auto& x : compare(d.dir, d.files, d.scope)) {
+    for (const auto& d : dests) {
+      std::vector<Difference> found;
+      if (early && &d == &dests.front()) {
+        writer.put_all(d.files);
+        found = writer.differences(d.scope);
+      } else {
+        found = compare(d.dir, d.files, d.scope);
+      }
+      for (auto& x : found) {
         diffs.push_back(x);
         where.push_back(d.dir);
       }
+    }
     for (std::size_t i = 0; i < diffs.size(); ++i) {
       const auto& d = diffs[i];
       const char* what = d.kind == 'M'   ? "differs from the build"
@@ -369,13 +391,22 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   } else {
     for (const auto& d : dests) {
       std::string error;
-      if (!write(d.dir, d.files, d.scope, error)) {
+      std::size_t files = d.files.files.size();
+      bool ok;
+      if (early && &d == &dests.front()) {
+        writer.put_all(d.files);
+        files = writer.paths().size();
+        ok = writer.finish(d.scope, error);
+      } else {
+        ok = write(d.dir, d.files, d.scope, error);
+      }
+      if (!ok) {
         err << fmt::format("stackc: error[E0001]: {}\n", error);
         status = 2;
         break;
       }
       if (c.diagnostics == "text")
-        out << fmt::format("stackc: wrote {} files to {}\n", d.files.files.size(), d.dir.string());
+        out << fmt::format("stackc: wrote {} files to {}\n", files, d.dir.string());
     }
   }
   timer.lap(o.check ? "compare" : "write");

@@ -66,6 +66,8 @@ class Lowering {
         stream_(parent.stream_),
         print_(parent.print_),
         hook_(parent.hook_),
+        files_(parent.files_),
+        numbered_(parent.numbered_),
         configs_(parent.configs_),
         waves_(parent.waves_),
         dependents_(parent.dependents_),
@@ -111,6 +113,8 @@ class Lowering {
   std::size_t parallel_from_;
   const Stream* stream_;
   bool print_, hook_;
+  bool files_ = false;                      // the workloads' files go to stream_->put (see Stream)
+  std::size_t numbered_ = 0;                // the files numbered before the workloads'
   std::vector<std::string> workload_text_;  // one part per thread (see Stream::on_workload)
   std::unique_ptr<Shared> own_;             // null in a worker
   std::vector<monitoring::ConfigMap>& configs_;
@@ -128,8 +132,22 @@ class Lowering {
     const auto& ws = e_.workloads;
     DocArena* scope = DocArena::current();
     if (hook_) workload_text_.emplace_back();
+    files_ = stream_ && stream_->put && stream_->drop_docs && print_ && own_;
+    if (files_) {
+      // The workloads' files follow those of the objects made so far (the namespace's and the
+      // secrets'), one per workload, numbered in order; a workload named like another file's
+      // component would share its file.
+      std::set<std::string_view> before;
+      for (const auto& o : objects_) before.insert(o.component);
+      numbered_ = before.size();
+      for (const auto& w : ws) {
+        bool backup = false;
+        for (const auto& b : e_.backups) backup |= w.name == "backup-" + b.name;
+        if (before.count(w.name) || backup) files_ = false;
+      }
+    }
     if (ws.size() < parallel_from_ || ws.size() < 2 || scope == nullptr) {
-      for (const auto& w : ws) lower_workload(w);
+      for (std::size_t i = 0; i < ws.size(); ++i) lower_workload(ws[i], i);
       return;
     }
     const std::size_t half = ws.size() / 2;
@@ -141,13 +159,13 @@ class Lowering {
       UseArena use(arena);
       try {
         if (worker.hook_) worker.workload_text_.emplace_back();
-        for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i]);
+        for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i], i);
       } catch (...) {
         worker_failed = std::current_exception();
       }
     });
     try {
-      for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i]);
+      for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i], i);
     } catch (...) {
       failed = std::current_exception();
     }
@@ -160,8 +178,9 @@ class Lowering {
     for (auto& t : worker.workload_text_) workload_text_.push_back(std::move(t));
   }
 
-  // A workload's objects, then what the stream does with them (see Stream).
-  void lower_workload(const Workload& w) {
+  // A workload's objects (the `index`th of the environment), then what the stream does with them
+  // (see Stream).
+  void lower_workload(const Workload& w, std::size_t index) {
     const std::size_t from = objects_.size();
     workload(w);
     if (stream_ == nullptr) return;
@@ -173,6 +192,20 @@ class Lowering {
     if (stream_->drop_docs)
       for (std::size_t i = from; i < objects_.size(); ++i)
         if (!keeps_doc(objects_[i])) objects_[i].doc = Doc();
+    if (!files_) return;
+    std::vector<const Object*> objs;
+    for (std::size_t i = from; i < objects_.size(); ++i) objs.push_back(&objects_[i]);
+    Output out;
+    if (stream_->kubernetes_files)
+      add_file(out, fmt::format("kubernetes/{}/{:02}-{}.yaml", e_.name, numbered_ + index, w.name),
+               stream_->head, objs, nullptr);
+    if (stream_->kustomize_files)
+      add_file(out, "kustomize/base/" + w.name + ".yaml", stream_->head, objs, &e_.ns);
+    for (const auto& f : out.files) stream_->put(f);
+    for (std::size_t i = from; i < objects_.size(); ++i) {
+      objects_[i].written = true;
+      std::string().swap(objects_[i].yaml);
+    }
   }
 
   int wave_of(const std::string& name) const {
@@ -1139,7 +1172,7 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs, 
   for (auto& [e, objects, configs, text, streamed] : lowered) {
     if (!selected(envs, e->name)) continue;
     for (auto& o : objects)
-      if (o.yaml.empty()) todo.emplace_back(&o, &e->ns);
+      if (o.yaml.empty() && !o.written) todo.emplace_back(&o, &e->ns);
   }
   auto run = [&](std::size_t from, std::size_t to) {
     for (std::size_t i = from; i < to; ++i) print_object(*todo[i].first, *todo[i].second);
@@ -1221,9 +1254,13 @@ void generate(const std::vector<Lowered>& lowered, const std::vector<std::string
       if (fresh) order.push_back(o.component);
       it->second.push_back(&o);
     }
-    for (std::size_t i = 0; i < order.size(); ++i)
-      add_file(out, fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]), head,
-               files[order[i]], nullptr);
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const auto& objs = files[order[i]];
+      if (std::all_of(objs.begin(), objs.end(), [](const Object* o) { return o->written; }))
+        continue;  // written as it was lowered (Stream::put)
+      add_file(out, fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]), head, objs,
+               nullptr);
+    }
   }
 }
 

@@ -27,6 +27,9 @@ struct Object {
   std::size_t ns_begin = 0, ns_end = 0;
   // Printed with a metadata that holds nothing but the namespace (so no span was marked).
   bool ns_alone = false;
+  // Its files were handed to Stream::put during the lowering (and its text freed since): the
+  // targets do not make them again.
+  bool written = false;
 };
 
 // What lowering does with each workload's objects as soon as they are made, on the thread that
@@ -47,6 +50,15 @@ struct Stream {
   // later (keeps_doc). Only for a stack of one environment: the Helm overrides and Kustomize
   // patches of several environments compare the documents.
   bool drop_docs = false;
+  // With drop_docs and print: each workload's file of the plain manifests (with
+  // `kubernetes_files`) and of the Kustomize base (with `kustomize_files`), exactly as generate()
+  // and kustomize::generate() make them, headed by `head`, goes to `put` as soon as its objects are
+  // printed, and their text is freed (Object::written). Called from two threads at once. Not
+  // when a workload is named like another component's file (`namespace`, `secrets`,
+  // `backup-NAME`): that file holds more than the workload's objects.
+  std::function<void(const File&)> put;
+  bool kubernetes_files = false, kustomize_files = false;
+  std::string head;
 };
 
 // Whether a target reads the object's document after lowering: the Helm chart carries raw

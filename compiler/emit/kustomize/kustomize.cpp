@@ -103,9 +103,12 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
     it->second.push_back(&o);
   }
   const std::string head = header(source);
-  for (const auto& f : base_files)
-    kubernetes::add_file(out, "kustomize/base/" + f, head, base_objects[f],
-                         &lowered.front().env->ns);
+  for (const auto& f : base_files) {
+    const auto& objs = base_objects[f];
+    if (std::all_of(objs.begin(), objs.end(), [](const Object* o) { return o->written; }))
+      continue;  // written as it was lowered (kubernetes::Stream::put)
+    kubernetes::add_file(out, "kustomize/base/" + f, head, objs, &lowered.front().env->ns);
+  }
   Doc bk;
   bk["apiVersion"] = "kustomize.config.k8s.io/v1beta1";
   bk["kind"] = "Kustomization";
