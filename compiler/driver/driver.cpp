@@ -278,7 +278,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   };
   // With the workloads' values printed as they were lowered (Lowered::streamed), the chart is
   // quick to make, and the monitoring files follow it on the second thread.
-  const bool chart_streamed = !lowered.empty() && lowered.front().streamed;
+  const bool chart_streamed = !lowered.empty() && lowered.front().streamed();
   const bool second_monitoring = monitoring && (!helm || chart_streamed);
   emit::Output second_output;
   std::thread second;

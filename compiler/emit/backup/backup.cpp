@@ -44,7 +44,7 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
     const std::string& name = lowered.front().env->backups[bi].name;
     std::string md = "<!-- " + header(source, "").substr(1, header(source, "").find('\n') - 1) +
                      " -->\n# Restoring `" + name + "`\n\n";
-    for (const auto& [env, objects, configs, text, streamed] : lowered) {
+    for (const auto& [env, objects, configs, text] : lowered) {
       const auto& e = *env;
       if (bi >= e.backups.size()) continue;
       const auto& b = e.backups[bi];

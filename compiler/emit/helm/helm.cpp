@@ -274,12 +274,12 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
   // The defaults as a document: what the other environments' values are compared with, and
   // values.yaml when the workloads' values were not printed as they were lowered.
   Doc defaults;
-  if (lowered.size() > 1 || !front.streamed) defaults = values(m, first, front.objects);
+  if (lowered.size() > 1 || !front.streamed()) defaults = values(m, first, front.objects);
   {
     // Printed straight after the header: the values of a large stack are tens of megabytes.
     std::string text = header(source) + "# The settings of the `" + first.name +
                        "` environment; values-ENV.yaml overrides them for each environment.\n";
-    if (!front.streamed) {
+    if (!front.streamed()) {
       write_yaml(text, defaults);
       out.add(dir + "values.yaml", std::move(text));
     } else {
@@ -302,7 +302,7 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
       out.add(dir + "values.yaml", std::move(text), std::move(parts));
     }
   }
-  for (const auto& [env, objects, configs, workload_text, streamed] : lowered) {
+  for (const auto& [env, objects, configs, workload_text] : lowered) {
     const auto& e = *env;
     if (!kubernetes::selected(envs, e.name)) continue;
     // The first environment's values are the defaults: nothing to override.

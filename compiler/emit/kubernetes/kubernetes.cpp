@@ -102,7 +102,6 @@ class Lowering {
   std::vector<monitoring::ConfigMap> take_configs() { return std::move(configs_); }
   // After run(): what the stream's on_workload appended, in workload order.
   std::vector<std::string> take_workload_text() { return std::move(workload_text_); }
-  bool hooked() const { return hook_; }
 
  private:
   const model::Model& m_;
@@ -197,10 +196,10 @@ class Lowering {
     for (std::size_t i = from; i < objects_.size(); ++i) objs.push_back(&objects_[i]);
     Output out;
     if (stream_->kubernetes_files)
-      add_file(out, fmt::format("kubernetes/{}/{:02}-{}.yaml", e_.name, numbered_ + index, w.name),
-               stream_->head, objs, nullptr);
+      add_file(out, manifest_path(e_.name, numbered_ + index, w.name), stream_->head, objs,
+               nullptr);
     if (stream_->kustomize_files)
-      add_file(out, "kustomize/base/" + w.name + ".yaml", stream_->head, objs, &e_.ns);
+      add_file(out, kustomize_base_path(w.name), stream_->head, objs, &e_.ns);
     for (const auto& f : out.files) stream_->put(f);
     for (std::size_t i = from; i < objects_.size(); ++i) {
       objects_[i].written = true;
@@ -1141,8 +1140,7 @@ std::vector<Lowered> lower_all(const model::Model& m, const std::string& source,
   for (const auto& e : m.environments) {
     Lowering lowering(m, e, source, sink, parallel_from, stream, out.empty());
     auto objects = lowering.run();
-    out.push_back({&e, std::move(objects), lowering.take_configs(), lowering.take_workload_text(),
-                   lowering.hooked()});
+    out.push_back({&e, std::move(objects), lowering.take_configs(), lowering.take_workload_text()});
   }
   return out;
 }
@@ -1161,6 +1159,14 @@ void print_object(Object& o, const std::string& ns) {
   o.ns_alone = o.ns_begin == o.ns_end && md["namespace"].is_string() && md["namespace"] == ns;
 }
 
+std::string manifest_path(const std::string& env, std::size_t index, const std::string& component) {
+  return fmt::format("kubernetes/{}/{:02}-{}.yaml", env, index, component);
+}
+
+std::string kustomize_base_path(const std::string& component) {
+  return "kustomize/base/" + component + ".yaml";
+}
+
 bool selected(const std::vector<std::string>& envs, const std::string& env) {
   return envs.empty() || std::find(envs.begin(), envs.end(), env) != envs.end();
 }
@@ -1169,7 +1175,7 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs, 
   // Every object to print, with its environment's namespace. Printing only reads the documents
   // and writes each object's own text, so two threads can share the list.
   std::vector<std::pair<Object*, const std::string*>> todo;
-  for (auto& [e, objects, configs, text, streamed] : lowered) {
+  for (auto& [e, objects, configs, text] : lowered) {
     if (!selected(envs, e->name)) continue;
     for (auto& o : objects)
       if (o.yaml.empty() && !o.written) todo.emplace_back(&o, &e->ns);
@@ -1244,7 +1250,7 @@ void add_file(Output& out, std::string path, const std::string& head,
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out) {
   const std::string head = header(source);
-  for (const auto& [e, objects, configs, text, streamed] : lowered) {
+  for (const auto& [e, objects, configs, text] : lowered) {
     if (!selected(envs, e->name)) continue;
     // One file per component, numbered in apply order of first appearance.
     std::vector<std::string> order;
@@ -1258,8 +1264,7 @@ void generate(const std::vector<Lowered>& lowered, const std::vector<std::string
       const auto& objs = files[order[i]];
       if (std::all_of(objs.begin(), objs.end(), [](const Object* o) { return o->written; }))
         continue;  // written as it was lowered (Stream::put)
-      add_file(out, fmt::format("kubernetes/{}/{:02}-{}.yaml", e->name, i, order[i]), head, objs,
-               nullptr);
+      add_file(out, manifest_path(e->name, i, order[i]), head, objs, nullptr);
     }
   }
 }

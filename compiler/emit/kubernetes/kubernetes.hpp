@@ -94,7 +94,8 @@ struct Lowered {
   // With a Stream's on_workload (first environment only): what it appended, in workload order,
   // in parts (one per lowering thread).
   std::vector<std::string> workload_text;
-  bool streamed = false;  // on_workload ran for every workload
+  // on_workload ran for every workload (it leaves one part per lowering thread, maybe empty).
+  bool streamed() const { return !workload_text.empty(); }
 };
 std::vector<Lowered> lower_all(const model::Model& m, const std::string& source, base::Sink& sink,
                                std::size_t parallel_from = kParallelFrom,
@@ -113,6 +114,11 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
 // (File::parts) when print() printed them all, else printed here.
 void add_file(Output& out, std::string path, const std::string& head,
               const std::vector<const Object*>& objects, const std::string* strip_ns);
+
+// The paths of a component's file in the plain manifests (the `index`th file of `env`) and in the
+// Kustomize base.
+std::string manifest_path(const std::string& env, std::size_t index, const std::string& component);
+std::string kustomize_base_path(const std::string& component);
 
 // True when `env` is among `envs`, or `envs` is empty (all environments).
 bool selected(const std::vector<std::string>& envs, const std::string& env);

@@ -157,7 +157,7 @@ void expect_stream_changes_nothing(const model::Model& m, bool one_environment) 
   }
   auto streamed = lower_all(m, "t.stack", quiet, 2, &stream);
   ASSERT_TRUE(quiet.all().empty());
-  ASSERT_TRUE(streamed.front().streamed);
+  ASSERT_TRUE(streamed.front().streamed());
   ASSERT_EQ(streamed.front().workload_text.size(), 2u);  // one part per thread
   std::size_t dropped = 0, printed = 0, objects = 0;
   for (std::size_t e = 0; e < kept.size(); ++e) {

@@ -116,7 +116,7 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
   out.add("kustomize/base/kustomization.yaml", header(source) + kustomization(bk));
 
   for (std::size_t ei = 0; ei < lowered.size(); ++ei) {
-    const auto& [e, objs, configs, text, streamed] = lowered[ei];
+    const auto& [e, objs, configs, text] = lowered[ei];
     if (!kubernetes::selected(envs, e->name)) continue;
     std::string dir = "kustomize/overlays/" + e->name + "/";
     std::vector<const Object*> own;
