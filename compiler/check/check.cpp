@@ -2001,6 +2001,9 @@ class Checker {
       std::vector<const Decl*> workload_decls;
       for (const auto& w : decls_)
         if (w.kind->workload) workload_decls.push_back(&w);
+      // With room for the workloads the checker adds later (the monitoring stack's five and one
+      // per backup, see system.cpp): growing the vector then would copy every workload.
+      e.workloads.reserve(workload_decls.size() + 5 + backups_.size());
       e.workloads.resize(workload_decls.size());
       in_halves(workload_decls.size(),
                 [&](std::size_t i) { e.workloads[i] = workload(*workload_decls[i], m, e); });

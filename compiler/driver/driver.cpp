@@ -171,6 +171,7 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
     FsLoader loader(sm, file, *id);
     auto result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
     timer.lap("check");
+    std::vector<ast::File>().swap(result->files);  // the graph reuses their memory
     if (result->model) {
       graph::analyze(*result->model, sink);
       timer.lap("graph");
@@ -203,10 +204,21 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   timer.lap("frontend");
   auto& sm = checked->sm;
   auto& sink = checked->sink;
-  std::vector<graph::Plan> plans;
+  // The syntax trees are not needed past the checker (the model holds its own text): their
+  // memory is reused by the graph and the lowering instead of new pages.
+  if (checked->result) std::vector<ast::File>().swap(checked->result->files);
+  // Each environment's capacity plan as docs/ shows it, printed now: the plans of a large stack
+  // (every pod on its node) are freed before the lowering.
+  std::vector<std::pair<const model::Environment*, std::string>> capacity;
   if (checked->model()) {
-    plans = graph::analyze(*checked->model(), sink);
+    auto plans = graph::analyze(*checked->model(), sink);
     if (sink.error_count()) checked->status = 1;
+    for (auto& p : plans) {
+      const model::Environment* env = p.env;
+      std::vector<graph::Plan> one;
+      one.push_back(std::move(p));
+      capacity.emplace_back(env, graph::plan_text(one));
+    }
   }
   timer.lap("graph");
   if (checked->status) {
@@ -226,9 +238,6 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       return 2;
     }
   }
-  // The syntax trees are not needed past the checker (the model holds its own text): their
-  // memory is reused by the lowering instead of new pages.
-  std::vector<ast::File>().swap(checked->result->files);
   // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
   std::string source = fs::path(o.file).filename().string();
   // The documents of this build (the lowered objects and what the targets make of them) live in
@@ -247,15 +256,21 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   stream.envs = o.envs;
   stream.drop_docs = m.environments.size() == 1;
   if (helm) stream.on_workload = emit::helm::workload_values_text;
-  // The files go to out/<stack>/ (or -o). With one environment, each workload's files of the
-  // plain manifests and of the Kustomize base are written (or compared, for --check) as soon as
-  // its objects are printed, and their text is freed; an error later undoes them (Writer). When
-  // the folder cannot be made, every file waits for the end, which reports it.
+  // The files go to out/<stack>/ (or -o), each written (or compared, for --check) as soon as it
+  // is made, and its text freed; an error later undoes them (Writer). With one environment, those
+  // are each workload's files of the plain manifests and of the Kustomize base, as soon as its
+  // objects are printed. When the folder cannot be made, every file waits for the end, which
+  // reports it.
   const fs::path dir = o.out_dir.empty() ? fs::path("out") / m.stack.name : fs::path(o.out_dir);
   Writer writer(dir, o.check ? Writer::Mode::Compare : Writer::Mode::Write);
   std::string begin_error;
-  const bool early = stream.drop_docs && stream.print && writer.begin(begin_error);
+  const bool early = writer.begin(begin_error);
   if (early) {
+    // The chart's values of a large stack are tens of MiB: they wait on disk, not in memory, until
+    // values.yaml is written (not when comparing).
+    stream.spool = [&writer] { return writer.spool(); };
+  }
+  if (early && stream.drop_docs && stream.print) {
     stream.put = [&writer](const emit::File& f) { writer.put(f); };
     stream.kubernetes_files = wants("kubernetes");
     stream.kustomize_files = wants("kustomize");
@@ -281,6 +296,18 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   const bool chart_streamed = !lowered.empty() && lowered.front().streamed();
   const bool second_monitoring = monitoring && (!helm || chart_streamed);
   emit::Output second_output;
+  if (early) {
+    // The other files go to the writer as soon as each is made, too (but for the workflows that
+    // --github-dir sends elsewhere).
+    auto forward = [&](const emit::File& f) {
+      if (!o.github_dir.empty() && f.path.rfind("github/", 0) == 0) return false;
+      writer.put(f);
+      return true;
+    };
+    output.put = forward;
+    second_output.put = forward;
+    output.spool = second_output.spool = [&writer] { return writer.spool(); };
+  }
   std::thread second;
   if (helm || monitoring)
     second = std::thread([&] {
@@ -306,15 +333,15 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   }
   // docs/: the dependency graph (Mermaid) and the capacity plan of each environment (while the
   // second thread finishes).
-  for (const auto& p : plans) {
-    const auto& e = *p.env;
+  for (const auto& [env, plan] : capacity) {
+    const auto& e = *env;
     if (!emit::kubernetes::selected(o.envs, e.name)) continue;
     output.add("docs/graph-" + e.name + ".mmd",
                emit::header(source, "%%") + graph::Graph::of(e).to_mermaid());
-    output.add(
-        "docs/capacity-" + e.name + ".md",
-        "<!-- " + emit::header(source, "").substr(1, emit::header(source, "").find('\n') - 1) +
-            " -->\n# Capacity of `" + e.name + "`\n\n```text\n" + graph::plan_text({p}) + "```\n");
+    output.add("docs/capacity-" + e.name + ".md",
+               "<!-- " +
+                   emit::header(source, "").substr(1, emit::header(source, "").find('\n') - 1) +
+                   " -->\n# Capacity of `" + e.name + "`\n\n```text\n" + plan + "```\n");
   }
   timer.lap("docs");
   if (second.joinable()) {

@@ -38,18 +38,9 @@ std::vector<std::string> manifest_entries(const fs::path& dir) {
   return out;
 }
 
-// Writes a file (its folder exists). A file made of parts is written with one writev per 1024
-// parts, without joining them first.
-bool write_file(const fs::path& p, const emit::File& f) {
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-  if (fd < 0) return false;
-  std::vector<iovec> iov;
-  iov.reserve(1 + f.parts.size());
-  auto add = [&](std::string_view s) {
-    if (!s.empty()) iov.push_back({const_cast<char*>(s.data()), s.size()});
-  };
-  add(f.text);
-  for (auto part : f.parts) add(part);
+// Writes every byte of `iov` to `fd`, one writev per 1024 pieces (a short write goes on where it
+// stopped). Empties `iov`.
+bool write_all(int fd, std::vector<iovec>& iov) {
   bool ok = true;
   for (std::size_t i = 0; ok && i < iov.size();) {
     int n = static_cast<int>(std::min<std::size_t>(iov.size() - i, 1024));
@@ -59,7 +50,6 @@ bool write_file(const fs::path& p, const emit::File& f) {
       ok = false;
       break;
     }
-    // Whatever a short write left is written on the next round.
     auto left = static_cast<std::size_t>(w);
     while (i < iov.size() && left >= iov[i].iov_len) left -= iov[i++].iov_len;
     if (left > 0) {
@@ -67,8 +57,82 @@ bool write_file(const fs::path& p, const emit::File& f) {
       iov[i].iov_len -= left;
     }
   }
+  iov.clear();
+  return ok;
+}
+
+// Copies spooled bytes to the end of what was written to `fd`: in the kernel when it can
+// (copy_file_range), else through a buffer.
+bool copy_spooled(int fd, const emit::Part& p) {
+  auto from = static_cast<off_t>(p.offset);
+  std::size_t left = p.size;
+  while (left > 0) {
+    ssize_t n = ::copy_file_range(p.fd, &from, fd, nullptr, left, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    left -= static_cast<std::size_t>(n);
+  }
+  std::vector<char> buf;
+  while (left > 0) {
+    buf.resize(std::min<std::size_t>(left, 1 << 20));
+    std::size_t at = p.size - left;
+    if (!p.read(at, buf.size(), buf.data())) return false;
+    std::vector<iovec> iov{{buf.data(), buf.size()}};
+    if (!write_all(fd, iov)) return false;
+    left -= buf.size();
+  }
+  return true;
+}
+
+// Writes a file (its folder exists). A file made of parts is written with one writev per 1024
+// parts, without joining them first; spooled parts are copied from their spool.
+bool write_file(const fs::path& p, const emit::File& f) {
+  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) return false;
+  std::vector<iovec> iov;
+  iov.reserve(1 + f.parts.size());
+  auto add = [&](std::string_view s) {
+    if (!s.empty()) iov.push_back({const_cast<char*>(s.data()), s.size()});
+  };
+  add(f.text);
+  bool ok = true;
+  for (const auto& part : f.parts) {
+    if (!part.spooled()) {
+      add(part.text());
+      continue;
+    }
+    ok = ok && write_all(fd, iov) && copy_spooled(fd, part);
+  }
+  ok = ok && write_all(fd, iov);
   return ::close(fd) == 0 && ok;
 }
+
+// A spool: an unnamed file (made, then unlinked at once), closed with the Writer.
+class FileSpool : public emit::Spool {
+ public:
+  explicit FileSpool(int fd) : fd_(fd) {}
+  ~FileSpool() override { ::close(fd_); }
+  FileSpool(const FileSpool&) = delete;
+  FileSpool& operator=(const FileSpool&) = delete;
+  bool append(std::string_view text, emit::Spooled& where) override {
+    if (broken_) return false;
+    std::vector<iovec> iov{{const_cast<char*>(text.data()), text.size()}};
+    if (!write_all(fd_, iov)) {
+      // What a failed write left is cut off again; if even that fails, nothing more is taken.
+      if (::ftruncate(fd_, static_cast<off_t>(end_)) != 0 || ::lseek(fd_, 0, SEEK_END) < 0)
+        broken_ = true;
+      return false;
+    }
+    where = {fd_, end_, text.size()};
+    end_ += text.size();
+    return true;
+  }
+
+ private:
+  int fd_;
+  std::uint64_t end_ = 0;
+  bool broken_ = false;
+};
 
 // What is on disk at a generated file's path.
 enum class OnDisk : unsigned char { Same, Differs, Missing };
@@ -217,7 +281,7 @@ void Writer::put(const emit::File& f) {
   const bool ok = write_file(to, f);
   std::lock_guard<std::mutex> lock(mu_);
   paths_.push_back(f.path);
-  if (!changes) created_.push_back(dest);
+  if (!changes) created_.push_back(dest.native());
   if (!ok) {
     if (error_.empty()) error_ = fmt::format("cannot write `{}`", to.string());
     return;
@@ -240,6 +304,18 @@ void Writer::put_all(const emit::Output& out) {
   std::thread other(work, half, out.files.size());
   work(0, half);
   other.join();
+}
+
+emit::Spool* Writer::spool() {
+  if (mode_ == Mode::Compare || !begun_ || done_) return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  const fs::path p = tmp_ / fmt::format(".spool-{}", spools_.size());
+  make_parent(p);
+  int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return nullptr;
+  ::unlink(p.c_str());
+  spools_.push_back(std::make_unique<FileSpool>(fd));
+  return spools_.back().get();
 }
 
 std::vector<std::string> Writer::paths() const {

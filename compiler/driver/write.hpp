@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -58,6 +59,10 @@ class Writer {
   void put_all(const emit::Output& out);
   // The paths put so far.
   std::vector<std::string> paths() const;
+  // Write, after begin(): a new spool (for one thread at a time), an unnamed file in the temporary
+  // folder beside `dir` that lives as long as the Writer; null when it cannot be made, or when
+  // comparing. Any thread.
+  emit::Spool* spool();
 
   // Write: moves the changed files into place, then removes the generated files of the last build
   // (in `scope`) that this one did not put. False with `error` (and aborted) when a file could not
@@ -77,9 +82,11 @@ class Writer {
   std::set<std::string> made_;                   // folders made (or known to exist), by native path
   std::vector<std::filesystem::path> made_new_;  // folders made by put(), in order
   std::vector<std::string> paths_;
-  std::vector<std::filesystem::path> created_;
+  std::vector<std::string>
+      created_;  // by native path (a std::filesystem::path is ~10 times larger)
   std::vector<std::string> changed_;  // written to tmp_, moved into place by finish()
   std::vector<Difference> diffs_;
+  std::vector<std::unique_ptr<emit::Spool>> spools_;
   std::string error_;
   void make_parent(const std::filesystem::path& p);
 };

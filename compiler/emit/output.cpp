@@ -1,12 +1,63 @@
 #include "emit/output.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace stackc::emit {
 
+bool Part::read(std::size_t at, std::size_t n, char* into) const {
+  if (!spooled()) {
+    std::memcpy(into, data + at, n);
+    return true;
+  }
+  while (n > 0) {
+    ssize_t got = ::pread(fd, into, n, static_cast<off_t>(offset + at));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return false;
+    into += got;
+    at += static_cast<std::size_t>(got);
+    n -= static_cast<std::size_t>(got);
+  }
+  return true;
+}
+
+void SpooledText::spill() {
+  if (rest.size() < (std::size_t{1} << 20)) return;
+  if (spool == nullptr && make_spool) spool = make_spool();
+  make_spool = nullptr;
+  Spooled at;
+  if (spool == nullptr || !spool->append(rest, at)) {
+    spool = nullptr;
+    return;
+  }
+  if (spooled.size == 0)
+    spooled = at;
+  else
+    spooled.size += at.size;  // right after the last: one spool, one thread
+  rest.clear();
+}
+
+void SpooledText::parts(std::vector<Part>& into) const {
+  if (spooled.size > 0) into.emplace_back(spooled);
+  if (!rest.empty()) into.emplace_back(rest);
+}
+
+void Output::add(std::string path, SpooledText t) {
+  if (t.spooled.size == 0) {
+    add(std::move(path), std::move(t.rest));
+    return;
+  }
+  std::vector<Part> parts{Part(t.spooled)};
+  if (!t.rest.empty()) parts.emplace_back(keep(std::move(t.rest)));
+  add(std::move(path), std::string(), std::move(parts));
+}
+
 std::size_t File::size() const {
   std::size_t n = text.size();
-  for (auto p : parts) n += p.size();
+  for (const auto& p : parts) n += p.size;
   return n;
 }
 
@@ -14,24 +65,41 @@ std::string File::content() const {
   std::string s;
   s.reserve(size());
   s += text;
-  for (auto p : parts) s += p;
+  for (const auto& p : parts) {
+    if (!p.spooled()) {
+      s += p.text();
+      continue;
+    }
+    std::size_t from = s.size();
+    s.resize(from + p.size);
+    if (!p.read(0, p.size, s.data() + from)) s.resize(from);  // unreadable: it will differ
+  }
   return s;
 }
 
 bool File::matches(std::size_t at, std::string_view chunk) const {
-  auto segment = [&](std::string_view seg) {  // compares the part of chunk inside seg
-    if (at >= seg.size()) {
-      at -= seg.size();
+  thread_local std::vector<char> buf;
+  auto segment = [&](const Part& seg) {  // compares the part of chunk inside seg
+    if (at >= seg.size) {
+      at -= seg.size;
       return true;
     }
-    std::size_t n = std::min(seg.size() - at, chunk.size());
-    if (seg.substr(at, n) != chunk.substr(0, n)) return false;
+    std::size_t n = std::min<std::size_t>(seg.size - at, chunk.size());
+    std::string_view have;
+    if (seg.spooled()) {
+      if (buf.size() < n) buf.resize(n);
+      if (!seg.read(at, n, buf.data())) return false;
+      have = std::string_view(buf.data(), n);
+    } else {
+      have = seg.text().substr(at, n);
+    }
+    if (have != chunk.substr(0, n)) return false;
     chunk.remove_prefix(n);
     at = 0;
     return true;
   };
-  if (!segment(text)) return false;
-  for (auto part : parts) {
+  if (!segment(Part(text))) return false;
+  for (const auto& part : parts) {
     if (chunk.empty()) return true;
     if (!segment(part)) return false;
   }

@@ -286,9 +286,8 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
       // The same text in pieces: the head, the workloads' values printed as they were lowered
       // (workload_text), and the raw objects.
       write_yaml(text, values_head(m, first, front.objects));
-      std::vector<std::string_view> parts;
-      for (const auto& t : front.workload_text)
-        if (!t.empty()) parts.push_back(t);
+      std::vector<Part> parts;
+      for (const auto& t : front.workload_text) t.parts(parts);
       if (parts.empty()) {
         Doc none;
         none["workloads"] = Doc::object();

@@ -101,7 +101,7 @@ class Lowering {
   // After run(): the monitoring stack's configuration files it mounted.
   std::vector<monitoring::ConfigMap> take_configs() { return std::move(configs_); }
   // After run(): what the stream's on_workload appended, in workload order.
-  std::vector<std::string> take_workload_text() { return std::move(workload_text_); }
+  std::vector<SpooledText> take_workload_text() { return std::move(workload_text_); }
 
  private:
   const model::Model& m_;
@@ -114,7 +114,7 @@ class Lowering {
   bool print_, hook_;
   bool files_ = false;                      // the workloads' files go to stream_->put (see Stream)
   std::size_t numbered_ = 0;                // the files numbered before the workloads'
-  std::vector<std::string> workload_text_;  // one part per thread (see Stream::on_workload)
+  std::vector<SpooledText> workload_text_;  // one part per thread (see Stream::on_workload)
   std::unique_ptr<Shared> own_;             // null in a worker
   std::vector<monitoring::ConfigMap>& configs_;
   std::map<std::string, int>& waves_;
@@ -130,7 +130,7 @@ class Lowering {
   void workloads() {
     const auto& ws = e_.workloads;
     DocArena* scope = DocArena::current();
-    if (hook_) workload_text_.emplace_back();
+    if (hook_) start_text();
     files_ = stream_ && stream_->put && stream_->drop_docs && print_ && own_;
     if (files_) {
       // The workloads' files follow those of the objects made so far (the namespace's and the
@@ -147,6 +147,7 @@ class Lowering {
     }
     if (ws.size() < parallel_from_ || ws.size() < 2 || scope == nullptr) {
       for (std::size_t i = 0; i < ws.size(); ++i) lower_workload(ws[i], i);
+      if (hook_) workload_text_.back().end();
       return;
     }
     const std::size_t half = ws.size() / 2;
@@ -157,14 +158,16 @@ class Lowering {
     std::thread other([&] {
       UseArena use(arena);
       try {
-        if (worker.hook_) worker.workload_text_.emplace_back();
+        if (worker.hook_) worker.start_text();
         for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i], i);
+        if (worker.hook_) worker.workload_text_.back().end();
       } catch (...) {
         worker_failed = std::current_exception();
       }
     });
     try {
       for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i], i);
+      if (hook_) workload_text_.back().end();
     } catch (...) {
       failed = std::current_exception();
     }
@@ -185,9 +188,11 @@ class Lowering {
     if (stream_ == nullptr) return;
     if (print_)
       for (std::size_t i = from; i < objects_.size(); ++i) print_object(objects_[i], e_.ns);
-    if (hook_)
+    if (hook_) {
       stream_->on_workload(w, objects_.data() + from, objects_.size() - from,
-                           workload_text_.back());
+                           workload_text_.back().rest);
+      workload_text_.back().spill();
+    }
     if (stream_->drop_docs)
       for (std::size_t i = from; i < objects_.size(); ++i)
         if (!keeps_doc(objects_[i])) objects_[i].doc = Doc();
@@ -205,6 +210,12 @@ class Lowering {
       objects_[i].written = true;
       std::string().swap(objects_[i].yaml);
     }
+  }
+
+  // This thread's part of what on_workload appends, set aside by a spool of its own.
+  void start_text() {
+    workload_text_.emplace_back();
+    workload_text_.back().make_spool = stream_->spool;
   }
 
   int wave_of(const std::string& name) const {
@@ -1197,8 +1208,7 @@ namespace {
 
 // The printed text of `o` as parts, in the plain form or (with `strip_ns`) without its namespace
 // when that is `*strip_ns`; false when it was not printed in a form that allows it.
-bool printed_parts(const Object& o, const std::string* strip_ns,
-                   std::vector<std::string_view>& parts) {
+bool printed_parts(const Object& o, const std::string* strip_ns, std::vector<Part>& parts) {
   if (o.yaml.empty()) return false;
   std::string_view y = o.yaml;
   if (strip_ns == nullptr) {
@@ -1222,7 +1232,7 @@ bool printed_parts(const Object& o, const std::string* strip_ns,
 
 void add_file(Output& out, std::string path, const std::string& head,
               const std::vector<const Object*>& objects, const std::string* strip_ns) {
-  std::vector<std::string_view> parts;
+  std::vector<Part> parts;
   parts.reserve(objects.size() * 3);
   bool printed = true;
   for (const Object* o : objects) {

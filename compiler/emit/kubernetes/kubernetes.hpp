@@ -59,6 +59,9 @@ struct Stream {
   std::function<void(const File&)> put;
   bool kubernetes_files = false, kustomize_files = false;
   std::string head;
+  // With on_workload: where each lowering thread sets aside what on_workload appended (a Spool
+  // of its own; null: none), a MiB at a time, rather than hold it until the end.
+  std::function<Spool*()> spool;
 };
 
 // Whether a target reads the object's document after lowering: the Helm chart carries raw
@@ -92,8 +95,8 @@ struct Lowered {
   // which the monitoring target also writes.
   std::vector<monitoring::ConfigMap> configs;
   // With a Stream's on_workload (first environment only): what it appended, in workload order,
-  // in parts (one per lowering thread).
-  std::vector<std::string> workload_text;
+  // in parts (one per lowering thread): the bytes its spool took, then the rest in memory.
+  std::vector<SpooledText> workload_text;
   // on_workload ran for every workload (it leaves one part per lowering thread, maybe empty).
   bool streamed() const { return !workload_text.empty(); }
 };

@@ -596,7 +596,8 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
       for (const auto& f : c.files) out.add(dir + f.path, f.text);
     // The same rules and scrape targets as Prometheus Operator objects: a PrometheusRule per
     // rules file (an object must fit etcd too).
-    std::string prs = header(source);
+    // Both files are large for a large stack: set aside as they are made (SpooledText).
+    SpooledText prs{out.spool, nullptr, {}, header(source)};
     for (auto& [file, groups] : rule_files(m, e, header(source))) {
       Doc pr;
       pr["apiVersion"] = "monitoring.coreos.com/v1";
@@ -604,11 +605,13 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
       std::string stem = file.substr(0, file.size() - 4);
       pr["metadata"] = meta(m, e, stem == "rules" ? m.stack.name : m.stack.name + stem.substr(5));
       pr["spec"]["groups"] = std::move(groups);
-      prs += "---\n";
-      write_yaml(prs, pr);
+      prs.rest += "---\n";
+      write_yaml(prs.rest, pr);
+      prs.spill();
     }
-    out.add(dir + "operator/prometheusrule.yaml", prs);
-    std::string sms = header(source);
+    prs.end();
+    out.add(dir + "operator/prometheusrule.yaml", std::move(prs));
+    SpooledText sms{out.spool, nullptr, {}, header(source)};
     for (const auto& w : e.workloads) {
       if (w.metrics.empty() && !w.exporter) continue;
       Doc sm;
@@ -654,10 +657,12 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
         eps.push_back(std::move(ep));
       }
       sm["spec"]["endpoints"] = std::move(eps);
-      sms += "---\n";
-      write_yaml(sms, sm);
+      sms.rest += "---\n";
+      write_yaml(sms.rest, sm);
+      sms.spill();
     }
-    out.add(dir + "operator/servicemonitors.yaml", sms);
+    sms.end();
+    out.add(dir + "operator/servicemonitors.yaml", std::move(sms));
   }
 }
 
