@@ -267,7 +267,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   const bool early = writer.begin(begin_error);
   if (early) {
     // The chart's values of a large stack are tens of MiB: they wait on disk, not in memory, until
-    // values.yaml is written (not when comparing).
+    // values.yaml is written or compared.
     stream.spool = [&writer] { return writer.spool(); };
   }
   if (early && stream.drop_docs && stream.print) {

@@ -307,13 +307,27 @@ void Writer::put_all(const emit::Output& out) {
 }
 
 emit::Spool* Writer::spool() {
-  if (mode_ == Mode::Compare || !begun_ || done_) return nullptr;
+  if (!begun_ || done_) return nullptr;
   std::lock_guard<std::mutex> lock(mu_);
-  const fs::path p = tmp_ / fmt::format(".spool-{}", spools_.size());
-  make_parent(p);
-  int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return nullptr;
-  ::unlink(p.c_str());
+  // Beside the output when writing (where the files go anyway); when comparing, nothing is
+  // written there: in the system's temporary folder.
+  fs::path folder;
+  std::error_code ec;
+  if (mode_ == Mode::Write) {
+    folder = tmp_;
+    make_parent(tmp_ / ".spool");
+  } else {
+    folder = fs::temp_directory_path(ec);
+    if (ec) return nullptr;
+  }
+  // An unnamed file (O_TMPFILE), or one named and unlinked at once where that is not supported.
+  int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    std::string name = (folder / ".stackc-spool-XXXXXX").string();
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) return nullptr;
+    ::unlink(name.c_str());
+  }
   spools_.push_back(std::make_unique<FileSpool>(fd));
   return spools_.back().get();
 }

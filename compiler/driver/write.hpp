@@ -59,9 +59,9 @@ class Writer {
   void put_all(const emit::Output& out);
   // The paths put so far.
   std::vector<std::string> paths() const;
-  // Write, after begin(): a new spool (for one thread at a time), an unnamed file in the temporary
-  // folder beside `dir` that lives as long as the Writer; null when it cannot be made, or when
-  // comparing. Any thread.
+  // After begin(): a new spool (for one thread at a time), an unnamed file that lives as long as
+  // the Writer, in the temporary folder beside `dir` (Write) or in the system's (Compare); null
+  // when it cannot be made. Any thread.
   emit::Spool* spool();
 
   // Write: moves the changed files into place, then removes the generated files of the last build

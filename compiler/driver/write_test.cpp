@@ -121,15 +121,37 @@ TEST_F(Spooling, SpooledTextIsWrittenComparedAndRewrittenWhole) {
   EXPECT_EQ(listing(tmp_), (std::vector<std::string>{"out", "out/values.yaml"}));
 }
 
-TEST_F(Spooling, NoSpoolWhenComparingOrBeforeTheStart) {
-  Writer compare(tmp_, Writer::Mode::Compare);
-  std::string error;
-  ASSERT_TRUE(compare.begin(error));
-  EXPECT_EQ(compare.spool(), nullptr);
-  Writer write(tmp_ / "out", Writer::Mode::Write);
-  EXPECT_EQ(write.spool(), nullptr);  // not begun
-  // Without a spool, the text stays in memory, whole.
-  SpooledText t{[&compare] { return compare.spool(); }};
+// build --check spools to the system's temporary folder (never into the output), and finds a
+// changed byte deep in a spooled part.
+TEST_F(Spooling, ComparingSpoolsOutsideTheOutput) {
+  const fs::path dir = tmp_ / "out";
+  fs::create_directories(dir);
+  auto compare = [&](char tag) {
+    Writer w(dir, Writer::Mode::Compare);
+    std::string error;
+    EXPECT_TRUE(w.begin(error));
+    SpooledText t{[&w] { return w.spool(); }};
+    std::string text = lines(t, tag);
+    EXPECT_GT(t.spooled.size, 0U);
+    std::vector<Part> parts;
+    t.parts(parts);
+    w.put(File{"f", "", parts});
+    EXPECT_TRUE(listing(tmp_) == std::vector<std::string>{"out"} ||
+                listing(tmp_) == (std::vector<std::string>{"out", "out/f"}));
+    auto diffs = w.differences([](const std::string&) { return true; });
+    return std::make_pair(text, diffs.empty() ? ' ' : diffs.front().kind);
+  };
+  auto [text, missing] = compare('a');
+  EXPECT_EQ(missing, '+');
+  std::ofstream(dir / "f", std::ios::binary) << text;
+  EXPECT_EQ(compare('a').second, ' ');
+  EXPECT_EQ(compare('c').second, 'M');
+}
+
+TEST_F(Spooling, WithoutASpoolTheTextStaysInMemory) {
+  Writer w(tmp_ / "out", Writer::Mode::Write);
+  EXPECT_EQ(w.spool(), nullptr);  // not begun
+  SpooledText t{[&w] { return w.spool(); }};
   std::string all = lines(t, 'x');
   EXPECT_EQ(t.spooled.size, 0U);
   EXPECT_TRUE(t.rest == all);
@@ -137,6 +159,7 @@ TEST_F(Spooling, NoSpoolWhenComparingOrBeforeTheStart) {
   out.add("f", std::move(t));
   ASSERT_EQ(out.files.size(), 1U);
   EXPECT_TRUE(out.files[0].content() == all);
+  EXPECT_FALSE(fs::exists(tmp_ / "out"));
 }
 
 }  // namespace
