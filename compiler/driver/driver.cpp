@@ -378,9 +378,12 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     else
       dests.front().files.add(std::move(f.path), std::move(f.text), std::move(f.parts));
   }
+  // The main folder's files go through the writer that took the files made so far (unless it
+  // could not begin); --github-dir's are written or compared on their own.
+  auto via_writer = [&](const Destination& d) { return early && &d == &dests.front(); };
   for (auto& d : dests) {
     add_manifest(d.files, source, d.dir, d.scope,
-                 early && &d == &dests.front() ? writer.paths() : std::vector<std::string>());
+                 via_writer(d) ? writer.paths() : std::vector<std::string>());
     std::sort(d.files.files.begin(), d.files.files.end(),
               [](const emit::File& a, const emit::File& b) { return a.path < b.path; });
   }
@@ -392,7 +395,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     std::vector<fs::path> where;
     for (const auto& d : dests) {
       std::vector<Difference> found;
-      if (early && &d == &dests.front()) {
+      if (via_writer(d)) {
         writer.put_all(d.files);
         found = writer.differences(d.scope);
       } else {
@@ -420,7 +423,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       std::string error;
       std::size_t files = d.files.files.size();
       bool ok;
-      if (early && &d == &dests.front()) {
+      if (via_writer(d)) {
         writer.put_all(d.files);
         files = writer.paths().size();
         ok = writer.finish(d.scope, error);

@@ -85,8 +85,8 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
   // key -> the first environment's object (its namespace is dropped when written or compared)
   std::unordered_map<std::string_view, const Doc*> base(several ? first.size() : 0);
   std::vector<std::string_view> base_order;
-  std::vector<std::string> base_files;
-  std::map<std::string, std::vector<const Object*>> base_objects;
+  std::vector<std::string> base_components;  // in the order of their first objects
+  std::map<std::string, std::vector<const Object*>> base_objects;  // by component
   for (std::size_t i = 0; i < first.size(); ++i) {
     const auto& o = first[i];
     if (o.doc["kind"] == "Namespace") continue;
@@ -97,22 +97,24 @@ void generate(const std::vector<kubernetes::Lowered>& lowered, const std::vector
       base_order.push_back(k);
     }
     in_base[i] = true;
-    std::string file = o.component + ".yaml";
-    auto [it, fresh] = base_objects.try_emplace(file);
-    if (fresh) base_files.push_back(file);
+    auto [it, fresh] = base_objects.try_emplace(o.component);
+    if (fresh) base_components.push_back(o.component);
     it->second.push_back(&o);
   }
   const std::string head = header(source);
-  for (const auto& f : base_files) {
-    const auto& objs = base_objects[f];
+  std::vector<std::string> resources;
+  for (const auto& c : base_components) {
+    resources.push_back(c + ".yaml");  // kustomize_base_path, relative to the base
+    const auto& objs = base_objects[c];
     if (std::all_of(objs.begin(), objs.end(), [](const Object* o) { return o->written; }))
       continue;  // written as it was lowered (kubernetes::Stream::put)
-    kubernetes::add_file(out, "kustomize/base/" + f, head, objs, &lowered.front().env->ns);
+    kubernetes::add_file(out, kubernetes::kustomize_base_path(c), head, objs,
+                         &lowered.front().env->ns);
   }
   Doc bk;
   bk["apiVersion"] = "kustomize.config.k8s.io/v1beta1";
   bk["kind"] = "Kustomization";
-  bk["resources"] = base_files;
+  bk["resources"] = resources;
   out.add("kustomize/base/kustomization.yaml", header(source) + kustomization(bk));
 
   for (std::size_t ei = 0; ei < lowered.size(); ++ei) {
