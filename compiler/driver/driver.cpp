@@ -284,8 +284,9 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   // (which needs only the documents, the printed values and the model) while this one prints what
   // is not printed yet and makes the other targets. The monitoring files are made on the second
   // thread after the chart when the chart is quick (its values printed as they were lowered) or
-  // not wanted, else last on this one. Each thread has its own files; all are sorted by path
-  // before they are written, so the output does not depend on the threads.
+  // not wanted, else last on this one. Each thread has its own files, each file is made by one
+  // thread and written whole (at once when the writer began, else at the end, sorted by path), so
+  // the output does not depend on the threads.
   auto make_monitoring = [&](emit::Output& into) {
     emit::monitoring::ConfigMapsOf made;
     for (const auto& l : lowered) made.emplace(l.env, &l.configs);

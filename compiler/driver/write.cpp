@@ -107,7 +107,8 @@ bool write_file(const fs::path& p, const emit::File& f) {
   return ::close(fd) == 0 && ok;
 }
 
-// A spool: an unnamed file (made, then unlinked at once), closed with the Writer.
+// A spool: an unnamed file (O_TMPFILE, or made and unlinked at once), closed when the Writer
+// finishes, aborts or is destroyed.
 class FileSpool : public emit::Spool {
  public:
   explicit FileSpool(int fd) : fd_(fd) {}
@@ -357,6 +358,9 @@ bool Writer::finish(const Scope& scope, std::string& error) {
       return false;
     }
   }
+  // The spools are closed first: an open file (on NFS, renamed rather than removed when unlinked)
+  // would keep the temporary folder.
+  spools_.clear();
   fs::remove_all(tmp_, ec);
   // Stale generated files go; then their folders, if empty.
   std::set<std::string> now(paths_.begin(), paths_.end());
@@ -373,6 +377,7 @@ bool Writer::finish(const Scope& scope, std::string& error) {
 
 std::vector<Difference> Writer::differences(const Scope& scope) {
   done_ = true;
+  spools_.clear();  // every file was compared: their space goes back now
   std::vector<Difference> diffs = diffs_;
   std::set<std::string> now(paths_.begin(), paths_.end());
   for (const auto& old : old_) {
@@ -391,6 +396,7 @@ void Writer::abort() {
   for (const auto& p : created_) fs::remove(p, ec);
   // The folders made for them, innermost first (each only if empty).
   for (auto it = made_new_.rbegin(); it != made_new_.rend(); ++it) fs::remove(*it, ec);
+  spools_.clear();  // closed before their folder goes (see finish())
   fs::remove_all(tmp_, ec);
   if (made_dir_) fs::remove(dir_, ec);
 }

@@ -59,9 +59,9 @@ class Writer {
   void put_all(const emit::Output& out);
   // The paths put so far.
   std::vector<std::string> paths() const;
-  // After begin(): a new spool (for one thread at a time), an unnamed file that lives as long as
-  // the Writer, in the temporary folder beside `dir` (Write) or in the system's (Compare); null
-  // when it cannot be made. Any thread.
+  // After begin(): a new spool (for one thread at a time), an unnamed file that lives until the
+  // Writer finishes, aborts or is destroyed, in the temporary folder beside `dir` (Write) or in the
+  // system's (Compare); null when it cannot be made. Any thread.
   emit::Spool* spool();
 
   // Write: moves the changed files into place, then removes the generated files of the last build
@@ -80,7 +80,7 @@ class Writer {
   std::vector<std::string> old_;  // the last build's files (its manifest)
   mutable std::mutex mu_;
   std::set<std::string> made_;                   // folders made (or known to exist), by native path
-  std::vector<std::filesystem::path> made_new_;  // folders made by put(), in order
+  std::vector<std::filesystem::path> made_new_;  // folders made by put() and spool(), in order
   std::vector<std::string> paths_;
   std::vector<std::string>
       created_;  // by native path (a std::filesystem::path is ~10 times larger)

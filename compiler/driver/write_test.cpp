@@ -44,11 +44,14 @@ class Spooling : public ::testing::Test {
   fs::path tmp_;
 };
 
-// Three MiB and a bit of numbered lines, made a line at a time.
-std::string lines(SpooledText& t, char tag) {
+// Three MiB and a bit of numbered lines, made a line at a time; line `odd` (if any) starts with
+// `z` instead of `tag` (the same size, one byte apart).
+constexpr int kNone = -1;
+constexpr int kDeep = 150000;  // about 2 MiB in: inside the spooled part, past its first MiB
+std::string lines(SpooledText& t, char tag, int odd = kNone) {
   std::string all;
   for (int i = 0; all.size() < (std::size_t{3} << 20) + 1000; ++i) {
-    std::string line = std::string(1, tag) + std::to_string(i) + " some text of a line\n";
+    std::string line = std::string(1, i == odd ? 'z' : tag) + std::to_string(i) + " a line\n";
     all += line;
     t.rest += line;
     t.spill();
@@ -93,12 +96,12 @@ TEST_F(Spooling, SpooledTextIsWrittenComparedAndRewrittenWhole) {
 
   // Builds over it: of the same text, the file is found the same and left alone; with one byte
   // changed deep in the spooled part (the same size), it is rewritten.
-  auto build = [&](char tag) {
+  auto build = [&](int odd) {
     Writer w(dir, Writer::Mode::Write);
     std::string error;
     EXPECT_TRUE(w.begin(error)) << error;
     SpooledText t{[&w] { return w.spool(); }};
-    std::string text = "head\n" + lines(t, tag);
+    std::string text = "head\n" + lines(t, 'a', odd);
     std::vector<Part> parts;
     t.parts(parts);
     w.put(File{"values.yaml", "head\n", parts});
@@ -110,11 +113,12 @@ TEST_F(Spooling, SpooledTextIsWrittenComparedAndRewrittenWhole) {
     ::stat((dir / "values.yaml").c_str(), &st);
     return st.st_ino;
   };
-  want = build('a');
+  want = build(kNone);
   const auto first = inode();
-  EXPECT_TRUE(build('a') == want);
+  EXPECT_TRUE(build(kNone) == want);
   EXPECT_EQ(inode(), first);  // found the same: not written
-  std::string changed = build('c');
+  std::string changed = build(kDeep);
+  ASSERT_GT(changed.find("\nz150000 "), std::size_t{1} << 20);
   ASSERT_EQ(changed.size(), want.size());
   EXPECT_TRUE(slurp(dir / "values.yaml") == changed);
   EXPECT_NE(inode(), first);  // written anew, and moved into place
@@ -126,12 +130,12 @@ TEST_F(Spooling, SpooledTextIsWrittenComparedAndRewrittenWhole) {
 TEST_F(Spooling, ComparingSpoolsOutsideTheOutput) {
   const fs::path dir = tmp_ / "out";
   fs::create_directories(dir);
-  auto compare = [&](char tag) {
+  auto compare = [&](int odd) {
     Writer w(dir, Writer::Mode::Compare);
     std::string error;
     EXPECT_TRUE(w.begin(error));
     SpooledText t{[&w] { return w.spool(); }};
-    std::string text = lines(t, tag);
+    std::string text = lines(t, 'a', odd);
     EXPECT_GT(t.spooled.size, 0U);
     std::vector<Part> parts;
     t.parts(parts);
@@ -141,11 +145,11 @@ TEST_F(Spooling, ComparingSpoolsOutsideTheOutput) {
     auto diffs = w.differences([](const std::string&) { return true; });
     return std::make_pair(text, diffs.empty() ? ' ' : diffs.front().kind);
   };
-  auto [text, missing] = compare('a');
+  auto [text, missing] = compare(kNone);
   EXPECT_EQ(missing, '+');
   std::ofstream(dir / "f", std::ios::binary) << text;
-  EXPECT_EQ(compare('a').second, ' ');
-  EXPECT_EQ(compare('c').second, 'M');
+  EXPECT_EQ(compare(kNone).second, ' ');
+  EXPECT_EQ(compare(kDeep).second, 'M');
 }
 
 TEST_F(Spooling, WithoutASpoolTheTextStaysInMemory) {

@@ -50,6 +50,11 @@ void Output::add(std::string path, SpooledText t) {
     add(std::move(path), std::move(t.rest));
     return;
   }
+  if (put && !t.rest.empty()) {  // written at once: what is left in memory is freed with `t`
+    File f{std::move(path), std::string(), {Part(t.spooled), Part(t.rest)}};
+    if (put(f)) return;
+    path = std::move(f.path);
+  }
   std::vector<Part> parts{Part(t.spooled)};
   if (!t.rest.empty()) parts.emplace_back(keep(std::move(t.rest)));
   add(std::move(path), std::string(), std::move(parts));

@@ -18,7 +18,8 @@ struct Spooled {
 };
 
 // Where a build sets text aside that it writes into a file later (the driver's are unnamed files
-// next to the output folder, gone when it ends): text that would otherwise wait in memory.
+// beside the output folder, or in the system's temporary folder for `build --check`, gone when it
+// ends): text that would otherwise wait in memory.
 class Spool {
  public:
   virtual ~Spool() = default;
@@ -67,7 +68,8 @@ struct File {
   std::string text;  // the content; with parts, its beginning
   // The rest of the content: views into text that outlives the Output (the printed objects of
   // the lowering; the plain manifests and the Kustomize base are written without a copy), or
-  // bytes spooled to a file (the chart's values of a large stack).
+  // bytes spooled to a file (the chart's values and the Prometheus Operator files of a large
+  // stack).
   std::vector<Part> parts;
 
   std::size_t size() const;
@@ -92,7 +94,7 @@ struct Output {
     if (put && put(f)) return;
     files.push_back(std::move(f));
   }
-  // A file of `t`'s content (what is left of it in memory is kept).
+  // A file of `t`'s content (what is left of it in memory is kept, unless `put` takes the file).
   void add(std::string path, SpooledText t);
   // When set, where an emitter may set a large file's text aside as it makes it
   // (SpooledText::make_spool).
