@@ -265,11 +265,11 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   Writer writer(dir, o.check ? Writer::Mode::Compare : Writer::Mode::Write);
   std::string begin_error;
   const bool early = writer.begin(begin_error);
-  if (early) {
-    // The chart's values of a large stack are tens of MiB: they wait on disk, not in memory, until
-    // values.yaml is written or compared.
-    stream.spool = [&writer] { return writer.spool(); };
-  }
+  // The large texts (the chart's values of a large stack are tens of MiB) wait on disk, not in
+  // memory, until their file is written or compared.
+  const std::function<emit::Spool*()> spool =
+      early ? std::function<emit::Spool*()>([&writer] { return writer.spool(); }) : nullptr;
+  stream.spool = spool;
   if (early && stream.drop_docs && stream.print) {
     stream.put = [&writer](const emit::File& f) { writer.put(f); };
     stream.kubernetes_files = wants("kubernetes");
@@ -307,7 +307,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     };
     output.put = forward;
     second_output.put = forward;
-    output.spool = second_output.spool = [&writer] { return writer.spool(); };
+    output.spool = second_output.spool = spool;
   }
   std::thread second;
   if (helm || monitoring)

@@ -4,15 +4,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 
 namespace stackc::emit {
 
 bool Part::read(std::size_t at, std::size_t n, char* into) const {
-  if (!spooled()) {
-    std::memcpy(into, data + at, n);
-    return true;
-  }
   while (n > 0) {
     ssize_t got = ::pread(fd, into, n, static_cast<off_t>(offset + at));
     if (got < 0 && errno == EINTR) continue;

@@ -41,7 +41,8 @@ struct Part {
   explicit Part(const Spooled& s) : size(s.size), offset(s.offset), fd(s.fd) {}
   bool spooled() const { return fd >= 0; }
   std::string_view text() const { return data ? std::string_view(data, size) : std::string_view(); }
-  // Reads `n` bytes from `at` (within the part) into `into`; false on an I/O error.
+  // A spooled part: reads `n` bytes from `at` (within the part) into `into`; false on an I/O
+  // error.
   bool read(std::size_t at, std::size_t n, char* into) const;
 };
 

@@ -100,8 +100,12 @@ class Lowering {
 
   // After run(): the monitoring stack's configuration files it mounted.
   std::vector<monitoring::ConfigMap> take_configs() { return std::move(configs_); }
-  // After run(): what the stream's on_workload appended, in workload order.
-  std::vector<SpooledText> take_workload_text() { return std::move(workload_text_); }
+  // After run(): what the stream's on_workload appended, in workload order (what each thread left
+  // in memory in a block its size).
+  std::vector<SpooledText> take_workload_text() {
+    for (auto& t : workload_text_) t.end();
+    return std::move(workload_text_);
+  }
 
  private:
   const model::Model& m_;
@@ -147,7 +151,6 @@ class Lowering {
     }
     if (ws.size() < parallel_from_ || ws.size() < 2 || scope == nullptr) {
       for (std::size_t i = 0; i < ws.size(); ++i) lower_workload(ws[i], i);
-      if (hook_) workload_text_.back().end();
       return;
     }
     const std::size_t half = ws.size() / 2;
@@ -160,14 +163,12 @@ class Lowering {
       try {
         if (worker.hook_) worker.start_text();
         for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i], i);
-        if (worker.hook_) worker.workload_text_.back().end();
       } catch (...) {
         worker_failed = std::current_exception();
       }
     });
     try {
       for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i], i);
-      if (hook_) workload_text_.back().end();
     } catch (...) {
       failed = std::current_exception();
     }
