@@ -1,39 +1,54 @@
 #include "driver/write.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include <cerrno>
-
 #include <algorithm>
-#include <atomic>
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
-#include "driver/loader.hpp"
+#include "driver/journal.hpp"
 
 namespace stackc::driver {
 namespace fs = std::filesystem;
 namespace {
 
-std::vector<std::string> manifest_entries(const fs::path& dir) {
+// Reads a small file of `dir` without following a link (empty when there is none).
+std::string read_small(int dir, const char* name) {
+  std::string text;
+  int fd = ::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return text;
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (off_t{64} << 20)) {
+    char buf[1 << 16];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+      if (n > 0) text.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return text;
+}
+
+// The paths of the manifest in `dir`: only plain relative paths are trusted (a manifest is
+// committed to a repository and can be edited by anyone).
+std::vector<std::string> manifest_entries(int dir) {
   std::vector<std::string> out;
-  std::string text, error;
-  if (!read_file(dir / kManifest, text, error)) return out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
+  if (dir < 0) return out;
+  std::string text = read_small(dir, kManifest);
+  for (std::size_t at = 0; at < text.size();) {
+    auto nl = text.find('\n', at);
+    std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
     if (line.empty() || line[0] == '#') continue;
-    // Only relative paths below the folder are trusted.
-    fs::path p(line);
-    if (p.is_absolute() || line.find("..") != std::string::npos) continue;
-    out.push_back(line);
+    if (plain_relative(line) && line.rfind(kStaging, 0) != 0) out.push_back(std::move(line));
   }
   return out;
 }
@@ -84,10 +99,11 @@ bool copy_spooled(int fd, const emit::Part& p) {
   return true;
 }
 
-// Writes a file (its folder exists). A file made of parts is written with one writev per 1024
-// parts, without joining them first; spooled parts are copied from their spool.
-bool write_file(const fs::path& p, const emit::File& f) {
-  int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+// Writes a file into the folder `dir` (never through a link). A file made of parts is written
+// with one writev per 1024 parts, without joining them first; spooled parts are copied from their
+// spool.
+bool write_file(int dir, const std::string& name, const emit::File& f) {
+  int fd = ::openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) return false;
   std::vector<iovec> iov;
   iov.reserve(1 + f.parts.size());
@@ -104,7 +120,10 @@ bool write_file(const fs::path& p, const emit::File& f) {
     ok = ok && write_all(fd, iov) && copy_spooled(fd, part);
   }
   ok = ok && write_all(fd, iov);
-  return ::close(fd) == 0 && ok;
+  const int err = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok && errno == 0) errno = err;
+  return ok;
 }
 
 // A spool: an unnamed file (O_TMPFILE, or made and unlinked at once), closed when the Writer
@@ -136,18 +155,18 @@ class FileSpool : public emit::Spool {
 };
 
 // What is on disk at a generated file's path.
-enum class OnDisk : unsigned char { Same, Differs, Missing };
+enum class OnDisk : unsigned char { Same, Differs, Missing, Folder };
 
-// The state of `f` at `p`: a file of another size differs without being read; one of the same
-// size is read a chunk at a time into `buf` (reused from file to file) and compared. Missing: no
-// file that can be read (nothing there, a folder, no permission).
-OnDisk on_disk(const fs::path& p, const emit::File& f, std::vector<char>& buf) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return OnDisk::Missing;
+// The state of `f` at `name` in the folder `dir`: a file of another size differs without being
+// read; one of the same size is read a chunk at a time into `buf` (reused from file to file) and
+// compared. A link there differs (it is replaced, never followed); a folder is in the way.
+OnDisk on_disk(int dir, const std::string& name, const emit::File& f, std::vector<char>& buf) {
+  int fd = ::openat(dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT ? OnDisk::Missing : OnDisk::Differs;
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return OnDisk::Missing;
+    return S_ISDIR(st.st_mode) ? OnDisk::Folder : OnDisk::Differs;
   }
   const auto size = static_cast<std::size_t>(st.st_size);
   OnDisk state = size == f.size() ? OnDisk::Same : OnDisk::Differs;
@@ -164,6 +183,40 @@ OnDisk on_disk(const fs::path& p, const emit::File& f, std::vector<char>& buf) {
   ::close(fd);
   if (state == OnDisk::Same && got != size) state = OnDisk::Differs;
   return state;
+}
+
+// Takes the lock of the folder `fd` (shared or exclusive), calling `waiting` once when another
+// process holds it.
+void lock(int fd, int how, const std::function<void()>& waiting) {
+  if (::flock(fd, how | LOCK_NB) == 0) return;
+  if (errno == EWOULDBLOCK && waiting) waiting();
+  while (::flock(fd, how) != 0 && errno == EINTR) {
+  }
+}
+
+// The names in the folder `fd` that are not folders.
+std::vector<std::string> files_in(int fd) {
+  std::vector<std::string> out;
+  int copy = ::dup(fd);
+  if (copy < 0) return out;
+  DIR* d = ::fdopendir(copy);
+  if (!d) {
+    ::close(copy);
+    return out;
+  }
+  ::rewinddir(d);
+  while (dirent* e = ::readdir(d)) {
+    std::string n = e->d_name;
+    if (n == "." || n == "..") continue;
+    bool folder = e->d_type == DT_DIR;
+    if (e->d_type == DT_UNKNOWN) {
+      struct stat st {};
+      folder = ::fstatat(fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+    }
+    if (!folder) out.push_back(std::move(n));
+  }
+  ::closedir(d);
+  return out;
 }
 
 }  // namespace
@@ -207,9 +260,16 @@ void add_manifest(emit::Output& out, const std::string& source, const fs::path& 
                   const Scope& scope, const std::vector<std::string>& also) {
   std::set<std::string> paths(also.begin(), also.end());
   for (const auto& f : out.files) paths.insert(f.path);
-  std::error_code ec;
-  for (const auto& old : manifest_entries(dir))
-    if (!scope(old) && fs::exists(dir / old, ec)) paths.insert(old);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    Confined folder(fd, dir.string());
+    for (const auto& old : manifest_entries(fd)) {
+      std::string name;
+      struct stat st {};
+      int at = scope(old) ? -1 : folder.parent(old, false, name);
+      if (at >= 0 && ::fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) paths.insert(old);
+    }
+  }
   std::string text =
       emit::header(source) + "# The files stackc generated here; others are never touched.\n";
   for (const auto& p : paths) text += p + "\n";
@@ -222,72 +282,131 @@ Writer::~Writer() {
   if (begun_ && !done_) abort();
 }
 
-bool Writer::begin(std::string& error) {
+bool Writer::begin(std::string& error, const std::function<void()>& waiting) {
   begun_ = true;
-  old_ = manifest_entries(dir_);
-  if (mode_ == Mode::Compare) return true;
   std::error_code ec;
-  made_dir_ = !fs::exists(dir_, ec);
-  fs::create_directories(dir_, ec);
-  if (ec) {
-    error = fmt::format("cannot create `{}`: {}", dir_.string(), ec.message());
+  if (mode_ == Mode::Write) {
+    made_dir_ = !fs::exists(dir_, ec);
+    fs::create_directories(dir_, ec);
+    if (ec) {
+      error = fmt::format("cannot create `{}`: {}", dir_.string(), ec.message());
+      done_ = true;
+      return false;
+    }
+  }
+  // The folder's lock: exclusive to write, shared to compare (and exclusive to repair). A folder
+  // removed and made again while this process waited for its lock is opened again.
+  int fd = -1;
+  for (int tries = 0; tries < 8; ++tries) {
+    fd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) break;
+    lock(fd, mode_ == Mode::Write ? LOCK_EX : LOCK_SH, waiting);
+    struct stat held {
+    }, now{};
+    if (::fstat(fd, &held) == 0 && ::stat(dir_.c_str(), &now) == 0 && held.st_ino == now.st_ino &&
+        held.st_dev == now.st_dev)
+      break;
+    ::close(fd);
+    fd = -1;
+    if (mode_ == Mode::Write) fs::create_directories(dir_, ec);
+  }
+  if (fd < 0) {
+    if (mode_ == Mode::Compare) return true;  // nothing there: every file is missing
+    error = fmt::format("cannot open `{}`: {}", dir_.string(), os_reason(errno));
     done_ = true;
     return false;
   }
+  out_ = std::make_unique<Confined>(fd, dir_.string());
+  // What an interrupted build left: finished (committed) or removed (not committed).
+  struct stat st {};
+  if (::fstatat(fd, kStaging, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (mode_ == Mode::Compare) lock(fd, LOCK_EX, {});
+    Recovery what = Recovery::Clean;
+    std::string why;
+    if (!recover(*out_, what, why)) {
+      if (mode_ == Mode::Write) {
+        error = fmt::format("an interrupted build left `{}`, and it cannot be finished: {}",
+                            out_->show(kStaging), why);
+        done_ = true;
+        return false;
+      }
+      diffs_.push_back({'!', kStaging, "is what an interrupted build left, and " + why});
+    } else if (what == Recovery::Finished) {
+      notes_.push_back(
+          fmt::format("finished the build that was interrupted in `{}`", dir_.string()));
+    } else if (what == Recovery::Undone) {
+      notes_.push_back(
+          fmt::format("removed what an interrupted build left in `{}`", out_->show(kStaging)));
+    }
+    if (mode_ == Mode::Compare) lock(fd, LOCK_SH, {});
+  }
+  old_ = manifest_entries(fd);
+  if (mode_ == Mode::Compare) return true;
   // A folder that was empty has nothing to compare with: every file is new.
-  fresh_ = fs::is_empty(dir_, ec);
-  made_.insert(dir_.native());
-  tmp_ = dir_;
-  tmp_ += fmt::format(".stackc-tmp-{}", static_cast<long>(::getpid()));
-  fs::remove_all(tmp_, ec);
+  fresh_ = files_in(fd).empty() && fs::is_empty(dir_, ec);
+  int staged = -1;
+  if (::mkdirat(fd, kStaging, 0700) == 0)
+    staged = ::openat(fd, kStaging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (staged < 0) {
+    error = fmt::format("cannot create `{}`: {}", out_->show(kStaging), os_reason(errno));
+    done_ = true;
+    if (made_dir_) fs::remove(dir_, ec);
+    return false;
+  }
+  stage_ = std::make_unique<Confined>(staged, out_->show(kStaging));
   return true;
-}
-
-// Makes the folder of `p` (the caller holds mu_), noting the folders it had to make.
-void Writer::make_parent(const fs::path& p) {
-  fs::path parent = p.parent_path();
-  if (made_.count(parent.native())) return;
-  std::error_code ec;
-  std::vector<fs::path> missing;
-  for (fs::path q = parent; !q.empty() && !made_.count(q.native()) && !fs::exists(q, ec);
-       q = q.parent_path())
-    missing.push_back(q);
-  fs::create_directories(parent, ec);
-  made_new_.insert(made_new_.end(), missing.rbegin(), missing.rend());
-  made_.insert(parent.native());
 }
 
 void Writer::put(const emit::File& f) {
   thread_local std::vector<char> buf;
-  const fs::path dest = dir_ / f.path;
   OnDisk state = OnDisk::Missing;
-  if (mode_ == Mode::Compare || !fresh_) {
-    if (buf.size() < (1 << 20)) buf.resize(1 << 20);
-    state = on_disk(dest, f, buf);
+  std::string name, why;
+  if (!plain_relative(f.path) || f.path.rfind(kStaging, 0) == 0) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_.empty()) error_ = fmt::format("`{}` is not a path below the output folder", f.path);
+    return;
+  }
+  if (out_ && (mode_ == Mode::Compare || !fresh_)) {
+    bool missing = false;
+    int at = out_->parent(f.path, false, name, &why, &missing);
+    if (at >= 0) {
+      if (buf.size() < (1 << 20)) buf.resize(1 << 20);
+      state = on_disk(at, name, f, buf);
+      if (state == OnDisk::Folder) why = fmt::format("`{}` is a folder", out_->show(f.path));
+    } else if (!missing) {
+      state = OnDisk::Folder;  // a link or a file on the way: never followed
+    }
+  }
+  if (state == OnDisk::Folder) {
+    std::lock_guard<std::mutex> lock(mu_);
+    paths_.push_back(f.path);
+    if (mode_ == Mode::Compare) {
+      diffs_.push_back({'!', f.path, why});
+    } else if (error_.empty()) {
+      unsafe_ = true;
+      error_ = why + " inside the output folder, where the build writes files";
+    }
+    return;
   }
   if (mode_ == Mode::Compare || state == OnDisk::Same) {
     std::lock_guard<std::mutex> lock(mu_);
     paths_.push_back(f.path);
-    if (state == OnDisk::Missing) diffs_.push_back({'+', f.path});
-    if (state == OnDisk::Differs) diffs_.push_back({'M', f.path});
+    if (state == OnDisk::Missing) diffs_.push_back({'+', f.path, {}});
+    if (state == OnDisk::Differs) diffs_.push_back({'M', f.path, {}});
     return;
   }
-  // New files are written in place (and removed again by abort()); changed ones to tmp_.
-  const bool changes = state == OnDisk::Differs;
-  const fs::path to = changes ? tmp_ / f.path : dest;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    make_parent(to);
-  }
-  const bool ok = write_file(to, f);
+  // New and changed files go to the staging folder; finish() moves them into place.
+  int at = stage_ ? stage_->parent(f.path, true, name, &why) : -1;
+  const bool ok = at >= 0 && write_file(at, name, f);
+  if (!ok && at >= 0)
+    why = fmt::format("cannot write `{}`: {}", stage_->show(f.path), os_reason(errno));
   std::lock_guard<std::mutex> lock(mu_);
   paths_.push_back(f.path);
-  if (!changes) created_.push_back(dest.native());
   if (!ok) {
-    if (error_.empty()) error_ = fmt::format("cannot write `{}`", to.string());
+    if (error_.empty()) error_ = why;
     return;
   }
-  if (changes) changed_.push_back(f.path);
+  staged_.push_back(f.path);
 }
 
 void Writer::put_all(const emit::Output& out) {
@@ -310,19 +429,21 @@ void Writer::put_all(const emit::Output& out) {
 emit::Spool* Writer::spool() {
   if (!begun_ || done_) return nullptr;
   std::lock_guard<std::mutex> lock(mu_);
-  // Beside the output when writing (where the files go anyway); when comparing, nothing is
-  // written there: in the system's temporary folder.
+  // In the staging folder when writing (where the files go anyway); when comparing, nothing is
+  // written in the output folder: in the system's temporary folder.
   fs::path folder;
+  int fd = -1;
   std::error_code ec;
   if (mode_ == Mode::Write) {
-    folder = tmp_;
-    make_parent(tmp_ / ".spool");
+    if (!stage_) return nullptr;
+    folder = dir_ / kStaging;
+    fd = ::openat(stage_->fd(), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   } else {
     folder = fs::temp_directory_path(ec);
     if (ec) return nullptr;
+    fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   }
   // An unnamed file (O_TMPFILE), or one named and unlinked at once where that is not supported.
-  int fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {
     std::string name = (folder / ".stackc-spool-XXXXXX").string();
     fd = ::mkostemp(name.data(), O_CLOEXEC);
@@ -338,6 +459,25 @@ std::vector<std::string> Writer::paths() const {
   return paths_;
 }
 
+// The files in the folders this build generates into (not the output folder itself, where users
+// keep a README) that neither this build nor the last one's manifest lists.
+std::vector<std::string> Writer::unlisted(const std::vector<std::string>& also_known) const {
+  std::vector<std::string> out;
+  if (!unlisted_ || !out_) return out;
+  std::set<std::string> known(paths_.begin(), paths_.end());
+  known.insert(also_known.begin(), also_known.end());
+  std::set<std::string> folders;
+  for (const auto& p : paths_)
+    if (auto slash = p.rfind('/'); slash != std::string::npos) folders.insert(p.substr(0, slash));
+  for (const auto& folder : folders) {
+    int fd = out_->folder(folder, false);
+    if (fd < 0) continue;
+    for (const auto& name : files_in(fd))
+      if (!known.count(folder + "/" + name)) out.push_back(folder + "/" + name);
+  }
+  return out;
+}
+
 bool Writer::finish(const Scope& scope, std::string& error) {
   if (mode_ == Mode::Compare) {
     done_ = true;
@@ -348,30 +488,70 @@ bool Writer::finish(const Scope& scope, std::string& error) {
     abort();
     return false;
   }
-  std::error_code ec;
-  // Everything is on disk: the changed files replace the old ones, each atomically.
-  for (const auto& p : changed_) {
-    fs::rename(tmp_ / p, dir_ / p, ec);
-    if (ec) {
-      error = fmt::format("cannot move `{}` into place: {}", p, ec.message());
-      abort();
-      return false;
+  // The steps that replace the last build with this one: each staged path moved, as a whole
+  // folder where its folder is new; the stale files removed; the manifest moved last.
+  std::vector<Step> steps;
+  std::sort(staged_.begin(), staged_.end());
+  std::map<std::string, bool> exists;  // folder below the output folder -> it is there
+  auto there = [&](const std::string& folder) {
+    auto it = exists.find(folder);
+    if (it != exists.end()) return it->second;
+    return exists[folder] = out_->folder(folder, false) >= 0;
+  };
+  std::string moved;  // the folder moved last (the staged paths are sorted: its files follow it)
+  bool manifest = false;
+  for (const auto& p : staged_) {
+    if (p == kManifest) {
+      manifest = true;
+      continue;
     }
+    if (!moved.empty() && p.rfind(moved + "/", 0) == 0) continue;
+    std::string step = p;
+    for (auto slash = p.find('/'); slash != std::string::npos; slash = p.find('/', slash + 1)) {
+      if (!there(p.substr(0, slash))) {
+        step = moved = p.substr(0, slash);
+        break;
+      }
+    }
+    steps.push_back({'M', step});
   }
-  // The spools are closed first: an open file (on NFS, renamed rather than removed when unlinked)
-  // would keep the temporary folder.
-  spools_.clear();
-  fs::remove_all(tmp_, ec);
-  // Stale generated files go; then their folders, if empty.
   std::set<std::string> now(paths_.begin(), paths_.end());
   for (const auto& p : old_) {
     if (now.count(p) || !scope(p)) continue;
-    fs::remove(dir_ / p, ec);
-    for (fs::path parent = (dir_ / p).parent_path(); parent != dir_ && fs::is_empty(parent, ec);
-         parent = parent.parent_path())
-      fs::remove(parent, ec);
+    std::string name, why;
+    bool missing = false;
+    if (out_->parent(p, false, name, &why, &missing) < 0 && !missing) {
+      unsafe_ = true;
+      error = why + " inside the output folder, where the build removes a stale file";
+      abort();
+      return false;
+    }
+    steps.push_back({'D', p});
   }
+  if (manifest) steps.push_back({'M', kManifest});
+  spools_.clear();  // their bytes are in the staged files now
+  bool committed = false;
+  if (!commit(*out_, *stage_, steps, error, committed)) {
+    if (!committed) {
+      abort();
+      return false;
+    }
+    error += fmt::format("; the build was committed: the next `stackc build` into `{}` finishes it",
+                         dir_.string());
+    done_ = true;
+    return false;
+  }
+  stage_.reset();
+  std::vector<std::string> kept;  // the last build's files outside the scope
+  for (const auto& p : old_)
+    if (!scope(p)) kept.push_back(p);
+  for (const auto& p : unlisted(kept))
+    notes_.push_back(fmt::format(
+        "`{}` is in a folder stackc generates but is not generated by stackc (`kubectl apply -f` "
+        "on the folder would apply it)",
+        out_->show(p)));
   done_ = true;
+  out_.reset();  // the lock goes with it
   return true;
 }
 
@@ -380,40 +560,57 @@ std::vector<Difference> Writer::differences(const Scope& scope) {
   spools_.clear();  // every file was compared: their space goes back now
   std::vector<Difference> diffs = diffs_;
   std::set<std::string> now(paths_.begin(), paths_.end());
+  std::vector<std::string> kept;
   for (const auto& old : old_) {
-    std::error_code ec;
-    if (!now.count(old) && scope(old) && fs::exists(dir_ / old, ec)) diffs.push_back({'-', old});
+    if (now.count(old)) continue;
+    if (!scope(old)) {
+      kept.push_back(old);
+      continue;
+    }
+    std::string name;
+    struct stat st {};
+    int at = out_ ? out_->parent(old, false, name) : -1;
+    if (at >= 0 && ::fstatat(at, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0)
+      diffs.push_back({'-', old, {}});
   }
+  for (auto& p : unlisted(kept)) diffs.push_back({'?', std::move(p), {}});
   std::sort(diffs.begin(), diffs.end(),
             [](const Difference& a, const Difference& b) { return a.path < b.path; });
+  out_.reset();
   return diffs;
 }
 
 void Writer::abort() {
   done_ = true;
   if (mode_ == Mode::Compare) return;
+  spools_.clear();  // closed before their folder goes (on NFS an open file would keep it)
+  stage_.reset();
   std::error_code ec;
-  for (const auto& p : created_) fs::remove(p, ec);
-  // The folders made for them, innermost first (each only if empty).
-  for (auto it = made_new_.rbegin(); it != made_new_.rend(); ++it) fs::remove(*it, ec);
-  spools_.clear();  // closed before their folder goes (see finish())
-  fs::remove_all(tmp_, ec);
-  if (made_dir_) fs::remove(dir_, ec);
+  if (out_) remove_tree(out_->fd(), kStaging);
+  if (made_dir_) fs::remove(dir_, ec);  // only when empty
+  out_.reset();
 }
 
-std::vector<Difference> compare(const fs::path& dir, const emit::Output& out, const Scope& scope) {
+std::vector<Difference> compare(const fs::path& dir, const emit::Output& out, const Scope& scope,
+                                bool unlisted) {
   Writer w(dir, Writer::Mode::Compare);
+  w.report_unlisted(unlisted);
   std::string error;
   w.begin(error);
   w.put_all(out);
   return w.differences(scope);
 }
 
-bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std::string& error) {
+bool write(const fs::path& dir, const emit::Output& out, const Scope& scope, std::string& error,
+           std::vector<std::string>* notes, bool unlisted, bool* unsafe) {
   Writer w(dir, Writer::Mode::Write);
+  w.report_unlisted(unlisted);
   if (!w.begin(error)) return false;
   w.put_all(out);
-  return w.finish(scope, error);
+  bool ok = w.finish(scope, error);
+  if (notes) *notes = w.notes();
+  if (unsafe) *unsafe = w.unsafe();
+  return ok;
 }
 
 }  // namespace stackc::driver

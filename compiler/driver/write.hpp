@@ -1,11 +1,13 @@
 // Writing the emitters' output to disk safely, and comparing it with what is there.
 //
 // The output folder holds a manifest, `.stackc-manifest`, that lists the files stackc generated.
-// A build writes new files in place and changed files to a temporary folder, and moves the changed
-// files into place only when every file was written and nothing failed (on an error, in an emitter
-// or on the disk, the new files are removed again and the old ones stay as they were); generated
-// files that the new build no longer produces are removed; files that stackc did not generate are
-// never touched. Files may be written while the build still makes others (Writer::put).
+// A build takes a lock on the folder (a second build into it waits), writes every new or changed
+// file into the staging folder `.stackc-tmp/` inside it, and only when every file was written and
+// nothing failed replaces the old build with the new one through a journal (driver/journal.hpp):
+// after a kill at any moment the next run finds the folder holding the old build or finishes the
+// new one. Generated files that the new build no longer produces are removed; files that stackc
+// did not generate are never touched. Nothing below the folder is reached through a symbolic link
+// (driver/confined.hpp). Files may be written while the build still makes others (Writer::put).
 #pragma once
 
 #include <filesystem>
@@ -16,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/confined.hpp"
 #include "emit/output.hpp"
 
 namespace stackc::driver {
@@ -34,8 +37,11 @@ void add_manifest(emit::Output& out, const std::string& source, const std::files
                   const Scope& scope, const std::vector<std::string>& also = {});
 
 struct Difference {
-  char kind;  // 'M' differs, '+' missing on disk, '-' stale generated file on disk
+  // 'M' differs, '+' missing on disk, '-' stale generated file on disk, '?' a file in a generated
+  // folder that no manifest lists, '!' cannot be compared safely (`why` says what is in the way)
+  char kind;
   std::string path;
+  std::string why;
 };
 
 // The files of one build into one folder, written (or, for `build --check`, compared with what is
@@ -49,8 +55,19 @@ class Writer {
   Writer& operator=(const Writer&) = delete;
   ~Writer();  // aborts unless finished
 
-  // Write: creates the folder and reads what the last build generated there. False with `error`.
-  bool begin(std::string& error);
+  // Takes the folder's lock (calling `waiting` first when another stackc holds it), finishes or
+  // undoes what an interrupted build left there, and reads what the last build generated.
+  // Write: creates the folder and the staging folder. False with `error`.
+  bool begin(std::string& error, const std::function<void()>& waiting = {});
+  // Whether files in generated folders that no manifest lists are reported (not for a folder
+  // shared with other tools, such as `.github/`). Before begin().
+  void report_unlisted(bool on) { unlisted_ = on; }
+  // What the user should hear (an interrupted build finished or undone, files in generated
+  // folders that stackc did not generate), one sentence each; after finish() or differences().
+  const std::vector<std::string>& notes() const { return notes_; }
+  // Whether the build failed because a symbolic link (or a folder) stood where it writes or
+  // removes a file (E0005) rather than on an I/O error (E0001).
+  bool unsafe() const { return unsafe_; }
   // Writes the file now: in place when it is new, to the temporary folder when it changes, not at
   // all when it is the same. Compare: notes whether it differs or is missing. An I/O error is
   // reported by finish().
@@ -64,40 +81,44 @@ class Writer {
   // system's (Compare); null when it cannot be made. Any thread.
   emit::Spool* spool();
 
-  // Write: moves the changed files into place, then removes the generated files of the last build
-  // (in `scope`) that this one did not put. False with `error` (and aborted) when a file could not
-  // be written or moved.
+  // Write: replaces the last build with this one (the changed and new files moved into place, the
+  // generated files of the last build in `scope` that this one did not put removed), through the
+  // journal. False with `error` when a file could not be written (then aborted: nothing changed)
+  // or moved (then the journal stays, and the next run finishes it).
   bool finish(const Scope& scope, std::string& error);
   // Compare: every difference, with the stale files of the last build in `scope`, by path.
   std::vector<Difference> differences(const Scope& scope);
-  // Undoes what put() did: new files and folders are removed, the temporary folder too.
+  // Undoes what put() did: the staging folder is removed (and the output folder, if begin() made
+  // it and it is empty).
   void abort();
 
  private:
-  std::filesystem::path dir_, tmp_;
+  std::filesystem::path dir_;
   Mode mode_;
-  bool begun_ = false, done_ = false, fresh_ = false, made_dir_ = false;
-  std::vector<std::string> old_;  // the last build's files (its manifest)
+  bool begun_ = false, done_ = false, fresh_ = false, made_dir_ = false, unlisted_ = true;
+  bool unsafe_ = false;
+  std::unique_ptr<Confined> out_;    // the output folder (null: it does not exist, Compare)
+  std::unique_ptr<Confined> stage_;  // its staging folder (Write)
+  std::vector<std::string> old_;     // the last build's files (its manifest)
   mutable std::mutex mu_;
-  std::set<std::string> made_;                   // folders made (or known to exist), by native path
-  std::vector<std::filesystem::path> made_new_;  // folders made by put() and spool(), in order
   std::vector<std::string> paths_;
-  std::vector<std::string>
-      created_;  // by native path (a std::filesystem::path is ~10 times larger)
-  std::vector<std::string> changed_;  // written to tmp_, moved into place by finish()
+  std::vector<std::string> staged_;  // written to the staging folder: new or changed
   std::vector<Difference> diffs_;
+  std::vector<std::string> notes_;
   std::vector<std::unique_ptr<emit::Spool>> spools_;
   std::string error_;
-  void make_parent(const std::filesystem::path& p);
+  std::vector<std::string> unlisted(const std::vector<std::string>& also_known) const;
 };
 
 // What `build --check` reports: every file that differs from `out`, is missing, or is extra.
+// `unlisted`: whether files in generated folders that no manifest lists are reported.
 std::vector<Difference> compare(const std::filesystem::path& dir, const emit::Output& out,
-                                const Scope& scope);
+                                const Scope& scope, bool unlisted = true);
 
 // Writes `out` into `dir` as described above. Returns false with `error` set on an I/O error; then
-// the files already in `dir` are unchanged.
+// the files already in `dir` are unchanged. `notes`, when given, receives Writer::notes().
 bool write(const std::filesystem::path& dir, const emit::Output& out, const Scope& scope,
-           std::string& error);
+           std::string& error, std::vector<std::string>* notes = nullptr, bool unlisted = true,
+           bool* unsafe = nullptr);
 
 }  // namespace stackc::driver

@@ -1,0 +1,247 @@
+// The output folder under attack and under kill -9, with the real stackc binary: nothing is
+// written or removed through a link inside it, a killed build leaves the old build or (after the
+// next run) the new one, and two builds into one folder take turns.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "run_driver.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using stackc::testing::run;
+using Tree = std::map<std::string, std::string>;
+
+class Output : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::current_path(STACKC_SOURCE_DIR);
+    setenv("NO_COLOR", "1", 1);
+    tmp_ = fs::temp_directory_path() / ("stackc-output-" + std::to_string(::getpid()));
+    fs::remove_all(tmp_);
+    fs::create_directories(tmp_);
+  }
+  void TearDown() override { fs::remove_all(tmp_); }
+  fs::path write(const std::string& name, const std::string& text) {
+    fs::path p = tmp_ / name;
+    std::ofstream(p, std::ios::binary) << text;
+    return p;
+  }
+  static Tree read(const fs::path& root) {
+    Tree tree;
+    if (!fs::exists(root)) return tree;
+    for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator();
+         ++it) {
+      auto rel = fs::relative(it->path(), root).string();
+      if (it->is_symlink()) {
+        tree[rel] = "<link>";
+      } else if (it->is_regular_file()) {
+        std::ifstream in(it->path(), std::ios::binary);
+        std::stringstream s;
+        s << in.rdbuf();
+        tree[rel] = s.str();
+      }
+    }
+    return tree;
+  }
+  // A fleet of `n` services from `first` on, each with its version: every generated file
+  // depends on `version`, and the paths on the names.
+  fs::path fleet(const std::string& name, int first, int n, const std::string& version) {
+    std::string text = "stack fleet { registry = \"ghcr.io/fleet\"  version = \"" + version +
+                       "\" }\n"
+                       "cluster big { nodes = 20  node { cpu = 64  memory = 256Gi } }\n"
+                       "environment prod { cluster = big  namespace = \"fleet\" }\n";
+    for (int i = first; i < first + n; ++i)
+      text += "service svc-" + std::to_string(i) + " {\n  image = \"svc:" + version +
+              "\"\n  port http = 8080\n  cpu = 100m\n  memory = 128Mi\n  env { N = \"" +
+              std::to_string(i) + "\" }\n}\n";
+    return write(name, text);
+  }
+  fs::path tmp_;
+};
+
+// The audit's three ways out of the folder, each refused or defused, and the victim untouched.
+TEST_F(Output, NothingIsWrittenOrRemovedThroughALink) {
+  const std::string webapp = "examples/webapp/webapp.stack";
+  const fs::path out = tmp_ / "out", victim = tmp_ / "victim";
+  fs::create_directories(victim);
+  std::ofstream(victim / "id_rsa") << "key\n";
+  ASSERT_EQ(run({"build", webapp, "-o", out.string()}).code, 0);
+  const Tree built = read(out);
+  // (a) A generated folder replaced by a link: refused, naming the link; nothing changes.
+  fs::remove_all(out / "kubernetes/production");
+  fs::create_directory_symlink(victim, out / "kubernetes/production");
+  auto r = run({"build", webapp, "-o", out.string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("error[E0005]: `" + (out / "kubernetes/production").string() +
+                       "` is a symbolic link inside the output folder"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(read(victim), (Tree{{"id_rsa", "key\n"}}));
+  EXPECT_FALSE(fs::exists(out / ".stackc-tmp"));
+  auto c = run({"build", "--check", webapp, "-o", out.string()});
+  EXPECT_EQ(c.code, 1);
+  EXPECT_NE(c.out.find("is a symbolic link"), std::string::npos) << c.out;
+  fs::remove(out / "kubernetes/production");
+  // (b) A linked folder and a manifest line below it: never deleted through the link.
+  ASSERT_EQ(run({"build", webapp, "-o", out.string()}).code, 0);
+  fs::create_directory_symlink(victim, out / "kubernetes/oldenv");
+  std::ofstream(out / ".stackc-manifest", std::ios::app) << "kubernetes/oldenv/id_rsa\n";
+  r = run({"build", webapp, "-o", out.string()});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("error[E0005]"), std::string::npos) << r.err;
+  EXPECT_EQ(read(victim), (Tree{{"id_rsa", "key\n"}}));
+  fs::remove(out / "kubernetes/oldenv");
+  // Manifest lines that leave the folder are not trusted at all.
+  std::ofstream(out / ".stackc-manifest", std::ios::app)
+      << "../victim/id_rsa\nkubernetes/../../victim/id_rsa\n"
+      << victim.string() << "/id_rsa\n";
+  EXPECT_EQ(run({"build", webapp, "-o", out.string()}).code, 0);
+  EXPECT_EQ(read(victim), (Tree{{"id_rsa", "key\n"}}));
+  // (c) A dangling link in place of a generated file: replaced by the file, nothing made outside.
+  fs::remove(out / "kubernetes/staging/00-namespace.yaml");
+  fs::create_symlink(tmp_ / "made-outside.yaml", out / "kubernetes/staging/00-namespace.yaml");
+  EXPECT_EQ(run({"build", "--check", webapp, "-o", out.string()}).code, 1);
+  ASSERT_EQ(run({"build", webapp, "-o", out.string()}).code, 0);
+  EXPECT_FALSE(fs::exists(tmp_ / "made-outside.yaml"));
+  EXPECT_FALSE(fs::is_symlink(out / "kubernetes/staging/00-namespace.yaml"));
+  EXPECT_EQ(read(out), built);
+}
+
+// A file in a generated folder that no manifest lists would be applied by `kubectl apply -f`:
+// --check reports it (and fails), a build names it and leaves it alone.
+TEST_F(Output, FilesThatStackcDidNotGenerateAreReported) {
+  const std::string webapp = "examples/webapp/webapp.stack";
+  const fs::path out = tmp_ / "out";
+  ASSERT_EQ(run({"build", webapp, "-o", out.string()}).code, 0);
+  std::ofstream(out / "kubernetes/production/99-extra.yaml") << "kind: ConfigMap\n";
+  std::ofstream(out / "NOTES.md") << "the folder itself is the user's\n";
+  auto c = run({"build", "--check", webapp, "-o", out.string()});
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.out, (out / "kubernetes/production/99-extra.yaml").string() +
+                       ": is not generated by stackc, but is in a folder it generates (`kubectl "
+                       "apply -f` on the folder would apply it)\n"
+                       "1 file is not generated by stackc; move it out of the generated folders, "
+                       "or remove it\n");
+  auto r = run({"build", webapp, "-o", out.string()});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.err.find("stackc: note: `" + (out / "kubernetes/production/99-extra.yaml").string() +
+                       "` is in a folder stackc generates but is not generated by stackc"),
+            std::string::npos)
+      << r.err;
+  EXPECT_TRUE(fs::exists(out / "kubernetes/production/99-extra.yaml"));
+}
+
+pid_t spawn(const std::vector<std::string>& args) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    std::vector<char*> argv;
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(STACKC_BINARY, argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+int wait_for(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// kill -9 at random moments of a build that replaces every file of an earlier one (new paths,
+// changed files, stale ones): right after the kill the folder holds the old build, or a staging
+// folder that the next `build --check` finishes or removes; then it is exactly the old build or
+// exactly the new one, and no temporary folder is left anywhere.
+TEST_F(Output, AKilledBuildLeavesTheOldBuildOrTheNew) {
+  const auto old_stack = fleet("old.stack", 0, 60, "1.0.0");
+  const auto new_stack = fleet("new.stack", 20, 60, "2.0.0");
+  const fs::path out = tmp_ / "out";
+  ASSERT_EQ(run({"build", new_stack.string(), "-o", out.string()}).code, 0);
+  const Tree want_new = read(out);
+  fs::remove_all(out);
+  ASSERT_EQ(run({"build", old_stack.string(), "-o", out.string()}).code, 0);
+  const Tree want_old = read(out);
+  ASSERT_NE(want_old, want_new);
+  // How long a build that replaces the old one takes here, to spread the kills over it.
+  ASSERT_EQ(run({"build", old_stack.string(), "-o", out.string()}).code, 0);
+  auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(wait_for(spawn({"stackc", "build", new_stack.string(), "-o", out.string()})), 0);
+  const auto took = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - start)
+                        .count();
+  std::mt19937 random(20261203);
+  int old_seen = 0, new_seen = 0, finished = 0, undone = 0;
+  for (int trial = 0; trial < 40; ++trial) {
+    fs::remove_all(out);
+    ASSERT_EQ(run({"build", old_stack.string(), "-o", out.string()}).code, 0);
+    pid_t pid = spawn({"stackc", "build", new_stack.string(), "-o", out.string()});
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<long>(0, took * 13 / 10)(random)));
+    ::kill(pid, SIGKILL);
+    const int code = wait_for(pid);
+    const bool staged = fs::exists(out / ".stackc-tmp");
+    if (!staged) {
+      const Tree now = read(out);
+      EXPECT_TRUE(now == want_old || now == want_new) << "trial " << trial;
+    }
+    // The next run repairs what the kill left, and says so.
+    auto c = run({"build", "--check", old_stack.string(), "-o", out.string()});
+    if (staged) {
+      EXPECT_NE(c.err.find("stackc: note: "), std::string::npos) << c.err;
+      (c.err.find("finished") != std::string::npos ? finished : undone)++;
+    }
+    const Tree now = read(out);
+    EXPECT_FALSE(fs::exists(out / ".stackc-tmp"));
+    if (now == want_old) {
+      ++old_seen;
+      EXPECT_EQ(c.code, 0) << c.out;
+    } else {
+      ++new_seen;
+      EXPECT_EQ(now, want_new) << "trial " << trial << " (exit " << code << ")";
+      EXPECT_EQ(run({"build", "--check", new_stack.string(), "-o", out.string()}).code, 0);
+    }
+  }
+  for (const auto& e : fs::directory_iterator(tmp_))
+    EXPECT_EQ(e.path().filename().string().find("stackc-tmp"), std::string::npos) << e.path();
+  // Both outcomes happen (a kill before the build began, and after it finished, at least).
+  EXPECT_GT(old_seen, 0);
+  EXPECT_GT(new_seen, 0);
+  std::printf("[ kills    ] old build %d, new build %d; staging finished %d, removed %d\n",
+              old_seen, new_seen, finished, undone);
+}
+
+// Two builds into one folder at once take turns (the second waits, and says so): the result is
+// exactly one of them, never a mix, and both succeed.
+TEST_F(Output, TwoBuildsIntoOneFolderTakeTurns) {
+  const auto a = fleet("a.stack", 0, 200, "1.0.0");
+  const auto b = fleet("b.stack", 100, 200, "2.0.0");
+  const fs::path out = tmp_ / "out";
+  for (int trial = 0; trial < 4; ++trial) {
+    fs::remove_all(out);
+    pid_t pa = spawn({"stackc", "build", a.string(), "-o", out.string()});
+    pid_t pb = spawn({"stackc", "build", b.string(), "-o", out.string()});
+    EXPECT_EQ(wait_for(pa), 0);
+    EXPECT_EQ(wait_for(pb), 0);
+    const bool is_a = run({"build", "--check", a.string(), "-o", out.string()}).code == 0;
+    const bool is_b = run({"build", "--check", b.string(), "-o", out.string()}).code == 0;
+    EXPECT_TRUE(is_a != is_b) << "trial " << trial;
+  }
+}
+
+}  // namespace
