@@ -26,10 +26,12 @@ echo "== the committed out/ with the real tools (strict schemas, Helm's engines,
 tests/conformance/setup.sh
 tests/conformance/run.sh
 
-echo "== libFuzzer target (clang, ASan+UBSan), corpus replayed"
+echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer), corpora replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j2 --target stackc_fuzz
+cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer
 build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal stdlib/std
+build-fuzz/tests/fuzz/stackc_fuzz_build -runs=0 tests/fuzz/corpus-build
+build-fuzz/tests/fuzz/stackc_fuzz_writer -runs=0 tests/fuzz/corpus-writer
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTACKC_SANITIZE=ON >/dev/null

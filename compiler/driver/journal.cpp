@@ -11,8 +11,8 @@
 namespace stackc::driver {
 namespace {
 
-constexpr const char* kJournal = ".journal";
-constexpr const char* kJournalNew = ".journal.new";
+constexpr const char* kJournal = "journal";
+constexpr const char* kJournalNew = "journal.new";
 constexpr const char* kHead = "stackc journal 1\n";
 constexpr std::size_t kMaxJournal = std::size_t{256} << 20;
 
@@ -146,23 +146,28 @@ bool carry_out(Confined& out, Confined& staging, const std::vector<Step>& steps,
 
 }  // namespace
 
-bool commit(Confined& out, Confined& staging, const std::vector<Step>& steps, std::string& error,
+bool commit(Confined& out, Confined& files, const std::vector<Step>& steps, std::string& error,
             bool& committed, std::size_t stop_after) {
   committed = false;
-  if (!write_text(staging.fd(), kJournalNew, text_of(steps))) {
-    error = fmt::format("cannot write `{}`: {}", staging.show(kJournalNew), os_reason(errno));
+  std::string why;
+  const int staging = out.folder(kStaging, false, &why);
+  if (staging < 0) {
+    error = why;
     return false;
   }
-  if (::renameat(staging.fd(), kJournalNew, staging.fd(), kJournal) != 0) {
-    error = fmt::format("cannot write `{}`: {}", staging.show(kJournal), os_reason(errno));
+  const std::string shown = out.show(std::string(kStaging) + "/" + kJournal);
+  if (!write_text(staging, kJournalNew, text_of(steps)) ||
+      ::renameat(staging, kJournalNew, staging, kJournal) != 0) {
+    error = fmt::format("cannot write `{}`: {}", shown, os_reason(errno));
     return false;
   }
   committed = true;
-  if (!carry_out(out, staging, steps, error, stop_after)) return false;
+  if (!carry_out(out, files, steps, error, stop_after)) return false;
   if (stop_after != static_cast<std::size_t>(-1)) return true;
   // Done: the journal goes first (a kill from here on leaves a staging folder that the next run
   // simply removes), then the rest.
-  ::unlinkat(staging.fd(), kJournal, 0);
+  ::unlinkat(staging, kJournal, 0);
+  out.forget(kStaging);
   remove_tree(out.fd(), kStaging);
   return true;
 }
@@ -177,14 +182,23 @@ bool recover(Confined& out, Recovery& what, std::string& error) {
   if (S_ISDIR(st.st_mode)) {
     int fd = ::openat(out.fd(), kStaging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) {
-      Confined staging(fd, out.show(kStaging));
-      if (read_text(staging.fd(), kJournal, text) && parse(text, steps)) {
-        what = Recovery::Finished;
-        if (!carry_out(out, staging, steps, error)) return false;
-        ::unlinkat(staging.fd(), kJournal, 0);
+      if (read_text(fd, kJournal, text) && parse(text, steps)) {
+        ::mkdirat(fd, kStagedFiles, 0700);  // (all moved, or a planted journal)
+        int files_fd = ::openat(fd, kStagedFiles, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (files_fd >= 0) {
+          what = Recovery::Finished;
+          Confined files(files_fd, out.show(std::string(kStaging) + "/" + kStagedFiles));
+          if (!carry_out(out, files, steps, error)) {
+            ::close(fd);
+            return false;
+          }
+          ::unlinkat(fd, kJournal, 0);
+        }
       }
+      ::close(fd);
     }
   }
+  out.forget(kStaging);
   if (!remove_tree(out.fd(), kStaging)) {
     error = fmt::format("cannot remove `{}`: {}", out.show(kStaging), os_reason(errno));
     return false;

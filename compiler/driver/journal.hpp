@@ -1,11 +1,11 @@
 // How a build replaces the files of the last one all at once, and how an interrupted build is
 // finished or undone.
 //
-// A build writes every new or changed file into the staging folder `DIR/.stackc-tmp/`, at the
-// path it will have in DIR; nothing in DIR changes meanwhile. Then it writes the journal, the
-// list of what to move into place and what to remove, as `.stackc-tmp/.journal.new` and renames
-// it to `.stackc-tmp/.journal`: that rename is the commit point. Then it carries out the journal
-// (each move a rename, each removal an unlink) and removes the staging folder.
+// A build writes every new or changed file into the staging folder, as `DIR/.stackc-tmp/files/`
+// and the path it will have in DIR; nothing in DIR changes meanwhile. Then it writes the journal,
+// the list of what to move into place and what to remove, as `.stackc-tmp/journal.new` and
+// renames it to `.stackc-tmp/journal`: that rename is the commit point. Then it carries out the
+// journal (each move a rename, each removal an unlink) and removes the staging folder.
 //
 // After a kill at any moment, the next build or `build --check` finds the staging folder first:
 // with a journal, the build was committed and the journal is carried out again (every step can
@@ -21,6 +21,8 @@
 namespace stackc::driver {
 
 inline constexpr const char* kStaging = ".stackc-tmp";
+// Below the staging folder: the staged files (at their paths), and beside them the journal.
+inline constexpr const char* kStagedFiles = "files";
 
 struct Step {
   char op;           // 'M': move `path` (a file or a whole folder) from the staging folder into
@@ -28,11 +30,12 @@ struct Step {
   std::string path;  // relative to DIR and to the staging folder
 };
 
-// Writes the journal of `steps` into the staging folder, commits it, and carries it out. False
+// Writes the journal of `steps` into the staging folder of `out`, commits it, and carries it out
+// (`files` is its folder of staged files). False
 // with `error` when it fails; `committed` says whether it failed after the commit point (then
 // the next run finishes it). `stop_after` is for tests: the steps carried out before stopping
 // as a kill there would (nothing after them is done, not even the cleanup).
-bool commit(Confined& out, Confined& staging, const std::vector<Step>& steps, std::string& error,
+bool commit(Confined& out, Confined& files, const std::vector<Step>& steps, std::string& error,
             bool& committed, std::size_t stop_after = static_cast<std::size_t>(-1));
 
 enum class Recovery { Clean, Finished, Undone };

@@ -84,10 +84,10 @@ TEST_F(Journal, AKillAtEveryStepOfTheCommitIsFinishedByTheNextRun) {
   for (std::size_t k = 0; k <= kSteps.size() + 1; ++k) {
     fs::remove_all(tmp_ / "out");
     put(tmp_ / "out", kOld);
-    put(tmp_ / "out" / ".stackc-tmp", kStaged);
+    put(tmp_ / "out" / ".stackc-tmp" / "files", kStaged);
     {
       auto out = open(tmp_ / "out");
-      auto staging = open(tmp_ / "out" / ".stackc-tmp");
+      auto staging = open(tmp_ / "out" / ".stackc-tmp" / "files");
       std::string error;
       bool committed = false;
       ASSERT_TRUE(commit(*out, *staging, kSteps, error, committed,
@@ -106,8 +106,8 @@ TEST_F(Journal, AKillAtEveryStepOfTheCommitIsFinishedByTheNextRun) {
 
 TEST_F(Journal, AKillBeforeTheCommitIsUndone) {
   put(tmp_ / "out", kOld);
-  put(tmp_ / "out" / ".stackc-tmp", kStaged);
-  std::ofstream(tmp_ / "out" / ".stackc-tmp" / ".journal.new") << "stackc journal 1\nM a/1\n";
+  put(tmp_ / "out" / ".stackc-tmp" / "files", kStaged);
+  std::ofstream(tmp_ / "out" / ".stackc-tmp" / "journal.new") << "stackc journal 1\nM a/1\n";
   auto out = open(tmp_ / "out");
   Recovery what = Recovery::Clean;
   std::string error;
@@ -128,9 +128,9 @@ TEST_F(Journal, HostileJournalsAndStagingFoldersStayInside) {
     fs::remove_all(tmp_ / "out");
     put(tmp_ / "out", kOld);
     fs::create_directory_symlink(tmp_ / "victim", tmp_ / "out" / "link");
-    put(tmp_ / "out" / ".stackc-tmp", {{"a/1", "planted"}});
-    fs::create_directory_symlink(tmp_ / "victim", tmp_ / "out" / ".stackc-tmp" / "link");
-    std::ofstream(tmp_ / "out" / ".stackc-tmp" / ".journal") << journal;
+    put(tmp_ / "out" / ".stackc-tmp" / "files", {{"a/1", "planted"}});
+    fs::create_directory_symlink(tmp_ / "victim", tmp_ / "out" / ".stackc-tmp" / "files" / "link");
+    std::ofstream(tmp_ / "out" / ".stackc-tmp" / "journal") << journal;
     auto out = open(tmp_ / "out");
     Recovery what = Recovery::Clean;
     std::string error;

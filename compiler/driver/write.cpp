@@ -345,15 +345,19 @@ bool Writer::begin(std::string& error, const std::function<void()>& waiting) {
   // A folder that was empty has nothing to compare with: every file is new.
   fresh_ = files_in(fd).empty() && fs::is_empty(dir_, ec);
   int staged = -1;
-  if (::mkdirat(fd, kStaging, 0700) == 0)
-    staged = ::openat(fd, kStaging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (::mkdirat(fd, kStaging, 0700) == 0) {
+    std::string files = std::string(kStaging) + "/" + kStagedFiles;
+    if (::mkdirat(fd, files.c_str(), 0700) == 0)
+      staged = ::openat(fd, files.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }
   if (staged < 0) {
     error = fmt::format("cannot create `{}`: {}", out_->show(kStaging), os_reason(errno));
     done_ = true;
     if (made_dir_) fs::remove(dir_, ec);
     return false;
   }
-  stage_ = std::make_unique<Confined>(staged, out_->show(kStaging));
+  stage_ =
+      std::make_unique<Confined>(staged, out_->show(std::string(kStaging) + "/" + kStagedFiles));
   return true;
 }
 
@@ -437,7 +441,7 @@ emit::Spool* Writer::spool() {
   if (mode_ == Mode::Write) {
     if (!stage_) return nullptr;
     folder = dir_ / kStaging;
-    fd = ::openat(stage_->fd(), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    fd = ::openat(stage_->fd(), "..", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   } else {
     folder = fs::temp_directory_path(ec);
     if (ec) return nullptr;
@@ -586,7 +590,10 @@ void Writer::abort() {
   spools_.clear();  // closed before their folder goes (on NFS an open file would keep it)
   stage_.reset();
   std::error_code ec;
-  if (out_) remove_tree(out_->fd(), kStaging);
+  if (out_) {
+    out_->forget(kStaging);
+    remove_tree(out_->fd(), kStaging);
+  }
   if (made_dir_) fs::remove(dir_, ec);  // only when empty
   out_.reset();
 }

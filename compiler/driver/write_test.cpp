@@ -167,3 +167,33 @@ TEST_F(Spooling, WithoutASpoolTheTextStaysInMemory) {
 }
 
 }  // namespace
+
+namespace {
+
+// Files named like the staging folder's own (its journal, its folder of staged files) are built
+// like any other (the fuzzer found a root file `.journal` overwritten by the journal once).
+TEST(Writer, FilesNamedLikeTheStagingInternalsAreBuilt) {
+  const fs::path dir = fs::temp_directory_path() / ("stackc-names-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  Output out;
+  for (const char* p : {"journal", ".journal", "journal.new", "files", "files/journal", "x/files"})
+    out.add(p, std::string("content of ") + p + "\n");
+  out.files.erase(out.files.begin() + 3);  // `files` is a folder here
+  for (int round = 0; round < 2; ++round) {
+    std::string error;
+    ASSERT_TRUE(stackc::driver::write(
+        dir, out, [](const std::string&) { return true; }, error))
+        << error;
+    for (const auto& f : out.files) {
+      std::ifstream in(dir / f.path, std::ios::binary);
+      std::stringstream s;
+      s << in.rdbuf();
+      EXPECT_EQ(s.str(), f.text) << f.path;
+    }
+    EXPECT_FALSE(fs::exists(dir / ".stackc-tmp"));
+    out.files[0].text = "changed\n";  // the second round replaces one
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
