@@ -26,6 +26,15 @@ echo "== the committed out/ with the real tools (strict schemas, Helm's engines,
 tests/conformance/setup.sh
 tests/conformance/run.sh
 
+echo "== the same checks from a copy with no ../shared beside it (the project stands alone)"
+alone=$(mktemp -d)
+mkdir "$alone/project"
+git ls-files -z | tar --null -T - -cf - | tar -C "$alone/project" -xf -
+ln -s "$PWD/tests/conformance/node_modules" "$alone/project/tests/conformance/node_modules"
+ln -s "$PWD/tests/conformance/.bin" "$alone/project/tests/conformance/.bin"
+[ ! -e "$alone/shared" ] && STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/conformance/run.sh"
+rm -rf "$alone"
+
 echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer), corpora replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer

@@ -10,8 +10,8 @@
 // (apps/v1 Deployment -> deployment-apps-v1.json, v1 Service -> service-v1.json).
 //
 // Environment:
-//   K8S_SCHEMAS        schema folder (default ../shared/k8s-schemas/v1.32.2-standalone-strict
-//                      beside the repo: path.resolve(__dirname, '../../../shared/k8s-schemas/...'))
+//   K8S_SCHEMAS        schema folder (default: the project's copy, schemas/v1.32.2-standalone-strict
+//                      beside this script; see schemas/README.md)
 //   K8S_ALLOW_MISSING  comma-separated API groups (e.g. "external-secrets.io") whose documents
 //                      are reported "skipped (no schema)" instead of failing when no schema file
 //                      exists. Use "core" for the core group.
@@ -29,7 +29,7 @@ const addFormats = require('ajv-formats');
 
 const SCHEMA_DIR = process.env.K8S_SCHEMAS
   ? path.resolve(process.env.K8S_SCHEMAS)
-  : path.resolve(__dirname, '../../../shared/k8s-schemas/v1.32.2-standalone-strict');
+  : path.resolve(__dirname, 'schemas/v1.32.2-standalone-strict');
 const ALLOW_MISSING = new Set(
   (process.env.K8S_ALLOW_MISSING || '').split(',').map((s) => s.trim()).filter(Boolean));
 

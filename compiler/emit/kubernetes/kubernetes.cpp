@@ -520,7 +520,7 @@ class Lowering {
       mount = mount.substr(0, slash);
     }
     std::string store = m_.stack.name + "-vault";
-    Doc ss = object("external-secrets.io/v1beta1", "SecretStore", meta(store, common_labels()));
+    Doc ss = object("external-secrets.io/v1", "SecretStore", meta(store, common_labels()));
     Doc vault;
     vault["server"] = m_.secrets.address;
     vault["path"] = mount;
@@ -530,7 +530,7 @@ class Lowering {
     ss["spec"]["provider"]["vault"] = vault;
     add("secrets", std::move(ss));
     for (const auto& [name, keys] : used) {
-      Doc es = object("external-secrets.io/v1beta1", "ExternalSecret", meta(name, common_labels()));
+      Doc es = object("external-secrets.io/v1", "ExternalSecret", meta(name, common_labels()));
       // A Go duration (External Secrets parses it with time.ParseDuration): no days.
       std::int64_t r = m_.secrets.refresh;
       es["spec"]["refreshInterval"] = r % 3600 == 0 ? fmt::format("{}h", r / 3600)
