@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "base/suggest.hpp"
+#include "check/credentials.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
 #include "check/units.hpp"
@@ -100,57 +101,6 @@ std::string_view kind_word(ValueKind k) {
       return "a block";
   }
   return "a value";
-}
-
-// Words of a key, upper-cased: "ConnectionStrings__Postgres" -> CONNECTION STRINGS POSTGRES.
-std::vector<std::string> key_words(std::string_view key) {
-  std::vector<std::string> words;
-  std::string cur;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    char c = key[i];
-    bool upper = c >= 'A' && c <= 'Z';
-    bool sep = c == '_' || c == '-' || c == '.';
-    if (sep || (upper && i > 0 && key[i - 1] >= 'a' && key[i - 1] <= 'z')) {
-      if (!cur.empty()) words.push_back(cur);
-      cur.clear();
-      if (sep) continue;
-    }
-    cur += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  if (!cur.empty()) words.push_back(cur);
-  return words;
-}
-
-// A value that is a credential whatever its key: well-known token shapes.
-bool looks_like_token(std::string_view v) {
-  static constexpr std::string_view prefixes[] = {"ghp_",  "gho_",  "github_pat_", "glpat-",
-                                                  "xoxb-", "xoxp-", "sk_live_",    "-----BEGIN"};
-  for (auto p : prefixes) {
-    auto at = v.find(p);
-    if (at == std::string_view::npos) continue;
-    std::size_t n = 0;
-    while (at + n < v.size() && v[at + n] != ' ' && v[at + n] != '"') ++n;
-    if (n >= 16) return true;
-  }
-  for (std::size_t at = v.find("AKIA"); at != std::string_view::npos; at = v.find("AKIA", at + 1)) {
-    if (v.size() - at < 20) break;
-    bool ok = true;
-    for (char c : v.substr(at + 4, 16))
-      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) ok = false;
-    if (ok) return true;
-  }
-  // A password in a URL: scheme://user:password@host
-  auto scheme = v.find("://");
-  if (scheme != std::string_view::npos) {
-    auto rest = v.substr(scheme + 3);
-    auto at = rest.find('@');
-    auto slash = rest.find('/');
-    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
-      auto colon = rest.substr(0, at).find(':');
-      if (colon != std::string_view::npos && colon + 1 < at) return true;
-    }
-  }
-  return false;
 }
 
 // ---- the checker ---------------------------------------------------------------------------
@@ -710,6 +660,8 @@ class Checker {
     if (!ok)
       report(Code::E2006, s.val().span, fmt::format("`{}` is not a valid label value", v),
              "label values are at most 63 letters, digits, `-`, `_` and `.`");
+    check_string(s.val(), s.key);
+    credential_by_name(s.key, s.val(), v);
   }
 
   void validate_map_entry(const Stmt& s) {
@@ -1134,8 +1086,8 @@ class Checker {
   void check_string(const Value& v, std::string_view key) {
     for (const auto& p : v.parts) {
       if (!p.interpolation) {
-        if (looks_like_token(p.text))
-          report(Code::E2009, v.span, fmt::format("`{}` holds what looks like a credential", key),
+        if (auto f = find_credential(p.text))
+          report(Code::E2009, v.span, fmt::format("`{}` holds {}", key, f.what),
                  "keep credentials in the secret backend and use `secret(\"NAME\", key = \"KEY\")` "
                  "in `env`");
         continue;
@@ -1281,41 +1233,26 @@ class Checker {
     }
   }
 
+  // E2009 for a literal that is a credential by its key's name (its shape is check_string's).
+  void credential_by_name(std::string_view key, const Value& v, std::string_view text) {
+    auto f = find_credential_entry(key, text);
+    if (f.by != CredentialFinding::By::Name) return;
+    report(
+        Code::E2009, v.span,
+        fmt::format("`{}` looks like a credential ({}), but its value is written in the file", key,
+                    f.what),
+        fmt::format("keep it in the secret backend: `{} = secret(\"NAME\", key = \"KEY\")`", key));
+  }
+
   void check_env_value(std::string_view key, const Value& v) {
     switch (v.kind) {
-      case ValueKind::String: {
-        auto text = v.string_value();
-        if (looks_like_token(text)) {
-          check_string(v, key);  // reports E2009 once, for the value itself
-          break;
-        }
-        check_string(v, key);
-        auto words = key_words(key);
-        static const std::set<std::string> strong = {"PASSWORD",   "PASSWD",      "PWD",
-                                                     "SECRET",     "TOKEN",       "APIKEY",
-                                                     "CREDENTIAL", "CREDENTIALS", "PRIVATE"};
-        // Names of where a credential is, not the credential: PASSWORD_FILE, TOKEN_URL.
-        static const std::set<std::string> pointer = {"FILE", "PATH", "URL",    "URI", "ENDPOINT",
-                                                      "DIR",  "NAME", "HEADER", "TTL", "LENGTH"};
-        bool is_strong = false, is_key = false, is_pointer = false;
-        for (const auto& w : words) {
-          if (strong.count(w)) is_strong = true;
-          if (w == "KEY") is_key = true;
-          if (pointer.count(w)) is_pointer = true;
-        }
-        if (is_pointer) break;
-        bool spaced = text.find(' ') != std::string::npos;
-        if (!text.empty() && !v.has_interpolation() &&
-            (is_strong || (is_key && text.size() >= 12 && !spaced))) {
-          report(Code::E2009, v.span,
-                 fmt::format("`{}` looks like a credential, but its value is written in the file",
-                             key),
-                 fmt::format(
-                     "keep it in the secret backend: `{} = secret(\"NAME\", key = \"KEY\")`", key));
-        }
+      case ValueKind::String:
+        check_string(v, key);  // the shapes of credentials, in the literal parts
+        if (!v.has_interpolation()) credential_by_name(key, v, v.string_value());
         break;
-      }
       case ValueKind::Number:
+        credential_by_name(key, v, v.raw);
+        break;
       case ValueKind::Bool:
         break;
       case ValueKind::Call:
