@@ -13,6 +13,7 @@
 
 #include "base/suggest.hpp"
 #include "check/credentials.hpp"
+#include "check/pipeline.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
 #include "check/units.hpp"
@@ -438,6 +439,9 @@ class Checker {
       if (d.kind->name == "template") check_template_cycle(d);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
+      if (d.kind->name == "pipeline")
+        for (auto& x : check_pipeline(*d.stmt, d.name_span))
+          (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));
     });
   }
 
@@ -1904,6 +1908,8 @@ class Checker {
       m.pipeline.span = d.name_span;
       m.pipeline.test = str(n.value("test"));
       m.pipeline.build = str(n.value("build"));
+      if (auto digest = str(n.value("stackc_digest")); digest != "unpinned")
+        m.pipeline.stackc_digest = digest;
       m.pipeline.scan = strings(n.value("scan"));
       if (const MNode* b = n.child("base_images")) {
         m.pipeline.base_image_update =

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/source.hpp"
@@ -290,9 +291,14 @@ struct Secrets {
   Span span;
 };
 
+// The stackc image the generated workflow's `check` job runs: this stackc's release
+// (specs/github.md §5). The stack pins it with `pipeline.stackc_digest`.
+inline constexpr std::string_view kStackcImage = "ghcr.io/stackc/stackc:0.1.0";
+
 struct Pipeline {
   bool present = false;
   std::string test, build;
+  std::string stackc_digest;  // "sha256:..."; empty: unpinned, as `stackc_digest = "unpinned"` says
   std::vector<std::string> scan;
   std::string base_image_update;
   Span span;
