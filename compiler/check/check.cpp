@@ -13,6 +13,7 @@
 
 #include "base/suggest.hpp"
 #include "check/credentials.hpp"
+#include "check/hardening.hpp"
 #include "check/pipeline.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
@@ -646,6 +647,33 @@ class Checker {
                "letter");
     }
     check_value(s.val(), f, ctx);
+    if (s.key == "mount" || s.key == "writable_paths" || s.key == "data_path")
+      warn_system_path(s.val());
+  }
+
+  // W0005: a mount that hides a system path (check/hardening.hpp).
+  void warn_system_path(const Value& v) {
+    if (v.kind == ValueKind::List) {
+      for (const auto& i : v.items) warn_system_path(i);
+      return;
+    }
+    if (v.kind != ValueKind::String || v.has_interpolation()) return;
+    auto mount = v.string_value();
+    auto hidden = system_path(mount);
+    if (!hidden) return;
+    std::string where = mount == hidden.path ? fmt::format("`{}`", mount)
+                                             : fmt::format("`{}` (under `{}`)", mount, hidden.path);
+    if (hidden.socket)
+      report(Code::W0005, v.span,
+             fmt::format("a volume mounted at {} puts an empty volume where {} is expected", where,
+                         hidden.what),
+             "stackc volumes are empty directories or volume claims, never the host's paths: this "
+             "gives no access to the host's container runtime (which would be root on the node); "
+             "remove the mount");
+    else
+      report(Code::W0005, v.span,
+             fmt::format("a volume mounted at {} hides {}", where, hidden.what),
+             "mount it at a path of its own, such as `/data` or `/var/lib/APP`");
   }
 
   void validate_label_entry(const Stmt& s) {
@@ -1506,6 +1534,45 @@ class Checker {
     }
   }
 
+  // W0006: an exception to the secure defaults that the workload gets from a template declared
+  // in another file (not the stdlib's, whose exceptions are documented), reported at the `from`.
+  void warn_imported_exceptions(const Decl& d, const MNode& security) {
+    for (const auto& kid : security.kids) {
+      if (!kid.stmt || kid.stmt->span.file == d.stmt->span.file) continue;
+      std::string what = security_exception(*kid.stmt);
+      const Decl* t = nullptr;
+      for (const auto& [name, i] : templates_) {
+        const Span& at = decls_[i].stmt->span;
+        if (at.file == kid.stmt->span.file && at.begin <= kid.stmt->span.begin &&
+            kid.stmt->span.end <= at.end)
+          t = &decls_[i];
+      }
+      if (what.empty() || !t || t->stdlib) continue;
+      std::function<bool(std::string_view, int)> reaches = [&](std::string_view name, int depth) {
+        auto it = templates_.find(name);
+        if (name == t->name) return true;
+        if (it == templates_.end() || depth > 32) return false;
+        for (const auto& f : decls_[it->second].stmt->from)
+          if (reaches(f.text, depth + 1)) return true;
+        return false;
+      };
+      for (const auto& f : d.stmt->from) {
+        if (!reaches(f.text, 0)) continue;
+        report(
+            Code::W0006, f.span,
+            fmt::format("`{}` gets an exception to the secure defaults from template `{}` of "
+                        "another file: {}",
+                        d.name, t->name, what),
+            fmt::format("an exception to the secure defaults belongs where the workload is "
+                        "declared: if `{}` needs it, write `{}` in its own `security {{ ... }}`; "
+                        "otherwise remove it from the template",
+                        d.name, kid.stmt->key),
+            {{kid.stmt->span, "the exception, in the template"}});
+        break;
+      }
+    }
+  }
+
   model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e) {
     MNode n = resolve(d, e.name);
     require(n, *d.kind, d);
@@ -1614,6 +1681,7 @@ class Checker {
       if (auto* v = sc->value("service_account_token"))
         w.security.service_account_token = v->boolean;
       w.security.writable_paths = strings(sc->value("writable_paths"));
+      warn_imported_exceptions(d, *sc);
     }
     if (auto* v = n.value("egress")) egress(*v, w);
     w.command = strings(n.value("command"));
