@@ -762,8 +762,9 @@ class Checker {
       type_error(v, f.name,
                  fmt::format("{} or `request..limit`",
                              type_name(f.type == Type::CpuRange ? Type::Cpu : Type::Bytes)),
-                 f.type == Type::CpuRange ? "write e.g. `cpu = 250m..500m`"
-                                          : "write e.g. `memory = 256Mi..512Mi`");
+                 !quoted_number_help(v).empty() ? quoted_number_help(v)
+                 : f.type == Type::CpuRange     ? "write e.g. `cpu = 250m..500m`"
+                                                : "write e.g. `memory = 256Mi..512Mi`");
       return;
     }
     auto q = conv(v);
@@ -1664,9 +1665,10 @@ class Checker {
       if (auto* v = mt->value("path")) w.metrics_path = str(v);
       if (auto* v = mt->value("port")) w.metrics_port = str(v);
     }
-    if (auto* v = n.value("spread"))
+    if (auto* v = n.value("spread")) {
       w.spread = std::string(v->raw);
-    else if (w.kind == model::Workload::Kind::Stateful && w.replicas_max > 1)
+      w.spread_span = v->span;
+    } else if (w.kind == model::Workload::Kind::Stateful && w.replicas_max > 1)
       w.spread = "nodes";  // replicas of a database on one node are no replicas
     if (const MNode* dn = n.child("disruption")) {
       if (auto* v = dn->value("min_available")) w.min_available = q_or(to_int(*v), 0);

@@ -31,6 +31,14 @@ TEST(Units, CpuTakesCoresAndMillicores) {
   EXPECT_FALSE(to_millicores(number("0.0001")).ok);
 }
 
+TEST(Units, AQuotedNumberGetsAHelpThatEchoesIt) {
+  EXPECT_EQ(to_int(number("\"8080\"")).help, "remove the quotes: write `8080`");
+  EXPECT_EQ(to_int(number("\"3\"")).help, "remove the quotes: write `3`");
+  EXPECT_EQ(to_millicores(number("\"250m\"")).help, "remove the quotes: write `250m`");
+  // Not a number in quotes: the field's example, never a value of another field.
+  EXPECT_EQ(to_int(number("\"three\"")).help, "write an integer, such as `3`");
+}
+
 TEST(Units, MemoryRejectsMillis) {
   EXPECT_EQ(to_bytes(number("512Mi")).value, 512LL << 20);
   EXPECT_EQ(to_bytes(number("1G")).value, 1000000000LL);

@@ -175,6 +175,7 @@ struct Workload {
   std::string metrics_port;
   std::vector<Volume> volumes;
   std::string spread = "none";
+  Span spread_span;  // where `spread` is written; invalid when it is the default
   std::optional<std::int64_t> min_available, max_unavailable;
   Security security;
   std::vector<std::string> command, args;
