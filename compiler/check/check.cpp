@@ -1541,6 +1541,7 @@ class Checker {
     for (const auto& kid : security.kids) {
       if (!kid.stmt || kid.stmt->span.file == d.stmt->span.file) continue;
       std::string what = security_exception(*kid.stmt);
+      if (what.empty()) continue;
       const Decl* t = nullptr;
       for (const auto& [name, i] : templates_) {
         const Span& at = decls_[i].stmt->span;
@@ -1548,7 +1549,7 @@ class Checker {
             kid.stmt->span.end <= at.end)
           t = &decls_[i];
       }
-      if (what.empty() || !t || t->stdlib) continue;
+      if (!t || t->stdlib) continue;
       std::function<bool(std::string_view, int)> reaches = [&](std::string_view name, int depth) {
         auto it = templates_.find(name);
         if (name == t->name) return true;
