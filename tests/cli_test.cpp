@@ -240,6 +240,18 @@ TEST_F(Cli, BuildWritesNothingOnErrors) {
       2);
 }
 
+// `-o ''` (an unset variable, say) is a usage error, not the default folder.
+TEST_F(Cli, BuildRejectsAnEmptyOutputFolder) {
+  fs::path example = fs::absolute("examples/minimal/minimal.stack");
+  fs::current_path(tmp_);  // where the default folder would be
+  auto r = run({"build", example.string(), "-o", ""});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("the output folder is empty"), std::string::npos) << r.err;
+  EXPECT_EQ(run({"build", example.string(), "--github-dir", ""}).code, 2);
+  EXPECT_FALSE(fs::exists(tmp_ / "out"));
+  fs::current_path(STACKC_SOURCE_DIR);
+}
+
 // With one environment, a workload's files are written as soon as it is lowered: an error in a
 // later workload undoes them, into an empty folder and into one with an earlier build.
 TEST_F(Cli, BuildUndoesTheFilesItWroteWhenALaterWorkloadFails) {

@@ -12,6 +12,9 @@
 #include <unordered_map>
 
 #include "base/suggest.hpp"
+#include "check/credentials.hpp"
+#include "check/hardening.hpp"
+#include "check/pipeline.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
 #include "check/units.hpp"
@@ -100,57 +103,6 @@ std::string_view kind_word(ValueKind k) {
       return "a block";
   }
   return "a value";
-}
-
-// Words of a key, upper-cased: "ConnectionStrings__Postgres" -> CONNECTION STRINGS POSTGRES.
-std::vector<std::string> key_words(std::string_view key) {
-  std::vector<std::string> words;
-  std::string cur;
-  for (std::size_t i = 0; i < key.size(); ++i) {
-    char c = key[i];
-    bool upper = c >= 'A' && c <= 'Z';
-    bool sep = c == '_' || c == '-' || c == '.';
-    if (sep || (upper && i > 0 && key[i - 1] >= 'a' && key[i - 1] <= 'z')) {
-      if (!cur.empty()) words.push_back(cur);
-      cur.clear();
-      if (sep) continue;
-    }
-    cur += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  if (!cur.empty()) words.push_back(cur);
-  return words;
-}
-
-// A value that is a credential whatever its key: well-known token shapes.
-bool looks_like_token(std::string_view v) {
-  static constexpr std::string_view prefixes[] = {"ghp_",  "gho_",  "github_pat_", "glpat-",
-                                                  "xoxb-", "xoxp-", "sk_live_",    "-----BEGIN"};
-  for (auto p : prefixes) {
-    auto at = v.find(p);
-    if (at == std::string_view::npos) continue;
-    std::size_t n = 0;
-    while (at + n < v.size() && v[at + n] != ' ' && v[at + n] != '"') ++n;
-    if (n >= 16) return true;
-  }
-  for (std::size_t at = v.find("AKIA"); at != std::string_view::npos; at = v.find("AKIA", at + 1)) {
-    if (v.size() - at < 20) break;
-    bool ok = true;
-    for (char c : v.substr(at + 4, 16))
-      if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) ok = false;
-    if (ok) return true;
-  }
-  // A password in a URL: scheme://user:password@host
-  auto scheme = v.find("://");
-  if (scheme != std::string_view::npos) {
-    auto rest = v.substr(scheme + 3);
-    auto at = rest.find('@');
-    auto slash = rest.find('/');
-    if (at != std::string_view::npos && (slash == std::string_view::npos || at < slash)) {
-      auto colon = rest.substr(0, at).find(':');
-      if (colon != std::string_view::npos && colon + 1 < at) return true;
-    }
-  }
-  return false;
 }
 
 // ---- the checker ---------------------------------------------------------------------------
@@ -488,6 +440,9 @@ class Checker {
       if (d.kind->name == "template") check_template_cycle(d);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
+      if (d.kind->name == "pipeline")
+        for (auto& x : check_pipeline(*d.stmt, d.name_span))
+          (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));
     });
   }
 
@@ -692,6 +647,33 @@ class Checker {
                "letter");
     }
     check_value(s.val(), f, ctx);
+    if (s.key == "mount" || s.key == "writable_paths" || s.key == "data_path")
+      warn_system_path(s.val());
+  }
+
+  // W0005: a mount that hides a system path (check/hardening.hpp).
+  void warn_system_path(const Value& v) {
+    if (v.kind == ValueKind::List) {
+      for (const auto& i : v.items) warn_system_path(i);
+      return;
+    }
+    if (v.kind != ValueKind::String || v.has_interpolation()) return;
+    auto mount = v.string_value();
+    auto hidden = system_path(mount);
+    if (!hidden) return;
+    std::string where = mount == hidden.path ? fmt::format("`{}`", mount)
+                                             : fmt::format("`{}` (under `{}`)", mount, hidden.path);
+    if (hidden.socket)
+      report(Code::W0005, v.span,
+             fmt::format("a volume mounted at {} puts an empty volume where {} is expected", where,
+                         hidden.what),
+             "stackc volumes are empty directories or volume claims, never the host's paths: this "
+             "gives no access to the host's container runtime (which would be root on the node); "
+             "remove the mount");
+    else
+      report(Code::W0005, v.span,
+             fmt::format("a volume mounted at {} hides {}", where, hidden.what),
+             "mount it at a path of its own, such as `/data` or `/var/lib/APP`");
   }
 
   void validate_label_entry(const Stmt& s) {
@@ -710,6 +692,8 @@ class Checker {
     if (!ok)
       report(Code::E2006, s.val().span, fmt::format("`{}` is not a valid label value", v),
              "label values are at most 63 letters, digits, `-`, `_` and `.`");
+    check_string(s.val(), s.key);
+    credential_by_name(s.key, s.val(), v);
   }
 
   void validate_map_entry(const Stmt& s) {
@@ -778,8 +762,9 @@ class Checker {
       type_error(v, f.name,
                  fmt::format("{} or `request..limit`",
                              type_name(f.type == Type::CpuRange ? Type::Cpu : Type::Bytes)),
-                 f.type == Type::CpuRange ? "write e.g. `cpu = 250m..500m`"
-                                          : "write e.g. `memory = 256Mi..512Mi`");
+                 !quoted_number_help(v).empty() ? quoted_number_help(v)
+                 : f.type == Type::CpuRange     ? "write e.g. `cpu = 250m..500m`"
+                                                : "write e.g. `memory = 256Mi..512Mi`");
       return;
     }
     auto q = conv(v);
@@ -1134,8 +1119,8 @@ class Checker {
   void check_string(const Value& v, std::string_view key) {
     for (const auto& p : v.parts) {
       if (!p.interpolation) {
-        if (looks_like_token(p.text))
-          report(Code::E2009, v.span, fmt::format("`{}` holds what looks like a credential", key),
+        if (auto f = find_credential(p.text))
+          report(Code::E2009, v.span, fmt::format("`{}` holds {}", key, f.what),
                  "keep credentials in the secret backend and use `secret(\"NAME\", key = \"KEY\")` "
                  "in `env`");
         continue;
@@ -1281,41 +1266,26 @@ class Checker {
     }
   }
 
+  // E2009 for a literal that is a credential by its key's name (its shape is check_string's).
+  void credential_by_name(std::string_view key, const Value& v, std::string_view text) {
+    auto f = find_credential_entry(key, text);
+    if (f.by != CredentialFinding::By::Name) return;
+    report(
+        Code::E2009, v.span,
+        fmt::format("`{}` looks like a credential ({}), but its value is written in the file", key,
+                    f.what),
+        fmt::format("keep it in the secret backend: `{} = secret(\"NAME\", key = \"KEY\")`", key));
+  }
+
   void check_env_value(std::string_view key, const Value& v) {
     switch (v.kind) {
-      case ValueKind::String: {
-        auto text = v.string_value();
-        if (looks_like_token(text)) {
-          check_string(v, key);  // reports E2009 once, for the value itself
-          break;
-        }
-        check_string(v, key);
-        auto words = key_words(key);
-        static const std::set<std::string> strong = {"PASSWORD",   "PASSWD",      "PWD",
-                                                     "SECRET",     "TOKEN",       "APIKEY",
-                                                     "CREDENTIAL", "CREDENTIALS", "PRIVATE"};
-        // Names of where a credential is, not the credential: PASSWORD_FILE, TOKEN_URL.
-        static const std::set<std::string> pointer = {"FILE", "PATH", "URL",    "URI", "ENDPOINT",
-                                                      "DIR",  "NAME", "HEADER", "TTL", "LENGTH"};
-        bool is_strong = false, is_key = false, is_pointer = false;
-        for (const auto& w : words) {
-          if (strong.count(w)) is_strong = true;
-          if (w == "KEY") is_key = true;
-          if (pointer.count(w)) is_pointer = true;
-        }
-        if (is_pointer) break;
-        bool spaced = text.find(' ') != std::string::npos;
-        if (!text.empty() && !v.has_interpolation() &&
-            (is_strong || (is_key && text.size() >= 12 && !spaced))) {
-          report(Code::E2009, v.span,
-                 fmt::format("`{}` looks like a credential, but its value is written in the file",
-                             key),
-                 fmt::format(
-                     "keep it in the secret backend: `{} = secret(\"NAME\", key = \"KEY\")`", key));
-        }
+      case ValueKind::String:
+        check_string(v, key);  // the shapes of credentials, in the literal parts
+        if (!v.has_interpolation()) credential_by_name(key, v, v.string_value());
         break;
-      }
       case ValueKind::Number:
+        credential_by_name(key, v, v.raw);
+        break;
       case ValueKind::Bool:
         break;
       case ValueKind::Call:
@@ -1565,6 +1535,46 @@ class Checker {
     }
   }
 
+  // W0006: an exception to the secure defaults that the workload gets from a template declared
+  // in another file (not the stdlib's, whose exceptions are documented), reported at the `from`.
+  void warn_imported_exceptions(const Decl& d, const MNode& security) {
+    for (const auto& kid : security.kids) {
+      if (!kid.stmt || kid.stmt->span.file == d.stmt->span.file) continue;
+      std::string what = security_exception(*kid.stmt);
+      if (what.empty()) continue;
+      const Decl* t = nullptr;
+      for (const auto& [name, i] : templates_) {
+        const Span& at = decls_[i].stmt->span;
+        if (at.file == kid.stmt->span.file && at.begin <= kid.stmt->span.begin &&
+            kid.stmt->span.end <= at.end)
+          t = &decls_[i];
+      }
+      if (!t || t->stdlib) continue;
+      std::function<bool(std::string_view, int)> reaches = [&](std::string_view name, int depth) {
+        auto it = templates_.find(name);
+        if (name == t->name) return true;
+        if (it == templates_.end() || depth > 32) return false;
+        for (const auto& f : decls_[it->second].stmt->from)
+          if (reaches(f.text, depth + 1)) return true;
+        return false;
+      };
+      for (const auto& f : d.stmt->from) {
+        if (!reaches(f.text, 0)) continue;
+        report(
+            Code::W0006, f.span,
+            fmt::format("`{}` gets an exception to the secure defaults from template `{}` of "
+                        "another file: {}",
+                        d.name, t->name, what),
+            fmt::format("an exception to the secure defaults belongs where the workload is "
+                        "declared: if `{}` needs it, write `{}` in its own `security {{ ... }}`; "
+                        "otherwise remove it from the template",
+                        d.name, kid.stmt->key),
+            {{kid.stmt->span, "the exception, in the template"}});
+        break;
+      }
+    }
+  }
+
   model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e) {
     MNode n = resolve(d, e.name);
     require(n, *d.kind, d);
@@ -1656,9 +1666,10 @@ class Checker {
       if (auto* v = mt->value("path")) w.metrics_path = str(v);
       if (auto* v = mt->value("port")) w.metrics_port = str(v);
     }
-    if (auto* v = n.value("spread"))
+    if (auto* v = n.value("spread")) {
       w.spread = std::string(v->raw);
-    else if (w.kind == model::Workload::Kind::Stateful && w.replicas_max > 1)
+      w.spread_span = v->span;
+    } else if (w.kind == model::Workload::Kind::Stateful && w.replicas_max > 1)
       w.spread = "nodes";  // replicas of a database on one node are no replicas
     if (const MNode* dn = n.child("disruption")) {
       if (auto* v = dn->value("min_available")) w.min_available = q_or(to_int(*v), 0);
@@ -1673,6 +1684,7 @@ class Checker {
       if (auto* v = sc->value("service_account_token"))
         w.security.service_account_token = v->boolean;
       w.security.writable_paths = strings(sc->value("writable_paths"));
+      warn_imported_exceptions(d, *sc);
     }
     if (auto* v = n.value("egress")) egress(*v, w);
     w.command = strings(n.value("command"));
@@ -1967,6 +1979,8 @@ class Checker {
       m.pipeline.span = d.name_span;
       m.pipeline.test = str(n.value("test"));
       m.pipeline.build = str(n.value("build"));
+      if (auto digest = str(n.value("stackc_digest")); digest != "unpinned")
+        m.pipeline.stackc_digest = digest;
       m.pipeline.scan = strings(n.value("scan"));
       if (const MNode* b = n.child("base_images")) {
         m.pipeline.base_image_update =

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "check/check.hpp"
+#include "check/hardening.hpp"
 #include "check/schema.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
@@ -28,6 +29,14 @@ TEST(Units, CpuTakesCoresAndMillicores) {
   EXPECT_EQ(to_millicores(number("0.25")).value, 250);
   EXPECT_FALSE(to_millicores(number("512Mi")).ok);
   EXPECT_FALSE(to_millicores(number("0.0001")).ok);
+}
+
+TEST(Units, AQuotedNumberGetsAHelpThatEchoesIt) {
+  EXPECT_EQ(to_int(number("\"8080\"")).help, "remove the quotes: write `8080`");
+  EXPECT_EQ(to_int(number("\"3\"")).help, "remove the quotes: write `3`");
+  EXPECT_EQ(to_millicores(number("\"250m\"")).help, "remove the quotes: write `250m`");
+  // Not a number in quotes: the field's example, never a value of another field.
+  EXPECT_EQ(to_int(number("\"three\"")).help, "write an integer, such as `3`");
 }
 
 TEST(Units, MemoryRejectsMillis) {
@@ -366,6 +375,39 @@ TEST(System, ReservedNamesAndMethods) {
       "stateful q { image = \"q:1\"  port p = 1  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
       "backup b { of = q  schedule = \"@daily\"  retain = 1d }\n");
   EXPECT_EQ(no_method->codes(), std::vector<base::Code>{base::Code::E2022});
+}
+
+}  // namespace
+}  // namespace stackc::check
+
+namespace stackc::check {
+namespace {
+
+// ---- W0005: mounts over system paths --------------------------------------------------------
+
+TEST(Mounts, SystemPathsAndWhatIsUnderThemAreFound) {
+  for (const char* p : {"/", "/proc", "/proc/self", "/sys", "/sys/fs/cgroup", "/dev", "/dev/shm",
+                        "/etc", "/usr", "/bin", "/lib", "/var/run/docker.sock", "/run/docker.sock",
+                        "/run/containerd/containerd.sock"})
+    EXPECT_TRUE(system_path(p)) << p;
+  EXPECT_EQ(system_path("/proc/self").path, "/proc");
+  EXPECT_TRUE(system_path("/var/run/docker.sock").socket);
+  EXPECT_FALSE(system_path("/etc").socket);
+}
+
+TEST(Mounts, PathsAreNormalisedBeforeTheyAreCompared) {
+  EXPECT_EQ(system_path("//").path, "/");
+  EXPECT_EQ(system_path("/etc/").path, "/etc");
+  EXPECT_EQ(system_path("/data/../proc").path, "/proc");
+  EXPECT_EQ(system_path("/./dev//pts").path, "/dev");
+  EXPECT_EQ(system_path("/var//run/./docker.sock").path, "/var/run/docker.sock");
+}
+
+TEST(Mounts, OrdinaryMountsAreNot) {
+  for (const char* p : {"/data", "/tmp", "/var/lib/postgresql/data", "/etc/nginx/conf.d",
+                        "/usr/share/nginx/html", "/var/run/postgresql", "/run/secrets", "/procs",
+                        "/device", "/etcd", "/var/cache/nginx", "data", ""})
+    EXPECT_FALSE(system_path(p)) << p;
 }
 
 }  // namespace

@@ -607,6 +607,11 @@ struct Tables {
                 "CI/CD: tests, image builds, scans, deploys.",
                 {{"test", T::String, "Command that runs the tests.", {}},
                  {"build", T::String, "Command that builds, if not only Dockerfiles.", {}},
+                 {"stackc_digest",
+                  T::String,
+                  "Required: the digest that pins the stackc image of the `check` job, "
+                  "`\"sha256:...\"`, or `\"unpinned\"` for its tag alone.",
+                  {}},
                  {"scan", T::EnumList, "Image scanners.", "trivy|grype"},
                  {"base_images", T::Block, "Base image updates.", {}, &base_images}},
                 false,

@@ -51,15 +51,38 @@ std::string number_text(const ast::Value& v) {
   return std::string(v.raw.substr(0, v.raw.size() - v.unit.size()));
 }
 
+// Text that reads as a number, a quantity or a range of them once its quotes are gone: "8080",
+// "500m", "3..8".
+bool numeric_text(std::string_view t) {
+  if (t.empty() || !(std::isdigit(static_cast<unsigned char>(t[0])) ||
+                     (t.size() > 1 && (t[0] == '-' || t[0] == '.') &&
+                      std::isdigit(static_cast<unsigned char>(t[1])))))
+    return false;
+  for (char c : t)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '%' &&
+        c != '-')
+      return false;
+  return true;
+}
+
+// The help echoes what was written: `port http = "8080"` gets "write `8080` without quotes",
+// never another field's example.
 Quantity not_a_number(const ast::Value& v, std::string_view what, std::string_view example) {
-  (void)v;
+  std::string help = quoted_number_help(v);
+  if (help.empty()) help = fmt::format("write {}, such as {}", what, example);
   return bad(
       fmt::format("expected {}, found {}", what,
                   v.kind == ast::ValueKind::String ? "a string" : "`" + std::string(v.raw) + "`"),
-      fmt::format("write it as {}", example), base::Code::E2003);
+      std::move(help), base::Code::E2003);
 }
 
 }  // namespace
+
+std::string quoted_number_help(const ast::Value& v) {
+  if (v.kind != ast::ValueKind::String || v.has_interpolation() || !numeric_text(v.string_value()))
+    return {};
+  return fmt::format("remove the quotes: write `{}`", v.string_value());
+}
 
 Quantity to_int(const ast::Value& v) {
   if (!is_number(v)) return not_a_number(v, "an integer", "`3`");

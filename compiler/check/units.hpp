@@ -19,6 +19,10 @@ struct Quantity {
 };
 
 Quantity to_int(const ast::Value& v);
+
+// "remove the quotes: write `8080`" for a string that holds a number or a quantity (`"8080"`,
+// `"250m"`), else empty: the help echoes what was written.
+std::string quoted_number_help(const ast::Value& v);
 Quantity to_millicores(const ast::Value& v);
 Quantity to_bytes(const ast::Value& v);
 Quantity to_seconds(const ast::Value& v);

@@ -691,7 +691,14 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
-  build->add_option("-o,--out", build_opts.out_dir, "Output folder (default: out/STACK)");
+  // An empty folder name is a mistake (`-o "$UNSET"`), never "the default folder".
+  auto not_empty = [](const std::string& what) {
+    return [what](const std::string& v) -> std::string {
+      return v.empty() ? "the " + what + " is empty; name a folder, or leave the option out" : "";
+    };
+  };
+  build->add_option("-o,--out", build_opts.out_dir, "Output folder (default: out/STACK)")
+      ->check(not_empty("output folder"));
   build->add_option("--env", build_opts.envs, "Only this environment (repeatable; default: all)");
   build
       ->add_option("--target", targets,
@@ -708,9 +715,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
                    "` (the targets are: kubernetes, helm, kustomize, monitoring, backup, github)";
         return {};
       });
-  build->add_option("--github-dir", build_opts.github_dir,
-                    "Write the GitHub workflows and dependabot.yml to this folder (e.g. .github) "
-                    "instead of OUT/github");
+  build
+      ->add_option("--github-dir", build_opts.github_dir,
+                   "Write the GitHub workflows and dependabot.yml to this folder (e.g. .github) "
+                   "instead of OUT/github")
+      ->check(not_empty("GitHub folder"));
   build->add_flag("--time", build_opts.time, "Print the wall time of each stage to stderr");
   build->add_flag("--check", build_opts.check,
                   "Write nothing; list every generated file that differs, is missing or is stale, "

@@ -26,6 +26,11 @@ std::int64_t replicas(const model::Workload& w, bool at_max) {
   return at_max ? w.replicas_max : w.replicas_min;
 }
 
+// Is `inner` part of the text `outer`?
+bool within(const base::Span& inner, const base::Span& outer) {
+  return inner.file == outer.file && outer.begin <= inner.begin && inner.end <= outer.end;
+}
+
 }  // namespace
 
 Pod pod_of(const model::Workload& w) {
@@ -150,14 +155,38 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
       const Pod* it = &pod;
       if (it->cpu > p.node_cpu || it->memory > p.node_memory) {
         too_big = true;
-        sink.report(base::make(
+        auto d = base::make(
             base::Code::E3002, w.span,
             fmt::format("a pod of `{}` requests {} CPU and {} memory, more than one node of `{}` "
                         "can give ({} CPU, {})",
                         w.name, format_cpu(it->cpu), format_bytes(it->memory), c->name,
                         format_cpu(p.node_cpu), format_bytes(p.node_memory)),
             fmt::format("lower the requests of `{}` in `{}`, or give the cluster larger nodes",
-                        w.name, e.name)));
+                        w.name, e.name));
+        // The request that does not fit, when it is written in a template: reported there, with
+        // the workload as a note.
+        const model::Resource& r = w.cpu.request > p.node_cpu ? w.cpu : w.memory;
+        bool alone = w.cpu.request > p.node_cpu || w.memory.request > p.node_memory;
+        if (alone && r.span.valid() && !within(r.span, w.decl_span)) {
+          d.span = r.span;
+          d.notes.push_back({w.span, fmt::format("`{}` uses it, from a template", w.name)});
+        }
+        // `cpu = 100..500` counts cores: a whole number of cores that would fit as millicores.
+        if (w.cpu.request > p.node_cpu && w.cpu.request % 1000 == 0 && w.cpu.limit % 1000 == 0 &&
+            w.cpu.request / 1000 <= p.node_cpu)
+          d.help = fmt::format(
+              "a CPU quantity without a unit counts cores: `{}` asks for {} cores; did you mean "
+              "`{}`?",
+              w.cpu.request == w.cpu.limit
+                  ? format_cpu(w.cpu.request)
+                  : format_cpu(w.cpu.request) + ".." + format_cpu(w.cpu.limit),
+              w.cpu.request == w.cpu.limit
+                  ? std::to_string(w.cpu.request / 1000)
+                  : fmt::format("{} to {}", w.cpu.request / 1000, w.cpu.limit / 1000),
+              w.cpu.request == w.cpu.limit
+                  ? fmt::format("{}m", w.cpu.request / 1000)
+                  : fmt::format("{}m..{}m", w.cpu.request / 1000, w.cpu.limit / 1000));
+        sink.report(std::move(d));
       }
     }
     p.at_min =
@@ -188,6 +217,20 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
         mem += pod.memory;
       }
       const Pod& first = fit.pods[fit.unplaced.front()];
+      // Is `spread = nodes` what leaves pods over? Then the pods fit once it is relaxed.
+      const model::Workload* spreads = nullptr;
+      if (!spread_violation) {
+        auto pods = pods_of(e, false);
+        for (auto& pod : pods) pod.spread = false;
+        if (pack(std::move(pods), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory)
+                .unplaced.empty())
+          for (const auto& w : e.workloads)
+            if (w.spread == "nodes" && w.replicas_min > c->nodes_min &&
+                w.kind != model::Workload::Kind::Job && w.kind != model::Workload::Kind::Cron) {
+              spreads = &w;
+              break;
+            }
+      }
       auto d = base::make(
           base::Code::E3003, e.span,
           fmt::format("the workloads of `{}` do not fit its cluster `{}`: {} pod{} left over, the "
@@ -202,10 +245,26 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
               "add nodes, use larger ones, or lower replicas or requests in `{}`",
               format_cpu(cpu), gib(mem), c->nodes_min, c->nodes_min == 1 ? " gives" : "s give",
               format_cpu(p.node_cpu * c->nodes_min), gib(p.node_memory * c->nodes_min), e.name));
+      if (spreads) {
+        d.help = fmt::format(
+            "{}: each of its {} replicas needs a node of its own, and `{}` has {} node{} at "
+            "minimum; raise the cluster's minimum to {} nodes, lower `replicas` of `{}` in `{}`, "
+            "or write `spread = none` in `{}` to let replicas share a node",
+            spreads->spread_span.valid()
+                ? fmt::format("`{}` has `spread = nodes`", spreads->name)
+                : fmt::format("`{}` is a stateful with more than one replica, so by default it "
+                              "spreads over nodes (`spread = nodes`)",
+                              spreads->name),
+            spreads->replicas_min, c->name, c->nodes_min, c->nodes_min == 1 ? "" : "s",
+            spreads->replicas_min, spreads->name, e.name, spreads->name);
+      }
       d.notes.push_back({c->span, fmt::format("{}", where)});
       d.notes.push_back(
           {first.span,
-           fmt::format("`{}` does not fit on any node after the larger pods", first.workload)});
+           spreads && spreads->name == first.workload
+               ? fmt::format("every node already runs a replica of `{}`", first.workload)
+               : fmt::format("`{}` does not fit on any node after the larger pods",
+                             first.workload)});
       sink.report(std::move(d));
     }
     // W0003: autoscaling to the maximum would not fit even the maximum node count.

@@ -247,11 +247,10 @@ std::string to_json(const Model& m) {
   root["secrets"] = json{{"backend", m.secrets.backend}, {"address", m.secrets.address},
                          {"path", m.secrets.path},       {"role", m.secrets.role},
                          {"version", m.secrets.version}, {"refresh_seconds", m.secrets.refresh}};
-  root["pipeline"] = json{{"present", m.pipeline.present},
-                          {"test", m.pipeline.test},
-                          {"build", m.pipeline.build},
-                          {"scan", m.pipeline.scan},
-                          {"base_image_update", m.pipeline.base_image_update}};
+  root["pipeline"] =
+      json{{"present", m.pipeline.present}, {"test", m.pipeline.test},
+           {"build", m.pipeline.build},     {"stackc_digest", m.pipeline.stackc_digest},
+           {"scan", m.pipeline.scan},       {"base_image_update", m.pipeline.base_image_update}};
   json dashboards = json::array();
   for (const auto& d : m.dashboards)
     dashboards.push_back(json{{"name", d.name}, {"title", d.title}, {"metrics", d.metrics}});

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/source.hpp"
@@ -174,6 +175,7 @@ struct Workload {
   std::string metrics_port;
   std::vector<Volume> volumes;
   std::string spread = "none";
+  Span spread_span;  // where `spread` is written; invalid when it is the default
   std::optional<std::int64_t> min_available, max_unavailable;
   Security security;
   std::vector<std::string> command, args;
@@ -290,9 +292,14 @@ struct Secrets {
   Span span;
 };
 
+// The stackc image the generated workflow's `check` job runs: this stackc's release
+// (specs/github.md §5). The stack pins it with `pipeline.stackc_digest`.
+inline constexpr std::string_view kStackcImage = "ghcr.io/stackc/stackc:0.1.0";
+
 struct Pipeline {
   bool present = false;
   std::string test, build;
+  std::string stackc_digest;  // "sha256:..."; empty: unpinned, as `stackc_digest = "unpinned"` says
   std::vector<std::string> scan;
   std::string base_image_update;
   Span span;

@@ -41,7 +41,6 @@ constexpr Pin kPins[] = {kCheckout, kSetupBuildx, kBuildPush, kLogin,       kTri
 // validated against, and stackc itself from its release image (specs/github.md §5).
 constexpr std::string_view kRunner = "ubuntu-24.04";
 constexpr std::string_view kKubectl = "v1.32.2";
-constexpr std::string_view kStackcImage = "ghcr.io/stackc/stackc:0.1.0";
 
 std::string uses(const Pin& p) {
   return std::string(p.action) + "@" + std::string(p.sha);
@@ -314,7 +313,9 @@ Doc check_job(const model::Model& m, const std::string& source) {
   Doc steps = Doc::array();
   steps.push_back(checkout());
   Doc env;
-  env["STACKC_IMAGE"] = kStackcImage;
+  // Pinned by the stack's `pipeline.stackc_digest`; by tag only where it says "unpinned".
+  env["STACKC_IMAGE"] = std::string(model::kStackcImage) +
+                        (m.pipeline.stackc_digest.empty() ? "" : "@" + m.pipeline.stackc_digest);
   steps.push_back(run("The committed out/" + m.stack.name + " is what stackc writes",
                       "docker run --rm --network none --volume \"$PWD:/src:ro\" --workdir /src "
                       "\"$STACKC_IMAGE\" build --check " +

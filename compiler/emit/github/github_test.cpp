@@ -135,6 +135,16 @@ TEST(GitHub, EveryActionIsPinnedToACommitWithItsVersion) {
   EXPECT_GE(uses, 10);
 }
 
+TEST(GitHub, TheStackcImageIsPinnedByTheStacksDigestOrExplicitlyByTag) {
+  model::Model m = shop();
+  m.pipeline.stackc_digest = "sha256:" + std::string(64, 'a');
+  Doc pinned = workflow(m, "shop.stack")["jobs"]["check"]["steps"][1]["env"]["STACKC_IMAGE"];
+  EXPECT_EQ(pinned, "ghcr.io/stackc/stackc:0.1.0@sha256:" + std::string(64, 'a'));
+  m.pipeline.stackc_digest.clear();  // what `stackc_digest = "unpinned"` gives
+  Doc tag = workflow(m, "shop.stack")["jobs"]["check"]["steps"][1]["env"]["STACKC_IMAGE"];
+  EXPECT_EQ(tag, std::string(model::kStackcImage));
+}
+
 TEST(GitHub, CheckoutsKeepNoCredentialsAndJobsHaveTimeouts) {
   Doc w = workflow(shop(), "shop.stack");
   for (const auto& [id, job] : w["jobs"].items())
