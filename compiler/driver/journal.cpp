@@ -101,8 +101,12 @@ void prune(Confined& out, std::string folder) {
 
 // Carries out the steps; each can be done again after it was done (a kill in the middle is
 // finished by the next run).
+// With `skipped`, a move that something not stackc's stands in the way of (a folder where the
+// file goes, a file where a folder goes) is noted there and passed over instead of failing: the
+// build that follows a recovery rewrites every file it generates anyway.
 bool carry_out(Confined& out, Confined& staging, const std::vector<Step>& steps, std::string& error,
-               std::size_t stop_after = static_cast<std::size_t>(-1)) {
+               std::size_t stop_after = static_cast<std::size_t>(-1),
+               std::vector<std::string>* skipped = nullptr) {
   for (const auto& s : steps) {
     if (stop_after-- == 0) return true;
     std::string name, why;
@@ -122,11 +126,22 @@ bool carry_out(Confined& out, Confined& staging, const std::vector<Step>& steps,
       }
       int to = out.parent(s.path, true, name, &why);
       if (to < 0) {
+        if (skipped) {
+          skipped->push_back(why);
+          continue;
+        }
         error = why;
         return false;
       }
       if (::renameat(from, name.c_str(), to, name.c_str()) != 0) {
-        error = fmt::format("cannot move `{}` into place: {}", out.show(s.path), os_reason(errno));
+        const int err = errno;
+        std::string what =
+            fmt::format("cannot move `{}` into place: {}", out.show(s.path), os_reason(err));
+        if (skipped && (err == EISDIR || err == ENOTEMPTY || err == EEXIST || err == ENOTDIR)) {
+          skipped->push_back(std::move(what));
+          continue;
+        }
+        error = std::move(what);
         return false;
       }
       staging.forget(s.path);
@@ -172,7 +187,7 @@ bool commit(Confined& out, Confined& files, const std::vector<Step>& steps, std:
   return true;
 }
 
-bool recover(Confined& out, Recovery& what, std::string& error) {
+bool recover(Confined& out, Recovery& what, std::string& error, std::vector<std::string>* skipped) {
   what = Recovery::Clean;
   struct stat st {};
   if (::fstatat(out.fd(), kStaging, &st, AT_SYMLINK_NOFOLLOW) != 0) return true;
@@ -188,11 +203,13 @@ bool recover(Confined& out, Recovery& what, std::string& error) {
         if (files_fd >= 0) {
           what = Recovery::Finished;
           Confined files(files_fd, out.show(std::string(kStaging) + "/" + kStagedFiles));
-          if (!carry_out(out, files, steps, error)) {
+          std::vector<std::string> passed;
+          if (!carry_out(out, files, steps, error, static_cast<std::size_t>(-1), &passed)) {
             ::close(fd);
             return false;
           }
           ::unlinkat(fd, kJournal, 0);
+          if (skipped) *skipped = std::move(passed);
         }
       }
       ::close(fd);

@@ -42,6 +42,10 @@ enum class Recovery { Clean, Finished, Undone };
 
 // Finds what an interrupted build left in `out` and finishes it (a committed journal) or removes
 // it (anything else in the staging folder). False with `error` when that fails.
-bool recover(Confined& out, Recovery& what, std::string& error);
+// A move that something else stands in the way of (a folder where a file goes: only a planted
+// journal or a change by hand leads there) is passed over and named in `skipped`, so that a
+// hostile journal cannot stop every later build.
+bool recover(Confined& out, Recovery& what, std::string& error,
+             std::vector<std::string>* skipped = nullptr);
 
 }  // namespace stackc::driver

@@ -151,4 +151,24 @@ TEST_F(Journal, HostileJournalsAndStagingFoldersStayInside) {
   EXPECT_EQ(read(tmp_ / "out"), kOld);
 }
 
+// A planted journal whose move a folder stands in the way of does not stop every later build:
+// the step is passed over and named, and the staging folder goes.
+TEST_F(Journal, AStepSomethingElseStandsInTheWayOfIsPassedOver) {
+  put(tmp_ / "out", kOld);
+  fs::create_directories(tmp_ / "out" / "blocked" / "inside");
+  put(tmp_ / "out" / ".stackc-tmp" / "files", {{"blocked", "a file"}, {"a/1", "new 1"}});
+  std::ofstream(tmp_ / "out" / ".stackc-tmp" / "journal")
+      << "stackc journal 1\nM blocked\nM a/1\nend\n";
+  auto out = open(tmp_ / "out");
+  Recovery what = Recovery::Clean;
+  std::string error;
+  std::vector<std::string> skipped;
+  ASSERT_TRUE(recover(*out, what, error, &skipped)) << error;
+  EXPECT_EQ(what, Recovery::Finished);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].find("blocked"), std::string::npos) << skipped[0];
+  EXPECT_FALSE(fs::exists(tmp_ / "out" / ".stackc-tmp"));
+  EXPECT_EQ(read(tmp_ / "out")["a/1"], "new 1");
+}
+
 }  // namespace

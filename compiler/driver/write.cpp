@@ -323,7 +323,8 @@ bool Writer::begin(std::string& error, const std::function<void()>& waiting) {
     if (mode_ == Mode::Compare) lock(fd, LOCK_EX, {});
     Recovery what = Recovery::Clean;
     std::string why;
-    if (!recover(*out_, what, why)) {
+    std::vector<std::string> skipped;
+    if (!recover(*out_, what, why, &skipped)) {
       if (mode_ == Mode::Write) {
         error = fmt::format("an interrupted build left `{}`, and it cannot be finished: {}",
                             out_->show(kStaging), why);
@@ -338,6 +339,8 @@ bool Writer::begin(std::string& error, const std::function<void()>& waiting) {
       notes_.push_back(
           fmt::format("removed what an interrupted build left in `{}`", out_->show(kStaging)));
     }
+    for (const auto& step : skipped)
+      notes_.push_back(step + " (left as it is: the build writes its files anew)");
     if (mode_ == Mode::Compare) lock(fd, LOCK_SH, {});
   }
   old_ = manifest_entries(fd);

@@ -165,8 +165,14 @@ void run_writer_one(const std::uint8_t* data, std::size_t size) {
     }
     // No staging folder is left, unless a committed build could not be finished (the next run
     // finishes it).
-    if (fs::exists(root / ".stackc-tmp") && error.find("finishes it") == std::string::npos)
+    if (fs::exists(root / ".stackc-tmp") && error.find("finishes it") == std::string::npos) {
+      if (std::getenv("STACKC_FUZZ_DEBUG")) {
+        std::fprintf(stderr, "left a staging folder; error: %s\n", error.c_str());
+        for (const auto& [k, v] : snapshot(root))
+          std::fprintf(stderr, "after %s: %s\n", k.c_str(), v.c_str());
+      }
       __builtin_trap();
+    }
   }
   // Nothing outside the folder changed, and nothing was made beside it.
   if (snapshot(victim) != before) __builtin_trap();
