@@ -287,16 +287,16 @@ TEST_F(Cli, BuildUndoesTheFilesItWroteWhenALaterWorkloadFails) {
     return files;
   };
   const auto before = listing();
-  const std::string svc0 = slurp_file(out / "kubernetes/prod/01-svc-0.yaml");
+  const std::string svc0 = slurp_file(out / "kubernetes/prod/02-svc-0.yaml");
   ASSERT_NE(svc0.find("svc:1.0.0"), std::string::npos);
   r = run({"build", bad.string(), "-o", out.string()});
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(listing(), before);
-  EXPECT_EQ(slurp_file(out / "kubernetes/prod/01-svc-0.yaml"), svc0);
+  EXPECT_EQ(slurp_file(out / "kubernetes/prod/02-svc-0.yaml"), svc0);
   // The same stack without the error builds, and then nothing differs.
   auto fixed = write("fixed.stack", fleet("svc:2.0.0", false));
   ASSERT_EQ(run({"build", fixed.string(), "-o", out.string()}).code, 0);
-  EXPECT_NE(slurp_file(out / "kubernetes/prod/01-svc-0.yaml").find("svc:2.0.0"), std::string::npos);
+  EXPECT_NE(slurp_file(out / "kubernetes/prod/02-svc-0.yaml").find("svc:2.0.0"), std::string::npos);
   EXPECT_EQ(run({"build", "--check", fixed.string(), "-o", out.string()}).code, 0);
 }
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <map>
 #include <random>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -242,6 +243,111 @@ TEST_F(Output, TwoBuildsIntoOneFolderTakeTurns) {
     const bool is_b = run({"build", "--check", b.string(), "-o", out.string()}).code == 0;
     EXPECT_TRUE(is_a != is_b) << "trial " << trial;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// The generated files are reviewed as diffs in GitOps pull requests: a small change to the
+// .stack file must give a small diff. Adding a workload in the middle renames no file and
+// changes only its own files and the files that list every workload; removing it undoes
+// exactly that; changing one workload's replicas changes only its files and the capacity docs.
+class Diffs : public Output {
+ protected:
+  // What changed from `a` to `b`: every path added, removed or with other content.
+  static std::set<std::string> changed(const Tree& a, const Tree& b) {
+    std::set<std::string> out;
+    for (const auto& [p, text] : a)
+      if (!b.count(p) || b.at(p) != text) out.insert(p);
+    for (const auto& [p, text] : b)
+      if (!a.count(p)) out.insert(p);
+    return out;
+  }
+  // The files that list every workload (or every environment's): these may change with any
+  // workload.
+  static bool aggregate(const std::string& p) {
+    static const char* kAggregates[] = {
+        ".stackc-manifest",
+        "docs/graph-",                        // the dependency graph
+        "docs/capacity-",                     // the capacity plan
+        "kustomize/base/kustomization.yaml",  // its resources list
+        "helm/personage/values",              // the chart's values and their schema
+        "github/",                            // the workflow builds every image
+        "monitoring/",                        // rules, scrape jobs, dashboards
+        "kustomize/overlays/",                // each environment's patch list and its own objects
+    };
+    for (const char* a : kAggregates)
+      if (p.rfind(a, 0) == 0) return true;
+    // The monitoring workloads mount the rules, scrape jobs and dashboards from ConfigMaps.
+    for (const char* w : {"prometheus", "grafana"})
+      if (p.find(std::string("/02-") + w + ".yaml") != std::string::npos ||
+          p == std::string("kustomize/base/") + w + ".yaml")
+        return true;
+    return false;
+  }
+  fs::path project_ = tmp_ / "personage";
+  Tree build(const std::string& text) {
+    fs::create_directories(project_);
+    std::ofstream(project_ / "personage.stack", std::ios::binary) << text;
+    auto r = run({"build", (project_ / "personage.stack").string(), "-o", (tmp_ / "out").string()});
+    EXPECT_EQ(r.code, 0) << r.err;
+    return read(tmp_ / "out");
+  }
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_F(Diffs, AddingOrRemovingAWorkloadTouchesOnlyItsFilesAndTheLists) {
+  const std::string base = slurp("examples/personage/personage.stack");
+  const auto at = base.find("service auth-service {");
+  ASSERT_NE(at, std::string::npos);
+  const std::string added =
+      base.substr(0, at) +
+      "service audit-service {\n  image     = \"audit-service\"\n  port http = 8080\n"
+      "  cpu       = 100m\n  memory    = 128Mi\n}\n\n" +
+      base.substr(at);
+  const Tree before = build(base);
+  const Tree after = build(added);
+  std::set<std::string> unexpected;
+  for (const auto& p : changed(before, after)) {
+    EXPECT_FALSE(before.count(p) && !after.count(p)) << "removed or renamed: " << p;
+    if (p.find("audit-service") == std::string::npos && !aggregate(p)) unexpected.insert(p);
+  }
+  EXPECT_TRUE(unexpected.empty()) << ::testing::PrintToString(unexpected);
+  EXPECT_TRUE(after.count("kubernetes/production/02-audit-service.yaml"));
+  // Removing it again gives back exactly the first build.
+  EXPECT_EQ(build(base), before);
+}
+
+TEST_F(Diffs, ChangingOneWorkloadsReplicasTouchesOnlyItsFiles) {
+  const std::string base = slurp("examples/personage/personage.stack");
+  const auto at = base.find("service auth-service {");
+  ASSERT_NE(at, std::string::npos);
+  const auto replicas = base.find("replicas", at);
+  const auto eol = base.find('\n', replicas);
+  const std::string edited = base.substr(0, replicas) + "replicas = 7" + base.substr(eol);
+  const Tree before = build(base);
+  const Tree after = build(edited);
+  std::set<std::string> unexpected;
+  for (const auto& p : changed(before, after))
+    // Besides its own files: the capacity plans, the chart's values, each environment's
+    // Kustomize overlay, the overview dashboard (which shows each workload's declared replicas)
+    // and Grafana's ConfigMap of it, and the restore runbook (which scales the dependents of the
+    // database back to their replicas).
+    if (p.find("auth-service") == std::string::npos && p.rfind("docs/capacity-", 0) != 0 &&
+        p.rfind("docs/restore-", 0) != 0 && p.rfind("helm/personage/values", 0) != 0 &&
+        p.rfind("kustomize/overlays/", 0) != 0 && p.find("-overview.json") == std::string::npos &&
+        p.find("/02-grafana.yaml") == std::string::npos && p != "kustomize/base/grafana.yaml" &&
+        p != ".stackc-manifest")
+      unexpected.insert(p);
+  EXPECT_TRUE(unexpected.empty()) << ::testing::PrintToString(unexpected);
+  EXPECT_FALSE(changed(before, after).empty());
 }
 
 }  // namespace

@@ -426,6 +426,15 @@ class Checker {
                              d.kind->name),
                  fmt::format("use lower-case letters, digits and `-`, at most 63 characters: `{}`",
                              dns_fix(d.name)));
+        } else if (d.kind->workload && (d.name == "namespace" || d.name == "secrets")) {
+          // The generated files of a workload are named after it, beside the environment's
+          // `namespace` and `secrets` files (kubernetes/ENV/, kustomize/base/).
+          report(Code::E2006, d.name_span,
+                 fmt::format("`{}` is reserved: stackc names the environment's {} file `{}.yaml`, "
+                             "and a workload's files after the workload",
+                             d.name, d.name == "namespace" ? "Namespace" : "secrets", d.name),
+                 fmt::format("name the {} something else, e.g. `{}-{}`", d.kind->name, d.name,
+                             d.kind->name));
         }
       }
       if ((d.kind->name == "alert") && !base::is_metric_name(d.name))

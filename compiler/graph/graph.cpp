@@ -8,6 +8,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/topological_sort.hpp>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -143,10 +144,29 @@ std::string Graph::to_dot(const std::string& title) const {
   return o + "}\n";
 }
 
+namespace {
+
+// A node's Mermaid id: its name, so that adding a workload changes only its own lines. Names are
+// DNS labels; `-` is written `_` (Mermaid reads `-` next to an arrow as part of it, and a DNS
+// label has no `_`, so ids stay distinct), and Mermaid's keywords get a trailing `_`.
+std::string mermaid_id(const std::string& name) {
+  std::string id = name;
+  std::replace(id.begin(), id.end(), '-', '_');
+  static const std::set<std::string> keywords = {
+      "end",      "graph", "subgraph",  "flowchart", "direction", "style", "class",
+      "classDef", "click", "linkStyle", "default",   "call",      "href"};
+  if (keywords.count(id)) id += "_";
+  return id;
+}
+
+}  // namespace
+
 std::string Graph::to_mermaid() const {
   std::string o = "graph LR\n";
-  for (std::size_t i = 0; i < nodes_.size(); ++i) o += fmt::format("  n{}[\"{}\"]\n", i, nodes_[i]);
-  for (const auto& e : edges_) o += fmt::format("  n{} -->|{}| n{}\n", e.from, e.why, e.to);
+  for (const auto& n : nodes_) o += fmt::format("  {}[\"{}\"]\n", mermaid_id(n), n);
+  for (const auto& e : edges_)
+    o += fmt::format("  {} -->|{}| {}\n", mermaid_id(nodes_[e.from]), e.why,
+                     mermaid_id(nodes_[e.to]));
   return o;
 }
 

@@ -57,6 +57,14 @@ TEST(Graph, ImpactIsTransitiveDependents) {
   EXPECT_TRUE(g.dependents(g.index("web")).empty());
 }
 
+// Mermaid ids are the workloads' names (not their positions): adding a workload changes only its
+// own lines. `-` becomes `_`, and a Mermaid keyword gets a trailing `_`.
+TEST(Graph, MermaidIdsAreTheNames) {
+  auto g = Graph::of(env({{"web-app", {"end"}}, {"end", {}}}));
+  EXPECT_EQ(g.to_mermaid(),
+            "graph LR\n  web_app[\"web-app\"]\n  end_[\"end\"]\n  web_app -->|needs| end_\n");
+}
+
 TEST(Graph, EnvReferencesAreEdges) {
   auto e = env({{"api", {}}, {"db", {}}});
   model::EnvVar v;
@@ -67,7 +75,7 @@ TEST(Graph, EnvReferencesAreEdges) {
   auto g = Graph::of(e);
   ASSERT_EQ(g.edges().size(), 1u);
   EXPECT_EQ(g.edges()[0].why, "env DB_HOST");
-  EXPECT_NE(g.to_mermaid().find("n0 -->|env DB_HOST| n1"), std::string::npos);
+  EXPECT_NE(g.to_mermaid().find("api -->|env DB_HOST| db"), std::string::npos);
   EXPECT_NE(g.to_dot("x").find("\"api\" -> \"db\""), std::string::npos);
 }
 

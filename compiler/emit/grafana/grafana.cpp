@@ -230,7 +230,8 @@ class Board {
   void row(const std::string& title) {
     newline();
     Json p = panel_head("row", title, "");
-    p["id"] = next_id_++;
+    row_ = title;
+    p["id"] = stable_id("row\n" + title);
     p["gridPos"] = grid(kGridWidth, 1, 0, y_);
     p["collapsed"] = false;
     p["panels"] = Json::array();
@@ -240,7 +241,7 @@ class Board {
 
   void add(Json panel, int w, int h) {
     if (x_ + w > kGridWidth) newline();
-    panel["id"] = next_id_++;
+    panel["id"] = stable_id(row_ + "\n" + panel["title"].get<std::string>());
     panel["gridPos"] = grid(w, h, x_, y_);
     panels_.push_back(std::move(panel));
     x_ += w;
@@ -272,7 +273,19 @@ class Board {
   std::string uid_, title_, description_;
   Json tags_, links_;
   Json panels_ = Json::array();
-  int next_id_ = 1;
+  std::string row_;          // the title of the row panels are added to
+  std::set<long long> ids_;  // the panel ids given so far
+
+  // A panel's id from its row and title, not its position: a panel added elsewhere on the board
+  // leaves the others' ids as they were (the files are reviewed as diffs). FNV-1a, in Grafana's
+  // range of ids; a clash (none in practice) takes the next free number.
+  long long stable_id(const std::string& key) {
+    std::uint32_t h = 2166136261u;
+    for (unsigned char c : key) h = (h ^ c) * 16777619u;
+    long long id = 1 + static_cast<long long>(h % 1000000000u);
+    while (!ids_.insert(id).second) ++id;
+    return id;
+  }
   int x_ = 0, y_ = 0, line_h_ = 0;
 
   static Json grid(int w, int h, int x, int y) {

@@ -67,7 +67,6 @@ class Lowering {
         print_(parent.print_),
         hook_(parent.hook_),
         files_(parent.files_),
-        numbered_(parent.numbered_),
         configs_(parent.configs_),
         waves_(parent.waves_),
         dependents_(parent.dependents_),
@@ -117,7 +116,6 @@ class Lowering {
   const Stream* stream_;
   bool print_, hook_;
   bool files_ = false;                      // the workloads' files go to stream_->put (see Stream)
-  std::size_t numbered_ = 0;                // the files numbered before the workloads'
   std::vector<SpooledText> workload_text_;  // one part per thread (see Stream::on_workload)
   std::unique_ptr<Shared> own_;             // null in a worker
   std::vector<monitoring::ConfigMap>& configs_;
@@ -137,12 +135,10 @@ class Lowering {
     if (hook_) start_text();
     files_ = stream_ && stream_->put && stream_->drop_docs && print_ && own_;
     if (files_) {
-      // The workloads' files follow those of the objects made so far (the namespace's and the
-      // secrets'), one per workload, numbered in order; a workload named like another file's
-      // component would share its file.
+      // One file per workload, beside those of the objects made so far (the namespace's and the
+      // secrets'); a workload named like another file's component would share its file.
       std::set<std::string_view> before;
       for (const auto& o : objects_) before.insert(o.component);
-      numbered_ = before.size();
       for (const auto& w : ws) {
         bool backup = false;
         for (const auto& b : e_.backups) backup |= w.name == "backup-" + b.name;
@@ -150,7 +146,7 @@ class Lowering {
       }
     }
     if (ws.size() < parallel_from_ || ws.size() < 2 || scope == nullptr) {
-      for (std::size_t i = 0; i < ws.size(); ++i) lower_workload(ws[i], i);
+      for (const auto& w : ws) lower_workload(w);
       return;
     }
     const std::size_t half = ws.size() / 2;
@@ -162,13 +158,13 @@ class Lowering {
       UseArena use(arena);
       try {
         if (worker.hook_) worker.start_text();
-        for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i], i);
+        for (std::size_t i = half; i < ws.size(); ++i) worker.lower_workload(ws[i]);
       } catch (...) {
         worker_failed = std::current_exception();
       }
     });
     try {
-      for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i], i);
+      for (std::size_t i = 0; i < half; ++i) lower_workload(ws[i]);
     } catch (...) {
       failed = std::current_exception();
     }
@@ -181,9 +177,8 @@ class Lowering {
     for (auto& t : worker.workload_text_) workload_text_.push_back(std::move(t));
   }
 
-  // A workload's objects (the `index`th of the environment), then what the stream does with them
-  // (see Stream).
-  void lower_workload(const Workload& w, std::size_t index) {
+  // A workload's objects, then what the stream does with them (see Stream).
+  void lower_workload(const Workload& w) {
     const std::size_t from = objects_.size();
     workload(w);
     if (stream_ == nullptr) return;
@@ -202,8 +197,7 @@ class Lowering {
     for (std::size_t i = from; i < objects_.size(); ++i) objs.push_back(&objects_[i]);
     Output out;
     if (stream_->kubernetes_files)
-      add_file(out, manifest_path(e_.name, numbered_ + index, w.name), stream_->head, objs,
-               nullptr);
+      add_file(out, manifest_path(e_.name, w.name), stream_->head, objs, nullptr);
     if (stream_->kustomize_files)
       add_file(out, kustomize_base_path(w.name), stream_->head, objs, &e_.ns);
     for (const auto& f : out.files) stream_->put(f);
@@ -1171,8 +1165,12 @@ void print_object(Object& o, const std::string& ns) {
   o.ns_alone = o.ns_begin == o.ns_end && md["namespace"].is_string() && md["namespace"] == ns;
 }
 
-std::string manifest_path(const std::string& env, std::size_t index, const std::string& component) {
-  return fmt::format("kubernetes/{}/{:02}-{}.yaml", env, index, component);
+std::string manifest_path(const std::string& env, const std::string& component) {
+  // The rank keeps `kubectl apply -f DIR` in order on a fresh namespace (files are applied by
+  // name): the Namespace, then the secrets, then the workloads; a name depends only on what the
+  // file holds, so adding or removing a workload renames no other file.
+  const int rank = component == "namespace" ? 0 : component == "secrets" ? 1 : 2;
+  return fmt::format("kubernetes/{}/{:02}-{}.yaml", env, rank, component);
 }
 
 std::string kustomize_base_path(const std::string& component) {
@@ -1263,7 +1261,7 @@ void generate(const std::vector<Lowered>& lowered, const std::vector<std::string
   const std::string head = header(source);
   for (const auto& [e, objects, configs, text] : lowered) {
     if (!selected(envs, e->name)) continue;
-    // One file per component, numbered in apply order of first appearance.
+    // One file per component (manifest_path), in apply order of first appearance.
     std::vector<std::string> order;
     std::map<std::string, std::vector<const Object*>> files;
     for (const auto& o : objects) {
@@ -1275,7 +1273,7 @@ void generate(const std::vector<Lowered>& lowered, const std::vector<std::string
       const auto& objs = files[order[i]];
       if (std::all_of(objs.begin(), objs.end(), [](const Object* o) { return o->written; }))
         continue;  // written as it was lowered (Stream::put)
-      add_file(out, manifest_path(e->name, i, order[i]), head, objs, nullptr);
+      add_file(out, manifest_path(e->name, order[i]), head, objs, nullptr);
     }
   }
 }

@@ -118,15 +118,15 @@ void print(std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
 void add_file(Output& out, std::string path, const std::string& head,
               const std::vector<const Object*>& objects, const std::string* strip_ns);
 
-// The paths of a component's file in the plain manifests (the `index`th file of `env`) and in the
-// Kustomize base.
-std::string manifest_path(const std::string& env, std::size_t index, const std::string& component);
+// The paths of a component's file in the plain manifests (`kubernetes/ENV/00-namespace.yaml`,
+// `01-secrets.yaml`, `02-WORKLOAD.yaml`) and in the Kustomize base.
+std::string manifest_path(const std::string& env, const std::string& component);
 std::string kustomize_base_path(const std::string& component);
 
 // True when `env` is among `envs`, or `envs` is empty (all environments).
 bool selected(const std::vector<std::string>& envs, const std::string& env);
 
-// The plain manifests: kubernetes/<env>/<NN>-<component>.yaml, numbered in apply order.
+// The plain manifests: kubernetes/<env>/<rank>-<component>.yaml (manifest_path).
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out);
 
