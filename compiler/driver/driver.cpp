@@ -22,6 +22,7 @@
 #include "check/check.hpp"
 #include "check/schema.hpp"
 #include "driver/loader.hpp"
+#include "driver/stdout_stream.hpp"
 #include "driver/write.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/github/github.hpp"
@@ -194,11 +195,27 @@ struct BuildOptions {
                                    "monitoring", "backup", "github"};
   std::string github_dir;  // write github/ here instead (e.g. `.github`)
   bool check = false;
+  bool to_stdout = false;  // one environment's plain manifests as one YAML stream on stdout
   bool time = false;
 };
 
-int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::ostream& err,
+int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, std::ostream& err,
               bool release_at_exit) {
+  BuildOptions o = options;
+  if (o.to_stdout && (o.check || !o.out_dir.empty() || !o.github_dir.empty())) {
+    err << "stackc: error: --stdout writes one YAML stream and no folder: leave out --check, -o "
+           "and --github-dir\n";
+    return 2;
+  }
+  if (o.to_stdout && o.targets != std::vector<std::string>{"kubernetes"}) {
+    err << "stackc: error: --stdout writes the plain manifests (--target kubernetes) of one "
+           "environment; the other targets are folders\n";
+    return 2;
+  }
+  if (o.to_stdout && o.envs.size() > 1) {
+    err << "stackc: error: --stdout writes one environment: give --env once\n";
+    return 2;
+  }
   StageTimer timer(o.time);
   auto checked = load_checked(o.file);
   timer.lap("frontend");
@@ -238,6 +255,18 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
       return 2;
     }
   }
+  if (o.to_stdout && o.envs.empty()) {
+    if (m.environments.size() != 1) {
+      std::vector<std::string> names;
+      for (const auto& env : m.environments) names.push_back(env.name);
+      err << fmt::format(
+          "stackc: error: --stdout writes one environment, and the stack has {}: name one with "
+          "--env ({})\n",
+          names.size(), fmt::join(names, ", "));
+      return 2;
+    }
+    o.envs.push_back(m.environments.front().name);
+  }
   // Emit runs only on a model without errors; its own errors (E4xxx) stop the build too.
   std::string source = fs::path(o.file).filename().string();
   // The documents of this build (the lowered objects and what the targets make of them) live in
@@ -268,12 +297,19 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
     err << fmt::format("stackc: waiting for another stackc to finish with `{}`\n", dir.string());
     err.flush();
   };
-  const bool early = writer.begin(begin_error, waiting);
+  const bool early = !o.to_stdout && writer.begin(begin_error, waiting);
   // The large texts (the chart's values of a large stack are tens of MiB) wait on disk, not in
   // memory, until their file is written or compared.
   const std::function<emit::Spool*()> spool =
       early ? std::function<emit::Spool*()>([&writer] { return writer.spool(); }) : nullptr;
   stream.spool = spool;
+  std::unique_ptr<StdoutStream> to_stdout;
+  if (o.to_stdout) to_stdout = std::make_unique<StdoutStream>(o.envs.front(), source);
+  if (to_stdout && stream.drop_docs && stream.print) {
+    stream.put = [&to_stdout](const emit::File& f) { to_stdout->put(f); };
+    stream.kubernetes_files = true;
+    stream.head = emit::header(source);
+  }
   if (early && stream.drop_docs && stream.print) {
     stream.put = [&writer](const emit::File& f) { writer.put(f); };
     stream.kubernetes_files = wants("kubernetes");
@@ -340,7 +376,7 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   // second thread finishes).
   for (const auto& [env, plan] : capacity) {
     const auto& e = *env;
-    if (!emit::kubernetes::selected(o.envs, e.name)) continue;
+    if (!emit::kubernetes::selected(o.envs, e.name) || o.to_stdout) continue;
     output.add("docs/graph-" + e.name + ".mmd",
                emit::header(source, "%%") + graph::Graph::of(e).to_mermaid());
     output.add("docs/capacity-" + e.name + ".md",
@@ -360,6 +396,20 @@ int cmd_build(const BuildOptions& o, const Common& c, std::ostream& out, std::os
   if (sink.error_count()) {
     emit_diagnostics(sm, sink, c, out, err);
     return 1;
+  }
+  if (o.to_stdout) {
+    emit_diagnostics(sm, sink, c, out, err);  // warnings
+    if (!to_stdout->print(output, out)) {
+      err << "stackc: error[E0001]: cannot write the stream to stdout\n";
+      return 2;
+    }
+    timer.lap("print");
+    timer.print(err);
+    if (release_at_exit) {
+      (void)checked.release();
+      (void)lowered_ptr.release();
+    }
+    return 0;
   }
   // Where each group of files goes: out/<stack>/, and the workflows to --github-dir if given.
   struct Destination {
@@ -721,6 +771,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
                    "instead of OUT/github")
       ->check(not_empty("GitHub folder"));
   build->add_flag("--time", build_opts.time, "Print the wall time of each stage to stderr");
+  build->add_flag("--stdout", build_opts.to_stdout,
+                  "Print one environment's plain manifests as one YAML stream (for `| kubectl "
+                  "apply -f -` and `kubectl diff -f -`) instead of writing a folder");
   build->add_flag("--check", build_opts.check,
                   "Write nothing; list every generated file that differs, is missing or is stale, "
                   "and exit 1 if any");
@@ -779,6 +832,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     std::stringstream ss(targets);
     std::string t;
     while (std::getline(ss, t, ',')) build_opts.targets.push_back(t);
+    if (build_opts.to_stdout && build->count("--target") == 0) build_opts.targets = {"kubernetes"};
     return cmd_build(build_opts, common, out, err, release_at_exit);
   }
   if (graphc->parsed()) return cmd_graph(graph_opts, common, out, err);

@@ -433,31 +433,42 @@ void Writer::put_all(const emit::Output& out) {
   other.join();
 }
 
-emit::Spool* Writer::spool() {
-  if (!begun_ || done_) return nullptr;
-  std::lock_guard<std::mutex> lock(mu_);
-  // In the staging folder when writing (where the files go anyway); when comparing, nothing is
-  // written in the output folder: in the system's temporary folder.
-  fs::path folder;
-  int fd = -1;
-  std::error_code ec;
-  if (mode_ == Mode::Write) {
-    if (!stage_) return nullptr;
-    folder = dir_ / kStaging;
-    fd = ::openat(stage_->fd(), "..", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  } else {
-    folder = fs::temp_directory_path(ec);
-    if (ec) return nullptr;
-    fd = ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  }
-  // An unnamed file (O_TMPFILE), or one named and unlinked at once where that is not supported.
+// An unnamed file in `folder` (O_TMPFILE), or one named and unlinked at once where that is not
+// supported; `at` is a descriptor of the folder when there is one (-1: opened by name).
+static std::unique_ptr<emit::Spool> spool_in(const fs::path& folder, int at) {
+  int fd = at >= 0 ? ::openat(at, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)
+                   : ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {
     std::string name = (folder / ".stackc-spool-XXXXXX").string();
     fd = ::mkostemp(name.data(), O_CLOEXEC);
     if (fd < 0) return nullptr;
     ::unlink(name.c_str());
   }
-  spools_.push_back(std::make_unique<FileSpool>(fd));
+  return std::make_unique<FileSpool>(fd);
+}
+
+std::unique_ptr<emit::Spool> temp_spool() {
+  std::error_code ec;
+  fs::path folder = fs::temp_directory_path(ec);
+  return ec ? nullptr : spool_in(folder, -1);
+}
+
+emit::Spool* Writer::spool() {
+  if (!begun_ || done_) return nullptr;
+  std::lock_guard<std::mutex> lock(mu_);
+  // In the staging folder when writing (where the files go anyway); when comparing, nothing is
+  // written in the output folder: in the system's temporary folder.
+  std::unique_ptr<emit::Spool> made;
+  if (mode_ == Mode::Write) {
+    if (!stage_) return nullptr;
+    int staging = out_->folder(kStaging, false);
+    if (staging < 0) return nullptr;
+    made = spool_in(dir_ / kStaging, staging);
+  } else {
+    made = temp_spool();
+  }
+  if (!made) return nullptr;
+  spools_.push_back(std::move(made));
   return spools_.back().get();
 }
 

@@ -110,6 +110,10 @@ class Writer {
   std::vector<std::string> unlisted(const std::vector<std::string>& also_known) const;
 };
 
+// A spool in the system's temporary folder (an unnamed file, gone with the process); null when
+// none can be made.
+std::unique_ptr<emit::Spool> temp_spool();
+
 // What `build --check` reports: every file that differs from `out`, is missing, or is extra.
 // `unlisted`: whether files in generated folders that no manifest lists are reported.
 std::vector<Difference> compare(const std::filesystem::path& dir, const emit::Output& out,
