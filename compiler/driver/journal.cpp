@@ -115,6 +115,10 @@ bool carry_out(Confined& out, Confined& staging, const std::vector<Step>& steps,
       int from = staging.parent(s.path, false, name, &why, &missing);
       if (from < 0) {
         if (missing) continue;  // moved already (a whole folder with it)
+        if (skipped) {          // a link planted in the staging folder: never followed
+          skipped->push_back(why);
+          continue;
+        }
         error = why;
         return false;
       }
