@@ -14,6 +14,7 @@
 #include "base/suggest.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
+#include "check/templates.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
 
@@ -177,6 +178,9 @@ bool same_slot(const Stmt& a, const Stmt& b) {
 struct MNode {
   const Stmt* stmt = nullptr;  // the statement that holds this slot now
   std::vector<MNode> kids;
+  // Replaced whole by a statement without a block at some point: what was under it before is
+  // gone (see overlay).
+  bool reset = false;
 
   MNode& slot(const Stmt& s) {
     for (auto& n : kids)
@@ -194,6 +198,20 @@ struct MNode {
     return n && n->stmt && n->stmt->has_value() ? &n->stmt->val() : nullptr;
   }
 };
+
+// Lays `top` over `into` with the effect of merging, into `into`, the statements `top` was merged
+// from: a resolved template is applied this way, so each is resolved once.
+void overlay(MNode& into, const MNode& top) {
+  for (const auto& k : top.kids) {
+    MNode& slot = into.slot(*k.stmt);
+    if (k.reset) {
+      slot = k;
+    } else {
+      slot.stmt = k.stmt;
+      overlay(slot, k);
+    }
+  }
+}
 
 class Checker {
  public:
@@ -228,6 +246,12 @@ class Checker {
   Names workloads_, clusters_, envs_, templates_, alerts_, records_, dashboards_, backups_;
   Names singletons_;
   std::map<std::string, Span, std::less<>> receivers_;
+  // The templates: their declarations, the index of each declaration among them, an order with
+  // each after the templates it names (check_templates), and per environment each resolved.
+  std::vector<std::size_t> template_decls_;
+  std::map<std::size_t, std::size_t> template_index_;
+  std::vector<std::size_t> template_order_;
+  std::map<std::string, std::vector<MNode>, std::less<>> resolved_;
   bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
                                 // of files (ids) for declarations
 
@@ -462,6 +486,7 @@ class Checker {
       for (const auto& f : d.stmt->from)
         if (auto it = templates_.find(f.text); it != templates_.end())
           decls_[it->second].used = true;
+    check_template_graph();
     // Each declaration is validated on its own, reading the checker's state only: in two halves
     // at once when there are many.
     in_halves(decls_.size(), [&](std::size_t i) {
@@ -485,7 +510,6 @@ class Checker {
                "quotes: `record \"job:requests:rate5m\"`");
       const Kind* k = d.kind->name == "template" ? d.for_kind : d.kind;
       for (const auto& f : d.stmt->from) check_template_ref(f, k);
-      if (d.kind->name == "template") check_template_cycle(d);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
     });
@@ -509,28 +533,24 @@ class Checker {
     }
   }
 
-  // A template that reaches itself through `from` (E2021), reported at the template.
-  void check_template_cycle(const Decl& t) {
-    std::vector<std::string> path{t.name};
-    std::set<std::string, std::less<>> seen;
-    std::function<bool(const Decl&)> walk = [&](const Decl& d) -> bool {
-      for (const auto& f : d.stmt->from) {
-        if (f.text == t.name) {
-          path.emplace_back(f.text);
-          return true;
-        }
-        auto it = templates_.find(f.text);
-        if (it == templates_.end() || !seen.emplace(f.text).second) continue;
-        path.emplace_back(f.text);
-        if (walk(decls_[it->second])) return true;
-        path.pop_back();
-      }
-      return false;
-    };
-    if (walk(t))
-      report(Code::E2021, t.name_span,
-             fmt::format("template `{}` applies itself: {}", t.name, fmt::join(path, " -> ")),
-             "remove one `from` of the cycle; a template can build on others, not on itself");
+  // Cycles (E2021) and chains too long (E2026) in the graph of templates, and the order they are
+  // resolved in.
+  void check_template_graph() {
+    std::vector<TemplateNode> nodes;
+    for (std::size_t i = 0; i < decls_.size(); ++i) {
+      if (decls_[i].kind->name != "template") continue;
+      template_index_[i] = template_decls_.size();
+      template_decls_.push_back(i);
+    }
+    for (std::size_t i : template_decls_) {
+      const Decl& t = decls_[i];
+      TemplateNode n{t.name, t.name_span, {}};
+      for (const auto& f : t.stmt->from)
+        if (auto it = templates_.find(f.text); it != templates_.end())
+          n.from.push_back({template_index_.at(it->second), f.span});
+      nodes.push_back(std::move(n));
+    }
+    template_order_ = check_templates(nodes, sink_);
   }
 
   void check_template_ref(const ast::Label& f, const Kind* k) {
@@ -1368,7 +1388,7 @@ class Checker {
         slot.stmt = &s;
         merge(slot, s.body, f->block, env);
       } else {
-        slot = MNode{&s, {}};
+        slot = MNode{&s, {}, true};
       }
     }
     for (const auto& s : body)
@@ -1376,23 +1396,34 @@ class Checker {
         merge(into, s.body, kind, env);
   }
 
-  void apply_templates(MNode& into, const Decl& d, const Kind* kind, const std::string& env,
-                       int depth) {
-    if (depth > 32) return;
+  // Every template resolved for one environment (by template_index_), each once: it is its
+  // `from` templates (already resolved, in template_order_) overlaid in order, then its body.
+  void prepare_templates(const std::string& env) {
+    if (resolved_.count(env)) return;
+    std::vector<MNode>& r = resolved_[env];
+    r.resize(template_decls_.size());
+    for (std::size_t i : template_order_) {
+      const Decl& t = decls_[template_decls_[i]];
+      apply_templates(r[i], t, t.for_kind, r);
+      merge(r[i], t.stmt->body, t.for_kind, env);
+    }
+  }
+
+  void apply_templates(MNode& into, const Decl& d, const Kind* kind,
+                       const std::vector<MNode>& resolved) const {
     for (const auto& f : d.stmt->from) {
       auto it = templates_.find(f.text);
       if (it == templates_.end()) continue;
       const Decl& t = decls_[it->second];
       if (t.for_kind != kind) continue;
-      apply_templates(into, t, kind, env, depth + 1);
-      merge(into, t.stmt->body, kind, env);
+      overlay(into, resolved[template_index_.at(it->second)]);
     }
   }
 
   MNode resolve(const Decl& d, const std::string& env) {
     MNode root;
     root.stmt = d.stmt;
-    apply_templates(root, d, d.kind, env, 0);
+    if (!d.stmt->from.empty()) apply_templates(root, d, d.kind, resolved_.at(env));
     merge(root, d.stmt->body, d.kind, env);
     return root;
   }
@@ -1895,6 +1926,7 @@ class Checker {
     model::Model m;
     for (const auto& f : files_) m.files.push_back(sm_.file(f.id).path());
     const model::Environment empty_env;
+    prepare_templates("");
     if (auto it = singletons_.find("stack"); it != singletons_.end()) {
       const Decl& d = decls_[it->second];
       MNode n = resolve(d, "");
@@ -1984,6 +2016,7 @@ class Checker {
       if (d.kind->name != "environment") continue;
       MNode n = resolve(d, "");
       require(n, *d.kind, d);
+      prepare_templates(d.name);
       model::Environment e;
       e.name = d.name;
       e.span = d.name_span;
