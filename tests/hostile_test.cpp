@@ -71,6 +71,7 @@ const std::map<std::string, Expect> kExpect = {
       "diagnostics)\n16000 errors, 0 warnings\n"}},
     {"unknown-keys-16000-json", {1, "\"omitted\": 15800,"}},
     {"unknown-keys-16000-sarif", {1, "\"omittedResults\": 15800"}},
+    {"env-32000", {0, ""}},
     {"fmt-long-key", {0, ""}},
     {"comma-statements", {0, ""}},
     {"comma-statements-fmt", {0, "metrics   { counter requests_total, gauge in_flight }"}},

@@ -174,6 +174,16 @@ bool same_slot(const Stmt& a, const Stmt& b) {
   return true;
 }
 
+// The slot a statement sets, as one string (equal for statements same_slot calls the same).
+std::string slot_key(const Stmt& s) {
+  std::string k(s.key);
+  for (const auto& l : s.labels) {
+    k += fmt::format("|{}:", l.text.size());
+    k += l.text;
+  }
+  return k;
+}
+
 // A statement tree merged from templates, the declaration and its `when` blocks.
 struct MNode {
   const Stmt* stmt = nullptr;  // the statement that holds this slot now
@@ -199,11 +209,38 @@ struct MNode {
   }
 };
 
+// Finds the kid of a node that holds a statement's slot, adding one when there is none. With
+// many kids (a large `env` block) the kids are indexed by slot_key, so that merging n statements
+// costs n look-ups rather than n * n comparisons.
+class Slots {
+ public:
+  Slots(MNode& node, std::size_t incoming) : node_(node) {
+    if (node.kids.size() + incoming <= kLinear) return;
+    indexed_ = true;
+    for (std::size_t i = 0; i < node.kids.size(); ++i)
+      index_.emplace(slot_key(*node.kids[i].stmt), i);
+  }
+  // Valid until the next call.
+  MNode& of(const Stmt& s) {
+    if (!indexed_) return node_.slot(s);
+    auto [it, fresh] = index_.emplace(slot_key(s), node_.kids.size());
+    if (fresh) node_.kids.push_back(MNode{});
+    return node_.kids[it->second];
+  }
+
+ private:
+  static constexpr std::size_t kLinear = 32;
+  MNode& node_;
+  bool indexed_ = false;
+  std::unordered_map<std::string, std::size_t> index_;
+};
+
 // Lays `top` over `into` with the effect of merging, into `into`, the statements `top` was merged
 // from: a resolved template is applied this way, so each is resolved once.
 void overlay(MNode& into, const MNode& top) {
+  Slots slots(into, top.kids.size());
   for (const auto& k : top.kids) {
-    MNode& slot = into.slot(*k.stmt);
+    MNode& slot = slots.of(*k.stmt);
     if (k.reset) {
       slot = k;
     } else {
@@ -576,7 +613,9 @@ class Checker {
   }
 
   void validate_block(ast::Seq<Stmt> body, const Kind& kind, const Ctx& ctx) {
-    std::vector<const Stmt*> seen;
+    // Each slot (key and labels) set so far, for E2002: hashed, so a block of n statements costs
+    // n look-ups, not n * n comparisons.
+    std::unordered_map<std::string, const Stmt*> seen;
     std::map<std::string, Span> when_seen;
     bool is_map = kind.fields.empty() && (kind.name == "env" || kind.name == "labels");
     for (const auto& s : body) {
@@ -589,14 +628,10 @@ class Checker {
         validate_when(s, kind, ctx, when_seen);
         continue;
       }
-      auto it =
-          std::find_if(seen.begin(), seen.end(), [&](const Stmt* o) { return same_slot(*o, s); });
-      if (it != seen.end()) {
+      if (auto [it, fresh] = seen.emplace(slot_key(s), &s); !fresh) {
         report(Code::E2002, s.key_span, fmt::format("`{}` is set twice in this block", shown(s)),
                "remove one of them; to change a value per environment use `when ENV { ... }`",
-               {{(*it)->key_span, "first set here"}});
-      } else {
-        seen.push_back(&s);
+               {{it->second->key_span, "first set here"}});
       }
       if (is_map) {
         if (kind.name == "labels")
@@ -1380,10 +1415,11 @@ class Checker {
 
   // ---- pass 2: per-environment resolution ---------------------------------------------------
   void merge(MNode& into, ast::Seq<Stmt> body, const Kind* kind, const std::string& env) {
+    Slots slots(into, body.size());
     for (const auto& s : body) {
       if (s.key == "when") continue;
       const Field* f = kind ? kind->field(s.key) : nullptr;
-      MNode& slot = into.slot(s);
+      MNode& slot = slots.of(s);
       if (f && (f->type == Type::Block || f->type == Type::Map) && s.has_block) {
         slot.stmt = &s;
         merge(slot, s.body, f->block, env);

@@ -63,6 +63,13 @@ def unknown_keys(n):
     return HEADER + f'service api {{ image = "api"  port http = 8080  {keys} }}\n'
 
 
+def env_entries(n):
+    """A valid service with n env entries (merging them was quadratic)."""
+    body = "\n".join(f'    K{i} = "v"' for i in range(n))
+    return (HEADER + 'service api {\n  image = "api"\n  port http = 8080\n  cpu = 100m\n'
+            '  memory = 64Mi\n  env {\n' + body + '\n  }\n}\n')
+
+
 def long_key_fmt(n, key_len):
     """n ordinary keys and one very long one in one block: alignment padding."""
     lines = [f"  KEY_{i} = \"v\"" for i in range(n)]
@@ -110,6 +117,8 @@ def main():
          "{dir}/unknown-keys-16000.stack")
     case("unknown-keys-16000-sarif", "check", "--diagnostics=sarif",
          "{dir}/unknown-keys-16000.stack")
+    write(f"{d}/env-32000.stack", env_entries(32000))
+    case("env-32000", "check", "{dir}/env-32000.stack")
     write(f"{d}/fmt-long-key.stack", long_key_fmt(4000, 100 * 1024))
     case("fmt-long-key", "fmt", "--stdout", "{dir}/fmt-long-key.stack")
     write(f"{d}/comma-statements.stack", comma_statements())
