@@ -15,6 +15,7 @@
 #include "check/schema.hpp"
 #include "check/system.hpp"
 #include "check/templates.hpp"
+#include "check/tree.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
 
@@ -165,90 +166,6 @@ struct Decl {
   bool stdlib = false;
   bool used = false;
 };
-
-// Do two statements set the same slot (same key and labels)?
-bool same_slot(const Stmt& a, const Stmt& b) {
-  if (a.key != b.key || a.labels.size() != b.labels.size()) return false;
-  for (std::size_t i = 0; i < a.labels.size(); ++i)
-    if (a.labels[i].text != b.labels[i].text) return false;
-  return true;
-}
-
-// The slot a statement sets, as one string (equal for statements same_slot calls the same).
-std::string slot_key(const Stmt& s) {
-  std::string k(s.key);
-  for (const auto& l : s.labels) {
-    k += fmt::format("|{}:", l.text.size());
-    k += l.text;
-  }
-  return k;
-}
-
-// A statement tree merged from templates, the declaration and its `when` blocks.
-struct MNode {
-  const Stmt* stmt = nullptr;  // the statement that holds this slot now
-  std::vector<MNode> kids;
-  // Replaced whole by a statement without a block at some point: what was under it before is
-  // gone (see overlay).
-  bool reset = false;
-
-  MNode& slot(const Stmt& s) {
-    for (auto& n : kids)
-      if (n.stmt && same_slot(*n.stmt, s)) return n;
-    kids.push_back(MNode{});
-    return kids.back();
-  }
-  const MNode* child(std::string_view k) const {
-    for (const auto& n : kids)
-      if (n.stmt && n.stmt->key == k && n.stmt->labels.empty()) return &n;
-    return nullptr;
-  }
-  const Value* value(std::string_view k) const {
-    const MNode* n = child(k);
-    return n && n->stmt && n->stmt->has_value() ? &n->stmt->val() : nullptr;
-  }
-};
-
-// Finds the kid of a node that holds a statement's slot, adding one when there is none. With
-// many kids (a large `env` block) the kids are indexed by slot_key, so that merging n statements
-// costs n look-ups rather than n * n comparisons.
-class Slots {
- public:
-  Slots(MNode& node, std::size_t incoming) : node_(node) {
-    if (node.kids.size() + incoming <= kLinear) return;
-    indexed_ = true;
-    for (std::size_t i = 0; i < node.kids.size(); ++i)
-      index_.emplace(slot_key(*node.kids[i].stmt), i);
-  }
-  // Valid until the next call.
-  MNode& of(const Stmt& s) {
-    if (!indexed_) return node_.slot(s);
-    auto [it, fresh] = index_.emplace(slot_key(s), node_.kids.size());
-    if (fresh) node_.kids.push_back(MNode{});
-    return node_.kids[it->second];
-  }
-
- private:
-  static constexpr std::size_t kLinear = 32;
-  MNode& node_;
-  bool indexed_ = false;
-  std::unordered_map<std::string, std::size_t> index_;
-};
-
-// Lays `top` over `into` with the effect of merging, into `into`, the statements `top` was merged
-// from: a resolved template is applied this way, so each is resolved once.
-void overlay(MNode& into, const MNode& top) {
-  Slots slots(into, top.kids.size());
-  for (const auto& k : top.kids) {
-    MNode& slot = slots.of(*k.stmt);
-    if (k.reset) {
-      slot = k;
-    } else {
-      slot.stmt = k.stmt;
-      overlay(slot, k);
-    }
-  }
-}
 
 class Checker {
  public:
