@@ -5,11 +5,17 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <span>
 
 namespace stackc::base {
 namespace {
 
 using ordered_json = nlohmann::ordered_json;
+
+// A source line longer than this many columns is shown as a window of it around the span:
+// kExcerptBefore columns before the span's start, the rest after it, `...` where it is cut.
+constexpr std::size_t kExcerptColumns = 120;
+constexpr std::size_t kExcerptBefore = 40;
 
 struct Style {
   bool on;
@@ -61,6 +67,16 @@ std::size_t display_width(std::string_view line, std::size_t bytes) {
   return w;
 }
 
+// Byte offset of display column `col` (0-based) in a line, or its size.
+std::size_t byte_of_column(std::string_view line, std::size_t col) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) == 0x80) continue;
+    if (w++ == col) return i;
+  }
+  return line.size();
+}
+
 void render_snippet(std::string& out, const SourceManager& sm, Span span, const Style& st,
                     bool primary) {
   if (!span.valid() || span.file >= sm.size()) return;
@@ -79,6 +95,18 @@ void render_snippet(std::string& out, const SourceManager& sm, Span span, const 
   std::size_t width =
       stop > start ? display_width(std::string_view(shown).substr(start), stop - start) : 0;
   if (width == 0) width = 1;
+  // A long line is shown as a window of it around the span's start, cut with `...`.
+  std::size_t total = display_width(shown, shown.size());
+  if (total > kExcerptColumns) {
+    constexpr std::size_t body = kExcerptColumns - 6;  // room for the two `...`
+    std::size_t left = col > kExcerptBefore ? col - kExcerptBefore : 0;
+    std::size_t right = std::min(total, left + body);
+    left = right - std::min(right, body);
+    std::size_t from = byte_of_column(shown, left), to = byte_of_column(shown, right);
+    shown = (left > 0 ? "..." : "") + shown.substr(from, to - from) + (right < total ? "..." : "");
+    width = std::max<std::size_t>(1, std::min(width, right > col ? right - col : 0));
+    col = col - left + (left > 0 ? 3 : 0);
+  }
   std::string mark = primary ? "^" + std::string(width - 1, '~') : std::string(width, '-');
   out += fmt::format(" {} {} {}\n", st.blue(num), st.blue("|"), shown);
   out += fmt::format(" {} {} {}{}\n", pad, st.blue("|"), std::string(col, ' '),
@@ -92,14 +120,22 @@ std::string location(const SourceManager& sm, Span span) {
   return fmt::format("{}:{}:{}", f.path(), lc.line, lc.column);
 }
 
+std::string plural(std::size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
 std::string render_text(const SourceManager& sm, const std::vector<Diagnostic>& diags,
-                        const Style& st) {
+                        const Style& st, std::size_t limit) {
   std::string out;
-  std::size_t errors = 0, warnings = 0;
+  std::size_t errors = 0, warnings = 0, hidden_errors = 0, hidden_warnings = 0;
   for (const auto& d : diags) {
     const auto& ci = info(d.code);
     bool err = ci.severity == Severity::Error;
     (err ? errors : warnings)++;
+    if (errors + warnings > limit) {
+      (err ? hidden_errors : hidden_warnings)++;
+      continue;
+    }
     std::string label = fmt::format("{}[{}]", err ? "error" : "warning", ci.id);
     out += fmt::format("{}: {}: {}\n", st.bold(location(sm, d.span)),
                        err ? st.red(label) : st.yellow(label), st.bold(printable_line(d.message)));
@@ -115,10 +151,12 @@ std::string render_text(const SourceManager& sm, const std::vector<Diagnostic>& 
     }
     if (!d.help.empty()) out += fmt::format("{}: {}\n", st.green("help"), d.help);
   }
-  if (errors + warnings > 0) {
-    out += fmt::format("{} error{}, {} warning{}\n", errors, errors == 1 ? "" : "s", warnings,
-                       warnings == 1 ? "" : "s");
-  }
+  if (hidden_errors + hidden_warnings > 0)
+    out += fmt::format("{}: {} and {} are not shown (stackc prints the first {} diagnostics)\n",
+                       st.cyan("note"), plural(hidden_errors, "more error"),
+                       plural(hidden_warnings, "more warning"), limit);
+  if (errors + warnings > 0)
+    out += fmt::format("{}, {}\n", plural(errors, "error"), plural(warnings, "warning"));
   return out;
 }
 
@@ -138,12 +176,14 @@ ordered_json json_location(const SourceManager& sm, Span span) {
   return j;
 }
 
-std::string render_json(const SourceManager& sm, const std::vector<Diagnostic>& diags) {
+std::string render_json(const SourceManager& sm, const std::vector<Diagnostic>& diags,
+                        std::size_t limit) {
   ordered_json arr = ordered_json::array();
   std::size_t errors = 0, warnings = 0;
   for (const auto& d : diags) {
     const auto& ci = info(d.code);
     (ci.severity == Severity::Error ? errors : warnings)++;
+    if (errors + warnings > limit) continue;
     ordered_json j;
     j["code"] = ci.id;
     j["severity"] = ci.severity == Severity::Error ? "error" : "warning";
@@ -164,6 +204,7 @@ std::string render_json(const SourceManager& sm, const std::vector<Diagnostic>& 
   root["version"] = 1;
   root["errors"] = errors;
   root["warnings"] = warnings;
+  if (errors + warnings > limit) root["omitted"] = errors + warnings - limit;
   root["diagnostics"] = std::move(arr);
   return root.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
@@ -201,8 +242,9 @@ ordered_json sarif_location(const SourceManager& sm, Span span, const std::strin
   return loc;
 }
 
-std::string render_sarif(const SourceManager& sm, const std::vector<Diagnostic>& diags,
-                         const std::string& version) {
+std::string render_sarif(const SourceManager& sm, const std::vector<Diagnostic>& all,
+                         const std::string& version, std::size_t limit) {
+  std::span<const Diagnostic> diags(all.data(), std::min(all.size(), limit));
   std::map<std::string_view, const CodeInfo*> used;
   for (const auto& d : diags) used[info(d.code).id] = &info(d.code);
   ordered_json rules = ordered_json::array();
@@ -246,6 +288,7 @@ std::string render_sarif(const SourceManager& sm, const std::vector<Diagnostic>&
   run["tool"]["driver"]["informationUri"] = "https://github.com/stackc/stackc";
   run["tool"]["driver"]["rules"] = std::move(rules);
   run["results"] = std::move(results);
+  if (all.size() > limit) run["properties"]["omittedResults"] = all.size() - limit;
   ordered_json root;
   root["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   root["version"] = "2.1.0";
@@ -259,13 +302,13 @@ std::string render(const SourceManager& sm, const std::vector<Diagnostic>& diags
                    const RenderOptions& opt) {
   switch (opt.format) {
     case Format::Json:
-      return render_json(sm, diags);
+      return render_json(sm, diags, opt.limit);
     case Format::Sarif:
-      return render_sarif(sm, diags, opt.tool_version);
+      return render_sarif(sm, diags, opt.tool_version, opt.limit);
     case Format::Text:
       break;
   }
-  return render_text(sm, diags, Style{opt.color});
+  return render_text(sm, diags, Style{opt.color}, opt.limit);
 }
 
 }  // namespace stackc::base

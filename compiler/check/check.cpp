@@ -17,6 +17,8 @@
 #include "check/pipeline.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
+#include "check/templates.hpp"
+#include "check/tree.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
 
@@ -117,36 +119,6 @@ struct Decl {
   bool used = false;
 };
 
-// Do two statements set the same slot (same key and labels)?
-bool same_slot(const Stmt& a, const Stmt& b) {
-  if (a.key != b.key || a.labels.size() != b.labels.size()) return false;
-  for (std::size_t i = 0; i < a.labels.size(); ++i)
-    if (a.labels[i].text != b.labels[i].text) return false;
-  return true;
-}
-
-// A statement tree merged from templates, the declaration and its `when` blocks.
-struct MNode {
-  const Stmt* stmt = nullptr;  // the statement that holds this slot now
-  std::vector<MNode> kids;
-
-  MNode& slot(const Stmt& s) {
-    for (auto& n : kids)
-      if (n.stmt && same_slot(*n.stmt, s)) return n;
-    kids.push_back(MNode{});
-    return kids.back();
-  }
-  const MNode* child(std::string_view k) const {
-    for (const auto& n : kids)
-      if (n.stmt && n.stmt->key == k && n.stmt->labels.empty()) return &n;
-    return nullptr;
-  }
-  const Value* value(std::string_view k) const {
-    const MNode* n = child(k);
-    return n && n->stmt && n->stmt->has_value() ? &n->stmt->val() : nullptr;
-  }
-};
-
 class Checker {
  public:
   Checker(const base::SourceManager& sm, Loader& loader, base::Sink& sink)
@@ -180,6 +152,12 @@ class Checker {
   Names workloads_, clusters_, envs_, templates_, alerts_, records_, dashboards_, backups_;
   Names singletons_;
   std::map<std::string, Span, std::less<>> receivers_;
+  // The templates: their declarations, the index of each declaration among them, an order with
+  // each after the templates it names (check_templates), and per environment each resolved.
+  std::vector<std::size_t> template_decls_;
+  std::map<std::size_t, std::size_t> template_index_;
+  std::vector<std::size_t> template_order_;
+  std::map<std::string, std::vector<MNode>, std::less<>> resolved_;
   bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
                                 // of files (ids) for declarations
 
@@ -414,6 +392,7 @@ class Checker {
       for (const auto& f : d.stmt->from)
         if (auto it = templates_.find(f.text); it != templates_.end())
           decls_[it->second].used = true;
+    check_template_graph();
     // Each declaration is validated on its own, reading the checker's state only: in two halves
     // at once when there are many.
     in_halves(decls_.size(), [&](std::size_t i) {
@@ -446,7 +425,6 @@ class Checker {
                "quotes: `record \"job:requests:rate5m\"`");
       const Kind* k = d.kind->name == "template" ? d.for_kind : d.kind;
       for (const auto& f : d.stmt->from) check_template_ref(f, k);
-      if (d.kind->name == "template") check_template_cycle(d);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
       if (d.kind->name == "pipeline")
@@ -473,28 +451,24 @@ class Checker {
     }
   }
 
-  // A template that reaches itself through `from` (E2021), reported at the template.
-  void check_template_cycle(const Decl& t) {
-    std::vector<std::string> path{t.name};
-    std::set<std::string, std::less<>> seen;
-    std::function<bool(const Decl&)> walk = [&](const Decl& d) -> bool {
-      for (const auto& f : d.stmt->from) {
-        if (f.text == t.name) {
-          path.emplace_back(f.text);
-          return true;
-        }
-        auto it = templates_.find(f.text);
-        if (it == templates_.end() || !seen.emplace(f.text).second) continue;
-        path.emplace_back(f.text);
-        if (walk(decls_[it->second])) return true;
-        path.pop_back();
-      }
-      return false;
-    };
-    if (walk(t))
-      report(Code::E2021, t.name_span,
-             fmt::format("template `{}` applies itself: {}", t.name, fmt::join(path, " -> ")),
-             "remove one `from` of the cycle; a template can build on others, not on itself");
+  // Cycles (E2021) and chains too long (E2026) in the graph of templates, and the order they are
+  // resolved in.
+  void check_template_graph() {
+    std::vector<TemplateNode> nodes;
+    for (std::size_t i = 0; i < decls_.size(); ++i) {
+      if (decls_[i].kind->name != "template") continue;
+      template_index_[i] = template_decls_.size();
+      template_decls_.push_back(i);
+    }
+    for (std::size_t i : template_decls_) {
+      const Decl& t = decls_[i];
+      TemplateNode n{t.name, t.name_span, {}};
+      for (const auto& f : t.stmt->from)
+        if (auto it = templates_.find(f.text); it != templates_.end())
+          n.from.push_back({template_index_.at(it->second), f.span});
+      nodes.push_back(std::move(n));
+    }
+    template_order_ = check_templates(nodes, sink_);
   }
 
   void check_template_ref(const ast::Label& f, const Kind* k) {
@@ -520,7 +494,9 @@ class Checker {
   }
 
   void validate_block(ast::Seq<Stmt> body, const Kind& kind, const Ctx& ctx) {
-    std::vector<const Stmt*> seen;
+    // Each slot (key and labels) set so far, for E2002: hashed, so a block of n statements costs
+    // n look-ups, not n * n comparisons.
+    std::unordered_map<std::string, const Stmt*> seen;
     std::map<std::string, Span> when_seen;
     bool is_map = kind.fields.empty() && (kind.name == "env" || kind.name == "labels");
     for (const auto& s : body) {
@@ -533,14 +509,10 @@ class Checker {
         validate_when(s, kind, ctx, when_seen);
         continue;
       }
-      auto it =
-          std::find_if(seen.begin(), seen.end(), [&](const Stmt* o) { return same_slot(*o, s); });
-      if (it != seen.end()) {
+      if (auto [it, fresh] = seen.emplace(slot_key(s), &s); !fresh) {
         report(Code::E2002, s.key_span, fmt::format("`{}` is set twice in this block", shown(s)),
                "remove one of them; to change a value per environment use `when ENV { ... }`",
-               {{(*it)->key_span, "first set here"}});
-      } else {
-        seen.push_back(&s);
+               {{it->second->key_span, "first set here"}});
       }
       if (is_map) {
         if (kind.name == "labels")
@@ -1339,15 +1311,16 @@ class Checker {
 
   // ---- pass 2: per-environment resolution ---------------------------------------------------
   void merge(MNode& into, ast::Seq<Stmt> body, const Kind* kind, const std::string& env) {
+    Slots slots(into, body.size());
     for (const auto& s : body) {
       if (s.key == "when") continue;
       const Field* f = kind ? kind->field(s.key) : nullptr;
-      MNode& slot = into.slot(s);
+      MNode& slot = slots.of(s);
       if (f && (f->type == Type::Block || f->type == Type::Map) && s.has_block) {
         slot.stmt = &s;
         merge(slot, s.body, f->block, env);
       } else {
-        slot = MNode{&s, {}};
+        slot = MNode{&s, {}, true};
       }
     }
     for (const auto& s : body)
@@ -1355,23 +1328,34 @@ class Checker {
         merge(into, s.body, kind, env);
   }
 
-  void apply_templates(MNode& into, const Decl& d, const Kind* kind, const std::string& env,
-                       int depth) {
-    if (depth > 32) return;
+  // Every template resolved for one environment (by template_index_), each once: it is its
+  // `from` templates (already resolved, in template_order_) overlaid in order, then its body.
+  void prepare_templates(const std::string& env) {
+    if (resolved_.count(env)) return;
+    std::vector<MNode>& r = resolved_[env];
+    r.resize(template_decls_.size());
+    for (std::size_t i : template_order_) {
+      const Decl& t = decls_[template_decls_[i]];
+      apply_templates(r[i], t, t.for_kind, r);
+      merge(r[i], t.stmt->body, t.for_kind, env);
+    }
+  }
+
+  void apply_templates(MNode& into, const Decl& d, const Kind* kind,
+                       const std::vector<MNode>& resolved) const {
     for (const auto& f : d.stmt->from) {
       auto it = templates_.find(f.text);
       if (it == templates_.end()) continue;
       const Decl& t = decls_[it->second];
       if (t.for_kind != kind) continue;
-      apply_templates(into, t, kind, env, depth + 1);
-      merge(into, t.stmt->body, kind, env);
+      overlay(into, resolved[template_index_.at(it->second)]);
     }
   }
 
   MNode resolve(const Decl& d, const std::string& env) {
     MNode root;
     root.stmt = d.stmt;
-    apply_templates(root, d, d.kind, env, 0);
+    if (!d.stmt->from.empty()) apply_templates(root, d, d.kind, resolved_.at(env));
     merge(root, d.stmt->body, d.kind, env);
     return root;
   }
@@ -1916,6 +1900,7 @@ class Checker {
     model::Model m;
     for (const auto& f : files_) m.files.push_back(sm_.file(f.id).path());
     const model::Environment empty_env;
+    prepare_templates("");
     if (auto it = singletons_.find("stack"); it != singletons_.end()) {
       const Decl& d = decls_[it->second];
       MNode n = resolve(d, "");
@@ -2007,6 +1992,7 @@ class Checker {
       if (d.kind->name != "environment") continue;
       MNode n = resolve(d, "");
       require(n, *d.kind, d);
+      prepare_templates(d.name);
       model::Environment e;
       e.name = d.name;
       e.span = d.name_span;

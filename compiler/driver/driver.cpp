@@ -21,8 +21,10 @@
 #include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/schema.hpp"
+#include "driver/input.hpp"
 #include "driver/loader.hpp"
 #include "driver/stdout_stream.hpp"
+#include "driver/replace.hpp"
 #include "driver/write.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/github/github.hpp"
@@ -51,6 +53,7 @@ constexpr const char* kVersion = "0.1.0";
 struct Common {
   std::string diagnostics = "text";
   std::string color = "auto";
+  std::uint64_t max_input = kMaxInputBytes;  // per source file and per stack
 };
 
 bool use_color(const std::string& mode) {
@@ -82,14 +85,20 @@ void emit_diagnostics(const base::SourceManager& sm, const base::Collector& sink
   }
 }
 
-// Reads the file given on the command line; reports E0001 when it cannot.
+// Reads the file given on the command line; reports E0001, E0002 or E0003 when it cannot.
 std::optional<base::FileId> load_root(base::SourceManager& sm, const std::string& path,
-                                      base::Collector& sink) {
-  std::string text, error;
-  if (!read_file(path, text, error)) {
-    sink.report(base::make(base::Code::E0001, base::Span{},
-                           fmt::format("cannot read `{}`: {}", path, error),
-                           "check the path; stackc takes a .stack file"));
+                                      base::Collector& sink, std::uint64_t max_input) {
+  std::string text;
+  auto r = read_source(path, max_input, true, text);
+  if (!r.ok) {
+    sink.report(base::make(
+        r.code, base::Span{}, fmt::format("cannot read `{}`: {}", path, r.reason),
+        r.code == base::Code::E0002 ? "split the stack into files that import each other, or raise "
+                                      "the limit with `--max-input=BYTES`"
+        : r.code == base::Code::E0003
+            ? "stackc reads regular files only: give the path of a .stack "
+              "file (to check generated text, write it to a file first)"
+            : "check the path; stackc takes a .stack file"));
     return std::nullopt;
   }
   return sm.add(path, std::move(text));
@@ -135,9 +144,9 @@ struct Checked {
 };
 
 // Reads, parses and checks `file` with everything it imports.
-std::unique_ptr<Checked> load_checked(const std::string& file) {
+std::unique_ptr<Checked> load_checked(const std::string& file, std::uint64_t max_input) {
   auto c = std::make_unique<Checked>();
-  auto id = load_root(c->sm, file, c->sink);
+  auto id = load_root(c->sm, file, c->sink, max_input);
   if (!id) {
     c->status = 2;
     return c;
@@ -147,7 +156,7 @@ std::unique_ptr<Checked> load_checked(const std::string& file) {
     c->status = 1;
     return c;
   }
-  FsLoader loader(c->sm, file, *id);
+  FsLoader loader(c->sm, file, *id, max_input);
   c->result =
       std::make_unique<check::Result>(check::check(c->sm, std::move(tree), loader, c->sink));
   if (!c->result->model) c->status = 1;
@@ -159,7 +168,7 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
   StageTimer timer(time);
   base::SourceManager sm;
   base::Collector sink;
-  auto id = load_root(sm, file, sink);
+  auto id = load_root(sm, file, sink, c.max_input);
   timer.lap("read");
   if (!id) {
     emit_diagnostics(sm, sink, c, out, err);
@@ -169,7 +178,7 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
   timer.lap("parse");
   if (dump_ast) out << syntax::dump_json(sm, tree);
   if (tree.ok) {
-    FsLoader loader(sm, file, *id);
+    FsLoader loader(sm, file, *id, c.max_input);
     auto result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
     timer.lap("check");
     std::vector<ast::File>().swap(result->files);  // the graph reuses their memory
@@ -217,7 +226,7 @@ int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, s
     return 2;
   }
   StageTimer timer(o.time);
-  auto checked = load_checked(o.file);
+  auto checked = load_checked(o.file, c.max_input);
   timer.lap("frontend");
   auto& sm = checked->sm;
   auto& sink = checked->sink;
@@ -526,7 +535,7 @@ struct GraphOptions {
 };
 
 int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::ostream& err) {
-  auto checked = load_checked(o.file);
+  auto checked = load_checked(o.file, c.max_input);
   auto& sm = checked->sm;
   auto& sink = checked->sink;
   if (checked->status) {
@@ -577,7 +586,7 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
 
 int cmd_plan(const std::string& file, const std::string& env_name, const std::string& format,
              const Common& c, std::ostream& out, std::ostream& err) {
-  auto checked = load_checked(file);
+  auto checked = load_checked(file, c.max_input);
   auto& sm = checked->sm;
   auto& sink = checked->sink;
   if (checked->status) {
@@ -598,38 +607,13 @@ int cmd_plan(const std::string& file, const std::string& env_name, const std::st
   return sink.error_count() ? 1 : 0;
 }
 
-bool write_atomically(const fs::path& p, const std::string& text, std::string& error) {
-  fs::path tmp = p;
-  tmp += ".stackc-tmp";
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) {
-      error = "cannot write";
-      return false;
-    }
-    o << text;
-    if (!o.good()) {
-      error = "write error";
-      return false;
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, p, ec);
-  if (ec) {
-    error = ec.message();
-    fs::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
-
 int cmd_fmt(const std::vector<std::string>& files, bool check_only, bool to_stdout, const Common& c,
             std::ostream& out, std::ostream& err) {
   int status = 0;
   for (const auto& file : files) {
     base::SourceManager sm;
     base::Collector sink;
-    auto id = load_root(sm, file, sink);
+    auto id = load_root(sm, file, sink, c.max_input);
     if (!id) {
       emit_diagnostics(sm, sink, c, out, err);
       status = 2;
@@ -652,7 +636,7 @@ int cmd_fmt(const std::vector<std::string>& files, bool check_only, bool to_stdo
       }
     } else if (!same) {
       std::string error;
-      if (!write_atomically(file, formatted, error)) {
+      if (!replace_file(file, formatted, error)) {
         err << fmt::format("stackc: error[E0001]: cannot write `{}`: {}\n", file, error);
         status = 2;
       }
@@ -723,6 +707,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
                     "Colour in text diagnostics: auto (only on a terminal), always, never; "
                     "NO_COLOR turns it off")
         ->check(CLI::IsMember({"auto", "always", "never"}));
+    sub->add_option("--max-input", common.max_input,
+                    "The most bytes read per source file and per stack (default 64 MiB)")
+        ->check(CLI::PositiveNumber);
   };
 
   std::string check_file;

@@ -10,39 +10,16 @@
 #include <sstream>
 
 #include "base/suggest.hpp"
+#include "driver/input.hpp"
 #include "stdlib/stdlib.hpp"
 
 namespace stackc::driver {
 
 namespace fs = std::filesystem;
 
-bool read_file(const fs::path& p, std::string& out, std::string& error) {
-  std::error_code ec;
-  if (fs::is_directory(p, ec)) {
-    error = "it is a directory";
-    return false;
-  }
-  std::FILE* f = std::fopen(p.c_str(), "rb");
-  if (!f) {
-    error = std::strerror(errno);
-    return false;
-  }
-  out.clear();
-  char buf[1 << 16];
-  auto size = fs::file_size(p, ec);
-  if (!ec) out.reserve(size);
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
-  bool bad = std::ferror(f) != 0;
-  std::fclose(f);
-  if (bad) {
-    error = "read error";
-    return false;
-  }
-  return true;
-}
-
-FsLoader::FsLoader(base::SourceManager& sm, const fs::path& root_file, base::FileId root_id)
-    : sm_(sm), root_id_(root_id) {
+FsLoader::FsLoader(base::SourceManager& sm, const fs::path& root_file, base::FileId root_id,
+                   std::uint64_t max_input)
+    : sm_(sm), root_id_(root_id), max_input_(max_input), read_(sm.file(root_id).text().size()) {
   std::error_code ec;
   fs::path real = fs::weakly_canonical(fs::absolute(root_file, ec), ec);
   root_ = real.parent_path();
@@ -116,7 +93,18 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
   std::error_code ec;
   fs::path target = fs::weakly_canonical(base_dir / spec, ec);
-  if (ec || !inside(root_, target)) {
+  if (ec) {
+    res.code = base::Code::E2014;
+    res.message = ec.value() == ELOOP
+                      ? fmt::format("cannot import `{}`: it is a symbolic link loop ({})", spec,
+                                    std::strerror(ELOOP))
+                      : fmt::format("cannot import `{}`: {}", spec, std::strerror(ec.value()));
+    res.help = ec.value() == ELOOP ? "point the symbolic link at a .stack file, or import the "
+                                     "file itself"
+                                   : "check the path and the permissions of its folders";
+    return res;
+  }
+  if (!inside(root_, target)) {
     res.code = base::Code::E2015;
     res.message = fmt::format("`{}` is outside the project root (the folder of `{}`)", spec,
                               fs::path(sm_.file(root_id_).path()).filename().string());
@@ -143,14 +131,29 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
     res.help = hint.empty() ? fmt::format("no file `{}` exists", shown.string()) : hint;
     return res;
   }
-  std::string text, error;
-  if (!read_file(target, text, error)) {
-    res.code = base::Code::E2014;
-    res.message = fmt::format("cannot import `{}`: {}", spec, error);
-    res.help = fs::is_directory(target, ec) ? "import a .stack file, not a folder"
-                                            : "check the file's permissions";
+  std::string text;
+  // The path is canonical: a symbolic link there now was put there since (O_NOFOLLOW).
+  auto read = read_source(target, max_input_, false, text);
+  if (!read.ok) {
+    res.code = read.code == base::Code::E0001 ? base::Code::E2014 : read.code;
+    res.message = fmt::format("cannot import `{}`: {}", spec, read.reason);
+    res.help = read.code == base::Code::E0003   ? "import a regular .stack file"
+               : read.code == base::Code::E0002 ? "split the file, or raise the limit with "
+                                                  "`--max-input=BYTES`"
+               : fs::is_directory(target, ec)   ? "import a .stack file, not a folder"
+                                                : "check the file's permissions";
     return res;
   }
+  if (read_ + text.size() > max_input_) {
+    res.code = base::Code::E0002;
+    res.message = fmt::format(
+        "cannot import `{}` ({}): the stack would be larger than {}, the most stackc reads "
+        "(the files before it take {})",
+        spec, byte_size(text.size()), byte_size(max_input_), byte_size(read_));
+    res.help = "split the stack, or raise the limit with `--max-input=BYTES`";
+    return res;
+  }
+  read_ += text.size();
   base::FileId id = sm_.add(shown.string(), std::move(text));
   by_key_[target.string()] = id;
   real_[id] = target;

@@ -150,14 +150,17 @@ class Formatter {
     return o;
   }
 
+  // Statements on one line, two spaces apart. A bare statement (`counter x`: no value, no block)
+  // ends only at a newline, `,` or `}`, so one followed by another keeps a `,`.
   std::string inline_body(ast::Seq<ast::Stmt> body, int indent) const {
     std::string o;
     for (std::size_t i = 0; i < body.size(); ++i) {
-      if (i) o += "  ";
+      if (i) o += bare(body[i - 1]) ? ", " : "  ";
       o += inline_text(body[i], indent);
     }
     return o;
   }
+  static bool bare(const ast::Stmt& s) { return !s.has_value() && !s.has_block; }
 
   // The statement on one line (its block inline), after a head padded to `width`.
   std::string inline_text(const ast::Stmt& s, int indent, std::size_t width = 0) const {
@@ -176,6 +179,11 @@ class Formatter {
     if (s.has_block && !inline_block(s)) return false;
     return inline_text(s, indent).find('\n') == std::string::npos;
   }
+
+  // A head or key wider than kAlignMax is not aligned with the others (it is printed with one
+  // space after it), so that one long key cannot pad every line of its run.
+  static constexpr std::size_t kAlignMax = 40;
+  static std::size_t aligned(std::size_t width) { return width <= kAlignMax ? width : 0; }
 
   void block(ast::Seq<ast::Stmt> body, int indent, std::uint32_t end) {
     // Runs of adjacent one-line statements share the width of their heads.
@@ -201,9 +209,9 @@ class Formatter {
         if (s.key == "when")
           ;  // `when` blocks keep their own shape: they are not aligned with fields
         else if (s.has_value() || s.has_block)
-          w = std::max(w, head(s).size());
+          w = std::max(w, aligned(head(s).size()));
         else if (!s.labels.empty())
-          kw = std::max(kw, s.key.size());
+          kw = std::max(kw, aligned(s.key.size()));
         ++j;
       }
       if (j == i) j = i + 1;

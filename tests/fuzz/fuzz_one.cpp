@@ -42,6 +42,13 @@ class StdlibLoader final : public check::Loader {
   std::vector<std::pair<std::string, base::FileId>> loaded_;
 };
 
+// The checked model of a parsed tree as JSON, or "" when the checker reports an error.
+std::string model_of(base::SourceManager& sm, ast::File tree, base::Collector& sink) {
+  StdlibLoader loader(sm);
+  auto result = check::check(sm, std::move(tree), loader, sink);
+  return result.model ? model::to_json(*result.model) : std::string();
+}
+
 }  // namespace
 
 void run_one(const std::uint8_t* data, std::size_t size) {
@@ -50,8 +57,9 @@ void run_one(const std::uint8_t* data, std::size_t size) {
   auto id = sm.add("fuzz.stack", std::string(reinterpret_cast<const char*>(data), size));
   ast::File tree = syntax::parse(sm, id, sink);
   (void)syntax::dump_json(sm, tree);
+  std::string once;
   if (tree.ok) {
-    std::string once = syntax::format(sm, tree);
+    once = syntax::format(sm, tree);
     // The formatter's output must parse again and be a fixed point.
     base::SourceManager sm2;
     base::Collector sink2;
@@ -59,9 +67,15 @@ void run_one(const std::uint8_t* data, std::size_t size) {
     ast::File again = syntax::parse(sm2, id2, sink2);
     if (!again.ok || syntax::format(sm2, again) != once) __builtin_trap();
   }
-  StdlibLoader loader(sm);
-  auto result = check::check(sm, std::move(tree), loader, sink);
-  if (result.model) (void)model::to_json(*result.model);
+  bool parsed = tree.ok;
+  std::string model = model_of(sm, std::move(tree), sink);
+  if (parsed) {
+    // ... and mean the same: the same model, or errors both times.
+    base::SourceManager sm2;
+    base::Collector sink2;
+    auto id2 = sm2.add("fuzz.stack", once);
+    if (model_of(sm2, syntax::parse(sm2, id2, sink2), sink2) != model) __builtin_trap();
+  }
   (void)base::render(sm, sink.sorted(), {});
   (void)base::render(sm, sink.sorted(), {base::Format::Sarif, false, "fuzz"});
 }
