@@ -1830,8 +1830,13 @@ class Checker {
     if (w.kind == model::Workload::Kind::Stateful) paths.emplace(w.data_path, nullptr);
     for (const auto& vol : w.volumes) {
       if (vol.mount.empty()) continue;
+      Span at = vol.span;  // the `mount` value
+      for (const auto& kid : n.kids)
+        if (kid.stmt && kid.stmt->key == "volume" && kid.stmt->labels.size() == 1 &&
+            kid.stmt->labels[0].text == vol.name && kid.value("mount"))
+          at = kid.value("mount")->span;
       if (auto [it, fresh] = paths.emplace(vol.mount, &vol); !fresh)
-        report(Code::E2044, vol.span,
+        report(Code::E2044, at,
                fmt::format("`{}` is mounted at `{}`, where `{}` already mounts {}", vol.name,
                            vol.mount, w.name,
                            it->second ? fmt::format("`{}`", it->second->name)
