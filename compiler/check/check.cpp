@@ -15,6 +15,7 @@
 #include "check/credentials.hpp"
 #include "check/hardening.hpp"
 #include "check/pipeline.hpp"
+#include "check/probes.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
 #include "check/templates.hpp"
@@ -160,6 +161,8 @@ class Checker {
   std::map<std::string, std::vector<MNode>, std::less<>> resolved_;
   bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
                                 // of files (ids) for declarations
+
+  base::Sink& sink() { return t_sink != nullptr ? *t_sink : sink_; }
 
   void report(Code c, Span s, std::string msg, std::string help = {},
               std::vector<base::Note> notes = {}) {
@@ -498,7 +501,8 @@ class Checker {
     // n look-ups, not n * n comparisons.
     std::unordered_map<std::string, const Stmt*> seen;
     std::map<std::string, Span> when_seen;
-    bool is_map = kind.fields.empty() && (kind.name == "env" || kind.name == "labels");
+    bool is_map = kind.fields.empty() &&
+                  (kind.name == "env" || kind.name == "labels" || kind.name == "annotations");
     for (const auto& s : body) {
       if (!s.from.empty()) {
         report(Code::E2020, s.from.front().span,
@@ -517,6 +521,8 @@ class Checker {
       if (is_map) {
         if (kind.name == "labels")
           validate_label_entry(s);
+        else if (kind.name == "annotations")
+          validate_annotation_entry(s);
         else
           validate_map_entry(s);
         continue;
@@ -578,7 +584,15 @@ class Checker {
                                      : fmt::format("write `{} NAME = value`", s.key));
       return;
     }
-    if (!f.labelled && !s.labels.empty()) {
+    if (f.prefix && s.labels.size() == 1 && s.labels[0].is_string) {
+      validate_prefix(s);
+    } else if (f.prefix && !s.labels.empty()) {
+      report(Code::E2003, s.labels[0].span,
+             fmt::format("`{}` takes at most one prefix, in quotes", s.key),
+             fmt::format("write `{} \"example.com\" {{ NAME = \"text\" }}` for `example.com/NAME`",
+                         s.key));
+      return;
+    } else if (!f.labelled && !s.labels.empty()) {
       report(Code::E2003, s.labels[0].span, fmt::format("`{}` takes no name", s.key),
              fmt::format("write `{} = ...`", s.key));
       return;
@@ -657,7 +671,54 @@ class Checker {
              "mount it at a path of its own, such as `/data` or `/var/lib/APP`");
   }
 
+  // `labels "example.com" { ... }`, `annotations "prometheus.io" { ... }`: the prefix of the keys.
+  void validate_prefix(const Stmt& s) {
+    const auto& p = s.labels[0];
+    if (!is_dns_subdomain(p.text)) {
+      report(Code::E2006, p.span, fmt::format("`{}` is not a valid {} prefix", p.text, s.key),
+             "a prefix is a DNS subdomain: lower-case labels joined by dots, e.g. "
+             "`\"example.com\"`");
+      return;
+    }
+    if (s.key != "labels" || p.text != "app.kubernetes.io") return;
+    for (const auto& e : s.body)
+      for (std::string_view own :
+           {"name", "instance", "version", "component", "part-of", "managed-by"})
+        if (e.key == own)
+          report(Code::E2043, e.key_span,
+                 fmt::format("`app.kubernetes.io/{}` is a label stackc sets on every pod", own),
+                 own == "name" || own == "instance"
+                     ? "it selects the workload's pods; remove it"
+                     : "remove it; stackc writes it from the stack and the workload");
+  }
+
+  // A label or annotation name (after its prefix): at most 63 characters, alphanumeric at both
+  // ends.
+  void label_key(const Stmt& s, std::string_view what) {
+    auto k = s.key;
+    auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+    if (k.size() <= 63 && alnum(k.front()) && alnum(k.back())) return;
+    report(Code::E2006, s.key_span, fmt::format("`{}` is not a valid {} name", k, what),
+           "names are at most 63 letters, digits, `-`, `_` and `.`, starting and ending with a "
+           "letter or digit");
+  }
+
+  void validate_annotation_entry(const Stmt& s) {
+    label_key(s, "annotation");
+    if (!s.labels.empty() || s.has_block || !s.has_value() ||
+        (s.val().kind != ValueKind::String && s.val().kind != ValueKind::Number &&
+         s.val().kind != ValueKind::Bool)) {
+      report(
+          Code::E2003, s.has_value() ? s.val().span : s.span,
+          fmt::format("the annotation `{}` takes a string", s.key),
+          fmt::format("write `{} = \"text\"`; annotations are public text, never secrets", s.key));
+      return;
+    }
+    if (s.val().kind == ValueKind::String) check_string(s.val(), s.key);
+  }
+
   void validate_label_entry(const Stmt& s) {
+    label_key(s, "label");
     if (!s.labels.empty() || s.has_block || !s.has_value() || s.val().kind != ValueKind::String ||
         s.val().has_interpolation()) {
       report(Code::E2003, s.has_value() ? s.val().span : s.span,
@@ -888,7 +949,10 @@ class Checker {
         }
         break;
       case Type::Probe:
-        check_probe(v, f);
+        check_probe(v, f.name, sink());
+        break;
+      case Type::Hook:
+        check_hook(v, f.name, sink());
         break;
       case Type::Secret:
         if (v.kind == ValueKind::Call && !v.path.empty() && v.path[0] == "secret") {
@@ -1196,57 +1260,6 @@ class Checker {
              "secret keys are letters, digits, `-`, `_` and `.`");
   }
 
-  void check_probe(const Value& v, const Field& f) {
-    if (v.kind != ValueKind::Call || v.path.size() != 1) {
-      type_error(v, f.name, "a probe",
-                 "write `http(\"/healthz\")`, `tcp(5432)` or `exec(\"cmd\")`");
-      return;
-    }
-    auto kind = v.path[0];
-    std::vector<const Value*> pos;
-    for (const auto& a : v.items) {
-      if (a.arg_name.empty()) {
-        pos.push_back(&a);
-      } else if (a.arg_name != "port" || kind == "exec") {
-        report(Code::E2003, a.arg_name_span,
-               fmt::format("`{}` probes have no argument `{}`", kind, a.arg_name),
-               kind == "exec" ? "write `exec(\"cmd\", \"arg\")`"
-                              : "the only named argument is `port`");
-        return;
-      } else if (a.kind != ValueKind::String && a.kind != ValueKind::Number) {
-        type_error(a, "port", "a port name or number", "write `port = \"http\"` or `port = 8080`");
-        return;
-      }
-    }
-    if (kind == "http") {
-      if (pos.size() != 1 || pos[0]->kind != ValueKind::String || pos[0]->string_value().empty() ||
-          pos[0]->string_value()[0] != '/')
-        report(Code::E2003, v.span, "`http` takes a path that starts with `/`",
-               "write `http(\"/healthz\")`");
-    } else if (kind == "tcp") {
-      if (pos.size() != 1 ||
-          (pos[0]->kind != ValueKind::Number && pos[0]->kind != ValueKind::String))
-        report(Code::E2003, v.span, "`tcp` takes a port number or name",
-               "write `tcp(5432)` or `tcp(\"postgres\")`");
-      else if (pos[0]->kind == ValueKind::Number) {
-        auto q = to_int(*pos[0]);
-        if (quantity(q, *pos[0]) && (q.value < 1 || q.value > 65535))
-          report(Code::E2017, pos[0]->span, fmt::format("port {} is out of range", q.value),
-                 "ports are 1 to 65535");
-      }
-    } else if (kind == "exec") {
-      bool ok = !pos.empty();
-      for (auto* p : pos) ok = ok && p->kind == ValueKind::String;
-      if (!ok)
-        report(Code::E2003, v.span, "`exec` takes the command and its arguments as strings",
-               "write `exec(\"pg_isready\", \"-U\", \"app\")`");
-    } else {
-      auto hint = base::did_you_mean(kind, {"http", "tcp", "exec"});
-      report(Code::E2003, v.span, fmt::format("`{}` is not a probe", kind),
-             hint.empty() ? "the probes are http(...), tcp(...) and exec(...)" : hint);
-    }
-  }
-
   // E2009 for a literal that is a credential by its key's name (its shape is check_string's).
   void credential_by_name(std::string_view key, const Value& v, std::string_view text) {
     auto f = find_credential_entry(key, text);
@@ -1461,28 +1474,9 @@ class Checker {
     return out;
   }
 
-  std::optional<model::Probe> probe(const Value* v) {
+  static std::optional<model::Probe> probe(const Value* v) {
     if (!v || v->kind != ValueKind::Call) return std::nullopt;
-    model::Probe p;
-    p.span = v->span;
-    auto k = v->path[0];
-    p.kind = k == "http"  ? model::Probe::Kind::Http
-             : k == "tcp" ? model::Probe::Kind::Tcp
-                          : model::Probe::Kind::Exec;
-    for (const auto& a : v->items) {
-      if (a.arg_name == "port" || (p.kind == model::Probe::Kind::Tcp && a.arg_name.empty())) {
-        if (a.kind == ValueKind::Number)
-          p.port = q_or(to_int(a), 0);
-        else
-          p.port_name = a.string_value();
-      } else if (a.arg_name.empty()) {
-        if (p.kind == model::Probe::Kind::Http)
-          p.path = a.string_value();
-        else
-          p.command.push_back(a.string_value());
-      }
-    }
-    return p;
+    return probe_of(*v);
   }
 
   std::vector<std::string> strings(const Value* v) {
@@ -1612,7 +1606,16 @@ class Checker {
         vol.size = kid.value("size") ? q_or(to_bytes(*kid.value("size")), 0) : 0;
         vol.mount = interp_or(kid.value("mount"), m, e);
         vol.persistent = kid.value("persistent") && kid.value("persistent")->boolean;
+        vol.memory = kid.value("medium") && kid.value("medium")->raw == "memory";
         vol.span = s->span;
+        if (vol.persistent && !kid.value("size"))
+          report(Code::E2007, s->key_span,
+                 fmt::format("the persistent volume `{}` has no `size`", vol.name),
+                 "add `size = 1Gi`: a claim asks for a size");
+        if (vol.persistent && vol.memory)
+          report(Code::E2003, kid.value("medium")->span,
+                 fmt::format("`{}` is persistent: it lives in a claim, not in memory", vol.name),
+                 "remove `medium = memory`, or `persistent = true` for an emptyDir in memory");
         w.volumes.push_back(std::move(vol));
       }
     }
@@ -1696,6 +1699,7 @@ class Checker {
     }
     if (auto* v = n.value("storage")) w.storage = q_or(to_bytes(*v), 0);
     if (auto* v = n.value("data_path")) w.data_path = str(v);
+    pod_details(n, d, m, e, w);
     if (auto* v = n.value("backup_method")) w.backup_method = std::string(v->raw);
     if (auto* v = n.value("schedule")) w.schedule = str(v);
     if (auto* v = n.value("retries")) w.retries = q_or(to_int(*v), 3);
@@ -1734,6 +1738,118 @@ class Checker {
       report(Code::E2007, d.name_span, fmt::format("service `{}` has no `port`", d.name),
              "add `port http = 8080`, or declare it as a `worker` if it serves nothing");
     return w;
+  }
+
+  // The pod beyond the main container: working directory, init and sidecar containers, grace
+  // period and pre-stop hook, pod labels and annotations, a shared ServiceAccount, mount paths.
+  void pod_details(const MNode& n, const Decl& d, const model::Model& m,
+                   const model::Environment& e, model::Workload& w) {
+    if (auto* v = n.value("working_dir")) w.working_dir = interp_or(v, m, e);
+    std::map<std::string, Span> names{{w.name, d.name_span}};
+    if (n.child("exporter")) names.emplace("exporter", n.child("exporter")->stmt->key_span);
+    for (const auto& kid : n.kids) {
+      const Stmt* s = kid.stmt;
+      if (!s || (s->key != "init" && s->key != "sidecar") || s->labels.size() != 1) continue;
+      model::Container c;
+      c.name = s->labels[0].text;
+      c.sidecar = s->key == "sidecar";
+      c.span = s->labels[0].span;
+      if (!is_dns_label(c.name))
+        report(Code::E2006, c.span, fmt::format("`{}` is not a valid container name", c.name),
+               fmt::format("use a DNS-1123 label: `{}`", dns_fix(c.name)));
+      if (auto [it, fresh] = names.emplace(c.name, c.span); !fresh)
+        report(Code::E2002, c.span,
+               fmt::format("`{}` has two containers named `{}`", w.name, c.name),
+               "give each init and sidecar container its own name (the main container is named "
+               "after the workload, the exporter `exporter`)",
+               {{it->second, "the other is here"}});
+      c.image = interp_or(kid.value("image"), m, e);
+      c.command = strings(kid.value("command"));
+      c.args = strings(kid.value("args"));
+      if (auto* v = kid.value("working_dir")) c.working_dir = interp_or(v, m, e);
+      c.env = env_vars(kid.child("env"), m, e);
+      c.cpu = resource(kid.value("cpu"), true, c.sidecar ? model::Resource{50, 100, {}} : w.cpu);
+      c.memory = resource(kid.value("memory"), false,
+                          c.sidecar ? model::Resource{32LL << 20, 64LL << 20, {}} : w.memory);
+      w.init.push_back(std::move(c));
+    }
+    for (const std::string* dir : {&w.working_dir}) {
+      if (!dir->empty() && dir->front() != '/')
+        report(Code::E2003, n.value("working_dir")->span,
+               fmt::format("`working_dir` is `{}`, not an absolute path", *dir),
+               fmt::format("write `working_dir = \"/{}\"`", *dir));
+    }
+    if (auto* v = n.value("grace")) w.grace = q_or(to_seconds(*v), 30);
+    if (auto* v = n.value("pre_stop"); v && v->kind == ValueKind::Call) {
+      w.pre_stop = hook_of(*v);
+      const std::int64_t grace = w.grace.value_or(30);
+      if (w.pre_stop->kind == model::Hook::Kind::Sleep && w.pre_stop->seconds > grace)
+        report(Code::E2041, v->span,
+               fmt::format("`pre_stop` sleeps {}s, but the pods get {}s to stop{}",
+                           w.pre_stop->seconds, grace, w.grace ? "" : " (the default `grace`)"),
+               fmt::format("Kubernetes rejects a longer sleep: set `grace = {}s` or more, or "
+                           "sleep less",
+                           w.pre_stop->seconds));
+    }
+    for (const auto& kid : n.kids) {
+      const Stmt* s = kid.stmt;
+      if (!s || (s->key != "labels" && s->key != "annotations") || !s->has_block) continue;
+      auto& out = s->key == "labels" ? w.pod_labels : w.pod_annotations;
+      std::string prefix = s->labels.empty() ? "" : std::string(s->labels[0].text) + "/";
+      for (const auto& entry : kid.kids) {
+        if (!entry.stmt || !entry.stmt->has_value()) continue;
+        const Value& v = entry.stmt->val();
+        out.emplace_back(prefix + std::string(entry.stmt->key),
+                         v.kind == ValueKind::String ? interpolate(v, m, e) : std::string(v.raw));
+      }
+    }
+    if (auto* v = n.value("service_account")) {
+      w.service_account = str(v);
+      if (!is_dns_subdomain(w.service_account))
+        report(Code::E2006, v->span,
+               fmt::format("`{}` is not a valid ServiceAccount name", w.service_account),
+               fmt::format("use a DNS-1123 name: `{}`", dns_fix(w.service_account)));
+      else if (w.service_account != w.name && workloads_.count(w.service_account))
+        report(Code::E2042, v->span,
+               fmt::format("`{}` is the ServiceAccount of the workload `{}`", w.service_account,
+                           w.service_account),
+               "every workload without `service_account` has its own, named after it; choose "
+               "another name for the shared one",
+               {{decls_[workloads_.find(w.service_account)->second].name_span,
+                 "that workload is declared here"}});
+    }
+    // Two mounts at one path: the API server rejects the pod.
+    for (const auto& vol : w.volumes) {
+      // The names of stackc's own volumes: `tmp` (unless this volume is the one at /tmp),
+      // `data` of a stateful, `writable-N`.
+      const bool own = (vol.name == "tmp" && vol.mount != "/tmp") ||
+                       (vol.name == "data" && w.kind == model::Workload::Kind::Stateful) ||
+                       vol.name.rfind("writable-", 0) == 0;
+      if (own)
+        report(Code::E2002, vol.span,
+               fmt::format("`{}` is the name of a volume stackc adds to the pod", vol.name),
+               vol.name == "tmp" ? "name it otherwise, or mount it at `/tmp` to replace stackc's"
+                                 : "name it otherwise");
+    }
+    std::map<std::string, const model::Volume*> paths;
+    if (w.kind == model::Workload::Kind::Stateful) paths.emplace(w.data_path, nullptr);
+    for (const auto& vol : w.volumes) {
+      if (vol.mount.empty()) continue;
+      Span at = vol.span;  // the `mount` value
+      for (const auto& kid : n.kids)
+        if (kid.stmt && kid.stmt->key == "volume" && kid.stmt->labels.size() == 1 &&
+            kid.stmt->labels[0].text == vol.name && kid.value("mount"))
+          at = kid.value("mount")->span;
+      if (auto [it, fresh] = paths.emplace(vol.mount, &vol); !fresh)
+        report(Code::E2044, at,
+               fmt::format("`{}` is mounted at `{}`, where `{}` already mounts {}", vol.name,
+                           vol.mount, w.name,
+                           it->second ? fmt::format("`{}`", it->second->name)
+                                      : std::string("its data volume (`data_path`)")),
+               "mount it somewhere else",
+               it->second ? std::vector<base::Note>{{it->second->span, "the other volume is here"}}
+                          : std::vector<base::Note>{});
+    }
   }
 
   // `egress = ["CIDR:PORT", ...]`: an IPv4 or IPv6 network and a port.

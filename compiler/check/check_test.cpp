@@ -377,6 +377,75 @@ TEST(System, ReservedNamesAndMethods) {
   EXPECT_EQ(no_method->codes(), std::vector<base::Code>{base::Code::E2022});
 }
 
+TEST(Check, ProbeTimingPodDetailsAndWhenOverrides) {
+  auto c = check_text(
+      "template web for service { grace = 20s  pre_stop = sleep(5s)\n"
+      "  health { liveness = http(\"/l\", port = http, delay = 2m, period = 3s) } }\n"
+      "service api from web {\n  image = \"api\"\n  port http = 80\n  port rpc = 9555\n"
+      "  cpu = 100m..200m\n  memory = 64Mi..128Mi\n  service_account = \"shop\"\n"
+      "  health { readiness = grpc(rpc, service = \"x\", timeout = 2s, successes = 2) }\n"
+      "  labels \"example.com\" { tier = \"web\" }\n  labels { version = \"v1\" }\n"
+      "  annotations { note = \"${env.name}\" }\n"
+      "  volume shm { mount = \"/dev/shm\"  medium = memory }\n"
+      "  init migrate { image = \"api\"  env { DB = db.host } }\n"
+      "  sidecar proxy { image = \"proxy\"  memory = 16Mi }\n"
+      "  when prod { grace = 40s  health { liveness = tcp(rpc, failures = 9) } }\n}\n"
+      "stateful db { image = \"db:1\"  port pg = 5432  cpu = 1  memory = 1Gi  storage = 1Gi }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.all().size() << " "
+                               << (c->sink.all().empty() ? "" : c->sink.all()[0].message);
+  const auto& m = *c->result.model;
+  const auto& dev = workload(m, "dev", "api");
+  const auto& prod = workload(m, "prod", "api");
+  ASSERT_TRUE(dev.liveness && dev.readiness && prod.liveness);
+  EXPECT_EQ(dev.liveness->delay, 120);
+  EXPECT_EQ(dev.liveness->period, 3);
+  EXPECT_FALSE(dev.liveness->timeout);
+  EXPECT_EQ(dev.liveness->port_name, "http");  // a bare name
+  EXPECT_EQ(dev.readiness->kind, model::Probe::Kind::Grpc);
+  EXPECT_EQ(dev.readiness->port_name, "rpc");
+  EXPECT_EQ(dev.readiness->service, "x");
+  EXPECT_EQ(dev.readiness->timeout, 2);
+  EXPECT_EQ(dev.readiness->successes, 2);
+  EXPECT_EQ(prod.liveness->kind, model::Probe::Kind::Tcp);
+  EXPECT_EQ(prod.liveness->failures, 9);
+  EXPECT_FALSE(prod.liveness->delay);  // the whole probe is replaced, not merged
+  EXPECT_EQ(dev.grace, 20);
+  EXPECT_EQ(prod.grace, 40);
+  ASSERT_TRUE(dev.pre_stop);
+  EXPECT_EQ(dev.pre_stop->kind, model::Hook::Kind::Sleep);
+  EXPECT_EQ(dev.pre_stop->seconds, 5);
+  EXPECT_EQ(dev.service_account, "shop");
+  using KV = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(dev.pod_labels, (KV{{"example.com/tier", "web"}, {"version", "v1"}}));
+  EXPECT_EQ(dev.pod_annotations, (KV{{"note", "dev"}}));
+  EXPECT_EQ(prod.pod_annotations, (KV{{"note", "prod"}}));
+  ASSERT_EQ(dev.volumes.size(), 1u);
+  EXPECT_TRUE(dev.volumes[0].memory);
+  EXPECT_EQ(dev.volumes[0].size, 0);
+  ASSERT_EQ(dev.init.size(), 2u);
+  EXPECT_FALSE(dev.init[0].sidecar);
+  EXPECT_EQ(dev.init[0].cpu.limit, 200);  // an init container's default: the main container's
+  EXPECT_EQ(dev.init[0].env[0].kind, model::EnvVar::Kind::Ref);
+  EXPECT_TRUE(dev.init[1].sidecar);
+  EXPECT_EQ(dev.init[1].cpu.request, 50);  // a sidecar's default
+  EXPECT_EQ(dev.init[1].memory.limit, 16LL << 20);
+}
+
+TEST(Check, ProbeAndPodMistakesAreReportedWhereTheyAre) {
+  auto c = check_text(
+      "service api {\n  image = \"api\"\n  port http = 80\n  cpu = 1\n  memory = 1Gi\n"
+      "  health { liveness = http(\"/l\", perod = 3s)  readiness = grcp(80) }\n"
+      "  init setup { imgae = \"x\" }\n  volume v { mount = \"/v\"  medium = memroy }\n"
+      "  grace = 5\n}\n");
+  std::vector<std::string> got;
+  for (const auto& d : c->sink.all())
+    got.push_back(std::string(base::info(d.code).id) + " " + d.help);
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"E2003 did you mean `period`?", "E2003 did you mean `grpc`?",
+                                      "E2001 did you mean `image`?", "E2003 did you mean `memory`?",
+                                      "E2004 write `5s`, `5m`, `5h` or `5d`"}));
+}
+
 }  // namespace
 }  // namespace stackc::check
 

@@ -8,8 +8,9 @@ namespace {
 using T = Type;
 
 struct Tables {
-  Kind node, reserve, autoscale, ingress, health, env, labels, metrics, volume, disruption,
-      security, exporter, prometheus, grafana, loki, receiver, alertmanager, vault, base_images;
+  Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
+      disruption, security, exporter, init, sidecar, prometheus, grafana, loki, receiver,
+      alertmanager, vault, base_images;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -65,7 +66,10 @@ struct Tables {
          {"tls_secret", T::String, "Use this existing TLS secret instead of cert-manager.", {}},
          {"class", T::String, "Ingress class.", {}, nullptr, false, false, "\"nginx\""}}};
     health = {"health",
-              "Health probes of the main container.",
+              "Health probes of the main container: `http(\"/path\", port = NAME, headers = "
+              "[\"Name: value\"])`, `tcp(PORT)`, `grpc(PORT, service = \"NAME\")` or "
+              "`exec([\"cmd\", \"arg\"])`, each with optional timing `delay = 30s, period = 10s, "
+              "timeout = 5s, failures = 3, successes = 1` (unset: no delay, 10s, 5s, 3, 1).",
               {{"liveness", T::Probe, "Restart the container when this fails."},
                {"readiness", T::Probe, "Send traffic only when this succeeds."},
                {"startup", T::Probe, "Hold the other probes until this succeeds once."}}};
@@ -73,8 +77,14 @@ struct Tables {
            "Environment variables: `NAME = \"text\"`, `secret(...)`, or `dep.host` / `dep.port`.",
            {}};
     labels = {"labels",
-              "Labels put on every object: `team = \"web\"` (plain strings, never secrets).",
+              "Labels: `team = \"web\"` (plain strings, never secrets). On `stack`, put on every "
+              "object; on a workload, on its pods (`labels \"example.com\" { tier = \"web\" }` "
+              "for `example.com/tier`).",
               {}};
+    annotations = {"annotations",
+                   "Annotations of a workload's pods: `annotations \"prometheus.io\" { scrape = "
+                   "\"true\" }` for `prometheus.io/scrape`, or unprefixed `NAME = \"text\"`.",
+                   {}};
     metrics = {
         "metrics",
         "Metrics the workload exports on its `metrics` port: `counter NAME`, `gauge NAME`, "
@@ -87,8 +97,19 @@ struct Tables {
          {"port", T::String, "Name of the port to scrape (default: the first port).", {}}}};
     volume = {"volume",
               "An extra volume: `volume cache { size = 1Gi  mount = \"/cache\" }`.",
-              {{"size", T::Bytes, "Size of the volume.", {}, nullptr, false, true},
+              {{"size",
+                T::Bytes,
+                "Size of the volume (required when persistent; of an emptyDir, its size limit).",
+                {},
+                nullptr,
+                false,
+                false,
+                "no limit"},
                {"mount", T::String, "Mount path in the container.", {}, nullptr, false, true},
+               {"medium", T::Enum,
+                "Where an emptyDir lives: on the node's disk, or in memory (tmpfs, counted as the "
+                "container's memory).",
+                "disk|memory", nullptr, false, false, "disk"},
                {"persistent",
                 T::Bool,
                 "A persistent volume claim (true) or an emptyDir (false).",
@@ -408,6 +429,45 @@ struct Tables {
         false,
         false,
         true};
+    auto container = [](std::string_view resource_default) {
+      return std::vector<Field>{
+          {"image", T::Image, "Image, as the workload's `image`.", {}, nullptr, false, true},
+          {"command", T::StringList, "Container entrypoint.", {}},
+          {"args", T::StringList, "Container arguments.", {}},
+          {"working_dir", T::String, "Working directory (an absolute path).", {}},
+          {"env", T::Map, "Environment variables, as the workload's `env`.", {}, nullptr},
+          {"cpu",
+           T::CpuRange,
+           "CPU request..limit.",
+           {},
+           nullptr,
+           false,
+           false,
+           resource_default == "main" ? "the main container's" : "50m..100m"},
+          {"memory",
+           T::BytesRange,
+           "Memory request..limit.",
+           {},
+           nullptr,
+           false,
+           false,
+           resource_default == "main" ? "the main container's" : "32Mi..64Mi"}};
+    };
+    init = {"init",
+            "An init container: `init migrate { image = \"api\"  command = [\"migrate\"] }`. "
+            "Runs to completion before the main container starts; the init and sidecar "
+            "containers run in declaration order, with the main container's mounts and the "
+            "restricted security context.",
+            container("main")};
+    sidecar = {"sidecar",
+               "A native sidecar (an init container with `restartPolicy: Always`): starts before "
+               "the main container, in declaration order with the `init` containers, and runs "
+               "beside it for the pod's life; the main container's mounts and the restricted "
+               "security context.",
+               container("sidecar")};
+    for (auto* k : {&init, &sidecar})
+      for (auto& f : k->fields)
+        if (f.name == "env") f.block = &env;
     std::vector<Field> wl = {
         {"image",
          T::Image,
@@ -468,6 +528,48 @@ struct Tables {
         {"security", T::Block, "Exceptions to the secure defaults.", {}, &security},
         {"command", T::StringList, "Container entrypoint.", {}},
         {"args", T::StringList, "Container arguments.", {}},
+        {"working_dir",
+         T::String,
+         "Working directory of the main container (an absolute path).",
+         {}},
+        {"init", T::Block, "An init container: `init NAME { image = ... }`.", {}, &init, true},
+        {"sidecar",
+         T::Block,
+         "A native sidecar container: `sidecar NAME { image = ... }`.",
+         {},
+         &sidecar,
+         true},
+        {"grace",
+         T::Duration,
+         "How long the pods get to stop after SIGTERM (terminationGracePeriodSeconds).",
+         {},
+         nullptr,
+         false,
+         false,
+         "30s",
+         0,
+         86400 * 7},
+        {"pre_stop",
+         T::Hook,
+         "What the main container runs before SIGTERM: `sleep(5s)` or `exec([\"cmd\", \"arg\"])`.",
+         {}},
+        {"labels", T::Map, "Labels of the pods.", {}, &labels, false, false, {}, 0, 0, true},
+        {"annotations",
+         T::Map,
+         "Annotations of the pods.",
+         {},
+         &annotations,
+         false,
+         false,
+         {},
+         0,
+         0,
+         true},
+        {"service_account",
+         T::String,
+         "A ServiceAccount shared by the workloads that name it (made once, by the first); "
+         "default: the workload's own, named after it.",
+         {}},
         {"exporter", T::Block, "Metrics exporter sidecar.", {}, &exporter}};
     auto with = [](std::vector<Field> base, std::vector<Field> extra) {
       base.insert(base.end(), extra.begin(), extra.end());
@@ -629,9 +731,10 @@ struct Tables {
            &worker,  &stateful,  &job,     &cron,        &monitoring, &alert,
            &record,  &dashboard, &backup,  &pipeline,    &template_};
     all = top;
-    for (const Kind* k : {&node, &reserve, &autoscale, &ingress, &health, &env, &labels, &metrics,
-                          &volume, &disruption, &security, &exporter, &prometheus, &grafana, &loki,
-                          &receiver, &alertmanager, &vault, &base_images}) {
+    for (const Kind* k : {&node,     &reserve,      &autoscale, &ingress,    &health,     &env,
+                          &labels,   &annotations,  &metrics,   &volume,     &disruption, &security,
+                          &exporter, &init,         &sidecar,   &prometheus, &grafana,    &loki,
+                          &receiver, &alertmanager, &vault,     &base_images}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {
@@ -713,6 +816,8 @@ std::string_view type_name(Type t) {
       return "list of references";
     case Type::Probe:
       return "probe";
+    case Type::Hook:
+      return "lifecycle hook";
     case Type::EnvValue:
       return "environment value";
     case Type::Secret:

@@ -25,7 +25,8 @@ enum class Type {
   EnumList,      // [a, b] of `choices`
   Ref,           // the name of a declaration of kind `ref`
   RefList,       // [a, b] of declarations of kind `ref`
-  Probe,         // http("/path", port = NAME) | tcp(PORT) | exec("cmd")
+  Probe,         // http("/path", port = NAME) | tcp(PORT) | grpc(PORT) | exec(["cmd"]), timing
+  Hook,          // sleep(5s) | exec(["cmd", "arg"]): a lifecycle handler
   EnvValue,      // "text" | number | secret("name", key = "k") | workload.host | workload.port
   Secret,        // secret("name", key = "k")
   Cron,          // "0 2 * * *"
@@ -50,6 +51,7 @@ struct Field {
   bool required = false;
   std::string_view default_text = {};
   long long min = 0, max = 0;  // numeric bounds when min < max
+  bool prefix = false;         // Map: may take one string label, the prefix of its keys
 };
 
 struct Kind {

@@ -40,6 +40,22 @@ Pod pod_of(const model::Workload& w) {
   p.memory = w.memory.request + (w.exporter ? w.exporter->memory.request : 0);
   p.cpu_limit = w.cpu.limit + (w.exporter ? w.exporter->cpu.limit : 0);
   p.memory_limit = w.memory.limit + (w.exporter ? w.exporter->memory.limit : 0);
+  // Init and sidecar containers, as the scheduler counts them: sidecars run beside everything
+  // started after them; the pod needs the most of the running containers plus its sidecars, and
+  // of each init container plus the sidecars started before it.
+  std::int64_t side[4] = {0, 0, 0, 0};  // cpu, memory, cpu limit, memory limit
+  std::int64_t peak[4] = {0, 0, 0, 0};
+  for (const auto& c : w.init) {
+    const std::int64_t x[4] = {c.cpu.request, c.memory.request, c.cpu.limit, c.memory.limit};
+    for (int k = 0; k < 4; ++k) {
+      if (c.sidecar)
+        side[k] += x[k];
+      else
+        peak[k] = std::max(peak[k], side[k] + x[k]);
+    }
+  }
+  std::int64_t* out[4] = {&p.cpu, &p.memory, &p.cpu_limit, &p.memory_limit};
+  for (int k = 0; k < 4; ++k) *out[k] = std::max(*out[k] + side[k], peak[k]);
   p.span = w.span;
   p.spread = w.spread == "nodes";
   return p;

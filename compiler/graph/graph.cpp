@@ -57,12 +57,16 @@ Graph Graph::of(const model::Environment& env) {
       if (j == g.nodes_.size() || !seen.insert(j).second) continue;
       g.edges_.push_back({i, j, "needs", d.span});
     }
-    for (const auto& v : w.env) {
-      if (v.kind != model::EnvVar::Kind::Ref) continue;
-      std::size_t j = g.index(v.ref_target);
-      if (j == g.nodes_.size() || !seen.insert(j).second) continue;
-      g.edges_.push_back({i, j, "env " + v.name, v.span});
-    }
+    auto env_edges = [&](const std::vector<model::EnvVar>& env) {
+      for (const auto& v : env) {
+        if (v.kind != model::EnvVar::Kind::Ref) continue;
+        std::size_t j = g.index(v.ref_target);
+        if (j == g.nodes_.size() || !seen.insert(j).second) continue;
+        g.edges_.push_back({i, j, "env " + v.name, v.span});
+      }
+    };
+    env_edges(w.env);
+    for (const auto& c : w.init) env_edges(c.env);  // init and sidecar containers connect too
     for (const auto& d : w.scrapes) {
       std::size_t j = g.index(d.name);
       if (j == g.nodes_.size() || !seen.insert(j).second) continue;

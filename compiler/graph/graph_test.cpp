@@ -79,6 +79,21 @@ TEST(Graph, EnvReferencesAreEdges) {
   EXPECT_NE(g.to_dot("x").find("\"api\" -> \"db\""), std::string::npos);
 }
 
+TEST(Graph, InitAndSidecarEnvReferencesAreEdges) {
+  auto e = env({{"api", {}}, {"db", {}}});
+  model::EnvVar v;
+  v.kind = model::EnvVar::Kind::Ref;
+  v.name = "DB_HOST";
+  v.ref_target = "db";
+  model::Container migrate;
+  migrate.name = "migrate";
+  migrate.env.push_back(v);
+  e.workloads[0].init.push_back(migrate);
+  auto g = Graph::of(e);
+  ASSERT_EQ(g.edges().size(), 1u);
+  EXPECT_EQ(g.edges()[0].why, "env DB_HOST");
+}
+
 }  // namespace
 }  // namespace stackc::graph
 
@@ -94,6 +109,31 @@ Pod pod(std::string_view name, std::int64_t cpu, std::int64_t mem, bool spread =
   p.memory = mem;
   p.spread = spread;
   return p;
+}
+
+TEST(Packing, APodCountsItsSidecarsAndItsLargestInitContainer) {
+  model::Workload w;
+  w.cpu = {500, 1000, {}};
+  w.memory = {100, 200, {}};
+  auto add = [&](bool sidecar, std::int64_t cpu, std::int64_t mem) {
+    model::Container c;
+    c.sidecar = sidecar;
+    c.cpu = {cpu, cpu, {}};
+    c.memory = {mem, mem, {}};
+    w.init.push_back(c);
+  };
+  add(false, 300, 50);   // before any sidecar: 300 alone
+  add(true, 100, 10);    // runs beside everything after it
+  add(false, 2000, 20);  // 2000 + the sidecar's 100 = 2100: the largest moment
+  model::Environment e;
+  e.workloads.push_back(w);
+  auto pods = pods_of(e, false);
+  ASSERT_EQ(pods.size(), 1u);
+  const Pod& p = pods[0];
+  EXPECT_EQ(p.cpu, 2100);
+  EXPECT_EQ(p.memory, 110);  // 100 + 10: the running containers outweigh every init
+  EXPECT_EQ(p.cpu_limit, 2100);
+  EXPECT_EQ(p.memory_limit, 210);
 }
 
 TEST(Packing, FirstFitDecreasingPlacesTheLargestFirst) {

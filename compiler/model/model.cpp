@@ -37,11 +37,28 @@ json env_json(const std::vector<EnvVar>& env) {
 json probe(const std::optional<Probe>& p) {
   if (!p) return nullptr;
   json j;
-  j["kind"] = p->kind == Probe::Kind::Http ? "http" : p->kind == Probe::Kind::Tcp ? "tcp" : "exec";
+  j["kind"] = p->kind == Probe::Kind::Http   ? "http"
+              : p->kind == Probe::Kind::Tcp  ? "tcp"
+              : p->kind == Probe::Kind::Grpc ? "grpc"
+                                             : "exec";
   if (!p->path.empty()) j["path"] = p->path;
   if (!p->port_name.empty()) j["port"] = p->port_name;
   if (p->port) j["port"] = p->port;
   if (!p->command.empty()) j["command"] = p->command;
+  if (!p->service.empty()) j["service"] = p->service;
+  if (!p->headers.empty()) {
+    json h = json::array();
+    for (const auto& [k, v] : p->headers) h.push_back(json{{"name", k}, {"value", v}});
+    j["headers"] = h;
+  }
+  const std::pair<const char*, const std::optional<std::int64_t>*> timing[] = {
+      {"delay_seconds", &p->delay},
+      {"period_seconds", &p->period},
+      {"timeout_seconds", &p->timeout},
+      {"failures", &p->failures},
+      {"successes", &p->successes}};
+  for (const auto& [k, v] : timing)
+    if (*v) j[k] = **v;
   return j;
 }
 
@@ -111,11 +128,12 @@ json workload(const Workload& w) {
   }
   j["metrics"] = metrics;
   json vols = json::array();
-  for (const auto& v : w.volumes)
-    vols.push_back(json{{"name", v.name},
-                        {"size_bytes", v.size},
-                        {"mount", v.mount},
-                        {"persistent", v.persistent}});
+  for (const auto& v : w.volumes) {
+    json x{
+        {"name", v.name}, {"size_bytes", v.size}, {"mount", v.mount}, {"persistent", v.persistent}};
+    if (v.memory) x["medium"] = "memory";
+    vols.push_back(std::move(x));
+  }
   j["volumes"] = vols;
   j["spread"] = w.spread;
   if (w.min_available) j["min_available"] = *w.min_available;
@@ -128,6 +146,36 @@ json workload(const Workload& w) {
                        {"writable_paths", w.security.writable_paths}};
   j["command"] = w.command;
   j["args"] = w.args;
+  if (!w.working_dir.empty()) j["working_dir"] = w.working_dir;
+  if (!w.init.empty()) {
+    json cs = json::array();
+    for (const auto& c : w.init)
+      cs.push_back(json{{"kind", c.sidecar ? "sidecar" : "init"},
+                        {"name", c.name},
+                        {"image", c.image},
+                        {"command", c.command},
+                        {"args", c.args},
+                        {"working_dir", c.working_dir},
+                        {"env", env_json(c.env)},
+                        {"cpu_millicores", res(c.cpu)},
+                        {"memory_bytes", res(c.memory)}});
+    j["containers"] = cs;
+  }
+  if (w.grace) j["grace_seconds"] = *w.grace;
+  if (w.pre_stop) {
+    if (w.pre_stop->kind == Hook::Kind::Sleep)
+      j["pre_stop"] = json{{"sleep_seconds", w.pre_stop->seconds}};
+    else
+      j["pre_stop"] = json{{"exec", w.pre_stop->command}};
+  }
+  auto pairs = [](const std::vector<std::pair<std::string, std::string>>& kv) {
+    json o = json::object();
+    for (const auto& [k, v] : kv) o[k] = v;
+    return o;
+  };
+  if (!w.pod_labels.empty()) j["pod_labels"] = pairs(w.pod_labels);
+  if (!w.pod_annotations.empty()) j["pod_annotations"] = pairs(w.pod_annotations);
+  if (!w.service_account.empty()) j["service_account"] = w.service_account;
   if (w.exporter)
     j["exporter"] = json{{"image", w.exporter->image},
                          {"port", w.exporter->port},

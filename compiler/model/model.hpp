@@ -47,11 +47,24 @@ struct Resource {
 };
 
 struct Probe {
-  enum class Kind { Http, Tcp, Exec } kind = Kind::Http;
+  enum class Kind { Http, Tcp, Grpc, Exec } kind = Kind::Http;
   std::string path;                  // Http
-  std::string port_name;             // Http/Tcp by name
-  std::int64_t port = 0;             // Tcp/Http by number (0: the first port)
+  std::string port_name;             // Http/Tcp/Grpc by name
+  std::int64_t port = 0;             // Http/Tcp/Grpc by number (0: the first port)
   std::vector<std::string> command;  // Exec: the program and its arguments
+  std::string service;               // Grpc: the service name sent in the health check
+  std::vector<std::pair<std::string, std::string>> headers;  // Http: name, value
+  // Timing in seconds and thresholds; unset: Kubernetes' values as stackc writes them (no delay,
+  // period 10, timeout 5, failures 3, successes 1).
+  std::optional<std::int64_t> delay, period, timeout, failures, successes;
+  Span span;
+};
+
+// A container lifecycle hook (`pre_stop`): a command, or a sleep of `seconds`.
+struct Hook {
+  enum class Kind { Exec, Sleep } kind = Kind::Exec;
+  std::vector<std::string> command;
+  std::int64_t seconds = 0;
   Span span;
 };
 
@@ -85,9 +98,10 @@ struct Metric {
 
 struct Volume {
   std::string name;
-  std::int64_t size = 0;
+  std::int64_t size = 0;  // 0: no size limit (emptyDir only)
   std::string mount;
   bool persistent = false;
+  bool memory = false;  // `medium = memory`: an emptyDir in RAM (tmpfs)
   Span span;
 };
 
@@ -150,6 +164,20 @@ struct Egress {
   Span span;
 };
 
+// An init container or a native sidecar (`init NAME { }`, `sidecar NAME { }`): runs in the pod
+// before the main container (an init) or beside it for the pod's life (a sidecar, an init
+// container with restartPolicy Always), in declaration order.
+struct Container {
+  std::string name;
+  bool sidecar = false;
+  std::string image;
+  std::vector<std::string> command, args;
+  std::string working_dir;
+  std::vector<EnvVar> env;
+  Resource cpu, memory;
+  Span span;
+};
+
 struct Workload {
   enum class Kind { Service, Worker, Stateful, Job, Cron } kind = Kind::Service;
   std::string name;
@@ -179,6 +207,12 @@ struct Workload {
   std::optional<std::int64_t> min_available, max_unavailable;
   Security security;
   std::vector<std::string> command, args;
+  std::string working_dir;
+  std::vector<Container> init;        // init containers and sidecars, in declaration order
+  std::optional<std::int64_t> grace;  // terminationGracePeriodSeconds
+  std::optional<Hook> pre_stop;
+  std::vector<std::pair<std::string, std::string>> pod_labels, pod_annotations;
+  std::string service_account;  // a shared ServiceAccount; empty: the workload's own
   std::optional<Exporter> exporter;
   // stateful
   std::int64_t storage = 0;

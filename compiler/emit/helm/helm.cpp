@@ -75,8 +75,10 @@ Doc values_head(const model::Model& m, const model::Environment& e,
 // One workload's values, read back from its lowered objects (`find(kind, name)` finds them);
 // null when it has no workload object. Collections are taken as refs (Doc::ref) to the
 // objects', which outlive the values: the values of a large stack are most of its objects again.
-template <class Find>
-Doc workload_values(const model::Workload& w, const Find& find) {
+// `owns_sa(name)`: whether the ServiceAccount `name` is among the workload's own objects (a shared
+// one is made by one workload only).
+template <class Find, class Owns>
+Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns_sa) {
   const std::string& n = w.name;
   Doc x;
   const Doc* main = nullptr;
@@ -86,8 +88,7 @@ Doc workload_values(const model::Workload& w, const Find& find) {
   x["kind"] = (*main)["kind"];
   x["syncWave"] = (*main)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"];
   x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
-  if (const Doc* sa = find("ServiceAccount", n))
-    x["serviceAccount"]["automountToken"] = (*sa)["automountServiceAccountToken"];
+  x["serviceAccount"] = Doc::object();  // filled from the pod spec below, keeps its place
   if (const Doc* cm = find("ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
   if (const Doc* svc = find("Service", n)) {
     x["service"]["ports"] = Doc::ref((*svc)["spec"]["ports"]);
@@ -114,17 +115,34 @@ Doc workload_values(const model::Workload& w, const Find& find) {
   }
   if (x["kind"] == "StatefulSet")
     x["volumeClaimTemplates"] = Doc::ref(spec["volumeClaimTemplates"]);
+  {
+    // The pod's token setting (a shared ServiceAccount is made with its first workload's).
+    const Doc& sa = (*pod_spec)["serviceAccountName"];
+    x["serviceAccount"]["automountToken"] = (*pod_spec)["automountServiceAccountToken"];
+    if (sa != n) x["serviceAccount"]["name"] = sa;
+    if (!owns_sa(sa.str())) x["serviceAccount"]["create"] = false;
+  }
   x["pod"]["securityContext"] = Doc::ref((*pod_spec)["securityContext"]);
   {
     const Doc& tmeta = x["kind"] == "CronJob" ? spec["jobTemplate"]["spec"]["template"]["metadata"]
                                               : spec["template"]["metadata"];
     if (tmeta.contains("annotations")) x["pod"]["annotations"] = Doc::ref(tmeta["annotations"]);
+    // The pod's own labels: those beyond the workload's (which every object carries).
+    Doc extra = Doc::object();
+    const Doc& own = (*main)["metadata"]["labels"];
+    for (const auto& [k, v] : tmeta["labels"].items())
+      if (!own.contains(k)) extra[k] = v;
+    if (!extra.empty()) x["pod"]["labels"] = std::move(extra);
   }
+  if (pod_spec->contains("terminationGracePeriodSeconds"))
+    x["pod"]["terminationGracePeriodSeconds"] = (*pod_spec)["terminationGracePeriodSeconds"];
   if (pod_spec->contains("restartPolicy")) x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
   if (pod_spec->contains("volumes")) x["pod"]["volumes"] = Doc::ref((*pod_spec)["volumes"]);
   if (pod_spec->contains("affinity")) x["pod"]["affinity"] = Doc::ref((*pod_spec)["affinity"]);
   if (pod_spec->contains("topologySpreadConstraints"))
     x["pod"]["topologySpreadConstraints"] = Doc::ref((*pod_spec)["topologySpreadConstraints"]);
+  if (pod_spec->contains("initContainers"))
+    x["initContainers"] = Doc::ref((*pod_spec)["initContainers"]);
   x["containers"] = Doc::ref((*pod_spec)["containers"]);
   if (const Doc* np = find("NetworkPolicy", n)) {
     if ((*np)["spec"].contains("ingress"))
@@ -164,9 +182,17 @@ Doc values(const model::Model& m, const model::Environment& e, const std::vector
   const Index index(objs);
   auto find = [&](std::string_view kind, std::string_view name) { return index.find(kind, name); };
   Doc v = values_head(m, e, objs);
+  std::unordered_map<std::string_view, std::string_view> sa_of;  // ServiceAccount -> component
+  for (const auto& o : objs)
+    if (o.doc["kind"] == "ServiceAccount")
+      sa_of.emplace(o.doc["metadata"]["name"].str(), o.component);
   Doc workloads = Doc::object();
   for (const auto& w : e.workloads) {
-    Doc x = workload_values(w, find);
+    auto owns = [&](std::string_view sa) {
+      auto it = sa_of.find(sa);
+      return it != sa_of.end() && it->second == w.name;
+    };
+    Doc x = workload_values(w, find, owns);
     // Names are unique: append, without a search for the key.
     if (!x.is_null()) workloads.append(w.name, std::move(x));
   }
@@ -249,7 +275,8 @@ void workload_values_text(const model::Workload& w, const kubernetes::Object* ob
     }
     return nullptr;
   };
-  Doc x = workload_values(w, find);
+  Doc x = workload_values(
+      w, find, [&](std::string_view sa) { return find("ServiceAccount", sa) != nullptr; });
   if (x.is_null()) return;
   Doc entry = Doc::object();
   entry.append(w.name, std::move(x));

@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "check/units.hpp"
+#include "emit/kubernetes/pod.hpp"
 #include "emit/monitoring/monitoring.hpp"
 #include "graph/graph.hpp"
 
@@ -497,6 +498,7 @@ class Lowering {
     for (const auto& w : e_.workloads) {
       collect(w.env);
       if (w.exporter) collect(w.exporter->env);
+      for (const auto& x : w.init) collect(x.env);
       for (const auto& mt : w.mounts)
         if (mt.from == model::Mount::From::Secret)
           for (const auto& item : mt.items) out[mt.source].insert(item.first);
@@ -567,7 +569,9 @@ class Lowering {
     return v.ref_target;
   }
 
-  Doc env_list(const std::vector<model::EnvVar>& env, const std::string& configmap) const {
+  // `prefix`: of the ConfigMap keys of an init or sidecar container's entries (`NAME.`).
+  Doc env_list(const std::vector<model::EnvVar>& env, const std::string& configmap,
+               const std::string& prefix = {}) const {
     Doc list = Doc::array();
     for (const auto& v : env) {
       Doc item;
@@ -577,7 +581,7 @@ class Lowering {
         item["valueFrom"]["secretKeyRef"]["key"] = v.secret.key;
       } else {
         item["valueFrom"]["configMapKeyRef"]["name"] = configmap;
-        item["valueFrom"]["configMapKeyRef"]["key"] = v.name;
+        item["valueFrom"]["configMapKeyRef"]["key"] = prefix + v.name;
       }
       list.push_back(std::move(item));
     }
@@ -603,33 +607,25 @@ class Lowering {
   }
 
   Doc probe(const model::Probe& p, const Workload& w) {
-    Doc d;
     auto port = [&]() -> Doc {
-      if (!p.port_name.empty()) return p.port_name;
+      if (p.kind == model::Probe::Kind::Exec) return Doc();
+      // A gRPC probe takes only a number: a named port is looked up.
+      const bool grpc = p.kind == model::Probe::Kind::Grpc;
+      if (!p.port_name.empty()) {
+        if (!grpc) return p.port_name;
+        for (const auto& x : w.ports)
+          if (x.name == p.port_name) return x.number;
+        if (w.exporter && p.port_name == "metrics") return w.exporter->port;
+      }
       if (p.port) return p.port;
-      if (!w.ports.empty()) return w.ports.front().name;
+      if (!w.ports.empty()) return grpc ? Doc(w.ports.front().number) : Doc(w.ports.front().name);
       sink_.report(base::make(
           Code::E4002, p.span,
           fmt::format("this probe needs a port, and `{}` declares none", w.name),
           "give the probe a port: `http(\"/healthz\", port = 8080)`, or declare `port NAME = N`"));
       return 0;
     };
-    switch (p.kind) {
-      case model::Probe::Kind::Http:
-        d["httpGet"]["path"] = p.path;
-        d["httpGet"]["port"] = port();
-        break;
-      case model::Probe::Kind::Tcp:
-        d["tcpSocket"]["port"] = port();
-        break;
-      case model::Probe::Kind::Exec:
-        d["exec"]["command"] = p.command;
-        break;
-    }
-    d["periodSeconds"] = 10;
-    d["timeoutSeconds"] = 5;
-    d["failureThreshold"] = 3;
-    return d;
+    return probe_doc(p, port());
   }
 
   Doc main_container(const Workload& w, const std::string& configmap, Doc& volumes) {
@@ -639,6 +635,7 @@ class Lowering {
     c["imagePullPolicy"] = "IfNotPresent";
     if (!w.command.empty()) c["command"] = w.command;
     if (!w.args.empty()) c["args"] = w.args;
+    if (!w.working_dir.empty()) c["workingDir"] = w.working_dir;
     if (!w.ports.empty()) {
       Doc ports = Doc::array();
       for (const auto& p : w.ports) {
@@ -655,6 +652,7 @@ class Lowering {
     if (w.liveness) c["livenessProbe"] = probe(*w.liveness, w);
     if (w.readiness) c["readinessProbe"] = probe(*w.readiness, w);
     if (w.startup) c["startupProbe"] = probe(*w.startup, w);
+    if (w.pre_stop) c["lifecycle"]["preStop"] = hook_doc(*w.pre_stop);
     c["securityContext"] = container_security(w);
     Doc mounts = Doc::array();
     auto mount = [&](const std::string& name, const std::string& path) {
@@ -669,9 +667,14 @@ class Lowering {
       v["emptyDir"] = Doc::object();
       volumes.push_back(std::move(v));
     };
+    // A `volume` mounted at /tmp (e.g. `medium = memory`) takes the place of stackc's own.
+    const bool own_tmp = std::none_of(w.volumes.begin(), w.volumes.end(),
+                                      [](const model::Volume& v) { return v.mount == "/tmp"; });
     if (!w.security.writable_root) {
-      mount("tmp", "/tmp");
-      empty_dir("tmp");
+      if (own_tmp) {
+        mount("tmp", "/tmp");
+        empty_dir("tmp");
+      }
       int i = 0;
       for (const auto& p : w.security.writable_paths) {
         std::string name = fmt::format("writable-{}", i++);
@@ -729,7 +732,9 @@ class Lowering {
       if (!v.persistent) {
         Doc vd;
         vd["name"] = v.name;
-        vd["emptyDir"]["sizeLimit"] = check::format_bytes(v.size);
+        vd["emptyDir"] = Doc::object();
+        if (v.memory) vd["emptyDir"]["medium"] = "Memory";
+        if (v.size) vd["emptyDir"]["sizeLimit"] = check::format_bytes(v.size);
         volumes.push_back(std::move(vd));
       }
     }
@@ -759,25 +764,82 @@ class Lowering {
     return c;
   }
 
+  // An init or sidecar container: the main container's mounts and security context.
+  Doc extra_container(const Workload& w, const model::Container& x, const std::string& configmap,
+                      const Doc& mounts) const {
+    Doc c;
+    c["name"] = x.name;
+    c["image"] = image_ref(m_, x.image);
+    c["imagePullPolicy"] = "IfNotPresent";
+    if (x.sidecar) c["restartPolicy"] = "Always";
+    if (!x.command.empty()) c["command"] = x.command;
+    if (!x.args.empty()) c["args"] = x.args;
+    if (!x.working_dir.empty()) c["workingDir"] = x.working_dir;
+    if (!x.env.empty()) c["env"] = env_list(x.env, configmap, x.name + ".");
+    c["resources"] = resources(x.cpu, x.memory);
+    c["securityContext"] = container_security(w);
+    c["volumeMounts"] = mounts;
+    return c;
+  }
+
+  // What the pods read at start, digested: the configuration files they mount (the workloads
+  // stackc adds), the plain environment values of their ConfigMap and which secret keys they
+  // read. A change of any rolls the pods; a change of another workload's never does.
+  std::string digest(const Workload& w) const {
+    Digest h;
+    bool any = false;
+    for (const auto& c : configs_) {
+      if (c.workload != w.name) continue;
+      any = true;
+      for (const auto& f : c.files)
+        for (const std::string* part : {&f.key, &f.text}) h.add(*part);
+    }
+    auto env = [&](const std::vector<model::EnvVar>& vars, const std::string& prefix) {
+      for (const auto& v : vars) {
+        any = true;
+        h.field(prefix + v.name);
+        if (v.kind == model::EnvVar::Kind::Secret) {
+          h.field("secret");
+          h.field(v.secret.name);
+          h.field(v.secret.key);
+        } else {
+          h.field(literal(v));
+        }
+      }
+    };
+    env(env_of(w), "");
+    if (w.exporter) env(w.exporter->env, "");
+    for (const auto& x : w.init) env(x.env, x.name + ".");
+    for (const auto& mt : w.mounts) {  // Secrets it mounts: which keys, from which Secret
+      if (mt.from != model::Mount::From::Secret) continue;
+      any = true;
+      h.field("mount");
+      h.field(mt.source);
+      for (const auto& [k, path] : mt.items) h.field(k);
+    }
+    return any ? h.hex() : std::string();
+  }
+
+  // The ServiceAccount the pods run as, and whether this workload makes it: its own, or a shared
+  // one made by the first workload of the environment that names it.
+  std::pair<std::string, bool> service_account(const Workload& w) const {
+    if (w.service_account.empty() || w.service_account == w.name) return {w.name, true};
+    for (const auto& o : e_.workloads)
+      if (o.service_account == w.service_account) return {w.service_account, &o == &w};
+    return {w.service_account, true};
+  }
+
   Doc pod_template(const Workload& w, const std::string& configmap, bool job) {
     Doc t;
     t["metadata"]["labels"] = labels(w);
-    // A digest of the configuration files it mounts: a change of them rolls the pods, so the
-    // programs (which read them at start) never run on stale configuration.
-    {
-      std::uint64_t h = 1469598103934665603ULL;  // FNV-1a
-      bool any = false;
-      for (const auto& c : configs_) {
-        if (c.workload != w.name) continue;
-        any = true;
-        for (const auto& f : c.files)
-          for (const std::string* part : {&f.key, &f.text})
-            for (unsigned char ch : *part) h = (h ^ ch) * 1099511628211ULL;
-      }
-      if (any) t["metadata"]["annotations"]["stackc.dev/config-digest"] = fmt::format("{:016x}", h);
-    }
+    for (const auto& [k, v] : w.pod_labels) t["metadata"]["labels"][k] = v;
+    for (const auto& [k, v] : w.pod_annotations) t["metadata"]["annotations"][k] = v;
+    // A digest of what the pods read at start: a change of it rolls the pods, so the programs
+    // never run on stale configuration.
+    if (auto h = digest(w); !h.empty())
+      t["metadata"]["annotations"]["stackc.dev/config-digest"] = h;
     Doc spec;
-    spec["serviceAccountName"] = w.name;
+    spec["serviceAccountName"] = service_account(w).first;
     spec["automountServiceAccountToken"] = w.security.service_account_token;
     Doc sc;
     sc["runAsNonRoot"] = true;
@@ -787,6 +849,7 @@ class Lowering {
     sc["seccompProfile"]["type"] = "RuntimeDefault";
     spec["securityContext"] = sc;
     if (job) spec["restartPolicy"] = "Never";
+    if (w.grace) spec["terminationGracePeriodSeconds"] = *w.grace;
     if (w.spread == "nodes") {
       // Never two replicas on one node: what the capacity check packs with.
       Doc term;
@@ -805,6 +868,12 @@ class Lowering {
     Doc volumes = Doc::array();
     Doc containers = Doc::array();
     containers.push_back(main_container(w, configmap, volumes));
+    if (!w.init.empty()) {
+      Doc init = Doc::array();
+      for (const auto& x : w.init)
+        init.push_back(extra_container(w, x, configmap, containers.front()["volumeMounts"]));
+      spec["initContainers"] = std::move(init);
+    }
     if (w.exporter) containers.push_back(exporter_container(w, configmap));
     spec["containers"] = std::move(containers);
     if (!volumes.empty()) spec["volumes"] = std::move(volumes);
@@ -816,10 +885,13 @@ class Lowering {
     const std::string& n = w.name;
     check_name(n, w.kind == Workload::Kind::Cron ? kCronJobMax : kNameMax, w.span,
                w.kind == Workload::Kind::Cron ? "the CronJob name" : "the name");
-    // ServiceAccount: one per workload, without a token unless asked.
-    Doc sa = object("v1", "ServiceAccount", meta(n, labels(w)));
-    sa["automountServiceAccountToken"] = w.security.service_account_token;
-    add(n, std::move(sa));
+    // ServiceAccount: one per workload, without a token unless asked; a shared one
+    // (`service_account`) is made by the first workload that names it.
+    if (auto [name, makes] = service_account(w); makes) {
+      Doc sa = object("v1", "ServiceAccount", meta(name, labels(w)));
+      sa["automountServiceAccountToken"] = w.security.service_account_token;
+      add(n, std::move(sa));
+    }
     // ConfigMap: the plain environment values.
     std::string configmap = n + "-env";
     const auto main_env = env_of(w);
@@ -827,12 +899,17 @@ class Lowering {
     if (w.exporter) envs.push_back(&w.exporter->env);
     bool any_literal = false;
     for (auto* env : envs) any_literal |= has_literal_env(*env);
+    for (const auto& x : w.init) any_literal |= has_literal_env(x.env);
     if (any_literal) {
       Doc cm = object("v1", "ConfigMap", meta(configmap, labels(w)));
       Doc data = Doc::object();
       for (auto* env : envs)
         for (const auto& v : *env)
           if (v.kind != model::EnvVar::Kind::Secret) data[v.name] = literal(v);
+      // An init or sidecar container's entries, under `CONTAINER.NAME`.
+      for (const auto& x : w.init)
+        for (const auto& v : x.env)
+          if (v.kind != model::EnvVar::Kind::Secret) data[x.name + "." + v.name] = literal(v);
       cm["data"] = std::move(data);
       add(n, std::move(cm));
     }

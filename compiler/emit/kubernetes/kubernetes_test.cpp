@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "check/check.hpp"
@@ -222,6 +223,240 @@ TEST(Lowering, AStreamChangesNoManifestOrDefaultValuesOfPersonage) {
   auto result = check::check(sm, syntax::parse(sm, id, sink), loader, sink);
   ASSERT_TRUE(result.model);
   expect_stream_changes_nothing(*result.model, false);
+}
+
+// ---- pod details ---------------------------------------------------------------------------
+
+constexpr const char* kHead =
+    "stack s { registry = \"ghcr.io/s\"  version = \"1.0.0\" }\n"
+    "cluster c { nodes = 3  node { cpu = 8  memory = 32Gi } }\n"
+    "environment dev { cluster = c }\n";
+
+// A checked model of `text` (with kHead before it); fails the test on any diagnostic.
+struct Compiled {
+  base::SourceManager sm;
+  std::optional<model::Model> model;
+};
+std::unique_ptr<Compiled> compile(const std::string& text) {
+  auto c = std::make_unique<Compiled>();
+  base::Collector sink;
+  auto id = c->sm.add("t.stack", std::string(kHead) + text);
+  auto tree = syntax::parse(c->sm, id, sink);
+  NoImports loader;
+  auto result = check::check(c->sm, std::move(tree), loader, sink);
+  for (const auto& d : sink.all()) ADD_FAILURE() << d.message;
+  c->model = std::move(result.model);
+  return c;
+}
+
+const Doc* find_object(const std::vector<Object>& objs, std::string_view kind,
+                       std::string_view name) {
+  for (const auto& o : objs)
+    if (o.doc["kind"] == kind && o.doc["metadata"]["name"] == name) return &o.doc;
+  return nullptr;
+}
+
+int count_kind(const std::vector<Object>& objs, std::string_view kind) {
+  int n = 0;
+  for (const auto& o : objs) n += o.doc["kind"] == kind;
+  return n;
+}
+
+TEST(Pod, ProbesKeepTheirDefaultsAndTakeTimingHeadersAndGrpc) {
+  auto c = compile(
+      "service api {\n  image = \"api\"\n  port http = 8080\n  port rpc = 9555\n"
+      "  cpu = 100m\n  memory = 64Mi\n  health {\n"
+      "    liveness = http(\"/health\", port = http, delay = 5m, period = 3s, timeout = 1s, "
+      "failures = 4, headers = [\"Host: a.example.com\", \"X-Probe:  yes \"])\n"
+      "    readiness = grpc(rpc, service = \"api.Health\", successes = 2)\n"
+      "    startup = exec([\"cat\", \"/tmp/ok\"])\n  }\n}\n"
+      "worker w {\n  image = \"w\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  health { liveness = tcp(port = 7000)  readiness = grpc(port = 9000) }\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  const Doc* api = find_object(objs, "Deployment", "api");
+  ASSERT_NE(api, nullptr);
+  const Doc& main = (*api)["spec"]["template"]["spec"]["containers"][0];
+  const Doc& live = main["livenessProbe"];
+  EXPECT_EQ(live["httpGet"]["port"], "http");
+  EXPECT_EQ(live["httpGet"]["httpHeaders"][0]["name"], "Host");
+  EXPECT_EQ(live["httpGet"]["httpHeaders"][0]["value"], "a.example.com");
+  EXPECT_EQ(live["httpGet"]["httpHeaders"][1]["value"], "yes");
+  EXPECT_EQ(live["initialDelaySeconds"].get<int>(), 300);
+  EXPECT_EQ(live["periodSeconds"].get<int>(), 3);
+  EXPECT_EQ(live["timeoutSeconds"].get<int>(), 1);
+  EXPECT_EQ(live["failureThreshold"].get<int>(), 4);
+  EXPECT_FALSE(live.contains("successThreshold"));
+  // A gRPC probe takes a number: the named port is looked up.
+  const Doc& ready = main["readinessProbe"];
+  EXPECT_EQ(ready["grpc"]["port"].get<int>(), 9555);
+  EXPECT_EQ(ready["grpc"]["service"], "api.Health");
+  EXPECT_EQ(ready["successThreshold"].get<int>(), 2);
+  // Unset timing: what stackc always wrote (period 10, timeout 5, 3 failures, no delay).
+  const Doc& start = main["startupProbe"];
+  EXPECT_EQ(start["exec"]["command"][1], "/tmp/ok");
+  EXPECT_FALSE(start.contains("initialDelaySeconds"));
+  EXPECT_EQ(start["periodSeconds"].get<int>(), 10);
+  EXPECT_EQ(start["timeoutSeconds"].get<int>(), 5);
+  EXPECT_EQ(start["failureThreshold"].get<int>(), 3);
+  const Doc* w = find_object(objs, "Deployment", "w");
+  ASSERT_NE(w, nullptr);
+  const Doc& wc = (*w)["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(wc["livenessProbe"]["tcpSocket"]["port"].get<int>(), 7000);
+  EXPECT_EQ(wc["readinessProbe"]["grpc"]["port"].get<int>(), 9000);
+  EXPECT_FALSE(wc["readinessProbe"]["grpc"].contains("service"));
+}
+
+TEST(Pod, InitAndSidecarContainersGraceHooksLabelsAndVolumes) {
+  auto c = compile(
+      "service api {\n  image = \"api\"\n  port http = 8080\n  cpu = 200m..400m\n"
+      "  memory = 128Mi..256Mi\n  command = [\"/app\"]\n  args = [\"-v\"]\n"
+      "  working_dir = \"/srv\"\n  grace = 1m\n  pre_stop = sleep(10s)\n"
+      "  labels { version = \"v1\" }\n  labels \"example.com\" { tier = \"web\" }\n"
+      "  annotations \"sidecar.istio.io\" { inject = \"false\" }\n"
+      "  volume tmp { mount = \"/tmp\"  medium = memory }\n"
+      "  volume cache { mount = \"/cache\"  size = 1Gi }\n"
+      "  init migrate { image = \"api\"  command = [\"/app\", \"migrate\"]  working_dir = \"/m\"\n"
+      "    env { MODE = \"up\"  TOKEN = secret(\"api\", key = \"token\") } }\n"
+      "  sidecar proxy { image = \"docker.io/envoyproxy/envoy:v1.31.0\"  cpu = 10m }\n"
+      "}\n"
+      "worker plain {\n  image = \"plain\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  pre_stop = exec([\"nginx\", \"-s\", \"quit\"])\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  const Doc& t = (*find_object(objs, "Deployment", "api"))["spec"]["template"];
+  EXPECT_EQ(t["metadata"]["labels"]["version"], "v1");
+  EXPECT_EQ(t["metadata"]["labels"]["example.com/tier"], "web");
+  EXPECT_EQ(t["metadata"]["labels"]["app.kubernetes.io/name"], "api");
+  EXPECT_EQ(t["metadata"]["annotations"]["sidecar.istio.io/inject"], "false");
+  const Doc& spec = t["spec"];
+  EXPECT_EQ(spec["terminationGracePeriodSeconds"].get<int>(), 60);
+  const Doc& main = spec["containers"][0];
+  EXPECT_EQ(main["workingDir"], "/srv");
+  EXPECT_EQ(main["command"][0], "/app");
+  EXPECT_EQ(main["args"][0], "-v");
+  EXPECT_EQ(main["lifecycle"]["preStop"]["sleep"]["seconds"].get<int>(), 10);
+  // The volume at /tmp takes the place of stackc's own: one mount there, in memory.
+  int at_tmp = 0;
+  for (std::size_t i = 0; i < main["volumeMounts"].size(); ++i)
+    at_tmp += main["volumeMounts"][i]["mountPath"] == "/tmp";
+  EXPECT_EQ(at_tmp, 1);
+  EXPECT_EQ(spec["volumes"][0]["name"], "tmp");
+  EXPECT_EQ(spec["volumes"][0]["emptyDir"]["medium"], "Memory");
+  EXPECT_FALSE(spec["volumes"][0]["emptyDir"].contains("sizeLimit"));
+  EXPECT_EQ(spec["volumes"][1]["emptyDir"]["sizeLimit"], "1Gi");
+  // Init containers and sidecars in declaration order, with the main container's security
+  // context and mounts; only the sidecar restarts always.
+  const Doc& init = spec["initContainers"];
+  ASSERT_EQ(init.size(), 2u);
+  EXPECT_EQ(init[0]["name"], "migrate");
+  EXPECT_FALSE(init[0].contains("restartPolicy"));
+  EXPECT_EQ(init[0]["workingDir"], "/m");
+  EXPECT_EQ(init[0]["resources"], main["resources"]);  // an init's default: the main's
+  EXPECT_EQ(init[0]["env"][0]["valueFrom"]["configMapKeyRef"]["key"], "migrate.MODE");
+  EXPECT_EQ(init[0]["env"][1]["valueFrom"]["secretKeyRef"]["name"], "api");
+  EXPECT_EQ(init[1]["name"], "proxy");
+  EXPECT_EQ(init[1]["image"], "docker.io/envoyproxy/envoy:v1.31.0");
+  EXPECT_EQ(init[1]["restartPolicy"], "Always");
+  EXPECT_EQ(init[1]["resources"]["requests"]["cpu"], "10m");
+  EXPECT_EQ(init[1]["resources"]["requests"]["memory"], "32Mi");  // a sidecar's default
+  for (const auto& x : {&init[0], &init[1]}) {
+    EXPECT_EQ((*x)["securityContext"], main["securityContext"]);
+    EXPECT_EQ((*x)["volumeMounts"], main["volumeMounts"]);
+    EXPECT_EQ((*x)["securityContext"]["readOnlyRootFilesystem"].get<bool>(), true);
+  }
+  const Doc* cm = find_object(objs, "ConfigMap", "api-env");
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ((*cm)["data"]["migrate.MODE"], "up");
+  const Doc& plain = (*find_object(objs, "Deployment", "plain"))["spec"]["template"]["spec"];
+  EXPECT_EQ(plain["containers"][0]["lifecycle"]["preStop"]["exec"]["command"][2], "quit");
+  EXPECT_FALSE(plain.contains("terminationGracePeriodSeconds"));
+  EXPECT_FALSE(plain.contains("initContainers"));
+}
+
+TEST(Pod, ASharedServiceAccountIsMadeOnceByItsFirstWorkload) {
+  auto c = compile(
+      "service svc-a {\n  image = \"a\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  service_account = \"shared\"\n}\n"
+      "service svc-b {\n  image = \"b\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  service_account = \"shared\"\n}\n"
+      "service svc-d {\n  image = \"d\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  service_account = \"svc-d\"\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  std::vector<Lowered> lowered = lower_all(*c->model, "t.stack", sink);
+  const auto& objs = lowered[0].objects;
+  EXPECT_EQ(count_kind(objs, "ServiceAccount"), 2);  // `shared` and `svc-d`
+  EXPECT_EQ(find_object(objs, "ServiceAccount", "svc-a"), nullptr);
+  for (const auto& o : objs) {
+    if (o.doc["kind"] == "ServiceAccount" && o.doc["metadata"]["name"] == "shared") {
+      EXPECT_EQ(o.component, "svc-a");
+    }
+  }
+  for (const char* n : {"svc-a", "svc-b"})
+    EXPECT_EQ(
+        (*find_object(objs, "Deployment", n))["spec"]["template"]["spec"]["serviceAccountName"],
+        "shared");
+  auto files = files_of(*c->model, lowered, false, true);
+  const std::string& values = files.at("helm/s/values.yaml");
+  EXPECT_NE(values.find("      name: shared\n      create: false\n"), std::string::npos) << values;
+  // A stream's values (each workload's from its own objects) say the same.
+  for (const auto& w : c->model->environments[0].workloads) {
+    std::size_t from = 0, n = 0;
+    for (std::size_t i = 0; i < objs.size(); ++i)
+      if (objs[i].component == w.name && n++ == 0) from = i;
+    std::string text;
+    helm::workload_values_text(w, objs.data() + from, n, text);
+    EXPECT_EQ(text.find("create: false") != std::string::npos, w.name == "svc-b") << text;
+    EXPECT_NE(values.find(text), std::string::npos) << text;
+  }
+}
+
+// The config-digest annotation of each workload's pods, by workload.
+std::map<std::string, std::string> digests(const std::string& text) {
+  auto c = compile(text);
+  std::map<std::string, std::string> out;
+  if (!c->model) return out;
+  DocArena documents;
+  base::Collector sink;
+  for (const auto& o : lower(*c->model, c->model->environments[0], "t.stack", sink))
+    if (o.doc["kind"] == "Deployment") {
+      const Doc& md = o.doc["spec"]["template"]["metadata"];
+      out[o.component] = md.contains("annotations")
+                             ? md["annotations"]["stackc.dev/config-digest"].get<std::string>()
+                             : "";
+    }
+  return out;
+}
+
+TEST(Pod, TheDigestFollowsOnlyTheWorkloadsOwnEnvironment) {
+  auto stack = [](const std::string& a_env, const std::string& b_env) {
+    return "worker a {\n  image = \"a\"\n  cpu = 100m\n  memory = 64Mi\n  env { " + a_env +
+           " }\n}\nworker b {\n  image = \"b\"\n  cpu = 100m\n  memory = 64Mi\n  env { " + b_env +
+           " }\n}\nworker c {\n  image = \"c\"\n  cpu = 100m\n  memory = 64Mi\n}\n";
+  };
+  auto base = digests(stack("MODE = \"fast\"", "P = secret(\"db\", key = \"password\")"));
+  ASSERT_EQ(base.size(), 3u);
+  EXPECT_EQ(base["a"].size(), 16u);
+  EXPECT_EQ(base["b"].size(), 16u);
+  EXPECT_EQ(base["c"], "");  // reads nothing: no annotation
+  EXPECT_EQ(base, digests(stack("MODE = \"fast\"", "P = secret(\"db\", key = \"password\")")));
+  auto value = digests(stack("MODE = \"slow\"", "P = secret(\"db\", key = \"password\")"));
+  EXPECT_NE(value["a"], base["a"]);
+  EXPECT_EQ(value["b"], base["b"]);
+  auto key = digests(stack("MODE = \"fast\"", "P = secret(\"db\", key = \"pass\")"));
+  EXPECT_EQ(key["a"], base["a"]);
+  EXPECT_NE(key["b"], base["b"]);
+  // A value moved from one name to another is another environment.
+  auto moved = digests(stack("MOD = \"Efast\"", "P = secret(\"db\", key = \"password\")"));
+  EXPECT_NE(moved["a"], base["a"]);
 }
 
 }  // namespace

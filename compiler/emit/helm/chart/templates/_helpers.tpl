@@ -36,17 +36,23 @@ labels:
 metadata:
   labels:
     {{- include "stack.labels" . | nindent 4 }}
+    {{- with (get .w.pod "labels") }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
   {{- with (get .w.pod "annotations") }}
   annotations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
 spec:
-  serviceAccountName: {{ .name | quote }}
+  serviceAccountName: {{ (get .w.serviceAccount "name") | default .name | quote }}
   automountServiceAccountToken: {{ .w.serviceAccount.automountToken }}
   securityContext:
     {{- toYaml .w.pod.securityContext | nindent 4 }}
   {{- with (get .w.pod "restartPolicy") }}
   restartPolicy: {{ . }}
+  {{- end }}
+  {{- if hasKey .w.pod "terminationGracePeriodSeconds" }}
+  terminationGracePeriodSeconds: {{ .w.pod.terminationGracePeriodSeconds }}
   {{- end }}
   {{- with (get .w.pod "affinity") }}
   affinity:
@@ -54,6 +60,10 @@ spec:
   {{- end }}
   {{- with (get .w.pod "topologySpreadConstraints") }}
   topologySpreadConstraints:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with (get .w "initContainers") }}
+  initContainers:
     {{- toYaml . | nindent 4 }}
   {{- end }}
   containers:
