@@ -397,3 +397,32 @@ TEST_F(Cli, PlanShowsThePackingAndRejectsWhatDoesNotFit) {
 }
 
 }  // namespace
+
+namespace {
+
+// `graph` exits 1 only on a cycle (whether the pods fit is `plan`'s question); `plan` exits 1 on
+// a cycle too.
+TEST_F(Cli, GraphAndPlanExitCodes) {
+  const std::string head =
+      "stack s { registry = \"r\"  version = \"1.0.0\" }\n"
+      "cluster c { nodes = 1  node { cpu = 1  memory = 1Gi } }\n"
+      "environment e { cluster = c  namespace = \"n\" }\n";
+  auto too_big = write("big.stack", head +
+                                        "service a { image = \"a\"  port http = 80  cpu = 2  "
+                                        "memory = 64Mi }\n");
+  auto r = run({"graph", too_big.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_EQ(run({"plan", too_big.string()}).code, 1);
+  auto cycle = write("cycle.stack", head +
+                                        "service a { image = \"a\"  port http = 80  cpu = 100m  "
+                                        "memory = 64Mi  needs = [b] }\n"
+                                        "service b { image = \"b\"  port http = 80  cpu = 100m  "
+                                        "memory = 64Mi  needs = [a] }\n");
+  EXPECT_EQ(run({"graph", cycle.string()}).code, 1);
+  r = run({"plan", cycle.string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("error[E3001]"), std::string::npos) << r.err;
+}
+
+}  // namespace

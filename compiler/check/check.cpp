@@ -788,7 +788,10 @@ class Checker {
     if (v.kind == ValueKind::Range) {
       auto lo = conv(v.items[0]);
       auto hi = conv(v.items[1]);
-      if (!quantity(lo, v.items[0], f.name) || !quantity(hi, v.items[1], f.name)) return;
+      // Both bounds are reported (`180MB..300MB` is two mistakes).
+      const bool lo_ok = quantity(lo, v.items[0], f.name);
+      const bool hi_ok = quantity(hi, v.items[1], f.name);
+      if (!lo_ok || !hi_ok) return;
       if (lo.value > hi.value)
         report(Code::E2011, v.span,
                fmt::format("the {} request `{}` is above its limit `{}`", what, v.items[0].raw,

@@ -152,10 +152,24 @@ Quantity to_bytes(const ast::Value& v) {
   if (v.unit == "m")
     help = fmt::format("`m` means millis: `{}` would be {} of a byte; did you mean `{}Mi`?", v.raw,
                        "a thousandth", number_text(v));
-  else if (v.unit == "mi" || v.unit == "gi" || v.unit == "MB" || v.unit == "GB" || v.unit == "Mb" ||
-           v.unit == "Gb")
+  else if (v.unit == "mi" || v.unit == "gi" || v.unit == "ki" || v.unit == "ti")
     help = fmt::format("units are case-sensitive: did you mean `{}{}i`?", number_text(v),
                        static_cast<char>(std::toupper(static_cast<unsigned char>(v.unit[0]))));
+  else if (v.unit.size() == 2 && std::string_view("kKMGTP").find(v.unit[0]) != std::string::npos &&
+           (v.unit[1] == 'B' || v.unit[1] == 'b')) {
+    // `MB` is how sizes are written elsewhere, but not a unit here (Kubernetes' quantities have
+    // no `B`): the binary unit is almost always what is meant.
+    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(v.unit[0])));
+    const std::string_view names[] = {"kibibytes", "kilobytes", "mebibytes", "megabytes",
+                                      "gibibytes", "gigabytes", "tebibytes", "terabytes",
+                                      "pebibytes", "petabytes"};
+    const auto at = std::string_view("KMGTP").find(u) * 2;
+    help = fmt::format(
+        "`{}` is not a unit (Kubernetes quantities have no `B`): did you mean `{}{}i` ({}, powers "
+        "of 1024, how memory is usually sized) or `{}{}` ({}, powers of 1000)?",
+        v.unit, number_text(v), u == 'K' ? 'K' : u, names[at], number_text(v), u == 'K' ? 'k' : u,
+        names[at + 1]);
+  }
   return bad(fmt::format("`{}` is not a byte quantity: the unit `{}` is not a size", v.raw, v.unit),
              help);
 }

@@ -23,8 +23,8 @@
 #include "check/schema.hpp"
 #include "driver/input.hpp"
 #include "driver/loader.hpp"
-#include "driver/stdout_stream.hpp"
 #include "driver/replace.hpp"
+#include "driver/stdout_stream.hpp"
 #include "driver/write.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/github/github.hpp"
@@ -549,7 +549,8 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
     return 2;
   }
   auto g = graph::Graph::of(*env);
-  graph::analyze(m, sink);  // a cycle is still drawn, and reported
+  // A cycle is still drawn, and reported (exit 1); whether the pods fit is `plan`'s question.
+  graph::check_cycles(m, sink);
   if (!o.impact.empty()) {
     std::size_t n = g.index(o.impact);
     if (n == g.nodes().size()) {
@@ -597,8 +598,9 @@ int cmd_plan(const std::string& file, const std::string& env_name, const std::st
     err << fmt::format("stackc: error: the stack has no environment `{}`\n", env_name);
     return 2;
   }
-  auto plans =
-      graph::plan(*checked->model(), sink);  // reports what does not fit, and still shows it
+  // A cycle is reported (exit 1) like what does not fit; the plan is still shown.
+  graph::check_cycles(*checked->model(), sink);
+  auto plans = graph::plan(*checked->model(), sink);
   std::vector<graph::Plan> shown;
   for (auto& p : plans)
     if (env_name.empty() || p.env->name == env_name) shown.push_back(std::move(p));

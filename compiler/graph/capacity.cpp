@@ -58,6 +58,7 @@ Pod pod_of(const model::Workload& w) {
   for (int k = 0; k < 4; ++k) *out[k] = std::max(*out[k] + side[k], peak[k]);
   p.span = w.span;
   p.spread = w.spread == "nodes";
+  p.spread_zones = w.spread == "zones";
   return p;
 }
 
@@ -70,7 +71,9 @@ std::vector<Pod> pods_of(const model::Environment& env, bool at_max) {
   return pods;
 }
 
-Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::int64_t memory) {
+Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::int64_t memory,
+             std::size_t zones) {
+  zones = std::max<std::size_t>(zones, 1);
   Packing out;
   // Decreasing by the larger share of a node each pod takes; ties by name, so it is stable.
   auto share = [&](const Pod& p) {
@@ -112,6 +115,9 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
   std::size_t open = 0;
   std::unordered_map<std::string_view, std::unordered_set<std::size_t>>
       spread_nodes;  // workload -> nodes
+  // `spread = zones` is a topology spread constraint with maxSkew 1 and DoNotSchedule: a replica
+  // goes only to a zone that holds the fewest of its workload's replicas so far.
+  std::unordered_map<std::string_view, std::vector<std::int64_t>> in_zone;  // workload -> counts
   // (cpu, memory) -> every node before it is too full for a pod of that size
   std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> first_for_size;
   for (std::size_t i = 0; i < out.pods.size(); ++i) {
@@ -120,6 +126,13 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
                                        out.nodes[open].memory_used + min_mem > memory))
       ++open;
     auto* used = p.spread ? &spread_nodes[p.workload] : nullptr;
+    std::vector<std::int64_t>* counts = nullptr;
+    std::int64_t fewest = 0;
+    if (p.spread_zones && zones > 1) {
+      counts = &in_zone[p.workload];
+      counts->resize(zones, 0);
+      fewest = *std::min_element(counts->begin(), counts->end());
+    }
     bool placed = false;
     // Nodes only fill up: those that could not take a pod of this size never will. Starting
     // after them gives the same first fit without scanning them again for every pod (a fleet's
@@ -135,11 +148,13 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
       }
       none_fit_yet = false;
       if (used && used->count(k)) continue;
+      if (counts && (*counts)[k % zones] != fewest) continue;
       {
         n.cpu_used += p.cpu;
         n.memory_used += p.memory;
         n.pods.push_back(i);
         if (used) used->insert(k);
+        if (counts) ++(*counts)[k % zones];
         placed = true;
         break;
       }
@@ -154,6 +169,7 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
   for (const auto& e : m.environments) {
     const model::Cluster* c = m.cluster(e.cluster);
     if (!c) continue;
+    const auto zones = static_cast<std::size_t>(std::max<std::int64_t>(c->zones, 1));
     Plan p;
     p.env = &e;
     p.cluster = c;
@@ -205,10 +221,10 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
         sink.report(std::move(d));
       }
     }
-    p.at_min =
-        pack(pods_of(e, false), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory);
-    p.at_max =
-        pack(pods_of(e, true), static_cast<std::size_t>(c->nodes_max), p.node_cpu, p.node_memory);
+    p.at_min = pack(pods_of(e, false), static_cast<std::size_t>(c->nodes_min), p.node_cpu,
+                    p.node_memory, zones);
+    p.at_max = pack(pods_of(e, true), static_cast<std::size_t>(c->nodes_max), p.node_cpu,
+                    p.node_memory, zones);
     bool spread_violation = false;
     for (const auto& w : e.workloads)
       if (w.spread == "nodes" && w.replicas_min > c->nodes_max &&
@@ -222,8 +238,8 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     if (spread_violation) {
       auto pods = pods_of(e, false);
       for (auto& pod : pods) pod.spread = false;
-      relaxed =
-          pack(std::move(pods), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory);
+      relaxed = pack(std::move(pods), static_cast<std::size_t>(c->nodes_min), p.node_cpu,
+                     p.node_memory, zones);
     }
     const Packing& fit = spread_violation ? relaxed : p.at_min;
     if (!too_big && !fit.unplaced.empty()) {
@@ -237,11 +253,13 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
       const model::Workload* spreads = nullptr;
       if (!spread_violation) {
         auto pods = pods_of(e, false);
-        for (auto& pod : pods) pod.spread = false;
-        if (pack(std::move(pods), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory)
+        for (auto& pod : pods) pod.spread = pod.spread_zones = false;
+        if (pack(std::move(pods), static_cast<std::size_t>(c->nodes_min), p.node_cpu, p.node_memory,
+                 zones)
                 .unplaced.empty())
           for (const auto& w : e.workloads)
-            if (w.spread == "nodes" && w.replicas_min > c->nodes_min &&
+            if (((w.spread == "nodes" && w.replicas_min > c->nodes_min) ||
+                 (w.spread == "zones" && zones > 1)) &&
                 w.kind != model::Workload::Kind::Job && w.kind != model::Workload::Kind::Cron) {
               spreads = &w;
               break;
@@ -261,7 +279,14 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
               "add nodes, use larger ones, or lower replicas or requests in `{}`",
               format_cpu(cpu), gib(mem), c->nodes_min, c->nodes_min == 1 ? " gives" : "s give",
               format_cpu(p.node_cpu * c->nodes_min), gib(p.node_memory * c->nodes_min), e.name));
-      if (spreads) {
+      if (spreads && spreads->spread == "zones") {
+        d.help = fmt::format(
+            "`{}` has `spread = zones`: its replicas go evenly over the {} zones of `{}` (at most "
+            "one more in any zone than in another), and the zone whose turn it is has no room "
+            "left; add nodes, lower `replicas` of `{}` in `{}`, or write `spread = nodes` or "
+            "`spread = none` in `{}`",
+            spreads->name, zones, c->name, spreads->name, e.name, spreads->name);
+      } else if (spreads) {
         d.help = fmt::format(
             "{}: each of its {} replicas needs a node of its own, and `{}` has {} node{} at "
             "minimum; raise the cluster's minimum to {} nodes, lower `replicas` of `{}` in `{}`, "
@@ -277,7 +302,10 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
       d.notes.push_back({c->span, fmt::format("{}", where)});
       d.notes.push_back(
           {first.span,
-           spreads && spreads->name == first.workload
+           spreads && spreads->name == first.workload && spreads->spread == "zones"
+               ? fmt::format("no node with room is in a zone with the fewest replicas of `{}`",
+                             first.workload)
+           : spreads && spreads->name == first.workload
                ? fmt::format("every node already runs a replica of `{}`", first.workload)
                : fmt::format("`{}` does not fit on any node after the larger pods",
                              first.workload)});

@@ -17,7 +17,8 @@ struct Pod {
   std::int64_t cpu = 0;       // millicores requested (all containers)
   std::int64_t memory = 0;    // bytes requested
   std::int64_t cpu_limit = 0, memory_limit = 0;
-  bool spread = false;  // `spread = nodes`: never two of these pods on one node
+  bool spread = false;        // `spread = nodes`: never two of these pods on one node
+  bool spread_zones = false;  // `spread = zones`: the counts per zone differ by at most one
   base::Span span;
 };
 
@@ -42,8 +43,10 @@ struct Plan {
 
 // The pods of an environment: `replicas` each (the minimum or the maximum), jobs and crons one.
 std::vector<Pod> pods_of(const model::Environment& env, bool at_max);
-// First-fit decreasing onto `nodes` nodes of the given allocatable size.
-Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::int64_t memory);
+// First-fit decreasing onto `nodes` nodes of the given allocatable size, spread over `zones`
+// availability zones (node k is in zone k mod zones, as a provider spreads a node group).
+Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::int64_t memory,
+             std::size_t zones = 1);
 
 // Plans every environment and reports what does not fit (E3002..E3006, W0003).
 std::vector<Plan> plan(const model::Model& m, base::Sink& sink);

@@ -187,12 +187,14 @@ std::string Graph::to_json() const {
   return j.dump(2) + "\n";
 }
 
-std::vector<Plan> analyze(const model::Model& m, base::Sink& sink) {
+bool check_cycles(const model::Model& m, base::Sink& sink) {
+  bool found = false;
   std::set<std::vector<std::string>> reported;
   for (const auto& env : m.environments) {
     Graph g = Graph::of(env);
     auto cyc = g.cycle();
     if (cyc.empty()) continue;
+    found = true;
     // The same cycle in several environments is one problem; name it from its smallest node.
     std::vector<std::string> names;
     for (const auto& e : cyc) names.push_back(g.nodes()[e.from]);
@@ -212,6 +214,11 @@ std::vector<Plan> analyze(const model::Model& m, base::Sink& sink) {
                                     g.nodes()[cyc[k].to], cyc[k].why)});
     sink.report(std::move(d));
   }
+  return found;
+}
+
+std::vector<Plan> analyze(const model::Model& m, base::Sink& sink) {
+  check_cycles(m, sink);
   return plan(m, sink);  // capacity: every environment against its cluster
 }
 

@@ -55,6 +55,9 @@ class Graph {
   std::unordered_map<std::string_view, std::size_t> index_;  // into nodes_
 };
 
+// Reports every dependency cycle (E3001), once per distinct cycle; true when there is one.
+bool check_cycles(const model::Model& m, base::Sink& sink);
+
 // The graph stage's entry: reports every dependency cycle (E3001), once per distinct cycle, and
 // what does not fit the clusters (capacity.hpp). Returns the capacity plans it made, one per
 // environment (the build prints them into docs/ without packing again).

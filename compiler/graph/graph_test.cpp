@@ -168,6 +168,29 @@ TEST(Packing, SpreadKeepsReplicasApart) {
   EXPECT_EQ(too_few.unplaced.size(), 1u);
 }
 
+// `spread = zones` (a topology spread constraint, maxSkew 1, DoNotSchedule): node k is in zone
+// k mod zones, and a replica goes only to a zone holding the fewest of its workload's replicas.
+TEST(Packing, SpreadOverZonesKeepsTheCountsEven) {
+  auto zoned = [](Pod p) {
+    p.spread_zones = true;
+    return p;
+  };
+  // 4 nodes in 2 zones (nodes 1 and 3 in zone 0): without the constraint the two replicas share
+  // node 1; with it the second goes to node 2, in the other zone.
+  auto together = pack({pod("web", 100, 1), pod("web", 100, 1)}, 4, 4000, 8, 2);
+  EXPECT_EQ(together.nodes[0].pods.size(), 2u);
+  auto even = pack({zoned(pod("web", 100, 1)), zoned(pod("web", 100, 1))}, 4, 4000, 8, 2);
+  EXPECT_EQ(even.nodes[0].pods.size(), 1u);
+  EXPECT_EQ(even.nodes[1].pods.size(), 1u);
+  // Zone 1's only node is full: the second replica has nowhere to go, though zone 0 has room.
+  auto stuck = pack({pod("big", 4000, 1), zoned(pod("web", 1000, 1)), zoned(pod("web", 1000, 1))},
+                    2, 4000, 8, 2);
+  EXPECT_EQ(stuck.unplaced.size(), 1u);
+  // One zone: no constraint at all.
+  EXPECT_TRUE(pack({zoned(pod("web", 1000, 1)), zoned(pod("web", 1000, 1))}, 1, 4000, 8, 1)
+                  .unplaced.empty());
+}
+
 TEST(Packing, PodsOfAnEnvironment) {
   model::Environment e;
   model::Workload w;
