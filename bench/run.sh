@@ -6,7 +6,8 @@
 # costs) and into OUT on the disk (what a user sees; on this machine's ext4 it varies by seconds
 # from run to run). Beside it, the floor of any tool that writes the same files: `cp -r` of
 # stackc's own output into a fresh tmpfs folder. `build --target kubernetes` (the plain manifests
-# alone, what the peers produce) is timed into tmpfs. Every build writes a new folder; the folders
+# alone, what the peers produce) is timed into tmpfs, and `build --stdout` (the same objects as
+# one YAML stream on stdout, what the peers write: the like-for-like figure). Every build writes a new folder; the folders
 # are removed after all runs (ext4 creates files seconds slower right after 20,000 were deleted).
 # Then one `build --time` run shows the stages.
 # usage: bench/run.sh [N ...]      (default: 1000 10000 50000)
@@ -35,8 +36,8 @@ time_runs() {
   done
 }
 
-echo "| N | .stack size | check wall s, median (min–max) | check RSS MiB | build → tmpfs wall s, median (min–max) | cpu s | RSS MiB | build → disk wall s, median (min–max) | files | MB | floor: cp -r to tmpfs, s | --target kubernetes → tmpfs, s |"
-echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| N | .stack size | check wall s, median (min–max) | check RSS MiB | build → tmpfs wall s, median (min–max) | cpu s | RSS MiB | build → disk wall s, median (min–max) | files | MB | floor: cp -r to tmpfs, s | --target kubernetes → tmpfs, s | --stdout (one stream) wall s, median (min–max) | --stdout RSS MiB |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for n in $NS; do
   f="$OUT/fleet-$n.stack"
   [ -s "$f" ] || python3 bench/gen_fleet.py "$n" > "$f"
@@ -51,6 +52,7 @@ for n in $NS; do
   rm -rf "$SHM"/*
   time_runs kube "$STACKC" build "$f" --target kubernetes -o "$SHM/kube-$n-{}"
   rm -rf "$SHM"/*
+  time_runs stream "$STACKC" build --stdout "$f"
   time_runs disk "$STACKC" build "$f" -o "$OUT/out-$n-{}"
   python3 - "$n" "$(stat -c %s "$f")" "$files" "$bytes" "$OUT" <<'PY'
 import statistics, sys
@@ -68,8 +70,10 @@ sw, sc, sr = runs("shm")
 dw, _, _ = runs("disk")
 fw, _, _ = runs("floor")
 kw, _, _ = runs("kube")
+tw, _, tr = runs("stream")
 print(f"| {int(n):,} | {int(size)/1e6:.1f} MB | {w(cw)} | {cr:.0f} | {w(sw)} | {sc:.2f} | {sr:.0f} | {w(dw)} "
-      f"| {int(files):,} | {int(nbytes)/1e6:.0f} | {statistics.median(fw):.3f} | {statistics.median(kw):.3f} |")
+      f"| {int(files):,} | {int(nbytes)/1e6:.0f} | {statistics.median(fw):.3f} | {statistics.median(kw):.3f} "
+      f"| {w(tw)} | {tr:.0f} |")
 PY
   rm -rf "$OUT"/out-* "$SHM"/*
 done
