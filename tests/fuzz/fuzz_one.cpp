@@ -7,49 +7,12 @@
 #include "check/check.hpp"
 #include "model/model.hpp"
 #include "stdlib/stdlib.hpp"
+#include "stdlib_loader.hpp"
 #include "syntax/dump.hpp"
 #include "syntax/format.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::fuzz {
-namespace {
-
-// Imports resolve against the embedded stdlib only; relative imports are reported missing.
-class StdlibLoader final : public check::Loader {
- public:
-  explicit StdlibLoader(base::SourceManager& sm) : sm_(sm) {}
-  Result load(std::string_view spec, base::FileId) override {
-    Result r;
-    auto text = stdlib::find(spec);
-    if (!text) {
-      r.message = "not found";
-      return r;
-    }
-    std::string key(spec);
-    for (const auto& [k, id] : loaded_)
-      if (k == key) {
-        r.file = id;
-        return r;
-      }
-    r.file = sm_.add(key, std::string(*text));
-    loaded_.emplace_back(key, *r.file);
-    return r;
-  }
-  bool is_stdlib(base::FileId) const override { return true; }
-
- private:
-  base::SourceManager& sm_;
-  std::vector<std::pair<std::string, base::FileId>> loaded_;
-};
-
-// The checked model of a parsed tree as JSON, or "" when the checker reports an error.
-std::string model_of(base::SourceManager& sm, ast::File tree, base::Collector& sink) {
-  StdlibLoader loader(sm);
-  auto result = check::check(sm, std::move(tree), loader, sink);
-  return result.model ? model::to_json(*result.model) : std::string();
-}
-
-}  // namespace
 
 void run_one(const std::uint8_t* data, std::size_t size) {
   base::SourceManager sm;
