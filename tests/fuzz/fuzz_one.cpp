@@ -13,6 +13,16 @@
 #include "syntax/parse.hpp"
 
 namespace stackc::fuzz {
+namespace {
+
+// The checked model of a parsed tree as JSON, or "" when the checker reports an error.
+std::string model_of(base::SourceManager& sm, ast::File tree, base::Collector& sink) {
+  StdlibLoader loader(sm);
+  auto result = check::check(sm, std::move(tree), loader, sink);
+  return result.model ? model::to_json(*result.model) : std::string();
+}
+
+}  // namespace
 
 void run_one(const std::uint8_t* data, std::size_t size) {
   base::SourceManager sm;
