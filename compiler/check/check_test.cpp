@@ -195,6 +195,55 @@ TEST(Check, ReferencesAndSecretsInEnv) {
   ASSERT_EQ(api.needs.size(), 1u);
 }
 
+// `${W.host}`, `${W.port}`, `${W.port.NAME}`, `${W.address}` in any string become references
+// with the place they are written; the values are substituted (args included).
+TEST(Check, ReferencesInStringsAreRecordedAndSubstituted) {
+  auto c = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  port grpc = 9090  cpu = 1  "
+      "memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  args = [\"--catalog=${catalog.port.grpc}\", \"--self=${api.port}\"]\n"
+      "  init wait { image = \"busybox:1.36\"  command = [\"nc\", \"-z\", \"${catalog.host}\"] }\n"
+      "  env { PRODUCT_ADDR = \"${catalog.address}\" } }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.all().size();
+  const auto& api = workload(*c->result.model, "dev", "api");
+  ASSERT_EQ(api.refs.size(), 3u);
+  EXPECT_EQ(api.refs[0].why, "args");
+  EXPECT_EQ(api.refs[0].attr, "port.grpc");
+  EXPECT_EQ(api.refs[1].why, "init wait command");
+  EXPECT_EQ(api.refs[2].why, "env PRODUCT_ADDR");
+  EXPECT_EQ(api.refs[2].target, "catalog");
+  EXPECT_EQ(c->sm.text(api.refs[2].span), "${catalog.address}");
+  EXPECT_EQ(api.args, (std::vector<std::string>{"--catalog=9090", "--self=80"}));
+  EXPECT_EQ(api.init[0].command[2], "catalog");
+  EXPECT_EQ(api.env[0].value, "catalog:8080");
+}
+
+TEST(Check, AReferenceToAnUndeclaredPortOrWorkloadIsE2005) {
+  auto c = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  env { B = \"${catalgo.host}\"  C = \"${catalog.adress}\" } }\n");
+  std::vector<std::string> got;
+  for (const auto& d : c->sink.sorted())
+    got.push_back(std::string(base::info(d.code).id) + " " + std::string(c->sm.text(d.span)) + " " +
+                  d.help);
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "E2005 ${catalgo.host} did you mean `catalog`?",
+                     "E2005 ${catalog.adress} did you mean `address`?",
+                 }));
+  // A port name is checked with the model, in each environment (reported once).
+  auto port = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  env { A = \"${catalog.port.htp}\" } }\n");
+  ASSERT_EQ(port->sink.all().size(), 1u);
+  const auto& d = port->sink.all()[0];
+  EXPECT_EQ(d.code, base::Code::E2005);
+  EXPECT_EQ(port->sm.text(d.span), "${catalog.port.htp}");
+  EXPECT_EQ(d.help, "did you mean `http`?");
+}
+
 TEST(Check, ImportsDiamondsAndCycles) {
   auto ok = check_text(
       "import \"./a.stack\"\nimport \"./b.stack\"\nservice api from web { image = \"x\"  port http "

@@ -110,6 +110,15 @@ struct Dependency {
   Span span;
 };
 
+// A reference to another workload inside a string (`"${catalog.host}:${catalog.port}"`): a
+// dependency edge like `needs` (targets.md §5.8).
+struct Reference {
+  std::string target;  // the workload referred to
+  std::string attr;    // host | port | address | port.NAME
+  std::string why;     // where: "env PRODUCT_ADDR", "args", "init migrate command"
+  Span span;           // the `${...}`
+};
+
 struct Ingress {
   std::string host;
   std::string path = "/";
@@ -195,6 +204,7 @@ struct Workload {
   std::optional<Probe> liveness, readiness, startup;
   std::vector<EnvVar> env;
   std::vector<Dependency> needs;
+  std::vector<Reference> refs;      // references to other workloads in strings
   std::vector<Dependency> scrapes;  // Prometheus: the workloads it scrapes
   std::vector<Egress> egress;
   std::vector<Mount> mounts;

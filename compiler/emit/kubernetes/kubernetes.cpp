@@ -409,6 +409,7 @@ class Lowering {
     for (const auto& d : w.needs) to(d.name);
     for (const auto& v : w.env)
       if (v.kind == model::EnvVar::Kind::Ref) to(v.ref_target);
+    for (const auto& r : w.refs) to(r.target);  // `${W.host}` in a string
     // Prometheus: to the metrics ports of what it scrapes, one rule per set of ports (the
     // workloads sharing it named in one selector, so the policy stays small in large stacks).
     {

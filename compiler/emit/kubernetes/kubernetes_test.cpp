@@ -459,5 +459,43 @@ TEST(Pod, TheDigestFollowsOnlyTheWorkloadsOwnEnvironment) {
   EXPECT_NE(moved["a"], base["a"]);
 }
 
+// A reference inside a string is an edge like `needs`: the caller may send to the callee (its
+// policy's egress), the callee takes traffic from it (ingress), and syncs in an earlier wave.
+TEST(Graph, AReferenceInAStringOpensThePolicyBothWaysAndOrdersTheWaves) {
+  auto c = compile(
+      "service catalog {\n  image = \"catalog\"\n  port http = 8080\n  port grpc = 9090\n"
+      "  cpu = 100m\n  memory = 64Mi\n}\n"
+      "service front {\n  image = \"front\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  args = [\"--rpc=${catalog.port.grpc}\"]\n"
+      "  env { PRODUCT_ADDR = \"${catalog.address}\" }\n}\n");
+  ASSERT_TRUE(c->model);
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  const Doc* front = find_object(objs, "NetworkPolicy", "front");
+  const Doc* catalog = find_object(objs, "NetworkPolicy", "catalog");
+  ASSERT_TRUE(front && catalog);
+  bool egress = false;
+  for (const auto& rule : (*front)["spec"]["egress"])
+    if (rule.contains("to") && rule["to"][0].contains("podSelector") &&
+        rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "catalog")
+      egress = true;
+  EXPECT_TRUE(egress) << front->dump();
+  bool ingress = false;
+  for (const auto& rule : (*catalog)["spec"]["ingress"])
+    if (rule.contains("from") && rule["from"][0].contains("podSelector") &&
+        rule["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "front")
+      ingress = true;
+  EXPECT_TRUE(ingress) << catalog->dump();
+  const Doc* dep = find_object(objs, "Deployment", "front");
+  ASSERT_NE(dep, nullptr);
+  const Doc& main = (*dep)["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(main["args"][0], "--rpc=9090");
+  const Doc* cm = find_object(objs, "ConfigMap", "front-env");
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ((*cm)["data"]["PRODUCT_ADDR"], "catalog:8080");
+  EXPECT_EQ((*dep)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"], "1");
+}
+
 }  // namespace
 }  // namespace stackc::emit::kubernetes
