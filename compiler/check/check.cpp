@@ -14,6 +14,7 @@
 #include "base/suggest.hpp"
 #include "check/credentials.hpp"
 #include "check/hardening.hpp"
+#include "check/images.hpp"
 #include "check/pipeline.hpp"
 #include "check/probes.hpp"
 #include "check/references.hpp"
@@ -1145,21 +1146,10 @@ class Checker {
              "an image is `name`, `name:tag`, or `registry/path/name:tag`, in lower case");
       return;
     }
-    auto slash = img.rfind('/');
-    auto colon = img.rfind(':');
-    bool has_tag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
-    if (has_tag && img.substr(colon + 1) == "latest") {
-      report(
-          Code::E2018, v.span, fmt::format("the image `{}` uses the `latest` tag", img),
-          fmt::format("pin a version: `{}:1.2.3` (or leave the tag out to use the stack's version)",
-                      img.substr(0, colon)));
-    } else if (!has_tag && slash != std::string::npos && img.find('@') == std::string::npos) {
-      report(Code::E2018, v.span,
-             fmt::format("the image `{}` from another registry has no pinned tag", img),
-             fmt::format("pin a version such as `{}:1.2.3` or a digest `@sha256:...`; only images "
-                         "of the stack's own registry (written without `/`) get its version",
-                         img));
-    }
+    // The image rule (model/images.hpp): E2018, W0015, W0016 (check/images.hpp). An image with
+    // an interpolation is taken as written.
+    if (v.has_interpolation()) return;
+    if (auto found = image_finding(img)) report(found->code, v.span, found->message, found->help);
   }
 
   void check_string(const Value& v, std::string_view key) {
@@ -1641,6 +1631,7 @@ class Checker {
     w.decl_span = d.stmt->span;
     for (const auto& f : d.stmt->from) w.templates.emplace_back(f.text);
     w.image = interp_or(n.value("image"), m, e);
+    if (auto* v = n.value("image")) w.image_span = v->span;
     w.refs = workload_refs(n, w.name, e);
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
@@ -1745,6 +1736,7 @@ class Checker {
       model::Exporter ex;
       ex.span = x->stmt->span;
       ex.image = interp_or(x->value("image"), m, e);
+      if (auto* v = x->value("image")) ex.image_span = v->span;
       if (auto* v = x->value("port")) ex.port = q_or(to_int(*v), 0);
       if (auto* v = x->value("path")) ex.path = str(v);
       if (auto* v = x->value("prefix")) ex.prefix = str(v);
@@ -1820,6 +1812,7 @@ class Checker {
                "after the workload, the exporter `exporter`)",
                {{it->second, "the other is here"}});
       c.image = interp_or(kid.value("image"), m, e);
+      if (auto* v = kid.value("image")) c.image_span = v->span;
       c.command = strings(kid.value("command"), m, e);
       c.args = strings(kid.value("args"), m, e);
       if (auto* v = kid.value("working_dir")) c.working_dir = interp_or(v, m, e);
@@ -2279,6 +2272,25 @@ class Checker {
                "give `replicas` a range such as `2..6` to autoscale, or remove `autoscale`",
                {{d.name_span, "the workload"}});
         break;
+      }
+    }
+    // `stack.registry` and `stack.version` are needed only to build the stack's own images.
+    if (auto own = first_own_image(m)) {
+      for (const char* field : {"registry", "version"}) {
+        if (!(field[0] == 'r' ? m.stack.registry : m.stack.version).empty()) continue;
+        report(Code::E2007, own->span,
+               fmt::format("`{}` is the stack's own image, but `stack` has no `{}`", own->image,
+                           field),
+               field[0] == 'r'
+                   ? fmt::format("add `registry = \"ghcr.io/ORG\"` to `stack {}` (where the image "
+                                 "is pushed), or write an external reference such as "
+                                 "`ghcr.io/ORG/{}:1.2.3`",
+                                 m.stack.name, own->image)
+                   : fmt::format("add `version = \"1.0.0\"` to `stack {}` (the tag of the stack's "
+                                 "own images), or write an external reference such as "
+                                 "`ghcr.io/ORG/{}:1.2.3`",
+                                 m.stack.name, own->image),
+               {{m.stack.span, "the stack is declared here"}});
       }
     }
     return m;

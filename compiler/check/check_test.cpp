@@ -277,7 +277,7 @@ TEST(Check, ManyWorkloadsResolveInOrderOnTwoThreads) {
   auto stack = [](bool ports) {
     std::string text;
     for (int i = 0; i < 300; ++i)
-      text += "service svc-" + std::to_string(i) + " { image = \"x:1\"" +
+      text += "service svc-" + std::to_string(i) + " { image = \"x\"" +
               (ports || (i != 10 && i != 200) ? "  port http = 80" : "") +
               "  cpu = 100m  memory = 64Mi  replicas = " + std::to_string(1 + i % 3) +
               "\n  when prod { replicas = " + std::to_string(2 + i % 3) + " } }\n" + "alert Down" +
@@ -315,7 +315,7 @@ TEST(Check, ManyWorkloadsResolveInOrderOnTwoThreads) {
       "template w for worker { replicas = 1 }\n";
   for (int i = 0; i < 300; ++i)
     typos += "service t" + std::to_string(i) + (i == 250 ? " from big, w" : "") +
-             " { image = \"x:1\"  port http = 80  cpu = 100m  memory = 64Mi" +
+             " { image = \"x\"  port http = 80  cpu = 100m  memory = 64Mi" +
              (i == 10 || i == 200 ? "  replica = 2" : "") + " }\n";
   auto v = check_text(typos);
   std::vector<std::string> got;
@@ -421,7 +421,7 @@ TEST(System, ReservedNamesAndMethods) {
       "monitoring { prometheus { } }\n");
   EXPECT_EQ(taken->codes(), std::vector<base::Code>{base::Code::E2002});
   auto no_method = check_text(
-      "stateful q { image = \"q:1\"  port p = 1  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
+      "stateful q { image = \"q\"  port p = 1  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
       "backup b { of = q  schedule = \"@daily\"  retain = 1d }\n");
   EXPECT_EQ(no_method->codes(), std::vector<base::Code>{base::Code::E2022});
 }
@@ -493,6 +493,48 @@ TEST(Check, ProbeAndPodMistakesAreReportedWhereTheyAre) {
             (std::vector<std::string>{"E2003 did you mean `period`?", "E2003 did you mean `grpc`?",
                                       "E2001 did you mean `image`?", "E2003 did you mean `memory`?",
                                       "E2004 write `5s`, `5m`, `5h` or `5d`"}));
+}
+
+// ---- images ------------------------------------------------------------------------------------
+
+std::vector<std::string> image_diagnostics(const std::string& stack, const std::string& image) {
+  auto c = std::make_unique<Checked>();
+  auto id =
+      c->sm.add("main.stack", stack +
+                                  "\ncluster c { nodes = 2  node { cpu = 4  memory = 8Gi } }\n"
+                                  "environment dev { cluster = c }\n"
+                                  "service api { image = \"" +
+                                  image + "\"  port http = 80  cpu = 1  memory = 1Gi }\n");
+  auto tree = syntax::parse(c->sm, id, c->sink);
+  MemLoader loader(c->sm, {});
+  c->result = check(c->sm, std::move(tree), loader, c->sink);
+  std::vector<std::string> out;
+  for (const auto& d : c->sink.sorted())
+    out.push_back(std::string(base::info(d.code).id) + " " + std::string(c->sm.text(d.span)));
+  return out;
+}
+
+TEST(Images, AmbiguousAndUnpinnedImagesAreReportedAtTheImage) {
+  const std::string s = "stack s { registry = \"ghcr.io/s\"  version = \"1.0.0\" }";
+  using V = std::vector<std::string>;
+  EXPECT_EQ(image_diagnostics(s, "api"), V{});
+  EXPECT_EQ(image_diagnostics(s, "redis:7.4"), V{});
+  EXPECT_EQ(image_diagnostics(s, "ghcr.io/x/api:1.0"), V{});
+  EXPECT_EQ(image_diagnostics(s, "redis"), V{"W0015 \"redis\""});
+  EXPECT_EQ(image_diagnostics(s, "api:2.3.1"), V{"W0016 \"api:2.3.1\""});
+  EXPECT_EQ(image_diagnostics(s, "weaveworksdemos/carts"), V{"E2018 \"weaveworksdemos/carts\""});
+  EXPECT_EQ(image_diagnostics(s, "redis:latest"), V{"E2018 \"redis:latest\""});
+  EXPECT_EQ(image_diagnostics(s, "localhost:5000/api"), V{"E2018 \"localhost:5000/api\""});
+  EXPECT_EQ(image_diagnostics(s, "weaveworksdemos/carts@sha256:0123"), V{});
+}
+
+// `registry` and `version` are needed only by a stack with images of its own; E2007 then points
+// at the first such image.
+TEST(Images, RegistryAndVersionAreRequiredOnlyForOwnImages) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(image_diagnostics("stack s { }", "docker.io/library/redis:7.4"), V{});
+  EXPECT_EQ(image_diagnostics("stack s { }", "api"), (V{"E2007 \"api\"", "E2007 \"api\""}));
+  EXPECT_EQ(image_diagnostics("stack s { registry = \"ghcr.io/s\" }", "api"), V{"E2007 \"api\""});
 }
 
 }  // namespace

@@ -147,6 +147,7 @@ struct Security {
 
 struct Exporter {
   std::string image;
+  Span image_span;
   std::int64_t port = 0;
   std::string path = "/metrics";
   std::string prefix;  // of the metric names it serves
@@ -180,6 +181,7 @@ struct Container {
   std::string name;
   bool sidecar = false;
   std::string image;
+  Span image_span;
   std::vector<std::string> command, args;
   std::string working_dir;
   std::vector<EnvVar> env;
@@ -194,7 +196,8 @@ struct Workload {
   // "grafana", "loki", "log-collector" (the monitoring stack) or "backup".
   std::string role;
   std::vector<std::string> templates;
-  std::string image;  // as written; registry and tag are added by the emitters
+  std::string image;  // as written; registry and tag are added by the emitters (images.hpp)
+  Span image_span;    // where `image` is written; invalid for the workloads stackc adds
   std::int64_t replicas_min = 1, replicas_max = 1;
   Span replicas_span;
   std::vector<Port> ports;
