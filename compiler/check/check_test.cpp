@@ -219,6 +219,20 @@ TEST(Check, ReferencesInStringsAreRecordedAndSubstituted) {
   EXPECT_EQ(api.env[0].value, "catalog:8080");
 }
 
+// A reference inside a `when` block is an edge of that environment only.
+TEST(Check, AReferenceInAWhenBlockBelongsToItsEnvironment) {
+  auto c = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  when prod { args = [\"--catalog=${catalog.address}\"] } }\n");
+  ASSERT_TRUE(c->result.model);
+  EXPECT_TRUE(workload(*c->result.model, "dev", "api").refs.empty());
+  const auto& prod = workload(*c->result.model, "prod", "api");
+  ASSERT_EQ(prod.refs.size(), 1u);
+  EXPECT_EQ(prod.refs[0].why, "args");
+  EXPECT_EQ(prod.args, (std::vector<std::string>{"--catalog=catalog:8080"}));
+}
+
 TEST(Check, AReferenceToAnUndeclaredPortOrWorkloadIsE2005) {
   auto c = check_text(
       "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
