@@ -192,7 +192,7 @@ TEST_F(Cli, BuildCheckFindsEditsThatKeepTheSize) {
       "environment prod { cluster = big  namespace = \"fleet\" }\n";
   for (int i = 0; i < 1100; ++i)
     text += "service svc-" + std::to_string(i) +
-            " {\n  image = \"svc:1.0.0\"\n  replicas = 2..10\n  port http = 8080\n"
+            " {\n  image = \"ghcr.io/fleet/svc:1.0.0\"\n  replicas = 2..10\n  port http = 8080\n"
             "  cpu = 100m..500m\n  memory = 128Mi..256Mi\n  autoscale { cpu = 70% }\n"
             "  health { liveness = http(\"/healthz\")  readiness = http(\"/ready\") }\n"
             "  env { LOG_LEVEL = \"info\" }\n}\n";
@@ -266,19 +266,19 @@ TEST_F(Cli, BuildUndoesTheFilesItWroteWhenALaterWorkloadFails) {
             "cron nightly-report-for-the-accounting-department-of-the-shop {\n"
             "  image = \"report\"  schedule = \"0 1 * * *\"  cpu = 100m  memory = 128Mi\n}\n";
       text += "service svc-" + std::to_string(i) + " {\n  image = \"" +
-              (i == 0 ? first_image : std::string("svc:1.0.0")) +
+              (i == 0 ? first_image : std::string("ghcr.io/fleet/svc:1.0.0")) +
               "\"\n  port http = 8080\n  cpu = 100m\n  memory = 128Mi\n}\n";
     }
     return text;
   };
   fs::path out = tmp_ / "out";
-  auto bad = write("bad.stack", fleet("svc:2.0.0", true));
+  auto bad = write("bad.stack", fleet("ghcr.io/fleet/svc:2.0.0", true));
   auto r = run({"build", bad.string(), "-o", out.string()});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("error[E4001]"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(out));
   // An earlier build stays as it was: no file changed, added or left behind.
-  auto good = write("good.stack", fleet("svc:1.0.0", false));
+  auto good = write("good.stack", fleet("ghcr.io/fleet/svc:1.0.0", false));
   ASSERT_EQ(run({"build", good.string(), "-o", out.string()}).code, 0);
   auto listing = [&] {
     std::vector<std::string> files;
@@ -294,7 +294,7 @@ TEST_F(Cli, BuildUndoesTheFilesItWroteWhenALaterWorkloadFails) {
   EXPECT_EQ(listing(), before);
   EXPECT_EQ(slurp_file(out / "kubernetes/prod/02-svc-0.yaml"), svc0);
   // The same stack without the error builds, and then nothing differs.
-  auto fixed = write("fixed.stack", fleet("svc:2.0.0", false));
+  auto fixed = write("fixed.stack", fleet("ghcr.io/fleet/svc:2.0.0", false));
   ASSERT_EQ(run({"build", fixed.string(), "-o", out.string()}).code, 0);
   EXPECT_NE(slurp_file(out / "kubernetes/prod/02-svc-0.yaml").find("svc:2.0.0"), std::string::npos);
   EXPECT_EQ(run({"build", "--check", fixed.string(), "-o", out.string()}).code, 0);

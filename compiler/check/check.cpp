@@ -14,8 +14,10 @@
 #include "base/suggest.hpp"
 #include "check/credentials.hpp"
 #include "check/hardening.hpp"
+#include "check/images.hpp"
 #include "check/pipeline.hpp"
 #include "check/probes.hpp"
+#include "check/references.hpp"
 #include "check/schema.hpp"
 #include "check/system.hpp"
 #include "check/templates.hpp"
@@ -1147,21 +1149,10 @@ class Checker {
              "an image is `name`, `name:tag`, or `registry/path/name:tag`, in lower case");
       return;
     }
-    auto slash = img.rfind('/');
-    auto colon = img.rfind(':');
-    bool has_tag = colon != std::string::npos && (slash == std::string::npos || colon > slash);
-    if (has_tag && img.substr(colon + 1) == "latest") {
-      report(
-          Code::E2018, v.span, fmt::format("the image `{}` uses the `latest` tag", img),
-          fmt::format("pin a version: `{}:1.2.3` (or leave the tag out to use the stack's version)",
-                      img.substr(0, colon)));
-    } else if (!has_tag && slash != std::string::npos && img.find('@') == std::string::npos) {
-      report(Code::E2018, v.span,
-             fmt::format("the image `{}` from another registry has no pinned tag", img),
-             fmt::format("pin a version such as `{}:1.2.3` or a digest `@sha256:...`; only images "
-                         "of the stack's own registry (written without `/`) get its version",
-                         img));
-    }
+    // The image rule (model/images.hpp): E2018, W0015, W0016 (check/images.hpp). An image with
+    // an interpolation is taken as written.
+    if (v.has_interpolation()) return;
+    if (auto found = image_finding(img)) report(found->code, v.span, found->message, found->help);
   }
 
   void check_string(const Value& v, std::string_view key) {
@@ -1192,13 +1183,15 @@ class Checker {
     static const std::vector<std::string> stack_attrs = {"name", "registry", "version", "owner"};
     static const std::vector<std::string> env_attrs = {"name", "namespace", "domain", "branch",
                                                        "cluster"};
-    static const std::vector<std::string> wl_attrs = {"host", "port"};
+    static const std::vector<std::string> wl_attrs = {"host", "port", "address", "port.NAME"};
     auto unknown = [&](std::string what, const std::vector<std::string>& names,
                        std::string_view word) {
       auto hint = base::did_you_mean(word, names);
       report(Code::E2005, p.span, fmt::format("`${{{}}}` refers to {}", p.text, what),
              hint.empty() ? fmt::format("known here: {}", fmt::join(names, ", ")) : hint);
     };
+    // `${W.port.NAME}`: a named port of a workload (the name is checked with the model).
+    if (parts.size() == 3 && parts[1] == "port" && workloads_.count(parts[0])) return;
     if (parts.size() != 2) {
       unknown("nothing known at compile time", {"stack.version", "env.name", "env.namespace"},
               p.text);
@@ -1419,19 +1412,61 @@ class Checker {
                                   : e.cluster;
       } else if (b == "host") {
         out += a;
-      } else if (b == "port") {
-        auto it = workloads_.find(a);
-        if (it != workloads_.end()) {
-          MNode n = resolve(decls_[it->second], e.name);
-          for (const auto& kid : n.kids)
-            if (kid.stmt && kid.stmt->key == "port" && kid.stmt->has_value()) {
-              out += std::to_string(q_or(to_int(kid.stmt->val()), 0));
-              break;
-            }
-        }
+      } else if (b == "port" || b == "address" || b.rfind("port.", 0) == 0) {
+        // The first port, or the one named; `address` is `host:port`.
+        std::string_view name = b.rfind("port.", 0) == 0 ? std::string_view(b).substr(5) : "";
+        std::string port;
+        for (const auto& [pn, num] : ports_of(a, e))
+          if (name.empty() || pn == name) {
+            port = std::to_string(num);
+            break;
+          }
+        out += b == "address" ? (port.empty() ? a : a + ":" + port) : port;
       }
     }
     return out;
+  }
+
+  // The ports a workload declares in an environment (template ports first): name, number.
+  std::vector<std::pair<std::string, std::int64_t>> ports_of(const std::string& workload,
+                                                             const model::Environment& e) {
+    std::vector<std::pair<std::string, std::int64_t>> out;
+    auto it = workloads_.find(workload);
+    if (it == workloads_.end()) return out;
+    MNode n = resolve(decls_[it->second], e.name);
+    for (const auto& kid : n.kids)
+      if (kid.stmt && kid.stmt->key == "port" && kid.stmt->has_value())
+        out.emplace_back(
+            kid.stmt->labels.empty() ? std::string() : std::string(kid.stmt->labels[0].text),
+            q_or(to_int(kid.stmt->val()), 0));
+    return out;
+  }
+
+  // References to other workloads in the strings of `n` (references.hpp); a named port must be
+  // declared by the workload referred to in this environment.
+  std::vector<model::Reference> workload_refs(const MNode& n, const std::string& self,
+                                              const model::Environment& e) {
+    auto refs = references(n, self, [&](std::string_view w) { return workloads_.count(w) > 0; });
+    for (const auto& r : refs) {
+      if (r.attr.rfind("port.", 0) != 0) continue;
+      const std::string name = r.attr.substr(5);
+      std::vector<std::string> names;
+      bool found = false;
+      for (const auto& [pn, num] : ports_of(r.target, e)) {
+        found = found || pn == name;
+        names.push_back(pn);
+      }
+      if (found) continue;
+      std::string hint = base::did_you_mean(name, names);
+      report(Code::E2005, r.span,
+             fmt::format("`${{{}.{}}}` names the port `{}`, but `{}` declares no port of that name",
+                         r.target, r.attr, name, r.target),
+             !hint.empty() ? hint
+             : names.empty()
+                 ? fmt::format("`{}` declares no port", r.target)
+                 : fmt::format("the ports of `{}` are: {}", r.target, fmt::join(names, ", ")));
+    }
+    return refs;
   }
 
   std::string interp_or(const Value* v, const model::Model& m, const model::Environment& e) {
@@ -1487,6 +1522,16 @@ class Checker {
     if (v && v->kind == ValueKind::List)
       for (const auto& i : v->items)
         out.push_back(i.kind == ValueKind::String ? i.string_value() : std::string(i.raw));
+    return out;
+  }
+
+  // A list of strings with their interpolations substituted (`command`, `args`).
+  std::vector<std::string> strings(const Value* v, const model::Model& m,
+                                   const model::Environment& e) {
+    std::vector<std::string> out;
+    if (v && v->kind == ValueKind::List)
+      for (const auto& i : v->items)
+        out.push_back(i.kind == ValueKind::String ? interpolate(i, m, e) : std::string(i.raw));
     return out;
   }
 
@@ -1589,6 +1634,8 @@ class Checker {
     w.decl_span = d.stmt->span;
     for (const auto& f : d.stmt->from) w.templates.emplace_back(f.text);
     w.image = interp_or(n.value("image"), m, e);
+    if (auto* v = n.value("image")) w.image_span = v->span;
+    w.refs = workload_refs(n, w.name, e);
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
       if (r->kind == ValueKind::Range) {
@@ -1686,12 +1733,13 @@ class Checker {
       warn_imported_exceptions(d, *sc);
     }
     if (auto* v = n.value("egress")) egress(*v, w);
-    w.command = strings(n.value("command"));
-    w.args = strings(n.value("args"));
+    w.command = strings(n.value("command"), m, e);
+    w.args = strings(n.value("args"), m, e);
     if (const MNode* x = n.child("exporter")) {
       model::Exporter ex;
       ex.span = x->stmt->span;
       ex.image = interp_or(x->value("image"), m, e);
+      if (auto* v = x->value("image")) ex.image_span = v->span;
       if (auto* v = x->value("port")) ex.port = q_or(to_int(*v), 0);
       if (auto* v = x->value("path")) ex.path = str(v);
       if (auto* v = x->value("prefix")) ex.prefix = str(v);
@@ -1767,8 +1815,9 @@ class Checker {
                "after the workload, the exporter `exporter`)",
                {{it->second, "the other is here"}});
       c.image = interp_or(kid.value("image"), m, e);
-      c.command = strings(kid.value("command"));
-      c.args = strings(kid.value("args"));
+      if (auto* v = kid.value("image")) c.image_span = v->span;
+      c.command = strings(kid.value("command"), m, e);
+      c.args = strings(kid.value("args"), m, e);
       if (auto* v = kid.value("working_dir")) c.working_dir = interp_or(v, m, e);
       c.env = env_vars(kid.child("env"), m, e);
       c.cpu = resource(kid.value("cpu"), true, c.sidecar ? model::Resource{50, 100, {}} : w.cpu);
@@ -2226,6 +2275,25 @@ class Checker {
                "give `replicas` a range such as `2..6` to autoscale, or remove `autoscale`",
                {{d.name_span, "the workload"}});
         break;
+      }
+    }
+    // `stack.registry` and `stack.version` are needed only to build the stack's own images.
+    if (auto own = first_own_image(m)) {
+      for (const char* field : {"registry", "version"}) {
+        if (!(field[0] == 'r' ? m.stack.registry : m.stack.version).empty()) continue;
+        report(Code::E2007, own->span,
+               fmt::format("`{}` is the stack's own image, but `stack` has no `{}`", own->image,
+                           field),
+               field[0] == 'r'
+                   ? fmt::format("add `registry = \"ghcr.io/ORG\"` to `stack {}` (where the image "
+                                 "is pushed), or write an external reference such as "
+                                 "`ghcr.io/ORG/{}:1.2.3`",
+                                 m.stack.name, own->image)
+                   : fmt::format("add `version = \"1.0.0\"` to `stack {}` (the tag of the stack's "
+                                 "own images), or write an external reference such as "
+                                 "`ghcr.io/ORG/{}:1.2.3`",
+                                 m.stack.name, own->image),
+               {{m.stack.span, "the stack is declared here"}});
       }
     }
     return m;

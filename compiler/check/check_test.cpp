@@ -195,6 +195,69 @@ TEST(Check, ReferencesAndSecretsInEnv) {
   ASSERT_EQ(api.needs.size(), 1u);
 }
 
+// `${W.host}`, `${W.port}`, `${W.port.NAME}`, `${W.address}` in any string become references
+// with the place they are written; the values are substituted (args included).
+TEST(Check, ReferencesInStringsAreRecordedAndSubstituted) {
+  auto c = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  port grpc = 9090  cpu = 1  "
+      "memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  args = [\"--catalog=${catalog.port.grpc}\", \"--self=${api.port}\"]\n"
+      "  init wait { image = \"busybox:1.36\"  command = [\"nc\", \"-z\", \"${catalog.host}\"] }\n"
+      "  env { PRODUCT_ADDR = \"${catalog.address}\" } }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.all().size();
+  const auto& api = workload(*c->result.model, "dev", "api");
+  ASSERT_EQ(api.refs.size(), 3u);
+  EXPECT_EQ(api.refs[0].why, "args");
+  EXPECT_EQ(api.refs[0].attr, "port.grpc");
+  EXPECT_EQ(api.refs[1].why, "init wait command");
+  EXPECT_EQ(api.refs[2].why, "env PRODUCT_ADDR");
+  EXPECT_EQ(api.refs[2].target, "catalog");
+  EXPECT_EQ(c->sm.text(api.refs[2].span), "${catalog.address}");
+  EXPECT_EQ(api.args, (std::vector<std::string>{"--catalog=9090", "--self=80"}));
+  EXPECT_EQ(api.init[0].command[2], "catalog");
+  EXPECT_EQ(api.env[0].value, "catalog:8080");
+}
+
+// A reference inside a `when` block is an edge of that environment only.
+TEST(Check, AReferenceInAWhenBlockBelongsToItsEnvironment) {
+  auto c = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  when prod { args = [\"--catalog=${catalog.address}\"] } }\n");
+  ASSERT_TRUE(c->result.model);
+  EXPECT_TRUE(workload(*c->result.model, "dev", "api").refs.empty());
+  const auto& prod = workload(*c->result.model, "prod", "api");
+  ASSERT_EQ(prod.refs.size(), 1u);
+  EXPECT_EQ(prod.refs[0].why, "args");
+  EXPECT_EQ(prod.args, (std::vector<std::string>{"--catalog=catalog:8080"}));
+}
+
+TEST(Check, AReferenceToAnUndeclaredPortOrWorkloadIsE2005) {
+  auto c = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  env { B = \"${catalgo.host}\"  C = \"${catalog.adress}\" } }\n");
+  std::vector<std::string> got;
+  for (const auto& d : c->sink.sorted())
+    got.push_back(std::string(base::info(d.code).id) + " " + std::string(c->sm.text(d.span)) + " " +
+                  d.help);
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "E2005 ${catalgo.host} did you mean `catalog`?",
+                     "E2005 ${catalog.adress} did you mean `address`?",
+                 }));
+  // A port name is checked with the model, in each environment (reported once).
+  auto port = check_text(
+      "service catalog { image = \"catalog\"  port http = 8080  cpu = 1  memory = 1Gi }\n"
+      "service api { image = \"api\"  port http = 80  cpu = 1  memory = 1Gi\n"
+      "  env { A = \"${catalog.port.htp}\" } }\n");
+  ASSERT_EQ(port->sink.all().size(), 1u);
+  const auto& d = port->sink.all()[0];
+  EXPECT_EQ(d.code, base::Code::E2005);
+  EXPECT_EQ(port->sm.text(d.span), "${catalog.port.htp}");
+  EXPECT_EQ(d.help, "did you mean `http`?");
+}
+
 TEST(Check, ImportsDiamondsAndCycles) {
   auto ok = check_text(
       "import \"./a.stack\"\nimport \"./b.stack\"\nservice api from web { image = \"x\"  port http "
@@ -228,7 +291,7 @@ TEST(Check, ManyWorkloadsResolveInOrderOnTwoThreads) {
   auto stack = [](bool ports) {
     std::string text;
     for (int i = 0; i < 300; ++i)
-      text += "service svc-" + std::to_string(i) + " { image = \"x:1\"" +
+      text += "service svc-" + std::to_string(i) + " { image = \"x\"" +
               (ports || (i != 10 && i != 200) ? "  port http = 80" : "") +
               "  cpu = 100m  memory = 64Mi  replicas = " + std::to_string(1 + i % 3) +
               "\n  when prod { replicas = " + std::to_string(2 + i % 3) + " } }\n" + "alert Down" +
@@ -266,7 +329,7 @@ TEST(Check, ManyWorkloadsResolveInOrderOnTwoThreads) {
       "template w for worker { replicas = 1 }\n";
   for (int i = 0; i < 300; ++i)
     typos += "service t" + std::to_string(i) + (i == 250 ? " from big, w" : "") +
-             " { image = \"x:1\"  port http = 80  cpu = 100m  memory = 64Mi" +
+             " { image = \"x\"  port http = 80  cpu = 100m  memory = 64Mi" +
              (i == 10 || i == 200 ? "  replica = 2" : "") + " }\n";
   auto v = check_text(typos);
   std::vector<std::string> got;
@@ -372,7 +435,7 @@ TEST(System, ReservedNamesAndMethods) {
       "monitoring { prometheus { } }\n");
   EXPECT_EQ(taken->codes(), std::vector<base::Code>{base::Code::E2002});
   auto no_method = check_text(
-      "stateful q { image = \"q:1\"  port p = 1  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
+      "stateful q { image = \"q\"  port p = 1  cpu = 1  memory = 1Gi  storage = 1Gi }\n"
       "backup b { of = q  schedule = \"@daily\"  retain = 1d }\n");
   EXPECT_EQ(no_method->codes(), std::vector<base::Code>{base::Code::E2022});
 }
@@ -444,6 +507,48 @@ TEST(Check, ProbeAndPodMistakesAreReportedWhereTheyAre) {
             (std::vector<std::string>{"E2003 did you mean `period`?", "E2003 did you mean `grpc`?",
                                       "E2001 did you mean `image`?", "E2003 did you mean `memory`?",
                                       "E2004 write `5s`, `5m`, `5h` or `5d`"}));
+}
+
+// ---- images ------------------------------------------------------------------------------------
+
+std::vector<std::string> image_diagnostics(const std::string& stack, const std::string& image) {
+  auto c = std::make_unique<Checked>();
+  auto id =
+      c->sm.add("main.stack", stack +
+                                  "\ncluster c { nodes = 2  node { cpu = 4  memory = 8Gi } }\n"
+                                  "environment dev { cluster = c }\n"
+                                  "service api { image = \"" +
+                                  image + "\"  port http = 80  cpu = 1  memory = 1Gi }\n");
+  auto tree = syntax::parse(c->sm, id, c->sink);
+  MemLoader loader(c->sm, {});
+  c->result = check(c->sm, std::move(tree), loader, c->sink);
+  std::vector<std::string> out;
+  for (const auto& d : c->sink.sorted())
+    out.push_back(std::string(base::info(d.code).id) + " " + std::string(c->sm.text(d.span)));
+  return out;
+}
+
+TEST(Images, AmbiguousAndUnpinnedImagesAreReportedAtTheImage) {
+  const std::string s = "stack s { registry = \"ghcr.io/s\"  version = \"1.0.0\" }";
+  using V = std::vector<std::string>;
+  EXPECT_EQ(image_diagnostics(s, "api"), V{});
+  EXPECT_EQ(image_diagnostics(s, "redis:7.4"), V{});
+  EXPECT_EQ(image_diagnostics(s, "ghcr.io/x/api:1.0"), V{});
+  EXPECT_EQ(image_diagnostics(s, "redis"), V{"W0015 \"redis\""});
+  EXPECT_EQ(image_diagnostics(s, "api:2.3.1"), V{"W0016 \"api:2.3.1\""});
+  EXPECT_EQ(image_diagnostics(s, "weaveworksdemos/carts"), V{"E2018 \"weaveworksdemos/carts\""});
+  EXPECT_EQ(image_diagnostics(s, "redis:latest"), V{"E2018 \"redis:latest\""});
+  EXPECT_EQ(image_diagnostics(s, "localhost:5000/api"), V{"E2018 \"localhost:5000/api\""});
+  EXPECT_EQ(image_diagnostics(s, "weaveworksdemos/carts@sha256:0123"), V{});
+}
+
+// `registry` and `version` are needed only by a stack with images of its own; E2007 then points
+// at the first such image.
+TEST(Images, RegistryAndVersionAreRequiredOnlyForOwnImages) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(image_diagnostics("stack s { }", "docker.io/library/redis:7.4"), V{});
+  EXPECT_EQ(image_diagnostics("stack s { }", "api"), (V{"E2007 \"api\"", "E2007 \"api\""}));
+  EXPECT_EQ(image_diagnostics("stack s { registry = \"ghcr.io/s\" }", "api"), V{"E2007 \"api\""});
 }
 
 }  // namespace

@@ -67,6 +67,12 @@ Graph Graph::of(const model::Environment& env) {
     };
     env_edges(w.env);
     for (const auto& c : w.init) env_edges(c.env);  // init and sidecar containers connect too
+    // `${W.host}`, `${W.port}`, `${W.address}` in any string connect like `needs`.
+    for (const auto& r : w.refs) {
+      std::size_t j = g.index(r.target);
+      if (j == g.nodes_.size() || j == i || !seen.insert(j).second) continue;
+      g.edges_.push_back({i, j, r.why, r.span});
+    }
     for (const auto& d : w.scrapes) {
       std::size_t j = g.index(d.name);
       if (j == g.nodes_.size() || !seen.insert(j).second) continue;

@@ -1,6 +1,6 @@
 // The dependency graph of an environment: nodes are the deployable workloads, edges come from
-// `needs` and from references in `env` (`postgres.host`), and from Prometheus to every workload
-// it scrapes. Boost.Graph does the work behind this
+// `needs`, from references in `env` (`postgres.host`) and in any string (`"${postgres.host}"`),
+// and from Prometheus to every workload it scrapes. Boost.Graph does the work behind this
 // domain API; no Boost type leaves this header's implementation.
 #pragma once
 
@@ -18,8 +18,10 @@ namespace stackc::graph {
 
 struct Edge {
   std::size_t from, to;  // indices into nodes: `from` depends on `to`
-  std::string why;       // "needs", "env NAME" or "scrapes" (Prometheus -> a workload)
-  base::Span span;       // where the .stack file makes the edge
+  // "needs", "env NAME" (a reference in env; also where a `${W.host}` is written: "args",
+  // "init migrate env URL") or "scrapes" (Prometheus -> a workload)
+  std::string why;
+  base::Span span;  // where the .stack file makes the edge
 };
 
 class Graph {

@@ -94,6 +94,33 @@ TEST(Graph, InitAndSidecarEnvReferencesAreEdges) {
   EXPECT_EQ(g.edges()[0].why, "env DB_HOST");
 }
 
+// `${db.host}` in any string is an edge like `needs`, named after where it is written; a
+// reference to the workload itself is no edge, and `needs` on the same target wins.
+TEST(Graph, ReferencesInStringsAreEdges) {
+  auto e = env({{"api", {}}, {"db", {}}, {"cache", {"api"}}});
+  e.workloads[0].refs.push_back({"db", "address", "args", {}});
+  e.workloads[0].refs.push_back({"db", "host", "env DB", {}});
+  e.workloads[0].refs.push_back({"api", "port", "env SELF", {}});
+  auto g = Graph::of(e);
+  ASSERT_EQ(g.edges().size(), 2u);
+  EXPECT_EQ(g.nodes()[g.edges()[0].from], "api");
+  EXPECT_EQ(g.nodes()[g.edges()[0].to], "db");
+  EXPECT_EQ(g.edges()[0].why, "args");
+  EXPECT_EQ(names(g, g.dependents(g.index("db"))), (std::vector<std::string>{"api", "cache"}));
+  EXPECT_NE(g.to_mermaid().find("api -->|args| db"), std::string::npos);
+}
+
+// A cycle made of a reference and a `needs` is a cycle.
+TEST(Graph, ACycleThroughAReferenceIsACycle) {
+  auto e = env({{"a", {"b"}}, {"b", {}}});
+  e.workloads[1].refs.push_back({"a", "host", "env A", {}});
+  auto g = Graph::of(e);
+  auto cyc = g.cycle();
+  ASSERT_EQ(cyc.size(), 2u);
+  EXPECT_TRUE(cyc[0].why == "env A" || cyc[1].why == "env A");
+  EXPECT_TRUE(g.order().empty());
+}
+
 }  // namespace
 }  // namespace stackc::graph
 

@@ -96,6 +96,12 @@ json workload(const Workload& w) {
                      {"startup", probe(w.startup)}};
   j["env"] = env_json(w.env);
   j["needs"] = deps(w.needs);
+  if (!w.refs.empty()) {
+    json rs = json::array();
+    for (const auto& r : w.refs)
+      rs.push_back(json{{"target", r.target}, {"attr", r.attr}, {"why", r.why}});
+    j["references"] = rs;
+  }
   if (!w.scrapes.empty()) j["scrapes"] = deps(w.scrapes);
   if (!w.egress.empty()) {
     json eg = json::array();

@@ -110,6 +110,15 @@ struct Dependency {
   Span span;
 };
 
+// A reference to another workload inside a string (`"${catalog.host}:${catalog.port}"`): a
+// dependency edge like `needs` (targets.md §5.8).
+struct Reference {
+  std::string target;  // the workload referred to
+  std::string attr;    // host | port | address | port.NAME
+  std::string why;     // where: "env PRODUCT_ADDR", "args", "init migrate command"
+  Span span;           // the `${...}`
+};
+
 struct Ingress {
   std::string host;
   std::string path = "/";
@@ -138,6 +147,7 @@ struct Security {
 
 struct Exporter {
   std::string image;
+  Span image_span;
   std::int64_t port = 0;
   std::string path = "/metrics";
   std::string prefix;  // of the metric names it serves
@@ -171,6 +181,7 @@ struct Container {
   std::string name;
   bool sidecar = false;
   std::string image;
+  Span image_span;
   std::vector<std::string> command, args;
   std::string working_dir;
   std::vector<EnvVar> env;
@@ -185,7 +196,8 @@ struct Workload {
   // "grafana", "loki", "log-collector" (the monitoring stack) or "backup".
   std::string role;
   std::vector<std::string> templates;
-  std::string image;  // as written; registry and tag are added by the emitters
+  std::string image;  // as written; registry and tag are added by the emitters (images.hpp)
+  Span image_span;    // where `image` is written; invalid for the workloads stackc adds
   std::int64_t replicas_min = 1, replicas_max = 1;
   Span replicas_span;
   std::vector<Port> ports;
@@ -195,6 +207,7 @@ struct Workload {
   std::optional<Probe> liveness, readiness, startup;
   std::vector<EnvVar> env;
   std::vector<Dependency> needs;
+  std::vector<Reference> refs;      // references to other workloads in strings
   std::vector<Dependency> scrapes;  // Prometheus: the workloads it scrapes
   std::vector<Egress> egress;
   std::vector<Mount> mounts;

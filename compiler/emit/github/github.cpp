@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "emit/kubernetes/kubernetes.hpp"
+#include "model/images.hpp"
 
 namespace stackc::emit::github {
 namespace {
@@ -387,10 +388,9 @@ std::vector<Image> built_images(const model::Model& m) {
   std::vector<Image> out;
   if (m.stack.registry.empty()) return out;
   std::set<std::pair<std::string, std::string>> seen;
+  // Only the stack's own images (bare names) are built; external ones are pulled as written.
   auto consider = [&](const std::string& image) {
-    if (image.empty() || image.find('/') != std::string::npos ||
-        image.find('@') != std::string::npos)
-      return;
+    if (!model::own_image(image)) return;
     std::string ref = kubernetes::image_ref(m, image);
     auto colon = ref.rfind(':');
     Image i;

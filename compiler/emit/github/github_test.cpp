@@ -16,8 +16,9 @@ model::Workload workload(const std::string& name, const std::string& image) {
   return w;
 }
 
-// A shop: two images of its own (one written with a tag), a database and a cache from other
-// registries, an exporter of its own and one from a registry; three environments, two of which
+// A shop: two images of its own (`api`, `web`), one from Docker Hub written as a short name with a
+// tag (`nginx:1.27`, external: not built), a database and a cache from other registries, an
+// exporter of its own and one from a registry; three environments, two of which
 // deploy from a branch, production after a manual approval.
 model::Model shop() {
   model::Model m;
@@ -26,7 +27,8 @@ model::Model shop() {
   m.stack.version = "2.3.1";
   std::vector<model::Workload> ws;
   ws.push_back(workload("api", "api"));
-  ws.push_back(workload("web", "web:2.4.0"));
+  ws.push_back(workload("web", "web"));
+  ws.push_back(workload("proxy", "nginx:1.27"));
   ws.push_back(workload("db", "docker.io/library/postgres:16.4-alpine3.20"));
   ws.back().exporter.emplace();
   ws.back().exporter->image = "quay.io/prometheuscommunity/postgres-exporter:v0.15.0";
@@ -181,13 +183,15 @@ TEST(GitHub, MatrixListsExactlyTheImagesTheStackBuilds) {
     expected.push_back(e);
   };
   entry("api", "2.3.1");  // the version, as the manifests reference it
-  entry("web", "2.4.0");  // the tag as written
+  entry("web", "2.3.1");
   entry("worker-exporter", "2.3.1");
   EXPECT_EQ(w["jobs"]["build"]["strategy"]["matrix"]["include"], expected);
   EXPECT_EQ(w["jobs"]["publish"]["strategy"]["matrix"]["include"], expected);
   auto images = built_images(shop());
   ASSERT_EQ(images.size(), 3u);
   EXPECT_EQ(images[0].repository + ":" + images[0].tag, "ghcr.io/shop/api:2.3.1");
+  // Only bare names are the stack's own: `nginx:1.27` and the rest are pulled, never built.
+  for (const auto& i : images) EXPECT_NE(i.name, "nginx");
 }
 
 TEST(GitHub, BuildScansWithEveryScannerAndNeverPushes) {

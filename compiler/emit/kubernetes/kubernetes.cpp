@@ -275,7 +275,10 @@ class Lowering {
   Doc labels(const Workload& w) const {
     if (labels_of_ != &w) {
       Doc l = selector(w);
-      l["app.kubernetes.io/version"] = m_.stack.version;
+      // The version of what the workload runs: its own image's tag (the stack's version for
+      // the stack's own images), so a new stack version relabels only those workloads.
+      if (std::string v = image_version(m_, w.image); !v.empty())
+        l["app.kubernetes.io/version"] = std::move(v);
       l["app.kubernetes.io/component"] = model::kind_name(w.kind);
       const Doc common = common_labels();
       for (const auto& [k, v] : common.items()) l[k] = v;
@@ -409,6 +412,7 @@ class Lowering {
     for (const auto& d : w.needs) to(d.name);
     for (const auto& v : w.env)
       if (v.kind == model::EnvVar::Kind::Ref) to(v.ref_target);
+    for (const auto& r : w.refs) to(r.target);  // `${W.host}` in a string
     // Prometheus: to the metrics ports of what it scrapes, one rule per set of ports (the
     // workloads sharing it named in one selector, so the policy stays small in large stacks).
     {
@@ -1199,18 +1203,6 @@ class Lowering {
 };
 
 }  // namespace
-
-std::string image_ref(const model::Model& m, const std::string& image) {
-  std::string ref = image;
-  if (ref.find('/') == std::string::npos && !m.stack.registry.empty())
-    ref = m.stack.registry + "/" + ref;
-  auto slash = ref.rfind('/');
-  auto colon = ref.rfind(':');
-  bool tagged = (colon != std::string::npos && (slash == std::string::npos || colon > slash)) ||
-                ref.find('@') != std::string::npos;
-  if (!tagged) ref += ":" + m.stack.version;
-  return ref;
-}
 
 std::vector<Object> lower(const model::Model& m, const model::Environment& env,
                           const std::string& source, base::Sink& sink, std::size_t parallel_from) {

@@ -130,8 +130,14 @@ bool selected(const std::vector<std::string>& envs, const std::string& env);
 void generate(const std::vector<Lowered>& lowered, const std::vector<std::string>& envs,
               const std::string& source, Output& out);
 
-// Full image reference: images without a registry go to the stack's registry, and images without
-// a tag get the stack's version.
+// Full image reference (model/images.hpp): a bare name is the stack's own image,
+// `<stack.registry>/NAME:<stack.version>`; anything else is used as written, Docker Hub short
+// names normalised (`redis:7` -> `docker.io/library/redis:7`). In images.cpp.
 std::string image_ref(const model::Model& m, const std::string& image);
+
+// The version of what an image runs, for the `app.kubernetes.io/version` label: the stack's
+// version for its own images, the tag of an external one; empty when that is no valid label value
+// (a digest without a tag, a tag longer than 63 characters). In images.cpp.
+std::string image_version(const model::Model& m, const std::string& image);
 
 }  // namespace stackc::emit::kubernetes

@@ -459,5 +459,102 @@ TEST(Pod, TheDigestFollowsOnlyTheWorkloadsOwnEnvironment) {
   EXPECT_NE(moved["a"], base["a"]);
 }
 
+// A reference inside a string is an edge like `needs`: the caller may send to the callee (its
+// policy's egress), the callee takes traffic from it (ingress), and syncs in an earlier wave.
+TEST(Graph, AReferenceInAStringOpensThePolicyBothWaysAndOrdersTheWaves) {
+  auto c = compile(
+      "service catalog {\n  image = \"catalog\"\n  port http = 8080\n  port grpc = 9090\n"
+      "  cpu = 100m\n  memory = 64Mi\n}\n"
+      "service front {\n  image = \"front\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  args = [\"--rpc=${catalog.port.grpc}\"]\n"
+      "  env { PRODUCT_ADDR = \"${catalog.address}\" }\n}\n");
+  ASSERT_TRUE(c->model);
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  const Doc* front = find_object(objs, "NetworkPolicy", "front");
+  const Doc* catalog = find_object(objs, "NetworkPolicy", "catalog");
+  ASSERT_TRUE(front && catalog);
+  bool egress = false;
+  for (const auto& rule : (*front)["spec"]["egress"])
+    if (rule.contains("to") && rule["to"][0].contains("podSelector") &&
+        rule["to"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "catalog")
+      egress = true;
+  EXPECT_TRUE(egress) << front->dump();
+  bool ingress = false;
+  for (const auto& rule : (*catalog)["spec"]["ingress"])
+    if (rule.contains("from") && rule["from"][0].contains("podSelector") &&
+        rule["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "front")
+      ingress = true;
+  EXPECT_TRUE(ingress) << catalog->dump();
+  const Doc* dep = find_object(objs, "Deployment", "front");
+  ASSERT_NE(dep, nullptr);
+  const Doc& main = (*dep)["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(main["args"][0], "--rpc=9090");
+  const Doc* cm = find_object(objs, "ConfigMap", "front-env");
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ((*cm)["data"]["PRODUCT_ADDR"], "catalog:8080");
+  EXPECT_EQ((*dep)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"], "1");
+}
+
+// ---- images ----------------------------------------------------------------------------------
+
+// One rule: a bare name is the stack's own image; anything else is used as written, with Docker
+// Hub's short names written out.
+TEST(Images, ABareNameIsTheStacksOwnAnythingElseIsExternal) {
+  model::Model m;
+  m.stack.registry = "ghcr.io/shop";
+  m.stack.version = "2.3.1";
+  EXPECT_EQ(image_ref(m, "api"), "ghcr.io/shop/api:2.3.1");
+  EXPECT_EQ(image_ref(m, "redis:alpine"), "docker.io/library/redis:alpine");
+  EXPECT_EQ(image_ref(m, "weaveworksdemos/carts:0.4.8"), "docker.io/weaveworksdemos/carts:0.4.8");
+  EXPECT_EQ(image_ref(m, "redis@sha256:0123"), "docker.io/library/redis@sha256:0123");
+  EXPECT_EQ(image_ref(m, "ghcr.io/x/y:1.0"), "ghcr.io/x/y:1.0");
+  EXPECT_EQ(image_ref(m, "localhost:5000/y:1.0"), "localhost:5000/y:1.0");
+  EXPECT_EQ(image_ref(m, "localhost/y:1.0"), "localhost/y:1.0");
+  EXPECT_EQ(image_ref(m, "docker.io/library/postgres:16"), "docker.io/library/postgres:16");
+  EXPECT_EQ(image_version(m, "api"), "2.3.1");
+  EXPECT_EQ(image_version(m, "redis:7.4-alpine"), "7.4-alpine");
+  EXPECT_EQ(image_version(m, "localhost:5000/y"), "");
+  EXPECT_EQ(image_version(m, "redis:7@sha256:0123"), "7");
+  EXPECT_EQ(image_version(m, "redis@sha256:0123"), "");  // a digest is no label value
+}
+
+// The version labels of every object of a small stack whose version is `version`.
+std::map<std::string, std::string> version_labels(const std::string& version) {
+  auto c = compile(
+      "service api {\n  image = \"api\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n}\n"
+      "stateful cache {\n  image = \"redis:7.4.1-alpine\"\n  port redis = 6379\n  cpu = 100m\n"
+      "  memory = 64Mi\n  storage = 1Gi\n}\n");
+  std::map<std::string, std::string> out;
+  if (!c->model) return out;
+  c->model->stack.version = version;
+  base::Collector sink;
+  for (const auto& o : lower(*c->model, c->model->environments[0], "t.stack", sink)) {
+    const Doc& l = o.doc["metadata"]["labels"];
+    if (l.contains("app.kubernetes.io/version"))
+      out[std::string(o.doc["kind"].str()) + "/" + std::string(o.doc["metadata"]["name"].str())] =
+          l["app.kubernetes.io/version"].get<std::string>();
+  }
+  return out;
+}
+
+// The version label follows each workload's image: a new stack version relabels only the
+// workloads built from the stack's own images.
+TEST(Images, TheVersionLabelFollowsTheWorkloadsImage) {
+  auto before = version_labels("1.0.0");
+  auto after = version_labels("1.1.0");
+  EXPECT_EQ(before["Deployment/api"], "1.0.0");
+  EXPECT_EQ(after["Deployment/api"], "1.1.0");
+  EXPECT_EQ(before["StatefulSet/cache"], "7.4.1-alpine");
+  EXPECT_EQ(before["Service/cache"], "7.4.1-alpine");
+  ASSERT_FALSE(before.empty());
+  for (const auto& [object, v] : before) {
+    if (object.find("cache") != std::string::npos) {
+      EXPECT_EQ(after[object], v) << object;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace stackc::emit::kubernetes

@@ -18,7 +18,9 @@ app.kubernetes.io/instance: {{ .root.Values.instance | quote }}
 {{/* All labels of a workload's objects: (dict "root" $ "name" NAME "w" WORKLOAD) */}}
 {{- define "stack.labels" -}}
 {{ include "stack.selectorLabels" . }}
-app.kubernetes.io/version: {{ .root.Values.stack.version | quote }}
+{{- with (get .w "version") }}
+app.kubernetes.io/version: {{ . | quote }}
+{{- end }}
 app.kubernetes.io/component: {{ .w.component | quote }}
 {{ include "stack.commonLabels" .root }}
 {{- end }}
