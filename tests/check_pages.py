@@ -4,7 +4,8 @@
 example.stack) are checked by stackc in a scratch folder, and the ```text block of that section
 must be exactly what stackc prints. The fixed input under `## How to fix` must not report the
 page's code. Pages with `<!-- example-output: manual -->` (inputs that cannot be shown as text)
-are skipped.
+are skipped. A page may name the command with `<!-- example-args: build --check -o out --target
+argocd -->` (the file name is added last).
 
 usage: check_pages.py STACKC [--update]
 """
@@ -53,7 +54,7 @@ def blocks(lines, start, end):
     return out
 
 
-def run(stackc, files, code):
+def run(stackc, files, code, args=None):
     with tempfile.TemporaryDirectory() as scratch:
         # The project folder is one level down, so that `../x.stack` stays inside the scratch.
         tmp = os.path.join(scratch, "project")
@@ -67,6 +68,8 @@ def run(stackc, files, code):
         cmd = [stackc, "check", "example.stack"]
         if code.startswith("E4"):  # target limits are found by the emitters
             cmd = [stackc, "build", "--check", "-o", "out", "example.stack"]
+        if args:
+            cmd = [stackc] + args + ["example.stack"]
         p = subprocess.run(cmd, cwd=tmp, env=env,
                            capture_output=True, text=True, errors="replace", timeout=60)
         return p.stderr + p.stdout
@@ -106,7 +109,9 @@ def main():
             print(f"{page}: the example needs a ```stack block and a ```text block")
             bad += 1
             continue
-        got = run(stackc, files, code)
+        am = re.search(r"<!-- example-args: (.*?) -->", text)
+        args = am.group(1).split() if am else None
+        got = run(stackc, files, code, args)
         _, a, b, _ = texts[0]
         want = "\n".join(lines[a + 1:b]) + "\n"
         if f"[{code}]" not in got:
@@ -126,7 +131,7 @@ def main():
         if fix:
             ffiles = dict(files)
             ffiles.update(files_of(lines, blocks(lines, fix[0][1], fix[0][2])))
-            fgot = run(stackc, ffiles, code)
+            fgot = run(stackc, ffiles, code, args)
             if f"[{code}]" in fgot:
                 print(f"{page}: the fixed input still reports {code}:\n{fgot}")
                 bad += 1

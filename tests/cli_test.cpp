@@ -318,6 +318,34 @@ TEST_F(Cli, BuildOneEnvironment) {
   EXPECT_EQ(run({"build", "--check", "examples/webapp/webapp.stack", "-o", out.string()}).code, 0);
 }
 
+// The GitOps targets: written by default only with `gitops`, scoped per environment like the
+// others, and an error (E4010) when named for a stack without the block.
+TEST_F(Cli, GitOpsTargets) {
+  fs::path out = tmp_ / "out";
+  ASSERT_EQ(run({"build", "examples/webapp/webapp.stack", "-o", out.string()}).code, 0);
+  EXPECT_TRUE(fs::exists(out / "argocd/staging.yaml"));
+  EXPECT_TRUE(fs::exists(out / "flux/production.yaml"));
+  // One environment of one target: the other environments' files stay, the build is current.
+  ASSERT_EQ(run({"build", "examples/webapp/webapp.stack", "--env", "staging", "--target", "argocd",
+                 "-o", out.string()})
+                .code,
+            0);
+  EXPECT_TRUE(fs::exists(out / "argocd/production.yaml"));
+  EXPECT_TRUE(fs::exists(out / "flux/staging.yaml"));
+  EXPECT_EQ(run({"build", "--check", "examples/webapp/webapp.stack", "-o", out.string()}).code, 0);
+  // A stack without `gitops`: nothing by default, E4010 when asked for.
+  fs::path hello = tmp_ / "hello";
+  ASSERT_EQ(run({"build", "examples/minimal/minimal.stack", "-o", hello.string()}).code, 0);
+  EXPECT_TRUE(fs::exists(hello / "kubernetes"));
+  EXPECT_FALSE(fs::exists(hello / "argocd"));
+  EXPECT_FALSE(fs::exists(hello / "flux"));
+  auto r = run({"build", "examples/minimal/minimal.stack", "--target", "flux", "-o",
+                (tmp_ / "none").string()});
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("error[E4010]"), std::string::npos);
+  EXPECT_FALSE(fs::exists(tmp_ / "none"));
+}
+
 TEST_F(Cli, GithubDirTakesTheWorkflows) {
   fs::path out = tmp_ / "out", gh = tmp_ / "dot-github";
   fs::create_directories(gh / "workflows");

@@ -286,11 +286,13 @@ class Diffs : public Output {
         return true;
     return false;
   }
-  fs::path project_ = tmp_ / "personage";
+  // Made when used: tmp_ is set in SetUp, after the members are initialised (a member initialised
+  // from it was `personage/` in the current folder, the repository's root).
   Tree build(const std::string& text) {
-    fs::create_directories(project_);
-    std::ofstream(project_ / "personage.stack", std::ios::binary) << text;
-    auto r = run({"build", (project_ / "personage.stack").string(), "-o", (tmp_ / "out").string()});
+    const fs::path project = tmp_ / "personage";
+    fs::create_directories(project);
+    std::ofstream(project / "personage.stack", std::ios::binary) << text;
+    auto r = run({"build", (project / "personage.stack").string(), "-o", (tmp_ / "out").string()});
     EXPECT_EQ(r.code, 0) << r.err;
     return read(tmp_ / "out");
   }

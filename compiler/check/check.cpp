@@ -13,6 +13,7 @@
 
 #include "base/suggest.hpp"
 #include "check/credentials.hpp"
+#include "check/gitops.hpp"
 #include "check/hardening.hpp"
 #include "check/images.hpp"
 #include "check/pipeline.hpp"
@@ -434,6 +435,9 @@ class Checker {
       validate_block(d.stmt->body, *k, ctx);
       if (d.kind->name == "pipeline")
         for (auto& x : check_pipeline(*d.stmt, d.name_span))
+          (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));
+      if (d.kind->name == "stack")
+        for (auto& x : check_gitops(*d.stmt))
           (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));
     });
   }
@@ -1371,6 +1375,21 @@ class Checker {
 
   // Silent converters (values were checked in pass 1).
   static std::int64_t q_or(Quantity q, std::int64_t def) { return q.ok ? q.value : def; }
+  // `stack { gitops { ... } }` into the model (the checks are in check/gitops.cpp).
+  void read_gitops(const MNode& g, const Decl& d, model::Model& m) {
+    require_block(g, *top_kind("stack")->field("gitops")->block, "gitops");
+    m.gitops.present = true;
+    m.gitops.span = d.name_span;
+    m.gitops.repository = str(g.value("repository"));
+    if (auto* v = g.value("revision")) m.gitops.revision = str(v);
+    m.gitops.path = g.value("path") ? str(g.value("path")) : "out/" + m.stack.name;
+    while (m.gitops.path.size() > 1 && m.gitops.path.back() == '/') m.gitops.path.pop_back();
+    if (auto* v = g.value("deploy")) m.gitops.deploy = std::string(v->raw);
+    if (auto* v = g.value("server")) m.gitops.server = str(v);
+    if (auto* v = g.value("project")) m.gitops.project = str(v);
+    if (auto* v = g.value("interval")) m.gitops.interval = q_or(to_seconds(*v), 300);
+  }
+
   static std::string str(const Value* v) {
     return v && v->kind == ValueKind::String ? v->string_value() : std::string();
   }
@@ -2085,6 +2104,7 @@ class Checker {
                                         kid.stmt->val().kind == ValueKind::String
                                             ? kid.stmt->val().string_value()
                                             : std::string(kid.stmt->val().raw));
+      if (const MNode* g = n.child("gitops")) read_gitops(*g, d, m);
     }
     for (const auto& d : decls_) {
       if (d.kind->name != "cluster") continue;

@@ -10,7 +10,7 @@ using T = Type;
 struct Tables {
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
       disruption, security, exporter, init, sidecar, prometheus, grafana, loki, receiver,
-      alertmanager, vault, base_images;
+      alertmanager, vault, base_images, gitops;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -352,31 +352,91 @@ struct Tables {
                    {{"update", T::Enum, "How often to look for updates.", "daily|weekly|monthly",
                      nullptr, false, false, "weekly"}}};
 
+    gitops = {
+        "gitops",
+        "Where Argo CD and Flux find the generated folder: the `argocd` and `flux` targets write "
+        "an Argo CD Application, and a Flux GitRepository and Kustomization, per environment.",
+        {{"repository",
+          T::String,
+          "URL of the Git repository that holds the generated folder: "
+          "`https://github.com/org/repo`, or `ssh://git@host/org/repo.git`.",
+          {},
+          nullptr,
+          false,
+          true},
+         {"revision",
+          T::String,
+          "Branch Argo CD and Flux follow, for the environments without a `branch` of their own.",
+          {},
+          nullptr,
+          false,
+          false,
+          "main"},
+         {"path",
+          T::String,
+          "The generated folder inside the repository, as `stackc build` writes it.",
+          {},
+          nullptr,
+          false,
+          false,
+          "out/STACK"},
+         {"deploy", T::Enum,
+          "What is deployed: the plain manifests (`kubernetes/ENV`), the Helm chart with "
+          "`values-ENV.yaml`, or the Kustomize overlay (`kustomize/overlays/ENV`). Flux deploys "
+          "the overlay for `kustomize` and the plain manifests otherwise.",
+          "manifests|helm|kustomize", nullptr, false, false, "manifests"},
+         {"server",
+          T::String,
+          "The Kubernetes API server Argo CD deploys to.",
+          {},
+          nullptr,
+          false,
+          false,
+          "https://kubernetes.default.svc"},
+         {"project",
+          T::String,
+          "The Argo CD project of the Applications.",
+          {},
+          nullptr,
+          false,
+          false,
+          "default"},
+         {"interval",
+          T::Duration,
+          "How often Flux fetches the repository and reconciles.",
+          {},
+          nullptr,
+          false,
+          false,
+          "5m"}}};
+
     // ---- top level ----
-    stack = {"stack",
-             "The project: its registry, version, owner and labels. Exactly one per stack.",
-             {{"registry",
-               T::String,
-               "Container registry the stack's own images (bare names such as `api`) are pushed "
-               "to: `ghcr.io/org` or `cr.yandex/ID`; required when there is one.",
-               {},
-               nullptr,
-               false,
-               false},
-              {"version",
-               T::String,
-               "Version of the stack: the tag of its own images (and their version label); "
-               "required when there is one.",
-               {},
-               nullptr,
-               false,
-               false},
-              {"owner", T::String, "Team or person that owns the stack."},
-              {"labels", T::Map, "Labels put on every object.", {}, &labels}},
-             true,
-             false,
-             false,
-             true};
+    stack = {
+        "stack",
+        "The project: its registry, version, owner and labels. Exactly one per stack.",
+        {{"registry",
+          T::String,
+          "Container registry the stack's own images (bare names such as `api`) are pushed "
+          "to: `ghcr.io/org` or `cr.yandex/ID`; required when there is one.",
+          {},
+          nullptr,
+          false,
+          false},
+         {"version",
+          T::String,
+          "Version of the stack: the tag of its own images (and their version label); "
+          "required when there is one.",
+          {},
+          nullptr,
+          false,
+          false},
+         {"owner", T::String, "Team or person that owns the stack."},
+         {"labels", T::Map, "Labels put on every object.", {}, &labels},
+         {"gitops", T::Block, "Where Argo CD and Flux find the generated folder.", {}, &gitops}},
+        true,
+        false,
+        false,
+        true};
     cluster = {"cluster",
                "A cluster the stack runs on, with its capacity.",
                {{"provider", T::Enum, "Where the cluster runs.",
@@ -733,10 +793,11 @@ struct Tables {
            &worker,  &stateful,  &job,     &cron,        &monitoring, &alert,
            &record,  &dashboard, &backup,  &pipeline,    &template_};
     all = top;
-    for (const Kind* k : {&node,     &reserve,      &autoscale, &ingress,    &health,     &env,
-                          &labels,   &annotations,  &metrics,   &volume,     &disruption, &security,
-                          &exporter, &init,         &sidecar,   &prometheus, &grafana,    &loki,
-                          &receiver, &alertmanager, &vault,     &base_images}) {
+    for (const Kind* k :
+         {&node,     &reserve,      &autoscale, &ingress,     &health,     &env,
+          &labels,   &annotations,  &metrics,   &volume,      &disruption, &security,
+          &exporter, &init,         &sidecar,   &prometheus,  &grafana,    &loki,
+          &receiver, &alertmanager, &vault,     &base_images, &gitops}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {

@@ -28,6 +28,7 @@
 #include "driver/write.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/github/github.hpp"
+#include "emit/gitops/gitops.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
@@ -200,9 +201,10 @@ struct BuildOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> envs;
-  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize",
-                                   "monitoring", "backup", "github"};
-  std::string github_dir;  // write github/ here instead (e.g. `.github`)
+  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize", "monitoring",
+                                   "backup",     "github", "argocd",    "flux"};
+  bool targets_named = false;  // --target given: argocd and flux then need `gitops` (E4010)
+  std::string github_dir;      // write github/ here instead (e.g. `.github`)
   bool check = false;
   bool to_stdout = false;  // one environment's plain manifests as one YAML stream on stdout
   bool time = false;
@@ -262,6 +264,25 @@ int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, s
           "stackc: error: the stack has no environment `{}`{}\n", e,
           hint.empty() ? fmt::format(" (it has: {})", fmt::join(names, ", ")) : "; " + hint);
       return 2;
+    }
+  }
+  // By default the GitOps targets write nothing for a stack without `gitops`; asked for by name,
+  // they are an error there.
+  if (o.targets_named && !m.gitops.present) {
+    std::vector<std::string> named;
+    for (const char* t : {"argocd", "flux"})
+      if (std::find(o.targets.begin(), o.targets.end(), t) != o.targets.end()) named.push_back(t);
+    if (!named.empty()) {
+      sink.report(base::make(
+          base::Code::E4010, m.stack.span,
+          fmt::format("`--target {}` needs to know where the generated folder is, and stack `{}` "
+                      "has no `gitops` block",
+                      fmt::join(named, ","), m.stack.name),
+          fmt::format("add `gitops {{ repository = \"https://...\" }}` inside `stack {}`, or "
+                      "leave {} out of --target",
+                      m.stack.name, fmt::join(named, " and "))));
+      emit_diagnostics(sm, sink, c, out, err);
+      return 1;
     }
   }
   if (o.to_stdout && o.envs.empty()) {
@@ -375,6 +396,8 @@ int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, s
     if (t == "kustomize") emit::kustomize::generate(lowered, o.envs, source, output);
     if (t == "backup") emit::backup::generate(m, lowered, o.envs, source, output);
     if (t == "github") emit::github::generate(m, source, output);
+    if (t == "argocd") emit::gitops::argocd(m, o.envs, source, output);
+    if (t == "flux") emit::gitops::flux(m, o.envs, source, output);
     if (t != "helm" && t != "monitoring") timer.lap(t);
   }
   if (monitoring && !second_monitoring) {
@@ -726,7 +749,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_common(check);
 
   BuildOptions build_opts;
-  std::string targets = "kubernetes,helm,kustomize,monitoring,backup,github";
+  std::string targets = "kubernetes,helm,kustomize,monitoring,backup,github,argocd,flux";
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
@@ -742,16 +765,17 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   build
       ->add_option("--target", targets,
                    "Comma-separated targets: kubernetes, helm, kustomize, monitoring, backup, "
-                   "github (default: all)")
+                   "github, argocd, flux (default: all; argocd and flux only with `gitops`)")
       ->check([](const std::string& v) -> std::string {
-        static const std::set<std::string> known{"kubernetes", "helm",   "kustomize",
-                                                 "monitoring", "backup", "github"};
+        static const std::set<std::string> known{"kubernetes", "helm",   "kustomize", "monitoring",
+                                                 "backup",     "github", "argocd",    "flux"};
         std::stringstream ss(v);
         std::string t;
         while (std::getline(ss, t, ','))
           if (!known.count(t))
             return "unknown target `" + t +
-                   "` (the targets are: kubernetes, helm, kustomize, monitoring, backup, github)";
+                   "` (the targets are: kubernetes, helm, kustomize, monitoring, backup, github, "
+                   "argocd, flux)";
         return {};
       });
   build
@@ -821,6 +845,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     std::stringstream ss(targets);
     std::string t;
     while (std::getline(ss, t, ',')) build_opts.targets.push_back(t);
+    build_opts.targets_named = build->count("--target") > 0;
     if (build_opts.to_stdout && build->count("--target") == 0) build_opts.targets = {"kubernetes"};
     return cmd_build(build_opts, common, out, err, release_at_exit);
   }

@@ -245,6 +245,10 @@ Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::s
         parts.size() > 2)
       env = parts[1];
     if (target == "kustomize" && parts.size() > 3 && parts[1] == "overlays") env = parts[2];
+    // argocd/<env>.yaml, flux/<env>.yaml
+    if ((target == "argocd" || target == "flux") && parts.size() == 2 && file.size() > 5 &&
+        file.compare(file.size() - 5, 5, ".yaml") == 0)
+      env = file.substr(0, file.size() - 5);
     if (target == "helm" && file.rfind("values-", 0) == 0) env = file.substr(7, file.size() - 12);
     if (target == "docs" && (file.rfind("graph-", 0) == 0 || file.rfind("capacity-", 0) == 0)) {
       auto dash = file.find('-');

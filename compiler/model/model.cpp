@@ -301,6 +301,11 @@ std::string to_json(const Model& m) {
   root["secrets"] = json{{"backend", m.secrets.backend}, {"address", m.secrets.address},
                          {"path", m.secrets.path},       {"role", m.secrets.role},
                          {"version", m.secrets.version}, {"refresh_seconds", m.secrets.refresh}};
+  if (m.gitops.present)
+    root["gitops"] = json{{"present", m.gitops.present},   {"repository", m.gitops.repository},
+                          {"revision", m.gitops.revision}, {"path", m.gitops.path},
+                          {"deploy", m.gitops.deploy},     {"server", m.gitops.server},
+                          {"project", m.gitops.project},   {"interval", m.gitops.interval}};
   root["pipeline"] =
       json{{"present", m.pipeline.present}, {"test", m.pipeline.test},
            {"build", m.pipeline.build},     {"stackc_digest", m.pipeline.stackc_digest},

@@ -352,8 +352,23 @@ struct Pipeline {
   Span span;
 };
 
+// Where Argo CD and Flux find the generated folder (`stack { gitops { ... } }`), for the
+// `argocd` and `flux` targets (specs/targets.md §13).
+struct GitOps {
+  bool present = false;
+  std::string repository;            // https://, http:// or ssh:// URL of the Git repository
+  std::string revision = "main";     // for environments without a `branch`
+  std::string path;                  // the generated folder inside it; default out/<stack>
+  std::string deploy = "manifests";  // manifests | helm | kustomize
+  std::string server = "https://kubernetes.default.svc";
+  std::string project = "default";  // the Argo CD project
+  std::int64_t interval = 300;      // seconds: Flux's reconciliation interval
+  Span span;
+};
+
 struct Model {
   Stack stack;
+  GitOps gitops;
   std::vector<Cluster> clusters;
   std::vector<Environment> environments;  // in declaration order
   Secrets secrets;

@@ -9,7 +9,9 @@
 #  5. the monitoring stack's files: `promtool check config` and `check rules`, `amtool
 #     check-config`, every dashboard query through promtool (dashboards-check.py), the Prometheus
 #     Operator objects and the restore Jobs against the strict schemas;
-#  6. the GitHub workflows with actionlint and GitHub's own parser (actions-check.js).
+#  6. the GitHub workflows with actionlint and GitHub's own parser (actions-check.js);
+#  7. the Argo CD Applications and Flux objects against their strict schemas, and their paths and
+#     namespaces against the generated folders (gitops-check.py).
 # Run tests/conformance/setup.sh first (as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -71,6 +73,13 @@ for stack in out/*/; do
     [ -d "$b" ] || continue
     step "$name: restore Jobs ($(basename "$b")) against the strict schemas" node $HERE/k8s-validate.js "$b"
   done
+  if [ -d "$stack/argocd" ] || [ -d "$stack/flux" ]; then
+    for g in argocd flux; do
+      [ -d "$stack/$g" ] || continue
+      step "$name: $g/ against the strict schemas" node $HERE/k8s-validate.js "$stack/$g"
+    done
+    step "$name: argocd/ and flux/ point at the generated folders" python3 $HERE/gitops-check.py "$stack"
+  fi
   if [ -d "$stack/github/workflows" ]; then
     step "$name: workflows (actionlint, GitHub's parser) and dependabot.yml" \
       node $HERE/actions-check.js "$stack/github"

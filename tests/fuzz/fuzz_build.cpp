@@ -5,6 +5,7 @@
 #include "driver/confined.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/github/github.hpp"
+#include "emit/gitops/gitops.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
@@ -32,6 +33,8 @@ std::vector<std::pair<std::string, std::string>> build(const model::Model& m) {
   emit::helm::generate(m, lowered, {}, "fuzz.stack", out);
   emit::backup::generate(m, lowered, {}, "fuzz.stack", out);
   emit::github::generate(m, "fuzz.stack", out);
+  emit::gitops::argocd(m, {}, "fuzz.stack", out);
+  emit::gitops::flux(m, {}, "fuzz.stack", out);
   emit::monitoring::ConfigMapsOf made;
   for (const auto& l : lowered) made.emplace(l.env, &l.configs);
   emit::monitoring::generate(m, {}, "fuzz.stack", made, out);
