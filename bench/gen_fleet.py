@@ -23,7 +23,9 @@ def main() -> None:
         name = f"svc-{i:0{width}d}"
         deps = [f"svc-{j:0{width}d}" for j in (i - 1, i - 2) if j >= 0]
         w(f"service {name} {{\n")
-        w(f'  image     = "{name}:1.0.{i}"\n')
+        # Each service's own tag, as the peers write it: a full reference (the image rule takes a
+        # bare NAME:TAG for Docker Hub's).
+        w(f'  image     = "ghcr.io/fleet/{name}:1.0.{i}"\n')
         w("  replicas  = 2..10\n  port http = 8080\n  cpu       = 100m..500m\n")
         w("  memory    = 128Mi..256Mi\n  autoscale { cpu = 70% }\n")
         w('  health    { liveness = http("/healthz")  readiness = http("/ready") }\n')
