@@ -51,6 +51,11 @@ class Confined {
   std::map<std::string, int, std::less<>> open_;  // folder below -> its descriptor
 };
 
+// Reads the regular file `name` of the folder `dir` whole, without following a link and without
+// blocking on a pipe. False (and `out` empty) when there is none, it is not a regular file, or it
+// is larger than `max` bytes.
+bool read_at(int dir, const char* name, std::size_t max, std::string& out);
+
 // Removes `name` in the folder `dir` with everything below it, without following links (a link
 // is removed, not what it points at). True when nothing is left.
 bool remove_tree(int dir, const std::string& name);

@@ -65,28 +65,6 @@ bool write_text(int dir, const char* name, const std::string& text) {
   return ::close(fd) == 0;
 }
 
-bool read_text(int dir, const char* name, std::string& text) {
-  int fd = ::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return false;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::size_t>(st.st_size) > kMaxJournal) {
-    ::close(fd);
-    return false;
-  }
-  text.resize(static_cast<std::size_t>(st.st_size));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::read(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    done += static_cast<std::size_t>(n);
-  }
-  ::close(fd);
-  text.resize(done);
-  return true;
-}
-
 // Removes the folders of `path` while they are empty (never the output folder itself).
 void prune(Confined& out, std::string folder) {
   while (!folder.empty()) {
@@ -201,7 +179,7 @@ bool recover(Confined& out, Recovery& what, std::string& error, std::vector<std:
   if (S_ISDIR(st.st_mode)) {
     int fd = ::openat(out.fd(), kStaging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0) {
-      if (read_text(fd, kJournal, text) && parse(text, steps)) {
+      if (read_at(fd, kJournal, kMaxJournal, text) && parse(text, steps)) {
         ::mkdirat(fd, kStagedFiles, 0700);  // (all moved, or a planted journal)
         int files_fd = ::openat(fd, kStagedFiles, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (files_fd >= 0) {

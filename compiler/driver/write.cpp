@@ -21,28 +21,13 @@ namespace stackc::driver {
 namespace fs = std::filesystem;
 namespace {
 
-// Reads a small file of `dir` without following a link (empty when there is none).
-std::string read_small(int dir, const char* name) {
-  std::string text;
-  int fd = ::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return text;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= (off_t{64} << 20)) {
-    char buf[1 << 16];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-      if (n > 0) text.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return text;
-}
-
 // The paths of the manifest in `dir`: only plain relative paths are trusted (a manifest is
 // committed to a repository and can be edited by anyone).
 std::vector<std::string> manifest_entries(int dir) {
   std::vector<std::string> out;
   if (dir < 0) return out;
-  std::string text = read_small(dir, kManifest);
+  std::string text;
+  read_at(dir, kManifest, std::size_t{64} << 20, text);
   for (std::size_t at = 0; at < text.size();) {
     auto nl = text.find('\n', at);
     std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
@@ -350,7 +335,7 @@ bool Writer::begin(std::string& error, const std::function<void()>& waiting) {
   old_ = manifest_entries(fd);
   if (mode_ == Mode::Compare) return true;
   // A folder that was empty has nothing to compare with: every file is new.
-  fresh_ = files_in(fd).empty() && fs::is_empty(dir_, ec);
+  fresh_ = fs::is_empty(dir_, ec);
   int staged = -1;
   if (::mkdirat(fd, kStaging, 0700) == 0) {
     std::string files = std::string(kStaging) + "/" + kStagedFiles;
