@@ -18,8 +18,8 @@ struct Spooled {
 };
 
 // Where a build sets text aside that it writes into a file later (the driver's are unnamed files
-// beside the output folder, or in the system's temporary folder for `build --check`, gone when it
-// ends): text that would otherwise wait in memory.
+// in the output folder's staging folder, or in the system's temporary folder for `build --check`,
+// gone when it ends): text that would otherwise wait in memory.
 class Spool {
  public:
   virtual ~Spool() = default;
