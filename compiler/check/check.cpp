@@ -17,6 +17,7 @@
 #include "check/hardening.hpp"
 #include "check/images.hpp"
 #include "check/pipeline.hpp"
+#include "check/ports.hpp"
 #include "check/probes.hpp"
 #include "check/references.hpp"
 #include "check/schema.hpp"
@@ -105,6 +106,8 @@ std::string_view kind_word(ValueKind k) {
       return "a call";
     case ValueKind::Range:
       return "a range";
+    case ValueKind::Arrow:
+      return "a port mapping";
     case ValueKind::Object:
       return "a block";
   }
@@ -136,6 +139,7 @@ class Checker {
     if (sink_.error_count() == 0 || true) validate_all();
     if (sink_.error_count() == 0) {
       model::Model m = build();
+      if (sink_.error_count() == 0) check_node_ports(m, sink_);
       if (sink_.error_count() == 0) complete(sm_, m, sink_);
       warn_unused();
       if (sink_.error_count() == 0) r.model = std::move(m);
@@ -603,6 +607,27 @@ class Checker {
              fmt::format("write `{} = ...`", s.key));
       return;
     }
+    if (f.labelled && s.key == "port") {
+      const auto& n = s.labels[0].text;
+      bool has_letter =
+          std::any_of(n.begin(), n.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+      if (!is_dns_label(n, 15) || !has_letter)
+        report(Code::E2006, s.labels[0].span, fmt::format("`{}` is not a valid port name", n),
+               "port names are at most 15 lower-case letters, digits and `-`, with at least one "
+               "letter");
+    }
+    if (f.type == Type::Port && f.block && s.has_block) {  // `port NAME { number = ... }`
+      if (s.has_value()) {
+        report(Code::E2003, s.val().span,
+               fmt::format("`{}` takes a number or a block, not both", shown(s)),
+               fmt::format("move the number into the block: `{} {{ number = {} ... }}`", shown(s),
+                           s.val().raw));
+        return;
+      }
+      validate_block(s.body, *f.block, ctx);
+      require_fields(s.body, *f.block, s.body_span, shown(s));
+      return;
+    }
     bool wants_block = f.type == Type::Block || f.type == Type::Map;
     if (f.type == Type::Entry) {
       if (s.has_value() || s.has_block)
@@ -638,16 +663,8 @@ class Checker {
                  : fmt::format("write `{} = {}`", shown(s), f.default_text));
       return;
     }
-    if (f.labelled && s.key == "port") {
-      const auto& n = s.labels[0].text;
-      bool has_letter =
-          std::any_of(n.begin(), n.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-      if (!is_dns_label(n, 15) || !has_letter)
-        report(Code::E2006, s.labels[0].span, fmt::format("`{}` is not a valid port name", n),
-               "port names are at most 15 lower-case letters, digits and `-`, with at least one "
-               "letter");
-    }
     check_value(s.val(), f, ctx);
+    if (s.key == "app_protocol") check_app_protocol(s.val(), sink());
     if (s.key == "mount" || s.key == "writable_paths" || s.key == "data_path")
       warn_system_path(s.val());
   }
@@ -1027,6 +1044,9 @@ class Checker {
         }
         break;
       }
+      case Type::Port:
+        check_port_value(v, f.name, sink());
+        break;
       case Type::Block:
       case Type::Map:
       case Type::Entry:
@@ -1332,6 +1352,9 @@ class Checker {
       if (f && (f->type == Type::Block || f->type == Type::Map) && s.has_block) {
         slot.stmt = &s;
         merge(slot, s.body, f->block, env);
+      } else if (f && f->type == Type::Port && f->block && s.has_block) {
+        slot = MNode{&s, {}, true};  // a port is replaced whole, its settings with it
+        merge(slot, s.body, f->block, env);
       } else {
         slot = MNode{&s, {}, true};
       }
@@ -1454,10 +1477,7 @@ class Checker {
     if (it == workloads_.end()) return out;
     MNode n = resolve(decls_[it->second], e.name);
     for (const auto& kid : n.kids)
-      if (kid.stmt && kid.stmt->key == "port" && kid.stmt->has_value())
-        out.emplace_back(
-            kid.stmt->labels.empty() ? std::string() : std::string(kid.stmt->labels[0].text),
-            q_or(to_int(kid.stmt->val()), 0));
+      if (auto p = port_of(kid)) out.emplace_back(p->name, p->number);  // the Service's port
     return out;
   }
 
@@ -1667,8 +1687,7 @@ class Checker {
     for (const auto& kid : n.kids) {
       const Stmt* s = kid.stmt;
       if (!s) continue;
-      if (s->key == "port" && s->labels.size() == 1 && s->has_value())
-        w.ports.push_back({std::string(s->labels[0].text), q_or(to_int(s->val()), 0), s->span});
+      if (auto p = port_of(kid)) w.ports.push_back(std::move(*p));
       if (s->key == "volume" && s->labels.size() == 1) {
         model::Volume vol;
         vol.name = s->labels[0].text;
@@ -1798,6 +1817,7 @@ class Checker {
       port_ref(w.metrics_port, mt->value("port"), mt->stmt->span, "`metrics`");
     for (const auto* probe : {&w.liveness, &w.readiness, &w.startup})
       if (*probe) port_ref((*probe)->port_name, nullptr, (*probe)->span, "the probe");
+    read_exposure(n, m.cluster(e.cluster), w, sink());
     // Kind-specific shape checks.
     if (!w.metrics.empty() && w.ports.empty())
       report(Code::E2007, n.child("metrics") ? n.child("metrics")->stmt->span : d.name_span,
@@ -1945,39 +1965,6 @@ class Checker {
       }
       w.egress.push_back({cidr, p, i.span});
     }
-  }
-
-  static bool is_cidr(const std::string& s) {
-    auto slash = s.find('/');
-    if (slash == std::string::npos) return false;
-    std::string addr = s.substr(0, slash), bits = s.substr(slash + 1);
-    if (bits.empty() || bits.size() > 3 ||
-        !std::all_of(bits.begin(), bits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-      return false;
-    int b = std::stoi(bits);
-    if (addr.find(':') != std::string::npos) {  // IPv6: hex groups and colons, at most one `::`
-      if (b > 128 || addr.size() > 39) return false;
-      return std::all_of(
-                 addr.begin(), addr.end(),
-                 [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) || c == ':'; }) &&
-             addr.find(":::") == std::string::npos;
-    }
-    if (b > 32) return false;
-    int parts = 0;
-    std::size_t start = 0;
-    while (true) {
-      auto dot = addr.find('.', start);
-      std::string part =
-          addr.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-      if (part.empty() || part.size() > 3 ||
-          !std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-          std::stoi(part) > 255)
-        return false;
-      ++parts;
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    return parts == 4;
   }
 
   model::Monitoring monitoring(const Decl& d, const std::string& env) {
@@ -2134,6 +2121,7 @@ class Checker {
       }
       c.storage_class = str(n.value("storage_class"));
       if (auto* v = n.value("zones")) c.zones = q_or(to_int(*v), 1);
+      c.ingress = ingress_controllers(n, sink());
       m.clusters.push_back(std::move(c));
     }
     if (auto it = singletons_.find("secrets"); it != singletons_.end()) {

@@ -38,6 +38,7 @@ struct Walker {
         break;
       case ValueKind::List:
       case ValueKind::Range:
+      case ValueKind::Arrow:
       case ValueKind::Call:
         for (const auto& i : v.items) value(i, why);
         break;

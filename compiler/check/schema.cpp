@@ -8,6 +8,7 @@ namespace {
 using T = Type;
 
 struct Tables {
+  Kind port, controller;
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
       disruption, security, exporter, init, sidecar, prometheus, grafana, loki, receiver,
       alertmanager, vault, base_images, gitops;
@@ -52,7 +53,7 @@ struct Tables {
     ingress = {
         "ingress",
         "Routes outside traffic to the service through the ingress controller.",
-        {{"host", T::String, "Host name: `api.example.com`.", {}, nullptr, false, true},
+        {{"host", T::String, "Host name: `api.example.com` (none: every host; TLS needs one).", {}},
          {"path", T::String, "Path prefix.", {}, nullptr, false, false, "\"/\""},
          {"port", T::String, "Name of the port to route to (default: the first port).", {}},
          {"tls",
@@ -64,7 +65,69 @@ struct Tables {
           false,
           "true"},
          {"tls_secret", T::String, "Use this existing TLS secret instead of cert-manager.", {}},
-         {"class", T::String, "Ingress class.", {}, nullptr, false, false, "\"nginx\""}}};
+         {"class",
+          T::String,
+          "Ingress class: `nginx`, `traefik`, `haproxy`, `gce`, `alb`, "
+          "`azure-application-gateway`, or one the cluster declares (`ingress CLASS { }`).",
+          {},
+          nullptr,
+          false,
+          false,
+          "\"nginx\""}}};
+    port = {
+        "port",
+        "A named port with its settings: `port dns { number = 53  protocol = udp }`.",
+        {{"number",
+          T::Port,
+          "The Service port, or `SERVICE -> CONTAINER`: `80 -> 8080`.",
+          {},
+          nullptr,
+          false,
+          true,
+          {},
+          1,
+          65535},
+         {"protocol", T::Enum, "Transport protocol.", "tcp|udp|sctp", nullptr, false, false, "tcp"},
+         {"app_protocol",
+          T::String,
+          "Application protocol (appProtocol): `http`, `grpc`, `h2c`, `ws`, or a "
+          "`domain/name`.",
+          {}},
+         {"node_port",
+          T::Int,
+          "The node port (with `expose = node_port` or `load_balancer`).",
+          {},
+          nullptr,
+          false,
+          false,
+          {},
+          30000,
+          32767}}};
+    controller = {
+        "controller",
+        "An ingress controller of the cluster, by class: where the NetworkPolicy admits its "
+        "traffic from (one of `namespace`/`pods`, `cidrs`, `anywhere`).",
+        {{"namespace", T::String, "Namespace of the controller's pods (none: any namespace).", {}},
+         {"pods",
+          T::Map,
+          "Labels of the controller's pods (none: all pods of the namespace).",
+          {},
+          &labels,
+          false,
+          false,
+          {},
+          0,
+          0,
+          true},
+         {"cidrs", T::StringList, "Networks the traffic comes from: `[\"130.211.0.0/22\"]`.", {}},
+         {"anywhere",
+          T::Bool,
+          "Traffic comes from anywhere (a load balancer's changing addresses).",
+          {},
+          nullptr,
+          false,
+          false,
+          "false"}}};
     health = {"health",
               "Health probes of the main container: `http(\"/path\", port = NAME, headers = "
               "[\"Name: value\"])`, `tcp(PORT)`, `grpc(PORT, service = \"NAME\")` or "
@@ -454,6 +517,12 @@ struct Tables {
                 {"node", T::Block, "The size of one node.", {}, &node, false, true},
                 {"reserve", T::Block, "What each node keeps for the system.", {}, &reserve},
                 {"storage_class", T::String, "Storage class for volumes.", {}},
+                {"ingress",
+                 T::Block,
+                 "An ingress controller it runs: `ingress traefik { namespace = \"traefik\" }`.",
+                 {},
+                 &controller,
+                 true},
                 {"zones",
                  T::Int,
                  "Availability zones the nodes spread over.",
@@ -550,10 +619,11 @@ struct Tables {
          0,
          100000},
         {"port",
-         T::Int,
-         "A named port: `port http = 8080`.",
+         T::Port,
+         "A named port: `port http = 8080`, `port http = 80 -> 8080` (Service port -> container "
+         "port), or `port dns { number = 53  protocol = udp }`.",
          {},
-         nullptr,
+         &port,
          true,
          false,
          {},
@@ -575,6 +645,14 @@ struct Tables {
          true},
         {"autoscale", T::Block, "Autoscaling targets.", {}, &autoscale},
         {"ingress", T::Block, "Outside traffic.", {}, &ingress},
+        {"expose", T::Enum,
+         "How the Service is reached: inside the cluster, through a cloud load balancer, or on "
+         "every node's port.",
+         "cluster|load_balancer|node_port", nullptr, false, false, "cluster"},
+        {"source_ranges",
+         T::StringList,
+         "Networks allowed in when exposed: `[\"203.0.113.0/24\"]` (loadBalancerSourceRanges).",
+         {}},
         {"health", T::Block, "Probes.", {}, &health},
         {"env", T::Map, "Environment variables.", {}, &env},
         {"needs", T::RefList, "Workloads this one depends on.", "workload"},
@@ -794,10 +872,10 @@ struct Tables {
            &record,  &dashboard, &backup,  &pipeline,    &template_};
     all = top;
     for (const Kind* k :
-         {&node,     &reserve,      &autoscale, &ingress,     &health,     &env,
-          &labels,   &annotations,  &metrics,   &volume,      &disruption, &security,
-          &exporter, &init,         &sidecar,   &prometheus,  &grafana,    &loki,
-          &receiver, &alertmanager, &vault,     &base_images, &gitops}) {
+         {&port,         &controller, &node,        &reserve,    &autoscale, &ingress,    &health,
+          &env,          &labels,     &annotations, &metrics,    &volume,    &disruption, &security,
+          &exporter,     &init,       &sidecar,     &prometheus, &grafana,   &loki,       &receiver,
+          &alertmanager, &vault,      &base_images, &gitops}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {
@@ -899,6 +977,8 @@ std::string_view type_name(Type t) {
       return "tagged block";
     case Type::Entry:
       return "entry";
+    case Type::Port:
+      return "port";
     case Type::Map:
       return "map";
   }

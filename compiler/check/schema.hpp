@@ -37,6 +37,8 @@ enum class Type {
   Tagged,        // key = tag { ... } or key = tag, the tag one of `choices`
   Entry,         // key NAME (a bare labelled entry, e.g. `counter requests_total`)
   Map,           // key { ANY = EnvValue ... } (free keys)
+  Port,          // 8080, or 80 -> 8080 (Service port -> container port); with `block`, also
+                 // key NAME { number = ...  protocol = ... } (check/ports.hpp)
 };
 
 struct Kind;

@@ -68,6 +68,31 @@ json deps(const std::vector<Dependency>& d) {
   return a;
 }
 
+json peer(const Peer& p) {
+  json j;
+  switch (p.kind) {
+    case Peer::Kind::None:
+      j["from"] = "none";
+      break;
+    case Peer::Kind::Pods: {
+      j["from"] = "pods";
+      j["namespace"] = p.ns;
+      json l = json::object();
+      for (const auto& [k, v] : p.pods) l[k] = v;
+      j["labels"] = l;
+      break;
+    }
+    case Peer::Kind::Networks:
+      j["from"] = "networks";
+      j["cidrs"] = p.cidrs;
+      break;
+    case Peer::Kind::Anywhere:
+      j["from"] = "anywhere";
+      break;
+  }
+  return j;
+}
+
 json workload(const Workload& w) {
   json j;
   j["kind"] = kind_name(w.kind);
@@ -77,8 +102,20 @@ json workload(const Workload& w) {
   j["image"] = w.image;
   j["replicas"] = json{{"min", w.replicas_min}, {"max", w.replicas_max}};
   json ports = json::array();
-  for (const auto& p : w.ports) ports.push_back(json{{"name", p.name}, {"port", p.number}});
+  for (const auto& p : w.ports) {
+    json pj{{"name", p.name}, {"port", p.number}};
+    // Beyond the name and the number only what is not the default, so models stay short.
+    if (p.target) pj["target"] = p.target;
+    if (p.protocol != "TCP") pj["protocol"] = p.protocol;
+    if (!p.app_protocol.empty()) pj["app_protocol"] = p.app_protocol;
+    if (p.node_port) pj["node_port"] = p.node_port;
+    ports.push_back(std::move(pj));
+  }
   j["ports"] = ports;
+  if (w.expose != "cluster") {
+    j["expose"] = w.expose;
+    j["source_ranges"] = w.source_ranges;
+  }
   j["cpu_millicores"] = res(w.cpu);
   j["memory_bytes"] = res(w.memory);
   if (w.autoscale)
@@ -90,7 +127,8 @@ json workload(const Workload& w) {
                         {"port", w.ingress->port},
                         {"tls", w.ingress->tls},
                         {"tls_secret", w.ingress->tls_secret},
-                        {"class", w.ingress->ingress_class}};
+                        {"class", w.ingress->ingress_class},
+                        {"controller", peer(w.ingress->controller)}};
   j["health"] = json{{"liveness", probe(w.liveness)},
                      {"readiness", probe(w.readiness)},
                      {"startup", probe(w.startup)}};
@@ -286,7 +324,7 @@ std::string to_json(const Model& m) {
                        {"labels", labels}};
   root["files"] = m.files;
   json clusters = json::array();
-  for (const auto& c : m.clusters)
+  for (const auto& c : m.clusters) {
     clusters.push_back(json{
         {"name", c.name},
         {"provider", c.provider},
@@ -297,6 +335,16 @@ std::string to_json(const Model& m) {
         {"reserve", json{{"cpu_millicores", c.reserve_cpu}, {"memory_bytes", c.reserve_memory}}},
         {"storage_class", c.storage_class},
         {"zones", c.zones}});
+    if (!c.ingress.empty()) {
+      json ic = json::array();
+      for (const auto& x : c.ingress) {
+        json j = peer(x.peer);
+        j["class"] = x.ingress_class;
+        ic.push_back(std::move(j));
+      }
+      clusters.back()["ingress"] = std::move(ic);
+    }
+  }
   root["clusters"] = clusters;
   root["secrets"] = json{{"backend", m.secrets.backend}, {"address", m.secrets.address},
                          {"path", m.secrets.path},       {"role", m.secrets.role},

@@ -26,6 +26,22 @@ struct Stack {
   Span span;
 };
 
+// Who may reach a workload from outside its namespace, as a NetworkPolicy peer: the pods of an
+// ingress controller, networks, or anywhere (targets.md §5.6).
+struct Peer {
+  enum class Kind { None, Pods, Networks, Anywhere } kind = Kind::None;
+  std::string ns;                                         // Pods: empty for any namespace
+  std::vector<std::pair<std::string, std::string>> pods;  // Pods: labels; empty for all pods
+  std::vector<std::string> cidrs;                         // Networks
+};
+
+// An ingress controller a cluster runs (`cluster { ingress CLASS { ... } }`).
+struct IngressController {
+  std::string ingress_class;
+  Peer peer;
+  Span span;
+};
+
 struct Cluster {
   std::string name;
   std::string provider;
@@ -37,6 +53,7 @@ struct Cluster {
   std::int64_t reserve_memory = 0;
   std::string storage_class;
   std::int64_t zones = 1;
+  std::vector<IngressController> ingress;  // `ingress CLASS { ... }`
   Span span;
 };
 
@@ -68,10 +85,22 @@ struct Hook {
   Span span;
 };
 
+// A named port (`port http = 80 -> 8080`, or `port dns { number = 53  protocol = udp }`):
+// `number` is the Service's port, the one clients use; `target` the container's (the same unless
+// written with `->`). Everything inside the pod (containerPort, probes, scraping, NetworkPolicy
+// ports) uses `target`; everything through the Service (`${W.port}`, `W_PORT`, the Ingress
+// backend) uses `number`.
 struct Port {
   std::string name;
   std::int64_t number = 0;
   Span span;
+  std::int64_t target = 0;       // 0: the same as `number`
+  std::string protocol = "TCP";  // TCP | UDP | SCTP
+  std::string app_protocol;      // Kubernetes appProtocol; empty: none
+  std::int64_t node_port = 0;    // a pinned node port (30000..32767); 0: Kubernetes picks
+  Span node_port_span;
+
+  std::int64_t container() const { return target ? target : number; }
 };
 
 struct SecretRef {
@@ -120,12 +149,15 @@ struct Reference {
 };
 
 struct Ingress {
-  std::string host;
+  std::string host;  // empty: every host
   std::string path = "/";
   std::string port;
   bool tls = true;
   std::string tls_secret;
   std::string ingress_class = "nginx";
+  // The controller's pods or networks the NetworkPolicy admits, from the cluster's `ingress`
+  // blocks or the known classes (check/ports.hpp); Kind::None for an unknown class (W0020).
+  Peer controller;
   Span span;
 };
 
@@ -204,6 +236,10 @@ struct Workload {
   Resource cpu, memory;
   std::optional<Autoscale> autoscale;
   std::optional<Ingress> ingress;
+  // How the Service is reached: "cluster" (ClusterIP), "load_balancer" or "node_port".
+  std::string expose = "cluster";
+  std::vector<std::string> source_ranges;  // CIDRs allowed in when exposed
+  Span expose_span;
   std::optional<Probe> liveness, readiness, startup;
   std::vector<EnvVar> env;
   std::vector<Dependency> needs;

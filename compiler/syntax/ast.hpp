@@ -107,6 +107,7 @@ enum class ValueKind : std::uint8_t {
   List,    // [a, b]
   Call,    // name(arg, key = value)
   Range,   // lo..hi (items[0], items[1])
+  Arrow,   // a -> b (items[0], items[1]): a Service port and its container port, `80 -> 8080`
   Object,  // name { statements }: a tagged block as a value, e.g. `backend = vault { ... }`
 };
 
@@ -133,7 +134,7 @@ struct Value {
   Seq<StringPart> parts;
   // Path: the identifiers; Call and Object: path[0] is the name.
   Seq<std::string_view> path;
-  // List items, Range bounds, Call arguments (named ones have arg_name set).
+  // List items, Range bounds and Arrow ends, Call arguments (named ones have arg_name set).
   Seq<Value> items;
   std::string_view arg_name;
   Span arg_name_span;

@@ -32,6 +32,8 @@ const char* kind_name(ast::ValueKind k) {
       return "call";
     case ast::ValueKind::Range:
       return "range";
+    case ast::ValueKind::Arrow:
+      return "arrow";
     case ast::ValueKind::Object:
       return "object";
   }

@@ -102,6 +102,8 @@ class Formatter {
     switch (v.kind) {
       case ast::ValueKind::Range:
         return value(v.items[0], indent) + ".." + value(v.items[1], indent);
+      case ast::ValueKind::Arrow:
+        return value(v.items[0], indent) + " -> " + value(v.items[1], indent);
       case ast::ValueKind::List: {
         if (v.items.empty()) return "[]";
         bool multi = !one_line(v.span);

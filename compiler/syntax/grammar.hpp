@@ -45,7 +45,9 @@ struct unit : sor<one<'%'>, plus<alpha>> {};
 struct number : seq<opt<one<'-'>>, digits, opt<fraction>, opt<unit>> {};
 struct range_bound : seq<number> {};
 struct range_tail : seq<TAO_PEGTL_STRING(".."), must<range_bound>> {};
-struct number_or_range : seq<number, opt<range_tail>> {};
+struct arrow_bound : seq<number> {};
+struct arrow_tail : seq<sp, TAO_PEGTL_STRING("->"), sp, must<arrow_bound>> {};
+struct number_or_range : seq<number, opt<sor<range_tail, arrow_tail>>> {};
 
 // ---- values ---------------------------------------------------------------------------------
 struct value;
@@ -116,6 +118,7 @@ template <> inline constexpr const char* error_message<interp_close> = "E1001|ex
 template <> inline constexpr const char* error_message<str_close> = "E1002|unterminated string: the line ends before the closing `\"`";
 template <> inline constexpr const char* error_message<triple_close> = "E1002|unterminated multi-line string: the file ends before the closing `\"\"\"`";
 template <> inline constexpr const char* error_message<range_bound> = "E1001|expected a number after `..`";
+template <> inline constexpr const char* error_message<arrow_bound> = "E1001|expected a number after `->`";
 template <> inline constexpr const char* error_message<list_close> = "E1007|expected `,` or `]` to close the list";
 template <> inline constexpr const char* error_message<arg_value> = "E1001|expected a value for the named argument";
 template <> inline constexpr const char* error_message<call_close> = "E1007|expected `,` or `)` to close the call";

@@ -305,6 +305,20 @@ struct action<grammar::range_tail> {
 };
 
 template <>
+struct action<grammar::arrow_tail> {
+  template <typename In>
+  static void apply(const In&, Builder& b) {
+    const std::size_t lo = b.values.size() - 2;
+    ast::Value r;
+    r.kind = ast::ValueKind::Arrow;
+    r.span = Span{b.values[lo].span.file, b.values[lo].span.begin, b.values.back().span.end};
+    r.raw = std::string_view(b.values[lo].raw.data(), r.span.end - r.span.begin);
+    r.items = b.take(b.values, lo);
+    b.values.push_back(r);
+  }
+};
+
+template <>
 struct action<grammar::path> {
   template <typename In>
   static void apply(const In& in, Builder& b) {

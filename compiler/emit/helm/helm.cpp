@@ -94,8 +94,21 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
   x["serviceAccount"] = Doc::object();  // filled from the pod spec below, keeps its place
   if (const Doc* cm = find("ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
   if (const Doc* svc = find("Service", n)) {
-    x["service"]["ports"] = Doc::ref((*svc)["spec"]["ports"]);
-    x["service"]["headless"] = find("Service", n + "-headless") != nullptr;
+    const Doc& spec = (*svc)["spec"];
+    x["service"]["ports"] = Doc::ref(spec["ports"]);
+    const Doc* headless = find("Service", n + "-headless");
+    x["service"]["headless"] = headless != nullptr;
+    // An exposed Service (`expose`): its type and source ranges; the headless one keeps its
+    // own ports (without node ports).
+    if (spec["type"] != "ClusterIP") {
+      x["service"]["type"] = spec["type"];
+      if (spec.contains("externalTrafficPolicy"))
+        x["service"]["externalTrafficPolicy"] = spec["externalTrafficPolicy"];
+      if (spec.contains("loadBalancerSourceRanges"))
+        x["service"]["loadBalancerSourceRanges"] = Doc::ref(spec["loadBalancerSourceRanges"]);
+      if (headless && (*headless)["spec"]["ports"] != spec["ports"])
+        x["service"]["headlessPorts"] = Doc::ref((*headless)["spec"]["ports"]);
+    }
   }
   const Doc* pod_spec = nullptr;
   const Doc& spec = (*main)["spec"];

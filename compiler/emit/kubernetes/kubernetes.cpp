@@ -328,18 +328,16 @@ class Lowering {
     add("namespace", std::move(deny));
   }
 
-  // Where the ingress controller and Prometheus run (see specs/targets.md).
-  static constexpr const char* kIngressNamespace = "ingress-nginx";
-
-  // The ports clients use (`port NAME = N`), or with `metrics` the ports Prometheus scrapes.
+  // The pod ports clients reach (the containers' ports: a NetworkPolicy sees the traffic after
+  // the Service has translated its port), or with `metrics` the ports Prometheus scrapes.
   static Doc port_list(const Workload& w, bool metrics = false) {
     Doc ports = Doc::array();
     for (const auto& p : w.ports) {
       if (metrics && !w.metrics_port.empty() && p.name != w.metrics_port) continue;
-      if (metrics && w.metrics.empty()) continue;
+      if (metrics && (w.metrics.empty() || p.protocol != "TCP")) continue;
       Doc pd;
-      pd["protocol"] = "TCP";
-      pd["port"] = p.number;
+      pd["protocol"] = p.protocol;
+      pd["port"] = p.container();
       ports.push_back(std::move(pd));
     }
     if (metrics && w.exporter) {
@@ -349,6 +347,39 @@ class Lowering {
       ports.push_back(std::move(pd));
     }
     return ports;
+  }
+
+  // The NetworkPolicy peers of traffic from outside the namespace (targets.md §5.6): an ingress
+  // controller's pods, networks, or anywhere (every IPv4 and IPv6 address).
+  static Doc peers(const model::Peer& p) {
+    Doc out = Doc::array();
+    auto block = [&](const std::string& cidr) {
+      Doc peer;
+      peer["ipBlock"]["cidr"] = cidr;
+      out.push_back(std::move(peer));
+    };
+    switch (p.kind) {
+      case model::Peer::Kind::None:
+        break;
+      case model::Peer::Kind::Pods: {
+        Doc peer;
+        peer["namespaceSelector"] = Doc::object();
+        if (!p.ns.empty())
+          peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] = p.ns;
+        if (!p.pods.empty())
+          for (const auto& [k, v] : p.pods) peer["podSelector"]["matchLabels"][k] = v;
+        out.push_back(std::move(peer));
+        break;
+      }
+      case model::Peer::Kind::Networks:
+        for (const auto& c : p.cidrs) block(c);
+        break;
+      case model::Peer::Kind::Anywhere:
+        block("0.0.0.0/0");
+        block("::/0");
+        break;
+    }
+    return out;
   }
 
   Doc pods(const Workload& w) const {
@@ -384,9 +415,32 @@ class Lowering {
         ingress.push_back(std::move(rule));
       }
       if (w.ingress) {
-        Doc rule, peer;
-        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] = kIngressNamespace;
-        rule["from"] = Doc::array({peer});
+        // The controller reaches the one port the Ingress routes to.
+        const std::string& name = w.ingress->port.empty() ? w.ports.front().name : w.ingress->port;
+        Doc routed = Doc::array();
+        for (const auto& p : w.ports)
+          if (p.name == name) {
+            Doc pd;
+            pd["protocol"] = p.protocol;
+            pd["port"] = p.container();
+            routed.push_back(std::move(pd));
+          }
+        if (Doc from = peers(w.ingress->controller); !from.empty() && !routed.empty()) {
+          Doc rule;
+          rule["from"] = std::move(from);
+          rule["ports"] = std::move(routed);
+          ingress.push_back(std::move(rule));
+        }
+      }
+      // A Service exposed outside the cluster: from its source ranges (the client addresses,
+      // kept by `externalTrafficPolicy: Local`), else from anywhere.
+      if (w.expose != "cluster") {
+        model::Peer outside;
+        outside.kind =
+            w.source_ranges.empty() ? model::Peer::Kind::Anywhere : model::Peer::Kind::Networks;
+        outside.cidrs = w.source_ranges;
+        Doc rule;
+        rule["from"] = peers(outside);
         rule["ports"] = ports;
         ingress.push_back(std::move(rule));
       }
@@ -618,11 +672,12 @@ class Lowering {
       if (!p.port_name.empty()) {
         if (!grpc) return p.port_name;
         for (const auto& x : w.ports)
-          if (x.name == p.port_name) return x.number;
+          if (x.name == p.port_name) return x.container();
         if (w.exporter && p.port_name == "metrics") return w.exporter->port;
       }
       if (p.port) return p.port;
-      if (!w.ports.empty()) return grpc ? Doc(w.ports.front().number) : Doc(w.ports.front().name);
+      if (!w.ports.empty())
+        return grpc ? Doc(w.ports.front().container()) : Doc(w.ports.front().name);
       sink_.report(base::make(
           Code::E4002, p.span,
           fmt::format("this probe needs a port, and `{}` declares none", w.name),
@@ -645,8 +700,8 @@ class Lowering {
       for (const auto& p : w.ports) {
         Doc pd;
         pd["name"] = p.name;
-        pd["containerPort"] = p.number;
-        pd["protocol"] = "TCP";
+        pd["containerPort"] = p.container();
+        pd["protocol"] = p.protocol;
         ports.push_back(std::move(pd));
       }
       c["ports"] = std::move(ports);
@@ -1106,11 +1161,18 @@ class Lowering {
     Doc l = labels(w);
     if (headless) l["stackc.dev/headless"] = "true";  // ServiceMonitors skip it
     Doc s = object("v1", "Service", meta(name, l));
-    s["spec"]["type"] = "ClusterIP";
+    // `expose` (targets.md §5.5): the headless Service of a stateful stays inside the cluster.
+    bool lb = !headless && w.expose == "load_balancer";
+    bool np = !headless && w.expose == "node_port";
+    s["spec"]["type"] = lb ? "LoadBalancer" : np ? "NodePort" : "ClusterIP";
     if (headless) {
       s["spec"]["clusterIP"] = "None";
       s["spec"]["publishNotReadyAddresses"] = true;
     }
+    // Source ranges are also admitted by the NetworkPolicy, which sees the client's address
+    // only when the traffic is not forwarded through another node.
+    if ((lb || np) && !w.source_ranges.empty()) s["spec"]["externalTrafficPolicy"] = "Local";
+    if (lb && !w.source_ranges.empty()) s["spec"]["loadBalancerSourceRanges"] = w.source_ranges;
     s["spec"]["selector"] = selector(w);
     Doc ports = Doc::array();
     for (const auto& p : w.ports) {
@@ -1118,7 +1180,9 @@ class Lowering {
       pd["name"] = p.name;
       pd["port"] = p.number;
       pd["targetPort"] = p.name;
-      pd["protocol"] = "TCP";
+      pd["protocol"] = p.protocol;
+      if (!p.app_protocol.empty()) pd["appProtocol"] = p.app_protocol;
+      if ((lb || np) && p.node_port) pd["nodePort"] = p.node_port;
       ports.push_back(std::move(pd));
     }
     if (w.exporter) {
@@ -1182,6 +1246,9 @@ class Lowering {
     if (in.tls && in.tls_secret.empty()) {
       i["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] = "letsencrypt";
     }
+    // The AWS Load Balancer Controller sends to the pods (the Service is a ClusterIP one).
+    if (in.ingress_class == "alb")
+      i["metadata"]["annotations"]["alb.ingress.kubernetes.io/target-type"] = "ip";
     i["spec"]["ingressClassName"] = in.ingress_class;
     if (in.tls) {
       Doc tls;
@@ -1195,7 +1262,7 @@ class Lowering {
     path["backend"]["service"]["name"] = w.name;
     path["backend"]["service"]["port"]["name"] = port;
     Doc rule;
-    rule["host"] = in.host;
+    if (!in.host.empty()) rule["host"] = in.host;  // none: every host
     rule["http"]["paths"] = Doc::array({path});
     i["spec"]["rules"] = Doc::array({rule});
     add(w.name, std::move(i));

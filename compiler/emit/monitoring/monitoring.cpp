@@ -53,7 +53,7 @@ std::vector<Target> targets(const Workload& w) {
   if (!w.metrics.empty()) {
     std::int64_t port = 0;
     for (const auto& p : w.ports)
-      if (w.metrics_port.empty() ? port == 0 : p.name == w.metrics_port) port = p.number;
+      if (w.metrics_port.empty() ? port == 0 : p.name == w.metrics_port) port = p.container();
     if (port) out.push_back({w.name, port, w.metrics_path});
   }
   if (w.exporter)
