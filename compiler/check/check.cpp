@@ -617,13 +617,6 @@ class Checker {
                "letter");
     }
     if (f.type == Type::Port && f.block && s.has_block) {  // `port NAME { number = ... }`
-      if (s.has_value()) {
-        report(Code::E2003, s.val().span,
-               fmt::format("`{}` takes a number or a block, not both", shown(s)),
-               fmt::format("move the number into the block: `{} {{ number = {} ... }}`", shown(s),
-                           s.val().raw));
-        return;
-      }
       validate_block(s.body, *f.block, ctx);
       require_fields(s.body, *f.block, s.body_span, shown(s));
       return;

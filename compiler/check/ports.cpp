@@ -410,9 +410,8 @@ void check_node_ports(const model::Model& m, base::Sink& sink) {
         auto [it, fresh] = taken.emplace(std::pair{e.cluster, p.node_port}, Taken{&e, &w, &p});
         if (fresh) continue;
         const Taken& t = it->second;
-        std::string first = t.w == &w || t.w->name == w.name
-                                ? fmt::format("environment `{}`", t.env->name)
-                                : fmt::format("`{}` (port `{}`)", t.w->name, t.p->name);
+        std::string first =
+            fmt::format("`{}` (port `{}`) in environment `{}`", t.w->name, t.p->name, t.env->name);
         report(sink, Code::E2045, p.node_port_span,
                t.w->name == w.name && t.p->name == p.name
                    ? fmt::format("node port {} of `{}` is pinned in environments `{}` and `{}`, "
