@@ -88,6 +88,15 @@ void need_tcp(const model::Workload& w, const model::Port* p, const char* what, 
          {{p->span, fmt::format("`{}` is declared {} here", p->name, p->protocol)}});
 }
 
+// The help for a network that is not one: a single address is a network of one address.
+std::string one_address(const std::string& t) {
+  if (t.find('/') == std::string::npos) {
+    std::string one = t + (t.find(':') != std::string::npos ? "/128" : "/32");
+    if (is_cidr(one)) return fmt::format("a single address is the network `{}`", one);
+  }
+  return "for example `\"203.0.113.0/24\"` or `\"2001:db8::/32\"`";
+}
+
 std::string upper(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   return s;
@@ -274,7 +283,7 @@ std::vector<model::IngressController> ingress_controllers(const MNode& cluster, 
         if (!is_cidr(t))
           report(sink, Code::E2048, i.span,
                  fmt::format("`{}` is not a network: write an address and its prefix length", t),
-                 "for example `\"10.0.0.0/8\"` or `\"2001:db8::/32\"`");
+                 one_address(t));
         else
           c.peer.cidrs.push_back(t);
       }
@@ -318,7 +327,7 @@ void read_exposure(const MNode& n, const model::Cluster* cluster, model::Workloa
       else
         report(sink, Code::E2046, i.span,
                fmt::format("`{}` is not a network: write an address and its prefix length", t),
-               "for example `\"203.0.113.0/24\"`, or `\"0.0.0.0/0\"` for every IPv4 address");
+               one_address(t));
     }
     if (!exposed)
       report(sink, Code::E2046, sr->span,
