@@ -8,7 +8,11 @@ each egress `to` pod selector. It compares both sets with the edges of `stackc g
 json --env ENV` (a stateful's own replicas talking to each other, the ingress controller, DNS and
 Prometheus when the stack does not run it are outside the graph; egress exceptions by ipBlock
 are not pairs of workloads). It also checks the default-deny
-policy. Prints `N passed, M failed` and exits 1 on any difference."""
+policy, and that traffic from outside the namespace (ipBlock and namespaceSelector peers, or a
+rule without `from`) is admitted only by workloads reachable from outside (an Ingress, or a
+LoadBalancer or NodePort Service), and that every such Service's policy admits the outside on
+each of its ports, as the container's port and protocol (from its source ranges when it has
+them). Prints `N passed, M failed` and exits 1 on any difference."""
 import glob
 import json
 import os
@@ -16,6 +20,50 @@ import subprocess
 import sys
 
 import yaml
+
+
+def outside_problems(docs, policies):
+    """What is wrong with the rules that admit traffic from outside the namespace."""
+    problems = []
+    ingresses = {d["metadata"]["name"] for d in docs if d["kind"] == "Ingress"}
+    services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
+    containers = {}  # workload -> {port name: (containerPort, protocol)}
+    for d in docs:
+        spec = d.get("spec", {})
+        pod = spec.get("template", {}).get("spec") or spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec")
+        if pod:
+            containers[d["metadata"]["name"]] = {
+                p["name"]: (p["containerPort"], p.get("protocol", "TCP"))
+                for c in pod.get("containers", []) for p in c.get("ports", [])}
+    exposed = {n for n, s in services.items() if s["spec"].get("type") in ("LoadBalancer", "NodePort")}
+    for p in policies:
+        me = p["spec"]["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name")
+        if not me:
+            continue
+        outside_rules = []
+        for rule in p["spec"].get("ingress", []):
+            peers = rule.get("from")
+            if peers is None or any("ipBlock" in x or "namespaceSelector" in x for x in peers):
+                if me not in ingresses and me not in exposed:
+                    problems.append(f"{me} admits {peers} but has no Ingress and no exposed Service")
+                if peers and all("ipBlock" in x for x in peers):
+                    outside_rules.append(rule)
+        if me in exposed:
+            svc = services[me]["spec"]
+            want = {(containers.get(me, {}).get(sp["targetPort"], (sp["targetPort"], None))[0],
+                     sp.get("protocol", "TCP"))
+                    for sp in svc["ports"] if sp["name"] != "metrics"}
+            ranges = svc.get("loadBalancerSourceRanges")
+            ok = False
+            for rule in outside_rules:
+                got = {(x["port"], x.get("protocol", "TCP")) for x in rule.get("ports", [])}
+                cidrs = sorted(x["ipBlock"]["cidr"] for x in rule["from"])
+                if want <= got and (ranges is None or cidrs == sorted(ranges)):
+                    ok = True
+            if not ok:
+                problems.append(f"{me} is a {svc['type']} Service, but no rule admits the outside "
+                                f"on {sorted(want)}" + (f" from {ranges}" if ranges else ""))
+    return problems
 
 
 def main():
@@ -65,6 +113,13 @@ def main():
                     if "namespaceSelector" in peer or who.get("app.kubernetes.io/name") in (None, me):
                         continue
                     egress_pairs.add((me, who["app.kubernetes.io/name"]))
+        problems = outside_problems(docs, policies)
+        if problems:
+            failed += 1
+            print(f"FAIL {env}: outside traffic: " + "; ".join(problems))
+        else:
+            passed += 1
+            print(f"ok   {env}: outside traffic only to Ingress backends and exposed Services")
         for what, got in (("ingress", ingress_pairs), ("egress", egress_pairs)):
             if got == edges:
                 passed += 1
