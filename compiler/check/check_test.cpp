@@ -4,6 +4,7 @@
 
 #include "check/check.hpp"
 #include "check/hardening.hpp"
+#include "check/ports.hpp"
 #include "check/schema.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
@@ -582,6 +583,80 @@ TEST(Mounts, OrdinaryMountsAreNot) {
                         "/usr/share/nginx/html", "/var/run/postgresql", "/run/secrets", "/procs",
                         "/device", "/etcd", "/var/cache/nginx", "data", ""})
     EXPECT_FALSE(system_path(p)) << p;
+}
+
+// ---- ports and exposure (check/ports.hpp) --------------------------------------------------
+
+TEST(Ports, AMappingAndTheSettingsFormGiveTheModelsPort) {
+  auto c = check_text(
+      "template web for service { port http = 80 -> 8080 }\n"
+      "service api from web {\n  image = \"api\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  port dns { number = 53  protocol = udp }\n"
+      "  port same = 9000 -> 9000\n"
+      "  expose = node_port\n"
+      "  when prod {\n    port http { number = 443 -> 8443  app_protocol = \"wss\"  node_port = "
+      "30443 }\n    expose = load_balancer\n    source_ranges = [\"10.0.0.0/8\"]\n  }\n}\n"
+      "service web {\n  image = \"web\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  needs = [api]\n  env { A = \"${api.address}\"  B = \"${api.port.dns}\" }\n}\n");
+  ASSERT_TRUE(c->result.model) << c->sink.sorted().size();
+  const auto& dev = workload(*c->result.model, "dev", "api");
+  ASSERT_EQ(dev.ports.size(), 3u);
+  EXPECT_EQ(dev.ports[0].number, 80);
+  EXPECT_EQ(dev.ports[0].container(), 8080);
+  EXPECT_EQ(dev.ports[1].protocol, "UDP");
+  EXPECT_EQ(dev.ports[1].container(), 53);
+  EXPECT_EQ(dev.ports[2].target, 0);  // the same number twice is no mapping
+  EXPECT_EQ(dev.expose, "node_port");
+  EXPECT_TRUE(dev.source_ranges.empty());
+  // A `when` replaces the port whole, its settings with it.
+  const auto& prod = workload(*c->result.model, "prod", "api");
+  EXPECT_EQ(prod.ports[0].number, 443);
+  EXPECT_EQ(prod.ports[0].container(), 8443);
+  EXPECT_EQ(prod.ports[0].app_protocol, "kubernetes.io/wss");
+  EXPECT_EQ(prod.ports[0].node_port, 30443);
+  EXPECT_EQ(prod.expose, "load_balancer");
+  EXPECT_EQ(prod.source_ranges, std::vector<std::string>{"10.0.0.0/8"});
+  // Interpolations use the Service's port.
+  const auto& web = workload(*c->result.model, "prod", "web");
+  EXPECT_EQ(web.env[0].value, "api:443");
+  EXPECT_EQ(web.env[1].value, "53");
+}
+
+TEST(Ports, IngressWithoutHostAndTheControllersPeer) {
+  auto c = check_text(
+      "service api {\n  image = \"api\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { tls = false  class = \"traefik\" }\n}\n");
+  ASSERT_TRUE(c->result.model);
+  const auto& in = *workload(*c->result.model, "dev", "api").ingress;
+  EXPECT_TRUE(in.host.empty());
+  EXPECT_EQ(in.controller.kind, model::Peer::Kind::Pods);
+  EXPECT_TRUE(in.controller.ns.empty());
+  auto tls = check_text(
+      "service api {\n  image = \"api\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { path = \"/\" }\n}\n");
+  EXPECT_EQ(tls->codes(), std::vector<base::Code>{base::Code::E2047});
+}
+
+TEST(Ports, KnownClassesNetworksAndAppProtocols) {
+  for (const auto& cls : known_ingress_classes()) EXPECT_TRUE(known_ingress_class(cls)) << cls;
+  EXPECT_FALSE(known_ingress_class("contour"));
+  EXPECT_EQ(known_ingress_class("gce")->cidrs.size(), 2u);
+  EXPECT_EQ(known_ingress_class("alb")->kind, model::Peer::Kind::Anywhere);
+  EXPECT_EQ(known_ingress_class("nginx")->ns, "ingress-nginx");
+  EXPECT_TRUE(is_cidr("10.0.0.0/8"));
+  EXPECT_TRUE(is_cidr("2001:db8::/32"));
+  EXPECT_FALSE(is_cidr("10.0.0.1"));
+  EXPECT_FALSE(is_cidr("10.0.0.256/8"));
+  EXPECT_FALSE(is_cidr("::/129"));
+  EXPECT_EQ(app_protocol_of("h2c"), "kubernetes.io/h2c");
+  EXPECT_EQ(app_protocol_of("grpc"), "grpc");
+  base::Collector sink;
+  check_app_protocol(number("\"example.com/x\""), sink);
+  check_app_protocol(number("\"http2\""), sink);
+  EXPECT_TRUE(sink.all().empty());
+  check_app_protocol(number("\"-x\""), sink);
+  check_app_protocol(number("\"a/b/c\""), sink);
+  EXPECT_EQ(sink.all().size(), 2u);
 }
 
 }  // namespace

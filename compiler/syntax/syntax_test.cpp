@@ -259,5 +259,23 @@ TEST(Format, AlignsAndIsIdempotent) {
   EXPECT_EQ(format(q->sm, q->file), once);
 }
 
+TEST(Parse, APortMappingIsAnArrowOfTwoNumbers) {
+  auto p = parse_text("port http = 80 -> 8080\nport a = 1->2, port b = 3  ->  4\nport c = 80 ->\n");
+  EXPECT_FALSE(p->file.ok);  // `80 ->` without its right side
+  ASSERT_GE(p->file.statements.size(), 3u);
+  const auto& v = p->file.statements[0].val();
+  EXPECT_EQ(v.kind, ast::ValueKind::Arrow);
+  EXPECT_EQ(v.raw, "80 -> 8080");
+  EXPECT_EQ(v.items[0].mantissa, 80);
+  EXPECT_EQ(v.items[1].mantissa, 8080);
+  EXPECT_EQ(p->file.statements[2].val().items[1].mantissa, 4);
+  auto q = parse_text("service a {\n  port http = 80->8080\n  port dns {number=53 }\n}\n");
+  ASSERT_TRUE(q->file.ok);
+  auto once = format(q->sm, q->file);
+  EXPECT_NE(once.find("port http = 80 -> 8080"), std::string::npos) << once;
+  auto r = parse_text(once);
+  EXPECT_EQ(format(r->sm, r->file), once);
+}
+
 }  // namespace
 }  // namespace stackc::syntax

@@ -556,5 +556,212 @@ TEST(Images, TheVersionLabelFollowsTheWorkloadsImage) {
   }
 }
 
+// ---- ports and exposure (targets.md §5.5, §5.6) ---------------------------------------------
+
+// The ingress rules of a NetworkPolicy whose peers are not the namespace's own pods.
+std::vector<const Doc*> outside_rules(const Doc& np) {
+  std::vector<const Doc*> out;
+  if (!np["spec"].contains("ingress")) return out;
+  const Doc& rules = np["spec"]["ingress"];
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const Doc& rule = rules[i];
+    bool outside = false;
+    for (std::size_t j = 0; j < rule["from"].size(); ++j)
+      outside = outside || rule["from"][j].contains("ipBlock") ||
+                rule["from"][j].contains("namespaceSelector");
+    if (outside) out.push_back(&rule);
+  }
+  return out;
+}
+
+TEST(Ports, TheServiceKeepsItsPortTheContainerAndThePolicyTheContainersPort) {
+  auto c = compile(
+      "service front {\n  image = \"front\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  port http { number = 80 -> 8079  app_protocol = \"h2c\" }\n"
+      "  health { liveness = http(\"/l\")  readiness = grpc() }\n"
+      "  metrics { counter requests_total }\n  needs = [api]\n"
+      "  env { ADDR = \"${api.address}\"  ONE = api.port }\n}\n"
+      "service api {\n  image = \"api\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  port http = 5000 -> 8080\n  port dns { number = 53  protocol = udp }\n"
+      "  port sig { number = 9899  protocol = sctp  app_protocol = \"example.com/sig\" }\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  const Doc* svc = find_object(objs, "Service", "front");
+  ASSERT_NE(svc, nullptr);
+  EXPECT_EQ((*svc)["spec"]["type"], "ClusterIP");
+  const Doc& sp = (*svc)["spec"]["ports"][0];
+  EXPECT_EQ(sp["port"].get<int>(), 80);
+  EXPECT_EQ(sp["targetPort"], "http");
+  EXPECT_EQ(sp["protocol"], "TCP");
+  EXPECT_EQ(sp["appProtocol"], "kubernetes.io/h2c");
+  EXPECT_FALSE(sp.contains("nodePort"));
+  const Doc& fc =
+      (*find_object(objs, "Deployment", "front"))["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(fc["ports"][0]["containerPort"].get<int>(), 8079);
+  EXPECT_EQ(fc["livenessProbe"]["httpGet"]["port"], "http");
+  EXPECT_EQ(fc["readinessProbe"]["grpc"]["port"].get<int>(), 8079);  // by number: the container's
+  // Clients use the Service's port.
+  const Doc* cm = find_object(objs, "ConfigMap", "front-env");
+  ASSERT_NE(cm, nullptr);
+  EXPECT_EQ((*cm)["data"]["ADDR"], "api:5000");
+  EXPECT_EQ((*cm)["data"]["ONE"], "5000");
+  EXPECT_EQ((*cm)["data"]["API_PORT"], "5000");
+  // Protocols: on the Service, the container and the policies; appProtocol only on the Service.
+  const Doc& as = (*find_object(objs, "Service", "api"))["spec"]["ports"];
+  EXPECT_EQ(as[0]["port"].get<int>(), 5000);
+  EXPECT_EQ(as[1]["protocol"], "UDP");
+  EXPECT_EQ(as[2]["protocol"], "SCTP");
+  EXPECT_EQ(as[2]["appProtocol"], "example.com/sig");
+  const Doc& ac =
+      (*find_object(objs, "Deployment", "api"))["spec"]["template"]["spec"]["containers"][0];
+  EXPECT_EQ(ac["ports"][0]["containerPort"].get<int>(), 8080);
+  EXPECT_EQ(ac["ports"][1]["protocol"], "UDP");
+  EXPECT_FALSE(ac["ports"][2].contains("appProtocol"));
+  const Doc& in = (*find_object(objs, "NetworkPolicy", "api"))["spec"]["ingress"][0];
+  EXPECT_EQ(in["ports"][0]["port"].get<int>(), 8080);
+  EXPECT_EQ(in["ports"][1]["protocol"], "UDP");
+  EXPECT_EQ(in["ports"][2]["protocol"], "SCTP");
+  const Doc& fnp = (*find_object(objs, "NetworkPolicy", "front"))["spec"];
+  EXPECT_EQ(fnp["egress"][0]["ports"][0]["port"].get<int>(), 8080);   // after the Service's DNAT
+  EXPECT_EQ(fnp["ingress"][0]["ports"][0]["port"].get<int>(), 8079);  // Prometheus scrapes
+  EXPECT_TRUE(outside_rules(*find_object(objs, "NetworkPolicy", "api")).empty());
+}
+
+TEST(Ports, NodePortAndLoadBalancerServicesAdmitTheOutside) {
+  auto c = compile(
+      "stateful front {\n  image = \"front\"\n  cpu = 100m\n  memory = 64Mi\n  storage = 1Gi\n"
+      "  port http { number = 80 -> 8079  node_port = 30001 }\n  expose = node_port\n}\n"
+      "service api {\n  image = \"api\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  port http = 443 -> 8443\n  expose = load_balancer\n"
+      "  source_ranges = [\"203.0.113.0/24\", \"2001:db8::/32\"]\n}\n"
+      "service open {\n  image = \"open\"\n  cpu = 100m\n  memory = 64Mi\n"
+      "  port http = 8080\n  expose = load_balancer\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  const Doc& fs = (*find_object(objs, "Service", "front"))["spec"];
+  EXPECT_EQ(fs["type"], "NodePort");
+  EXPECT_EQ(fs["ports"][0]["nodePort"].get<int>(), 30001);
+  EXPECT_FALSE(fs.contains("externalTrafficPolicy"));
+  // The headless Service stays inside the cluster, without node ports.
+  const Doc& hs = (*find_object(objs, "Service", "front-headless"))["spec"];
+  EXPECT_EQ(hs["type"], "ClusterIP");
+  EXPECT_FALSE(hs["ports"][0].contains("nodePort"));
+  auto front = outside_rules(*find_object(objs, "NetworkPolicy", "front"));
+  ASSERT_EQ(front.size(), 1u);
+  EXPECT_EQ((*front[0])["from"][0]["ipBlock"]["cidr"], "0.0.0.0/0");
+  EXPECT_EQ((*front[0])["from"][1]["ipBlock"]["cidr"], "::/0");
+  EXPECT_EQ((*front[0])["ports"][0]["port"].get<int>(), 8079);
+  const Doc& as = (*find_object(objs, "Service", "api"))["spec"];
+  EXPECT_EQ(as["type"], "LoadBalancer");
+  EXPECT_EQ(as["externalTrafficPolicy"], "Local");
+  EXPECT_EQ(as["loadBalancerSourceRanges"][1], "2001:db8::/32");
+  auto api = outside_rules(*find_object(objs, "NetworkPolicy", "api"));
+  ASSERT_EQ(api.size(), 1u);
+  EXPECT_EQ((*api[0])["from"].size(), 2u);
+  EXPECT_EQ((*api[0])["from"][0]["ipBlock"]["cidr"], "203.0.113.0/24");
+  EXPECT_EQ((*api[0])["ports"][0]["port"].get<int>(), 8443);
+  const Doc& os = (*find_object(objs, "Service", "open"))["spec"];
+  EXPECT_FALSE(os.contains("loadBalancerSourceRanges"));
+  EXPECT_FALSE(os.contains("externalTrafficPolicy"));
+}
+
+TEST(Ports, EachIngressClassAdmitsItsControllerOnTheRoutedPort) {
+  auto c = compile(
+      "cluster edge {\n  nodes = 3\n  node { cpu = 8  memory = 32Gi }\n"
+      "  ingress kong { namespace = \"kong\"  pods \"app.kubernetes.io\" { name = \"kong\" } }\n"
+      "  ingress gce { cidrs = [\"10.0.0.0/8\"] }\n  ingress public { anywhere = true }\n}\n"
+      "environment prod { cluster = edge }\n"
+      "service a {\n  image = \"a\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 80 -> 8080\n"
+      "  port admin = 9000\n  ingress { host = \"a.example.com\" }\n}\n"
+      "service b {\n  image = \"b\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  port web = 8081\n  ingress { class = \"traefik\"  tls = false  port = \"web\" }\n}\n"
+      "service g {\n  image = \"g\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { host = \"g.example.com\"  class = \"gce\" }\n}\n"
+      "service k {\n  image = \"k\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { host = \"k.example.com\" }\n  when prod { ingress { class = \"kong\" } }\n}\n"
+      "service p {\n  image = \"p\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { host = \"p.example.com\" }\n  when prod { ingress { class = \"public\" } }\n}\n"
+      "service l {\n  image = \"l\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { host = \"l.example.com\"  class = \"alb\" }\n}\n"
+      "service h {\n  image = \"h\"\n  cpu = 100m\n  memory = 64Mi\n  port http = 8080\n"
+      "  ingress { host = \"h.example.com\"  class = \"haproxy\" }\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  auto peers_of = [&](std::size_t env, const char* w) {
+    base::Collector sink;
+    auto objs = lower(*c->model, c->model->environments[env], "t.stack", sink);
+    EXPECT_TRUE(sink.all().empty());
+    auto rules = outside_rules(*find_object(objs, "NetworkPolicy", w));
+    EXPECT_EQ(rules.size(), 1u) << w;
+    return rules.empty() ? Doc() : *rules[0];
+  };
+  // dev runs on the cluster without controllers: the known classes (`k` and `p` use the
+  // cluster's own classes only in prod).
+  Doc a = peers_of(0, "a");
+  EXPECT_EQ(a["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+            "ingress-nginx");
+  EXPECT_FALSE(a["from"][0].contains("podSelector"));
+  ASSERT_EQ(a["ports"].size(), 1u);  // only the routed port, as the container's
+  EXPECT_EQ(a["ports"][0]["port"].get<int>(), 8080);
+  Doc b = peers_of(0, "b");
+  EXPECT_TRUE(b["from"][0]["namespaceSelector"].empty());
+  EXPECT_EQ(b["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"], "traefik");
+  EXPECT_EQ(b["ports"][0]["port"].get<int>(), 8081);
+  Doc g = peers_of(0, "g");
+  EXPECT_EQ(g["from"][0]["ipBlock"]["cidr"], "130.211.0.0/22");
+  EXPECT_EQ(g["from"][1]["ipBlock"]["cidr"], "35.191.0.0/16");
+  EXPECT_EQ(peers_of(0, "l")["from"][1]["ipBlock"]["cidr"], "::/0");
+  EXPECT_EQ(peers_of(0, "h")["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"],
+            "kubernetes-ingress");
+  // prod runs on `edge`: its own `gce` takes the place of the known one.
+  EXPECT_EQ(peers_of(1, "g")["from"].size(), 1u);
+  EXPECT_EQ(peers_of(1, "g")["from"][0]["ipBlock"]["cidr"], "10.0.0.0/8");
+  Doc k = peers_of(1, "k");
+  EXPECT_EQ(k["from"][0]["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"],
+            "kong");
+  EXPECT_EQ(k["from"][0]["podSelector"]["matchLabels"]["app.kubernetes.io/name"], "kong");
+  EXPECT_EQ(peers_of(1, "p")["from"][0]["ipBlock"]["cidr"], "0.0.0.0/0");
+  // A host-less ingress (without TLS) routes every host; `alb` sends to the pods.
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  const Doc& bi = (*find_object(objs, "Ingress", "b"))["spec"];
+  EXPECT_FALSE(bi["rules"][0].contains("host"));
+  EXPECT_FALSE(bi.contains("tls"));
+  EXPECT_EQ((*find_object(objs, "Ingress",
+                          "l"))["metadata"]["annotations"]["alb.ingress.kubernetes.io/target-type"],
+            "ip");
+}
+
+// The chart and the overlays carry an exposed Service as the plain manifests do (one chart
+// template for every Service: the values say the type and the headless Service's own ports).
+TEST(Ports, TheChartValuesCarryTheExposure) {
+  auto c = compile(
+      "stateful front {\n  image = \"front\"\n  cpu = 100m\n  memory = 64Mi\n  storage = 1Gi\n"
+      "  port http { number = 80 -> 8079  node_port = 30001 }\n  expose = load_balancer\n"
+      "  source_ranges = [\"203.0.113.0/24\"]\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  std::string text;
+  const auto& w = c->model->environments[0].workloads[0];
+  helm::workload_values_text(w, objs.data(), objs.size(), text);
+  EXPECT_NE(text.find("type: LoadBalancer"), std::string::npos) << text;
+  EXPECT_NE(text.find("externalTrafficPolicy: Local"), std::string::npos) << text;
+  EXPECT_NE(text.find("loadBalancerSourceRanges:"), std::string::npos) << text;
+  EXPECT_NE(text.find("headlessPorts:"), std::string::npos) << text;
+  // The Service's ports have the node port, the headless Service's do not.
+  auto first = text.find("nodePort: 30001");
+  EXPECT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find("nodePort", first + 1), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace stackc::emit::kubernetes
