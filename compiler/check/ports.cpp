@@ -329,7 +329,7 @@ void read_exposure(const MNode& n, const model::Cluster* cluster, model::Workloa
                fmt::format("`{}` is not a network: write an address and its prefix length", t),
                one_address(t));
     }
-    if (!exposed)
+    if (!exposed && !sr->items.empty())  // `source_ranges = []` (in a `when`) says none
       report(sink, Code::E2046, sr->span,
              fmt::format("`source_ranges` limits who reaches `{}` from outside, but `{}` is not "
                          "exposed outside the cluster",
