@@ -8,6 +8,7 @@ syn keyword stackFunc secret http tcp exec
 syn match stackComment "#.*$" contains=@Spell
 syn match stackNumber "\v<-?\d[0-9_]*(\.\d[0-9_]*)?(m|Ki|Mi|Gi|Ti|Pi|K|M|G|T|P|s|h|d|w|\%)?>"
 syn match stackRange "\.\."
+syn match stackArrow "->"
 syn match stackKey "^\s*\zs[A-Za-z_][A-Za-z0-9_-]*\ze\(\s\+[A-Za-z_][A-Za-z0-9_-]*\)*\s*[={]"
 syn region stackInterp start="\${" end="}" contained
 syn region stackString start=+"+ skip=+\\\\\|\\"+ end=+"+ contains=stackEscape,stackInterp oneline
@@ -21,6 +22,7 @@ hi def link stackFunc Function
 hi def link stackComment Comment
 hi def link stackNumber Number
 hi def link stackRange Operator
+hi def link stackArrow Operator
 hi def link stackKey Identifier
 hi def link stackString String
 hi def link stackEscape SpecialChar
