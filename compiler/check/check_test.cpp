@@ -659,5 +659,25 @@ TEST(Ports, KnownClassesNetworksAndAppProtocols) {
   EXPECT_EQ(sink.all().size(), 2u);
 }
 
+// A backup reaches one replica through the headless Service: on its container's port; a single
+// replica through the Service: on the Service's.
+TEST(Ports, ABackupDialsThePortItsPathReaches) {
+  auto c = check_text(
+      "stateful db {\n  image = \"docker.io/library/postgres:16.4\"\n  cpu = 100m\n"
+      "  memory = 64Mi\n  storage = 1Gi\n  backup_method = pg_dump\n"
+      "  port pg = 15432 -> 5432\n  replicas = 2\n  when prod { replicas = 1 }\n}\n"
+      "backup daily { of = db  schedule = \"0 2 * * *\"  retain = 7d }\n");
+  ASSERT_TRUE(c->result.model) << c->sink.sorted().size();
+  auto env_of = [&](const char* e, const char* name) {
+    for (const auto& v : workload(*c->result.model, e, "backup-daily").env)
+      if (v.name == name) return v.value;
+    return std::string();
+  };
+  EXPECT_EQ(env_of("dev", "PGHOST"), "db-0.db-headless");
+  EXPECT_EQ(env_of("dev", "PGPORT"), "5432");
+  EXPECT_EQ(env_of("prod", "PGHOST"), "db");
+  EXPECT_EQ(env_of("prod", "PGPORT"), "15432");
+}
+
 }  // namespace
 }  // namespace stackc::check

@@ -308,11 +308,14 @@ class Completer {
         v.name = name;
         w.env.push_back(std::move(v));
       };
-      std::string port = db->ports.empty() ? "" : std::to_string(db->ports.front().number);
       // One pod, always the same: the first replica, by its stable name (the Service would pick
-      // any replica, a different one each time).
-      std::string host =
-          db->replicas_max > 1 ? db->name + "-0." + db->name + "-headless" : db->name;
+      // any replica, a different one each time). Through the headless Service the pod is reached
+      // on its container's port, through the Service on the Service's.
+      const bool one_pod = db->replicas_max > 1;
+      std::string port = db->ports.empty() ? ""
+                                           : std::to_string(one_pod ? db->ports.front().container()
+                                                                    : db->ports.front().number);
+      std::string host = one_pod ? db->name + "-0." + db->name + "-headless" : db->name;
       const std::int64_t days = std::max<std::int64_t>(1, b.retain / 86400);
       if (db->backup_method == "pg_dump") {
         env("PGHOST", nullptr, host);
