@@ -5,7 +5,8 @@
 #     uses) with its default values and with each values-<env>.yaml, yields exactly the objects
 #     of kubernetes/<env>/, and they validate too;
 #  3. `kubectl kustomize overlays/<env>` yields exactly the objects of kubernetes/<env>/;
-#  4. the NetworkPolicies allow exactly the edges of the dependency graph (netpol-check.py);
+#  4. the NetworkPolicies allow exactly the edges of the dependency graph, and outside traffic
+#     only to Ingress backends and LoadBalancer/NodePort Services (netpol-check.py);
 #  5. the monitoring stack's files: `promtool check config` and `check rules`, `amtool
 #     check-config`, every dashboard query through promtool (dashboards-check.py), the Prometheus
 #     Operator objects and the restore Jobs against the strict schemas;
