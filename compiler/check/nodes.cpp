@@ -43,10 +43,10 @@ std::string listed(const std::vector<std::string>& names) {
 }
 
 // `node_selector "kubernetes.io" { os = "linux" }` for the label `kubernetes.io/os`.
-std::string written(std::string_view label) {
+std::string written(std::string_view label, const ast::Value& v) {
   auto slash = label.rfind('/');
-  return fmt::format("node_selector \"{}\" {{ {} = ... }}", label.substr(0, slash),
-                     label.substr(slash + 1));
+  return fmt::format("node_selector \"{}\" {{ {} = {} }}", label.substr(0, slash),
+                     label.substr(slash + 1), v.raw);
 }
 
 }  // namespace
@@ -66,7 +66,7 @@ void check_node_selector(const ast::Stmt& s, base::Sink& sink) {
           fmt::format("`{}` is a deprecated node label; `{}` replaced it", label, d.instead),
           fmt::format("write `{}`: the deprecated label is kept on nodes only for old clients, "
                       "and newer nodes may not have it",
-                      written(d.instead))));
+                      written(d.instead, e.val()))));
     }
     const auto& v = e.val();
     if (v.kind != ast::ValueKind::String || v.has_interpolation()) continue;

@@ -269,8 +269,9 @@ void read_security(const MNode& security, model::Security& out, base::Sink& sink
         Code::E2036, user->span,
         fmt::format("`run_as_user = {}` runs the pods as user {}, never as root", user->raw,
                     out.run_as_user),
-        "remove `run_as_user` to run as the image's user (root, for most database images), or "
-        "remove `run_as_root = true`: a user id above 0 needs no root");
+        "write `run_as_user = image` (or remove it, unless a template sets it) to run as the "
+        "image's user, root for most database images; or remove `run_as_root = true`: a user "
+        "id above 0 needs no root");
     d.notes.push_back({root->span, "`run_as_root` is set here"});
     sink.report(std::move(d));
   }
