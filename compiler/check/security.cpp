@@ -325,8 +325,24 @@ void check_pod_security(const model::Model& m, base::Sink& sink) {
   for (const auto& g : lowered.list) {
     std::vector<const Exception*> xs;
     for (const auto& x : g.what) xs.push_back(&x);
+    // At `run_as_root`, with a note at the capabilities; else at the capabilities (one list).
+    Span root, caps;
+    std::size_t ncaps = 0;
+    for (const auto& x : g.what) {
+      if (x.field == "run_as_root = true") {
+        root = x.span;
+        continue;
+      }
+      ++ncaps;
+      if (!caps.valid()) {
+        caps = x.span;
+      } else if (caps.file == x.span.file) {
+        caps.begin = std::min(caps.begin, x.span.begin);
+        caps.end = std::max(caps.end, x.span.end);
+      }
+    }
     auto d = base::make(
-        Code::W0033, g.what.front().span,
+        Code::W0033, root.valid() ? root : caps,
         fmt::format("`{}` {}, which the Pod Security level `restricted` forbids: the namespace of "
                     "{} is enforced at `baseline`",
                     g.w->name, described(xs), environments(g.envs)),
@@ -335,7 +351,8 @@ void check_pod_security(const model::Model& m, base::Sink& sink) {
                     "these pods; write `pod_security = baseline` in the environment to say it "
                     "is intended, or remove what `{}` does not need",
                     g.w->name));
-    for (std::size_t i = 1; i < g.what.size(); ++i) d.notes.push_back({g.what[i].span, "and this"});
+    if (root.valid() && caps.valid())
+      d.notes.push_back({caps, ncaps == 1 ? "the capability" : "the capabilities"});
     sink.report(std::move(d));
   }
   for (const auto& g : refused.list) {
