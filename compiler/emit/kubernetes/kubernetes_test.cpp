@@ -661,7 +661,7 @@ TEST(Security, ExceptionsReachEveryContainerAndTheNamespaceFollows) {
   EXPECT_NE(files.at("helm/s/values-prod.yaml").find("\npodSecurity: null\n"), std::string::npos)
       << files.at("helm/s/values-prod.yaml");
   const std::string& ns = files.at("helm/s/templates/namespace.yaml");
-  EXPECT_NE(ns.find("enforce: {{ .Values.podSecurity | default \"restricted\" }}"),
+  EXPECT_NE(ns.find("enforce: {{ get .Values \"podSecurity\" | default \"restricted\" }}"),
             std::string::npos);
   EXPECT_NE(files.at("helm/s/templates/_helpers.tpl").find("nodeSelector:"), std::string::npos);
   const std::string& dev_ns = files.at("kustomize/overlays/dev/resources.yaml");
