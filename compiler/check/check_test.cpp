@@ -672,6 +672,18 @@ TEST(Security, MistakesAreReportedAtTheirPlace) {
                                    "E2038 \"x86_64\" | the nodes' values are `amd64`, `arm64`, "}));
 }
 
+TEST(Security, NetBindServiceWantsALowPort) {
+  auto c = check_text(
+      "service a {\n  image = \"a\"\n  port http = 8080\n  cpu = 1\n  memory = 1Gi\n"
+      "  security { capabilities = [\"NET_BIND_SERVICE\"] }\n}\n"
+      "service b {\n  image = \"b\"\n  port http = 80\n  cpu = 1\n  memory = 1Gi\n"
+      "  security { capabilities = [\"NET_BIND_SERVICE\"] }\n}\n");
+  EXPECT_EQ(reports(*c, false),
+            (std::vector<std::string>{"W0035 \"NET_BIND_SERVICE\" | `a` adds `NET_BIND_SERVICE`, "
+                                      "which binds ports below 1024, but its port is `8080`"}));
+  ASSERT_TRUE(c->result.model);
+}
+
 TEST(Security, RootBesideAUserIdIsE2036EvenFromATemplate) {
   auto c = check_text(
       "template db for stateful { security { run_as_user = 999 } }\n"

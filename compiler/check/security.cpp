@@ -293,6 +293,28 @@ void check_pod_security(const model::Model& m, base::Sink& sink) {
     const auto said = pod_security_of(e.pod_security);
     const PodSecurity ceiling = said.value_or(PodSecurity::Baseline);
     for (const auto& w : e.workloads) {
+      // W0035: NET_BIND_SERVICE is for a port below 1024; other ports need no capability.
+      for (const auto& c : w.security.capabilities) {
+        if (c.name != "NET_BIND_SERVICE") continue;
+        std::vector<std::string> ports;
+        bool low = false;
+        for (const auto& p : w.ports) {
+          low = low || p.number < 1024;
+          ports.push_back(std::to_string(p.number));
+        }
+        if (low) continue;
+        sink.report(base::make(
+            Code::W0035, c.span,
+            ports.empty()
+                ? fmt::format("`{}` adds `NET_BIND_SERVICE`, which binds ports below 1024, but "
+                              "declares no port",
+                              w.name)
+                : fmt::format("`{}` adds `NET_BIND_SERVICE`, which binds ports below 1024, but "
+                              "its {} {}",
+                              w.name, ports.size() == 1 ? "port is" : "ports are", listed(ports)),
+            "remove it: any user binds a port from 1024 up; if the program binds a lower port, "
+            "declare it (`port http = 80`), as the Service and the NetworkPolicy need it too"));
+      }
       std::vector<Exception> list = exceptions(w);
       std::vector<Exception> warned;
       for (const auto& x : list) {
