@@ -16,10 +16,12 @@
 #include "check/gitops.hpp"
 #include "check/hardening.hpp"
 #include "check/images.hpp"
+#include "check/nodes.hpp"
 #include "check/pipeline.hpp"
 #include "check/probes.hpp"
 #include "check/references.hpp"
 #include "check/schema.hpp"
+#include "check/security.hpp"
 #include "check/system.hpp"
 #include "check/templates.hpp"
 #include "check/tree.hpp"
@@ -507,8 +509,9 @@ class Checker {
     // n look-ups, not n * n comparisons.
     std::unordered_map<std::string, const Stmt*> seen;
     std::map<std::string, Span> when_seen;
-    bool is_map = kind.fields.empty() &&
-                  (kind.name == "env" || kind.name == "labels" || kind.name == "annotations");
+    bool is_map =
+        kind.fields.empty() && (kind.name == "env" || kind.name == "labels" ||
+                                kind.name == "annotations" || kind.name == "node_selector");
     for (const auto& s : body) {
       if (!s.from.empty()) {
         report(Code::E2020, s.from.front().span,
@@ -525,7 +528,7 @@ class Checker {
                {{it->second->key_span, "first set here"}});
       }
       if (is_map) {
-        if (kind.name == "labels")
+        if (kind.name == "labels" || kind.name == "node_selector")
           validate_label_entry(s);
         else if (kind.name == "annotations")
           validate_annotation_entry(s);
@@ -628,6 +631,7 @@ class Checker {
                fmt::format("`{}` is not a valid volume name", s.labels[0].text),
                fmt::format("use a DNS-1123 label: `{}`", dns_fix(s.labels[0].text)));
       validate_block(s.body, *f.block, ctx);
+      if (s.key == "node_selector") check_node_selector(s, sink());
       return;
     }
     if (s.has_block || !s.has_value()) {
@@ -648,6 +652,7 @@ class Checker {
                "letter");
     }
     check_value(s.val(), f, ctx);
+    if (kind.name == "security" && s.key == "capabilities") check_capabilities(s.val(), sink());
     if (s.key == "mount" || s.key == "writable_paths" || s.key == "data_path")
       warn_system_path(s.val());
   }
@@ -840,6 +845,27 @@ class Checker {
       case Type::Int: {
         auto q = to_int(v);
         if (quantity(q, v, f.name)) bounds(q.value, f, v);
+        break;
+      }
+      case Type::UserId: {
+        if (v.kind == ValueKind::Path && v.path.size() == 1 && v.path[0] == "image") break;
+        if (v.kind == ValueKind::Path) {
+          type_error(v, f.name, "a number or `image`",
+                     v.raw == "root" ? "to run as root, write `run_as_root = true` (the pods then "
+                                       "run as the image's user)"
+                                     : fmt::format("write `{} = image` for the image's own, or a "
+                                                   "number such as `{} = 1000`",
+                                                   f.name, f.name));
+          break;
+        }
+        auto q = to_int(v);
+        if (!quantity(q, v, f.name)) break;
+        if (q.value == 0)
+          report(Code::E2017, v.span, fmt::format("`{}` cannot be 0 (root)", f.name),
+                 "to run as root, write `run_as_root = true` instead (the pods then run as the "
+                 "image's user); otherwise choose an id from 1 to 2147483647");
+        else
+          bounds(q.value, f, v);
         break;
       }
       case Type::IntRange: {
@@ -1741,9 +1767,7 @@ class Checker {
       if (auto* v = dn->value("max_unavailable")) w.max_unavailable = q_or(to_int(*v), 0);
     }
     if (const MNode* sc = n.child("security")) {
-      w.security.span = sc->stmt->span;
-      if (auto* v = sc->value("run_as_user")) w.security.run_as_user = q_or(to_int(*v), 65532);
-      if (auto* v = sc->value("run_as_group")) w.security.run_as_group = q_or(to_int(*v), 65532);
+      read_security(*sc, w.security, sink());
       if (auto* v = sc->value("fs_group")) w.security.fs_group = q_or(to_int(*v), 0);
       if (auto* v = sc->value("writable_root")) w.security.writable_root = v->boolean;
       if (auto* v = sc->value("service_account_token"))
@@ -1864,8 +1888,12 @@ class Checker {
     }
     for (const auto& kid : n.kids) {
       const Stmt* s = kid.stmt;
-      if (!s || (s->key != "labels" && s->key != "annotations") || !s->has_block) continue;
-      auto& out = s->key == "labels" ? w.pod_labels : w.pod_annotations;
+      if (!s || (s->key != "labels" && s->key != "annotations" && s->key != "node_selector") ||
+          !s->has_block)
+        continue;
+      auto& out = s->key == "labels"          ? w.pod_labels
+                  : s->key == "node_selector" ? w.node_selector
+                                              : w.pod_annotations;
       std::string prefix = s->labels.empty() ? "" : std::string(s->labels[0].text) + "/";
       for (const auto& entry : kid.kids) {
         if (!entry.stmt || !entry.stmt->has_value()) continue;
@@ -2195,6 +2223,10 @@ class Checker {
       e.branch = interp_or(n.value("branch"), m, e);
       e.manual_approval = n.value("approval") && n.value("approval")->raw == "manual";
       e.domain = interp_or(n.value("domain"), m, e);
+      if (auto* v = n.value("pod_security"); v && pod_security_of(v->raw)) {
+        e.pod_security = std::string(v->raw);
+        e.pod_security_span = v->span;
+      }
       std::vector<const Decl*> workload_decls;
       for (const auto& w : decls_)
         if (w.kind->workload) workload_decls.push_back(&w);
@@ -2272,6 +2304,7 @@ class Checker {
       }
       m.environments.push_back(std::move(e));
     }
+    check_pod_security(m, sink_);
     // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica
     // count is fixed in every environment.
     // Each environment's workloads by name, made once (a search per declaration would be

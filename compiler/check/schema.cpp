@@ -9,8 +9,8 @@ using T = Type;
 
 struct Tables {
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
-      disruption, security, exporter, init, sidecar, prometheus, grafana, loki, receiver,
-      alertmanager, vault, base_images, gitops;
+      disruption, security, node_selector, exporter, init, sidecar, prometheus, grafana, loki,
+      receiver, alertmanager, vault, base_images, gitops;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -81,6 +81,10 @@ struct Tables {
               "object; on a workload, on its pods (`labels \"example.com\" { tier = \"web\" }` "
               "for `example.com/tier`).",
               {}};
+    node_selector = {"node_selector",
+                     "Labels a node must have to run the workload's pods: `node_selector "
+                     "\"kubernetes.io\" { os = \"linux\" }` for `kubernetes.io/os: linux`.",
+                     {}};
     annotations = {"annotations",
                    "Annotations of a workload's pods: `annotations \"prometheus.io\" { scrape = "
                    "\"true\" }` for `prometheus.io/scrape`, or unprefixed `NAME = \"text\"`.",
@@ -145,8 +149,9 @@ struct Tables {
         "Named exceptions to the secure defaults (non-root, read-only root filesystem, no "
         "privilege escalation, no capabilities).",
         {{"run_as_user",
-          T::Int,
-          "User id to run as.",
+          T::UserId,
+          "User id to run as, or `image` for the image's `USER` (which the kubelet still checks "
+          "is not root, unless `run_as_root`).",
           {},
           nullptr,
           false,
@@ -155,8 +160,8 @@ struct Tables {
           1,
           2147483647},
          {"run_as_group",
-          T::Int,
-          "Group id to run as.",
+          T::UserId,
+          "Group id to run as, or `image` for the image's group.",
           {},
           nullptr,
           false,
@@ -164,6 +169,21 @@ struct Tables {
           "65532",
           1,
           2147483647},
+         {"run_as_root",
+          T::Bool,
+          "Let the pods run as root: `runAsNonRoot: false`, and the image's user and group unless "
+          "`run_as_group` says otherwise (lowers the namespace's Pod Security level to "
+          "`baseline`).",
+          {},
+          nullptr,
+          false,
+          false,
+          "false"},
+         {"capabilities",
+          T::StringList,
+          "Linux capabilities added to the containers (ALL is still dropped): "
+          "`[\"NET_BIND_SERVICE\"]`; any other lowers the namespace's Pod Security level.",
+          {}},
          {"fs_group",
           T::Int,
           "Group that owns mounted volumes.",
@@ -473,7 +493,11 @@ struct Tables {
          {"branch", T::String, "Git branch that deploys here.", {}},
          {"approval", T::Enum, "Deploys wait for a person (`manual`) or not.", "manual|auto",
           nullptr, false, false, "auto"},
-         {"domain", T::String, "Base domain of its ingresses.", {}}},
+         {"domain", T::String, "Base domain of its ingresses.", {}},
+         {"pod_security", T::Enum,
+          "The most permissive Pod Security level its namespace may be enforced at; unset: "
+          "`baseline` when a workload needs it (with a warning), never `privileged`.",
+          "restricted|baseline|privileged"}},
         true};
     secrets = {
         "secrets",
@@ -621,6 +645,17 @@ struct Tables {
          "Annotations of the pods.",
          {},
          &annotations,
+         false,
+         false,
+         {},
+         0,
+         0,
+         true},
+        {"node_selector",
+         T::Map,
+         "Labels a node must have to run the pods (nodeSelector).",
+         {},
+         &node_selector,
          false,
          false,
          {},
@@ -794,10 +829,10 @@ struct Tables {
            &record,  &dashboard, &backup,  &pipeline,    &template_};
     all = top;
     for (const Kind* k :
-         {&node,     &reserve,      &autoscale, &ingress,     &health,     &env,
-          &labels,   &annotations,  &metrics,   &volume,      &disruption, &security,
-          &exporter, &init,         &sidecar,   &prometheus,  &grafana,    &loki,
-          &receiver, &alertmanager, &vault,     &base_images, &gitops}) {
+         {&node,          &reserve,     &autoscale,    &ingress, &health,      &env,
+          &labels,        &annotations, &metrics,      &volume,  &disruption,  &security,
+          &node_selector, &exporter,    &init,         &sidecar, &prometheus,  &grafana,
+          &loki,          &receiver,    &alertmanager, &vault,   &base_images, &gitops}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {
@@ -881,6 +916,8 @@ std::string_view type_name(Type t) {
       return "probe";
     case Type::Hook:
       return "lifecycle hook";
+    case Type::UserId:
+      return "user id or `image`";
     case Type::EnvValue:
       return "environment value";
     case Type::Secret:

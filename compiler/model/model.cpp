@@ -150,6 +150,19 @@ json workload(const Workload& w) {
                        {"writable_root", w.security.writable_root},
                        {"service_account_token", w.security.service_account_token},
                        {"writable_paths", w.security.writable_paths}};
+  if (w.security.run_as_user == 0) j["security"]["run_as_user"] = "image";
+  if (w.security.run_as_group == 0) j["security"]["run_as_group"] = "image";
+  if (w.security.run_as_root) j["security"]["run_as_root"] = true;
+  if (!w.security.capabilities.empty()) {
+    json caps = json::array();
+    for (const auto& c : w.security.capabilities) caps.push_back(c.name);
+    j["security"]["capabilities"] = caps;
+  }
+  if (!w.node_selector.empty()) {
+    json ns = json::object();
+    for (const auto& [k, v] : w.node_selector) ns[k] = v;
+    j["node_selector"] = ns;
+  }
   j["command"] = w.command;
   j["args"] = w.args;
   if (!w.working_dir.empty()) j["working_dir"] = w.working_dir;
@@ -322,6 +335,7 @@ std::string to_json(const Model& m) {
            {"branch", e.branch},
            {"manual_approval", e.manual_approval},
            {"domain", e.domain}};
+    if (!e.pod_security.empty()) j["pod_security"] = e.pod_security;
     json ws = json::array();
     for (const auto& w : e.workloads) ws.push_back(workload(w));
     j["workloads"] = ws;

@@ -135,13 +135,22 @@ struct Autoscale {
   Span span;
 };
 
+// A Linux capability added to the containers (`security.capabilities`), without `CAP_`.
+struct Capability {
+  std::string name;
+  Span span;
+};
+
 struct Security {
-  std::int64_t run_as_user = 65532;
-  std::int64_t run_as_group = 65532;
+  std::int64_t run_as_user = 65532;   // 0: the image's user (`run_as_user = image`, or root)
+  std::int64_t run_as_group = 65532;  // 0: the image's group
   std::int64_t fs_group = 0;
   bool writable_root = false;
   bool service_account_token = false;
+  bool run_as_root = false;  // runAsNonRoot: false
+  Span run_as_root_span;     // the `true` of `run_as_root = true`
   std::vector<std::string> writable_paths;
+  std::vector<Capability> capabilities;  // in the order written, each once
   Span span;
 };
 
@@ -226,6 +235,7 @@ struct Workload {
   std::optional<Hook> pre_stop;
   std::vector<std::pair<std::string, std::string>> pod_labels, pod_annotations;
   std::string service_account;  // a shared ServiceAccount; empty: the workload's own
+  std::vector<std::pair<std::string, std::string>> node_selector;  // label -> value, as written
   std::optional<Exporter> exporter;
   // stateful
   std::int64_t storage = 0;
@@ -324,6 +334,10 @@ struct Environment {
   std::string branch;
   bool manual_approval = false;
   std::string domain;
+  // `pod_security`: the most permissive Pod Security level its namespace may be enforced at
+  // (`restricted`, `baseline`, `privileged`); empty: not said (check/security.hpp).
+  std::string pod_security;
+  Span pod_security_span;
   Span span;
   std::vector<Workload> workloads;  // in declaration order
   Monitoring monitoring;

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "base/embed.hpp"
+#include "check/security.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 
 namespace stackc::embed {
@@ -49,6 +50,9 @@ Doc values_head(const model::Model& m, const model::Environment& e,
   v["namespace"] = e.ns;
   v["instance"] = m.stack.name + "-" + e.name;
   v["createNamespace"] = true;
+  // The namespace's Pod Security level, when a workload's exceptions lower it (targets.md §5.4).
+  if (auto level = check::namespace_level(e); level != check::PodSecurity::Restricted)
+    v["podSecurity"] = std::string(check::pod_security_name(level));
   Doc secrets = Doc::object();
   for (const auto& o : objs) {
     if (o.doc["kind"] == "SecretStore") {
@@ -140,6 +144,8 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
   if (pod_spec->contains("terminationGracePeriodSeconds"))
     x["pod"]["terminationGracePeriodSeconds"] = (*pod_spec)["terminationGracePeriodSeconds"];
   if (pod_spec->contains("restartPolicy")) x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
+  if (pod_spec->contains("nodeSelector"))
+    x["pod"]["nodeSelector"] = Doc::ref((*pod_spec)["nodeSelector"]);
   if (pod_spec->contains("volumes")) x["pod"]["volumes"] = Doc::ref((*pod_spec)["volumes"]);
   if (pod_spec->contains("affinity")) x["pod"]["affinity"] = Doc::ref((*pod_spec)["affinity"]);
   if (pod_spec->contains("topologySpreadConstraints"))
@@ -247,6 +253,7 @@ std::string schema() {
   s["properties"]["namespace"]["maxLength"] = 63;
   s["properties"]["instance"]["type"] = "string";
   s["properties"]["createNamespace"]["type"] = "boolean";
+  s["properties"]["podSecurity"]["enum"] = Doc::array({"restricted", "baseline", "privileged"});
   Doc w;
   w["type"] = "object";
   w["required"] = Doc::array({"kind", "component", "serviceAccount", "pod", "containers"});

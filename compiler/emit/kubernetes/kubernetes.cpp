@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "check/security.hpp"
 #include "check/units.hpp"
 #include "emit/kubernetes/pod.hpp"
 #include "emit/monitoring/monitoring.hpp"
@@ -315,9 +316,18 @@ class Lowering {
     d["kind"] = "Namespace";
     d["metadata"]["name"] = e_.ns;
     Doc l = common_labels();
-    // The Pod Security Standard every workload is built to.
-    l["pod-security.kubernetes.io/enforce"] = "restricted";
+    // The Pod Security Standard every workload is built to: "restricted", or the lowest level that
+    // admits the workloads' exceptions (targets.md §5.4), with the cluster still warning and
+    // auditing at "restricted".
+    const check::PodSecurity level = check::namespace_level(e_);
+    l["pod-security.kubernetes.io/enforce"] = std::string(check::pod_security_name(level));
     l["pod-security.kubernetes.io/enforce-version"] = "v1.32";
+    if (level != check::PodSecurity::Restricted) {
+      l["pod-security.kubernetes.io/warn"] = "restricted";
+      l["pod-security.kubernetes.io/warn-version"] = "v1.32";
+      l["pod-security.kubernetes.io/audit"] = "restricted";
+      l["pod-security.kubernetes.io/audit-version"] = "v1.32";
+    }
     d["metadata"]["labels"] = l;
     add("namespace", std::move(d));
     // Nothing talks to anything the graph does not declare: deny all, then allow per workload.
@@ -605,8 +615,13 @@ class Lowering {
     Doc s;
     s["allowPrivilegeEscalation"] = false;
     s["readOnlyRootFilesystem"] = !w.security.writable_root;
-    s["runAsNonRoot"] = true;
+    s["runAsNonRoot"] = !w.security.run_as_root;
     s["capabilities"]["drop"] = Doc::array({"ALL"});
+    if (!w.security.capabilities.empty()) {
+      Doc add = Doc::array();
+      for (const auto& c : w.security.capabilities) add.push_back(c.name);
+      s["capabilities"]["add"] = std::move(add);
+    }
     return s;
   }
 
@@ -763,6 +778,9 @@ class Lowering {
     s["allowPrivilegeEscalation"] = false;
     s["readOnlyRootFilesystem"] = true;
     s["runAsNonRoot"] = true;
+    // The pod runs as the image's user or group: the exporter keeps stackc's own.
+    if (w.security.run_as_user == 0) s["runAsUser"] = 65532;
+    if (w.security.run_as_group == 0) s["runAsGroup"] = 65532;
     s["capabilities"]["drop"] = Doc::array({"ALL"});
     c["securityContext"] = s;
     return c;
@@ -846,14 +864,20 @@ class Lowering {
     spec["serviceAccountName"] = service_account(w).first;
     spec["automountServiceAccountToken"] = w.security.service_account_token;
     Doc sc;
-    sc["runAsNonRoot"] = true;
-    sc["runAsUser"] = w.security.run_as_user;
-    sc["runAsGroup"] = w.security.run_as_group;
+    sc["runAsNonRoot"] = !w.security.run_as_root;
+    // 0: the image's own (`image`, or `run_as_root`).
+    if (w.security.run_as_user != 0) sc["runAsUser"] = w.security.run_as_user;
+    if (w.security.run_as_group != 0) sc["runAsGroup"] = w.security.run_as_group;
     if (w.security.fs_group) sc["fsGroup"] = w.security.fs_group;
     sc["seccompProfile"]["type"] = "RuntimeDefault";
     spec["securityContext"] = sc;
     if (job) spec["restartPolicy"] = "Never";
     if (w.grace) spec["terminationGracePeriodSeconds"] = *w.grace;
+    if (!w.node_selector.empty()) {
+      Doc nodes = Doc::object();
+      for (const auto& [k, v] : w.node_selector) nodes[k] = v;
+      spec["nodeSelector"] = std::move(nodes);
+    }
     if (w.spread == "nodes") {
       // Never two replicas on one node: what the capacity check packs with.
       Doc term;

@@ -556,5 +556,121 @@ TEST(Images, TheVersionLabelFollowsTheWorkloadsImage) {
   }
 }
 
+// ---- security exceptions, the namespace's Pod Security level, nodeSelector ------------------
+
+TEST(Security, ExceptionsReachEveryContainerAndTheNamespaceFollows) {
+  // `dev` lets the database run as root with three capabilities (its namespace goes to
+  // `baseline`, still warning and auditing at `restricted`); `prod` keeps the defaults.
+  auto c = std::make_unique<Compiled>();
+  base::Collector sink;
+  auto id = c->sm.add(
+      "t.stack",
+      "stack s { registry = \"ghcr.io/s\"  version = \"1.0.0\" }\n"
+      "cluster c { nodes = 3  node { cpu = 8  memory = 32Gi } }\n"
+      "environment dev { cluster = c  pod_security = baseline }\n"
+      "environment prod { cluster = c  pod_security = restricted }\n"
+      "service web {\n  image = \"web\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  security { run_as_user = 10001  run_as_group = image\n"
+      "             capabilities = [\"NET_BIND_SERVICE\"] }\n"
+      "  node_selector \"kubernetes.io\" { os = \"linux\" }\n"
+      "  node_selector { disktype = \"ssd\" }\n}\n"
+      "stateful db {\n  image = \"docker.io/library/mongo:7.0\"\n  port mongo = 27017\n"
+      "  cpu = 100m\n  memory = 256Mi\n  storage = 1Gi\n"
+      "  init prepare { image = \"docker.io/library/busybox:1.36\" }\n"
+      "  exporter { image = \"docker.io/percona/mongodb_exporter:0.40.0\"  port = 9216 }\n"
+      "  when dev { security { run_as_root = true\n"
+      "    capabilities = [\"CHOWN\", \"CAP_SETGID\", \"SETUID\"] } }\n}\n");
+  auto tree = syntax::parse(c->sm, id, sink);
+  NoImports loader;
+  auto result = check::check(c->sm, std::move(tree), loader, sink);
+  for (const auto& d : sink.all()) ADD_FAILURE() << d.message;
+  ASSERT_TRUE(result.model);
+  const model::Model& m = *result.model;
+  DocArena documents;
+  std::vector<Lowered> lowered = lower_all(m, "t.stack", sink);
+  ASSERT_EQ(lowered.size(), 2u);
+  const auto& dev = lowered[0].objects;
+  const auto& prod = lowered[1].objects;
+
+  const Doc& dev_labels = (*find_object(dev, "Namespace", "s-dev"))["metadata"]["labels"];
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/enforce"], "baseline");
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/warn"], "restricted");
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/audit"], "restricted");
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/audit-version"], "v1.32");
+  const Doc& prod_labels = (*find_object(prod, "Namespace", "s-prod"))["metadata"]["labels"];
+  EXPECT_EQ(prod_labels["pod-security.kubernetes.io/enforce"], "restricted");
+  EXPECT_FALSE(prod_labels.contains("pod-security.kubernetes.io/warn"));
+
+  // web: its own user, the image's group, NET_BIND_SERVICE after ALL is dropped; nodeSelector
+  // in the order written.
+  const Doc& web = (*find_object(dev, "Deployment", "web"))["spec"]["template"]["spec"];
+  EXPECT_EQ(web["securityContext"]["runAsNonRoot"].get<bool>(), true);
+  EXPECT_EQ(web["securityContext"]["runAsUser"].get<int>(), 10001);
+  EXPECT_FALSE(web["securityContext"].contains("runAsGroup"));
+  const Doc& caps = web["containers"][0]["securityContext"]["capabilities"];
+  EXPECT_EQ(caps["drop"], Doc::array({"ALL"}));
+  EXPECT_EQ(caps["add"], Doc::array({"NET_BIND_SERVICE"}));
+  Doc nodes = Doc::object();
+  nodes["kubernetes.io/os"] = "linux";
+  nodes["disktype"] = "ssd";
+  EXPECT_EQ(web["nodeSelector"], nodes);
+  EXPECT_EQ(to_yaml(web["nodeSelector"]), "kubernetes.io/os: linux\ndisktype: ssd\n");
+
+  // db in dev: root, the image's user and group, the capabilities in every container of its
+  // own (main, init); the exporter keeps stackc's user, non-root and no capability.
+  const Doc& db = (*find_object(dev, "StatefulSet", "db"))["spec"]["template"]["spec"];
+  EXPECT_EQ(db["securityContext"]["runAsNonRoot"].get<bool>(), false);
+  EXPECT_FALSE(db["securityContext"].contains("runAsUser"));
+  EXPECT_FALSE(db["securityContext"].contains("runAsGroup"));
+  EXPECT_EQ(db["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+  const Doc& main = db["containers"][0]["securityContext"];
+  EXPECT_EQ(main["runAsNonRoot"].get<bool>(), false);
+  EXPECT_EQ(main["allowPrivilegeEscalation"].get<bool>(), false);
+  EXPECT_EQ(main["readOnlyRootFilesystem"].get<bool>(), true);
+  EXPECT_EQ(main["capabilities"]["add"], Doc::array({"CHOWN", "SETGID", "SETUID"}));
+  EXPECT_EQ(db["initContainers"][0]["securityContext"], main);
+  const Doc& exporter = db["containers"][1];
+  ASSERT_EQ(exporter["name"], "exporter");
+  EXPECT_EQ(exporter["securityContext"]["runAsNonRoot"].get<bool>(), true);
+  EXPECT_EQ(exporter["securityContext"]["runAsUser"].get<int>(), 65532);
+  EXPECT_EQ(exporter["securityContext"]["runAsGroup"].get<int>(), 65532);
+  EXPECT_FALSE(exporter["securityContext"]["capabilities"].contains("add"));
+  EXPECT_FALSE(db.contains("nodeSelector"));
+
+  // db in prod: the defaults, as before.
+  const Doc& db2 = (*find_object(prod, "StatefulSet", "db"))["spec"]["template"]["spec"];
+  EXPECT_EQ(db2["securityContext"]["runAsNonRoot"].get<bool>(), true);
+  EXPECT_EQ(db2["securityContext"]["runAsUser"].get<int>(), 65532);
+  EXPECT_FALSE(db2["containers"][0]["securityContext"]["capabilities"].contains("add"));
+  EXPECT_FALSE(db2["containers"][1]["securityContext"].contains("runAsUser"));
+
+  // Helm: the level in values.yaml (dev, the defaults) and null in prod's; the nodeSelector and
+  // the security contexts in the workloads' values; the namespace template reads the level.
+  // Kustomize: each overlay's Namespace carries its own level.
+  auto files = files_of(m, lowered, true, false);
+  const std::string& values = files.at("helm/s/values.yaml");
+  EXPECT_NE(values.find("\npodSecurity: baseline\n"), std::string::npos) << values;
+  EXPECT_NE(values.find("      nodeSelector:\n        kubernetes.io/os: linux\n"
+                        "        disktype: ssd\n"),
+            std::string::npos)
+      << values;
+  EXPECT_NE(
+      values.find("          add:\n          - CHOWN\n          - SETGID\n          - SETUID\n"),
+      std::string::npos)
+      << values;
+  EXPECT_NE(files.at("helm/s/values-prod.yaml").find("\npodSecurity: null\n"), std::string::npos)
+      << files.at("helm/s/values-prod.yaml");
+  const std::string& ns = files.at("helm/s/templates/namespace.yaml");
+  EXPECT_NE(ns.find("enforce: {{ get .Values \"podSecurity\" | default \"restricted\" }}"),
+            std::string::npos);
+  EXPECT_NE(files.at("helm/s/templates/_helpers.tpl").find("nodeSelector:"), std::string::npos);
+  const std::string& dev_ns = files.at("kustomize/overlays/dev/resources.yaml");
+  EXPECT_NE(dev_ns.find("pod-security.kubernetes.io/enforce: baseline\n"), std::string::npos);
+  EXPECT_NE(dev_ns.find("pod-security.kubernetes.io/warn: restricted\n"), std::string::npos);
+  const std::string& prod_ns = files.at("kustomize/overlays/prod/resources.yaml");
+  EXPECT_NE(prod_ns.find("pod-security.kubernetes.io/enforce: restricted\n"), std::string::npos);
+  EXPECT_EQ(prod_ns.find("pod-security.kubernetes.io/warn"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace stackc::emit::kubernetes

@@ -56,6 +56,10 @@ spec:
   {{- if hasKey .w.pod "terminationGracePeriodSeconds" }}
   terminationGracePeriodSeconds: {{ .w.pod.terminationGracePeriodSeconds }}
   {{- end }}
+  {{- with (get .w.pod "nodeSelector") }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   {{- with (get .w.pod "affinity") }}
   affinity:
     {{- toYaml . | nindent 4 }}
