@@ -73,6 +73,7 @@ json workload(const Workload& w) {
   j["kind"] = kind_name(w.kind);
   j["name"] = w.name;
   if (!w.role.empty()) j["role"] = w.role;  // a workload stackc added
+  if (!w.group.empty()) j["version"] = json{{"of", w.group}, {"name", w.version}};
   j["templates"] = w.templates;
   j["image"] = w.image;
   j["replicas"] = json{{"min", w.replicas_min}, {"max", w.replicas_max}};
