@@ -544,6 +544,12 @@ class Checker {
         continue;
       }
       const Field* f = kind.field(s.key);
+      if (!f && s.key == "version" && kind.workload) {
+        report(Code::E2030, s.key_span, fmt::format("a `{}` cannot have versions", kind.name),
+               "versions are for `service` and `worker`: several Deployments behind one name; "
+               "declare one workload per version instead");
+        continue;
+      }
       if (!f) {
         auto hint = base::did_you_mean(s.key, kind.field_names());
         if (hint.empty() && !kind.fields.empty())
