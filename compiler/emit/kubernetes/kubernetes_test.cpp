@@ -499,7 +499,7 @@ TEST(Graph, AReferenceInAStringOpensThePolicyBothWaysAndOrdersTheWaves) {
 
 // ---- versions --------------------------------------------------------------------------------
 
-// Istio's Bookinfo `reviews`: one Deployment per version behind one Service (targets.md §5.19).
+// Istio's Bookinfo `reviews`: one Deployment per version behind one Service (targets.md §5.9).
 constexpr const char* kReviews =
     "environment prod { cluster = c }\n"
     "service productpage {\n  image = \"productpage\"\n  port http = 9080\n  cpu = 100m\n"
