@@ -31,7 +31,7 @@ class NoImports final : public check::Loader {
 
 // N services in a chain (each needs the one before), in two environments, with a cron job in the
 // middle whose name passes the 52 characters of a CronJob name: the lowering reports an E4001
-// from the middle of the list.
+// from the middle of the list. The service at N/3 has two versions.
 std::string fleet(int n) {
   std::string s =
       "stack f { registry = \"ghcr.io/f\"  version = \"1.0.0\" }\n"
@@ -48,6 +48,8 @@ std::string fleet(int n) {
     s += "  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n  autoscale { cpu = 70% }\n";
     s += "  health { liveness = http(\"/l\")  readiness = http(\"/r\") }\n";
     s += "  env { MODE = \"fast\" }\n";
+    // One of them runs two versions (its dependent reaches both through its Service).
+    if (i == n / 3) s += "  version a { replicas = 1 }\n  version b { image = \"other\" }\n";
     if (i > 0) s += "  needs = [svc-" + std::to_string(i - 1) + "]\n";
     s += "}\n";
   }
