@@ -645,8 +645,17 @@ struct Tables {
                "its own Deployment `NAME-VERSION`, behind the one Service; its fields override "
                "the workload's.",
                wl};
-    for (auto& f : version.fields) f.required = false;
-    version.fields.push_back({"version", T::Block, "(not allowed here)", {}, &version, true});
+    for (auto& f : version.fields) {
+      f.required = false;
+      if (f.name == "port" || f.name == "ingress" || f.name == "metrics" || f.name == "exporter")
+        f.doc = "Not in a version: every version has the workload's (E2031).";
+    }
+    version.fields.push_back({"version",
+                              T::Block,
+                              "Not in a version: versions are side by side (E2030).",
+                              {},
+                              &version,
+                              true});
     version.when = true;
     Field version_field{
         "version",
