@@ -1656,10 +1656,9 @@ class Checker {
     }
   }
 
-  // One workload of a declaration, or of one of its versions (`version`, the first when
-  // `head`; versions.hpp).
+  // One workload of a declaration, or of one of its versions (`version`; versions.hpp).
   model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e,
-                           const Stmt* version = nullptr, bool head = false) {
+                           const Stmt* version = nullptr) {
     MNode n = resolve(d, e.name, version);
     require(n, *d.kind, d);
     for (const auto& kid : n.kids) {
@@ -1686,7 +1685,6 @@ class Checker {
       w.version = version->labels[0].text;
       w.name = d.name + "-" + w.version;
       w.version_span = version->labels[0].span;
-      w.group_head = head;
     }
     for (const auto& f : d.stmt->from) w.templates.emplace_back(f.text);
     w.image = interp_or(n.value("image"), m, e);
@@ -2239,15 +2237,14 @@ class Checker {
       struct Unit {
         const Decl* decl;
         const Stmt* version;
-        bool head;
       };
       std::vector<Unit> workload_decls;
       for (const auto& w : decls_) {
         if (!w.kind->workload) continue;
         auto versions =
             w.kind->field("version") ? versions_of(*w.stmt) : std::vector<const Stmt*>{};
-        if (versions.empty()) workload_decls.push_back({&w, nullptr, false});
-        for (const Stmt* v : versions) workload_decls.push_back({&w, v, v == versions.front()});
+        if (versions.empty()) workload_decls.push_back({&w, nullptr});
+        for (const Stmt* v : versions) workload_decls.push_back({&w, v});
       }
       // With room for the workloads the checker adds later (the monitoring stack's five and one
       // per backup, see system.cpp): growing the vector then would copy every workload.
@@ -2255,8 +2252,9 @@ class Checker {
       e.workloads.resize(workload_decls.size());
       in_halves(workload_decls.size(), [&](std::size_t i) {
         const Unit& u = workload_decls[i];
-        e.workloads[i] = workload(*u.decl, m, e, u.version, u.head);
+        e.workloads[i] = workload(*u.decl, m, e, u.version);
       });
+      model::mark_version_heads(e);
       for (const auto& w : e.workloads)
         if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
       if (auto it = singletons_.find("monitoring"); it != singletons_.end())

@@ -128,12 +128,16 @@ std::vector<std::size_t> Graph::order() const {
 }
 
 std::vector<std::size_t> Graph::dependents(std::size_t node) const {
+  return dependents(std::vector<std::size_t>{node});
+}
+
+std::vector<std::size_t> Graph::dependents(const std::vector<std::size_t>& nodes) const {
   std::vector<std::vector<std::size_t>> rev(nodes_.size());
   for (const auto& e : edges_)
     if (e.why != "scrapes") rev[e.to].push_back(e.from);  // a scraper keeps running
   std::vector<bool> seen(nodes_.size(), false);
-  std::vector<std::size_t> stack{node}, out;
-  seen[node] = true;
+  std::vector<std::size_t> stack = nodes, out;
+  for (std::size_t n : nodes) seen[n] = true;
   while (!stack.empty()) {
     std::size_t x = stack.back();
     stack.pop_back();

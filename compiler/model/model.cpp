@@ -1,5 +1,8 @@
 #include "model/model.hpp"
 
+#include <set>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace stackc::model {
@@ -274,6 +277,11 @@ const Environment* Model::environment(const std::string& name) const {
   for (const auto& e : environments)
     if (e.name == name) return &e;
   return nullptr;
+}
+
+void mark_version_heads(Environment& e) {
+  std::set<std::string_view> seen;
+  for (auto& w : e.workloads) w.group_head = !w.group.empty() && seen.insert(w.group).second;
 }
 
 std::string to_json(const Model& m) {

@@ -394,6 +394,11 @@ struct Model {
   const Environment* environment(const std::string& name) const;
 };
 
+// Marks the first version of each versioned workload among the environment's workloads as the
+// one whose lowering makes what the versions share (Workload::group_head), the others not. To be
+// called again by whatever removes workloads from an environment.
+void mark_version_heads(Environment& e);
+
 // "service", "worker", "stateful", "job" or "cron": the .stack keyword of a workload kind.
 const char* kind_name(Workload::Kind k);
 
