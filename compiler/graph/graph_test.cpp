@@ -162,6 +162,9 @@ TEST(Graph, ADependencyOnAVersionedWorkloadIsOneOnEveryVersion) {
   EXPECT_EQ(names(g, g.dependents(g.index("ratings"))),
             (std::vector<std::string>{"web", "reviews-v1", "reviews-v2"}));
   EXPECT_TRUE(g.cycle().empty());
+  // `--impact reviews`: every version down.
+  EXPECT_EQ(names(g, g.dependents(std::vector<std::size_t>{1, 2})),
+            (std::vector<std::string>{"web"}));
 }
 
 TEST(Packing, APodCountsItsSidecarsAndItsLargestInitContainer) {
