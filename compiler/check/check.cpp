@@ -1590,13 +1590,21 @@ class Checker {
     return out;
   }
 
-  void require(const MNode& n, const Kind& k, const Decl& d) {
+  // With `version`, one version of the workload (reported at the version's name).
+  void require(const MNode& n, const Kind& k, const Decl& d, const Stmt* version = nullptr) {
     for (const auto& f : k.fields) {
       if (!f.required) continue;
       bool found = false;
       for (const auto& kid : n.kids)
         if (kid.stmt && kid.stmt->key == f.name) found = true;
-      if (!found)
+      if (found) continue;
+      if (version)
+        report(Code::E2007, version->labels[0].span,
+               fmt::format("version `{}` of {} `{}` has no `{}`", version->labels[0].text, k.name,
+                           d.name, f.name),
+               fmt::format("add `{} = ...` to `version {}`, or to `{}` for every version", f.name,
+                           version->labels[0].text, d.name));
+      else
         report(Code::E2007, d.name_span, fmt::format("{} `{}` has no `{}`", k.name, d.name, f.name),
                fmt::format("add `{} = ...`{}", f.name,
                            k.templated ? ", or apply a template that sets it" : ""));
@@ -1660,7 +1668,7 @@ class Checker {
   model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e,
                            const Stmt* version = nullptr) {
     MNode n = resolve(d, e.name, version);
-    require(n, *d.kind, d);
+    require(n, *d.kind, d, version);
     for (const auto& kid : n.kids) {
       if (!kid.stmt || !kid.stmt->has_block) continue;
       const Field* f = d.kind->field(kid.stmt->key);
