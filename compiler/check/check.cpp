@@ -26,6 +26,7 @@
 #include "check/templates.hpp"
 #include "check/tree.hpp"
 #include "check/units.hpp"
+#include "check/versions.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::check {
@@ -164,6 +165,8 @@ class Checker {
   std::map<std::size_t, std::size_t> template_index_;
   std::vector<std::size_t> template_order_;
   std::map<std::string, std::vector<MNode>, std::less<>> resolved_;
+  // The workloads the `version` blocks make (`reviews-v1`), by name (versions.hpp).
+  std::map<std::string, VersionName, std::less<>> version_names_;
   bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
                                 // of files (ids) for declarations
 
@@ -401,6 +404,12 @@ class Checker {
         if (auto it = templates_.find(f.text); it != templates_.end())
           decls_[it->second].used = true;
     check_template_graph();
+    {
+      std::vector<DeclaredWorkload> ws;
+      for (const auto& d : decls_)
+        if (d.kind->workload) ws.push_back({d.name, d.name_span, d.stmt});
+      version_names_ = version_names(ws, sink_);
+    }
     // Each declaration is validated on its own, reading the checker's state only: in two halves
     // at once when there are many.
     in_halves(decls_.size(), [&](std::size_t i) {
@@ -435,6 +444,7 @@ class Checker {
       for (const auto& f : d.stmt->from) check_template_ref(f, k);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
+      if (k->field("version")) check_versions(*d.stmt, d.kind->name == "template", sink());
       if (d.kind->name == "pipeline")
         for (auto& x : check_pipeline(*d.stmt, d.name_span))
           (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));
@@ -537,6 +547,12 @@ class Checker {
         continue;
       }
       const Field* f = kind.field(s.key);
+      if (!f && s.key == "version" && kind.workload) {
+        report(Code::E2030, s.key_span, fmt::format("a `{}` cannot have versions", kind.name),
+               "versions are for `service` and `worker`: several Deployments behind one name; "
+               "declare one workload per version instead");
+        continue;
+      }
       if (!f) {
         auto hint = base::did_you_mean(s.key, kind.field_names());
         if (hint.empty() && !kind.fields.empty())
@@ -1101,6 +1117,8 @@ class Checker {
     }
     const auto* table = table_for(kind);
     if (!table || table->count(name)) return;
+    if (kind == "workload" && report_version_reference(version_names_, name, v.span, sink()))
+      return;
     auto hint = base::did_you_mean(name, names_of(*table));
     report(Code::E2005, v.span, fmt::format("unknown {} `{}`", kind, name),
            !hint.empty() ? hint
@@ -1222,6 +1240,8 @@ class Checker {
     };
     // `${W.port.NAME}`: a named port of a workload (the name is checked with the model).
     if (parts.size() == 3 && parts[1] == "port" && workloads_.count(parts[0])) return;
+    if (parts.size() >= 2 && report_version_reference(version_names_, parts[0], p.span, sink()))
+      return;
     if (parts.size() != 2) {
       unknown("nothing known at compile time", {"stack.version", "env.name", "env.namespace"},
               p.text);
@@ -1391,11 +1411,18 @@ class Checker {
     }
   }
 
-  MNode resolve(const Decl& d, const std::string& env) {
+  // With `version`, one version of a versioned workload: its block (and its `when ENV`) merged
+  // over the workload's fields as they are in the environment.
+  MNode resolve(const Decl& d, const std::string& env, const Stmt* version = nullptr) {
     MNode root;
     root.stmt = d.stmt;
     if (!d.stmt->from.empty()) apply_templates(root, d, d.kind, resolved_.at(env));
     merge(root, d.stmt->body, d.kind, env);
+    // The `version` blocks are not fields of the workload: each makes a workload of its own.
+    if (d.kind->workload)
+      std::erase_if(root.kids,
+                    [](const MNode& k) { return k.stmt != nullptr && k.stmt->key == "version"; });
+    if (version) merge(root, version->body, d.kind, env);
     return root;
   }
 
@@ -1589,13 +1616,21 @@ class Checker {
     return out;
   }
 
-  void require(const MNode& n, const Kind& k, const Decl& d) {
+  // With `version`, one version of the workload (reported at the version's name).
+  void require(const MNode& n, const Kind& k, const Decl& d, const Stmt* version = nullptr) {
     for (const auto& f : k.fields) {
       if (!f.required) continue;
       bool found = false;
       for (const auto& kid : n.kids)
         if (kid.stmt && kid.stmt->key == f.name) found = true;
-      if (!found)
+      if (found) continue;
+      if (version)
+        report(Code::E2007, version->labels[0].span,
+               fmt::format("version `{}` of {} `{}` has no `{}`", version->labels[0].text, k.name,
+                           d.name, f.name),
+               fmt::format("add `{} = ...` to `version {}`, or to `{}` for every version", f.name,
+                           version->labels[0].text, d.name));
+      else
         report(Code::E2007, d.name_span, fmt::format("{} `{}` has no `{}`", k.name, d.name, f.name),
                fmt::format("add `{} = ...`{}", f.name,
                            k.templated ? ", or apply a template that sets it" : ""));
@@ -1655,9 +1690,11 @@ class Checker {
     }
   }
 
-  model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e) {
-    MNode n = resolve(d, e.name);
-    require(n, *d.kind, d);
+  // One workload of a declaration, or of one of its versions (`version`; versions.hpp).
+  model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e,
+                           const Stmt* version = nullptr) {
+    MNode n = resolve(d, e.name, version);
+    require(n, *d.kind, d, version);
     for (const auto& kid : n.kids) {
       if (!kid.stmt || !kid.stmt->has_block) continue;
       const Field* f = d.kind->field(kid.stmt->key);
@@ -1677,10 +1714,16 @@ class Checker {
     w.name = d.name;
     w.span = d.name_span;
     w.decl_span = d.stmt->span;
+    if (version) {
+      w.group = d.name;
+      w.version = version->labels[0].text;
+      w.name = d.name + "-" + w.version;
+      w.version_span = version->labels[0].span;
+    }
     for (const auto& f : d.stmt->from) w.templates.emplace_back(f.text);
     w.image = interp_or(n.value("image"), m, e);
     if (auto* v = n.value("image")) w.image_span = v->span;
-    w.refs = workload_refs(n, w.name, e);
+    w.refs = workload_refs(n, d.name, e);
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
       if (r->kind == ValueKind::Range) {
@@ -1908,7 +1951,8 @@ class Checker {
         report(Code::E2006, v->span,
                fmt::format("`{}` is not a valid ServiceAccount name", w.service_account),
                fmt::format("use a DNS-1123 name: `{}`", dns_fix(w.service_account)));
-      else if (w.service_account != w.name && workloads_.count(w.service_account))
+      else if (w.service_account != w.name && w.service_account != w.group &&
+               workloads_.count(w.service_account))
         report(Code::E2042, v->span,
                fmt::format("`{}` is the ServiceAccount of the workload `{}`", w.service_account,
                            w.service_account),
@@ -1917,6 +1961,8 @@ class Checker {
                {{decls_[workloads_.find(w.service_account)->second].name_span,
                  "that workload is declared here"}});
     }
+    // The versions of a workload share one ServiceAccount, named after it, unless they say.
+    if (!w.group.empty() && w.service_account.empty()) w.service_account = w.group;
     // Two mounts at one path: the API server rejects the pod.
     for (const auto& vol : w.volumes) {
       // The names of stackc's own volumes: `tmp` (unless this volume is the one at /tmp),
@@ -2227,17 +2273,30 @@ class Checker {
         e.pod_security = std::string(v->raw);
         e.pod_security_span = v->span;
       }
-      std::vector<const Decl*> workload_decls;
-      for (const auto& w : decls_)
-        if (w.kind->workload) workload_decls.push_back(&w);
+      // The workloads: one per declaration, or one per version of a versioned one.
+      struct Unit {
+        const Decl* decl;
+        const Stmt* version;
+      };
+      std::vector<Unit> workload_decls;
+      for (const auto& w : decls_) {
+        if (!w.kind->workload) continue;
+        auto versions =
+            w.kind->field("version") ? versions_of(*w.stmt) : std::vector<const Stmt*>{};
+        if (versions.empty()) workload_decls.push_back({&w, nullptr});
+        for (const Stmt* v : versions) workload_decls.push_back({&w, v});
+      }
       // With room for the workloads the checker adds later (the monitoring stack's five and one
       // per backup, see system.cpp): growing the vector then would copy every workload.
       e.workloads.reserve(workload_decls.size() + 5 + backups_.size());
       e.workloads.resize(workload_decls.size());
-      in_halves(workload_decls.size(),
-                [&](std::size_t i) { e.workloads[i] = workload(*workload_decls[i], m, e); });
+      in_halves(workload_decls.size(), [&](std::size_t i) {
+        const Unit& u = workload_decls[i];
+        e.workloads[i] = workload(*u.decl, m, e, u.version);
+      });
+      model::mark_version_heads(e);
       for (const auto& w : e.workloads)
-        if (w.autoscaled()) ever_autoscaled[w.name] = true;
+        if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
       if (auto it = singletons_.find("monitoring"); it != singletons_.end())
         e.monitoring = monitoring(decls_[it->second], e.name);
       // Alerts, records and backups, in declaration order (resolved in two halves when many).
@@ -2312,7 +2371,8 @@ class Checker {
     std::vector<std::unordered_map<std::string_view, const model::Workload*>> by_name(
         m.environments.size());
     for (std::size_t i = 0; i < m.environments.size(); ++i)
-      for (const auto& w : m.environments[i].workloads) by_name[i].emplace(w.name, &w);
+      for (const auto& w : m.environments[i].workloads)
+        by_name[i].emplace(w.group.empty() ? w.name : w.group, &w);  // a version: the first
     for (const auto& d : decls_) {
       if (!d.kind->workload || ever_autoscaled[d.name]) continue;
       for (std::size_t i = 0; i < m.environments.size(); ++i) {

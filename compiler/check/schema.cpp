@@ -10,7 +10,7 @@ using T = Type;
 struct Tables {
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
       disruption, security, node_selector, exporter, init, sidecar, prometheus, grafana, loki,
-      receiver, alertmanager, vault, base_images, gitops;
+      receiver, alertmanager, vault, base_images, gitops, version;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -672,6 +672,35 @@ struct Tables {
       base.insert(base.end(), extra.begin(), extra.end());
       return base;
     };
+    // `version NAME { ... }` in a service or worker: the workload's fields, none required (a
+    // version overrides what the workload sets); those that shape the Service and what its
+    // dependents see are rejected inside it by check/versions.cpp (E2031).
+    version = {"version",
+               "One version of a service or worker (`version v2 { image = \"reviews:v2\" }`): "
+               "its own Deployment `NAME-VERSION`, behind the one Service; its fields override "
+               "the workload's.",
+               wl};
+    for (auto& f : version.fields) {
+      f.required = false;
+      if (f.name == "port" || f.name == "ingress" || f.name == "metrics" || f.name == "exporter")
+        f.doc = "Not in a version: every version has the workload's (E2031).";
+    }
+    version.fields.push_back({"version",
+                              T::Block,
+                              "Not in a version: versions are side by side (E2030).",
+                              {},
+                              &version,
+                              true});
+    version.when = true;
+    Field version_field{
+        "version",
+        T::Block,
+        "A version: `version v2 { image = \"reviews:v2\" }`, one Deployment `NAME-VERSION` "
+        "each, behind one Service.",
+        {},
+        &version,
+        true};
+    wl.push_back(version_field);
     service = {
         "service",
         "A stateless workload with ports: Deployment, Service, Ingress, HPA, PDB, NetworkPolicy.",
@@ -685,6 +714,7 @@ struct Tables {
               wl,       true,
               true,     true,
               false,    true};
+    wl.pop_back();  // `version` is for services and workers only
     stateful = {"stateful",
                 "A workload with stable identity and a data volume: StatefulSet, headless Service, "
                 "volume claims.",
@@ -832,7 +862,8 @@ struct Tables {
          {&node,          &reserve,     &autoscale,    &ingress, &health,      &env,
           &labels,        &annotations, &metrics,      &volume,  &disruption,  &security,
           &node_selector, &exporter,    &init,         &sidecar, &prometheus,  &grafana,
-          &loki,          &receiver,    &alertmanager, &vault,   &base_images, &gitops}) {
+          &loki,          &receiver,    &alertmanager, &vault,   &base_images, &gitops,
+          &version}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {

@@ -1,5 +1,8 @@
 #include "model/model.hpp"
 
+#include <set>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace stackc::model {
@@ -73,6 +76,7 @@ json workload(const Workload& w) {
   j["kind"] = kind_name(w.kind);
   j["name"] = w.name;
   if (!w.role.empty()) j["role"] = w.role;  // a workload stackc added
+  if (!w.group.empty()) j["version"] = json{{"of", w.group}, {"name", w.version}};
   j["templates"] = w.templates;
   j["image"] = w.image;
   j["replicas"] = json{{"min", w.replicas_min}, {"max", w.replicas_max}};
@@ -286,6 +290,11 @@ const Environment* Model::environment(const std::string& name) const {
   for (const auto& e : environments)
     if (e.name == name) return &e;
   return nullptr;
+}
+
+void mark_version_heads(Environment& e) {
+  std::set<std::string_view> seen;
+  for (auto& w : e.workloads) w.group_head = !w.group.empty() && seen.insert(w.group).second;
 }
 
 std::string to_json(const Model& m) {

@@ -92,12 +92,20 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
   x["kind"] = (*main)["kind"];
   x["syncWave"] = (*main)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"];
   x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
+  // A version of a versioned workload: its pods are labelled with the workload's name and the
+  // version's; the Service and Ingress (named after the workload) are its first version's.
+  if (!w.group.empty()) {
+    x["versionOf"]["workload"] = w.group;
+    x["versionOf"]["version"] = w.version;
+  }
+  const std::string& shared = w.group.empty() ? n : w.group;
+  const bool makes_shared = w.group.empty() || w.group_head;
   // The version label follows the workload's own image (absent when it has no valid one).
   if ((*main)["metadata"]["labels"].contains("app.kubernetes.io/version"))
     x["version"] = (*main)["metadata"]["labels"]["app.kubernetes.io/version"];
   x["serviceAccount"] = Doc::object();  // filled from the pod spec below, keeps its place
   if (const Doc* cm = find("ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
-  if (const Doc* svc = find("Service", n)) {
+  if (const Doc* svc = makes_shared ? find("Service", shared) : nullptr) {
     x["service"]["ports"] = Doc::ref((*svc)["spec"]["ports"]);
     x["service"]["headless"] = find("Service", n + "-headless") != nullptr;
   }
@@ -168,7 +176,7 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
     budget.erase("selector");
     x["disruptionBudget"] = budget;
   }
-  if (const Doc* ing = find("Ingress", n)) {
+  if (const Doc* ing = makes_shared ? find("Ingress", shared) : nullptr) {
     if ((*ing)["metadata"].contains("annotations"))
       x["ingress"]["annotations"] = Doc::ref((*ing)["metadata"]["annotations"]);
     x["ingress"]["spec"] = Doc::ref((*ing)["spec"]);
@@ -261,6 +269,8 @@ std::string schema() {
   w["properties"]["version"]["type"] = "string";
   w["properties"]["component"]["enum"] =
       Doc::array({"service", "worker", "stateful", "job", "cron"});
+  w["properties"]["versionOf"]["type"] = "object";
+  w["properties"]["versionOf"]["required"] = Doc::array({"workload", "version"});
   w["properties"]["replicas"]["type"] = "integer";
   w["properties"]["replicas"]["minimum"] = 0;
   w["properties"]["autoscaling"]["type"] = Doc::array({"object", "null"});
