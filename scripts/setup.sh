@@ -3,7 +3,7 @@
 # fresh Debian bookworm machine; a no-op when everything is there).
 set -euo pipefail
 BUILD_PKGS="cmake ninja-build g++ ccache tao-pegtl-dev libfmt-dev libyaml-cpp-dev nlohmann-json3-dev libboost-graph-dev libgtest-dev libgmock-dev libcli11-dev libmimalloc-dev"
-TEST_PKGS="clang libclang-rt-14-dev clang-format python3"
+TEST_PKGS="clang libclang-rt-14-dev clang-format python3 python3-yaml"
 want="$BUILD_PKGS"
 [ "${1:-}" = "--test" ] && want="$BUILD_PKGS $TEST_PKGS"
 missing=""

@@ -26,6 +26,9 @@ echo "== the committed out/ with the real tools (strict schemas, Helm's engines,
 tests/conformance/setup.sh
 tests/conformance/run.sh
 
+echo "== fidelity of examples/sock-shop and examples/bookinfo to their upstream manifests (when ../shared/realworld is here)"
+tests/fidelity/run.sh
+
 echo "== the same checks from a copy with no ../shared beside it (the project stands alone)"
 alone=$(mktemp -d)
 mkdir "$alone/project"

@@ -16,15 +16,18 @@
 #include "check/gitops.hpp"
 #include "check/hardening.hpp"
 #include "check/images.hpp"
+#include "check/nodes.hpp"
 #include "check/pipeline.hpp"
 #include "check/ports.hpp"
 #include "check/probes.hpp"
 #include "check/references.hpp"
 #include "check/schema.hpp"
+#include "check/security.hpp"
 #include "check/system.hpp"
 #include "check/templates.hpp"
 #include "check/tree.hpp"
 #include "check/units.hpp"
+#include "check/versions.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::check {
@@ -166,6 +169,8 @@ class Checker {
   std::map<std::size_t, std::size_t> template_index_;
   std::vector<std::size_t> template_order_;
   std::map<std::string, std::vector<MNode>, std::less<>> resolved_;
+  // The workloads the `version` blocks make (`reviews-v1`), by name (versions.hpp).
+  std::map<std::string, VersionName, std::less<>> version_names_;
   bool import_failed_ = false;  // then unknown templates are not reported again  // statement order
                                 // of files (ids) for declarations
 
@@ -403,6 +408,12 @@ class Checker {
         if (auto it = templates_.find(f.text); it != templates_.end())
           decls_[it->second].used = true;
     check_template_graph();
+    {
+      std::vector<DeclaredWorkload> ws;
+      for (const auto& d : decls_)
+        if (d.kind->workload) ws.push_back({d.name, d.name_span, d.stmt});
+      version_names_ = version_names(ws, sink_);
+    }
     // Each declaration is validated on its own, reading the checker's state only: in two halves
     // at once when there are many.
     in_halves(decls_.size(), [&](std::size_t i) {
@@ -437,6 +448,7 @@ class Checker {
       for (const auto& f : d.stmt->from) check_template_ref(f, k);
       Ctx ctx{&d};
       validate_block(d.stmt->body, *k, ctx);
+      if (k->field("version")) check_versions(*d.stmt, d.kind->name == "template", sink());
       if (d.kind->name == "pipeline")
         for (auto& x : check_pipeline(*d.stmt, d.name_span))
           (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));
@@ -511,8 +523,9 @@ class Checker {
     // n look-ups, not n * n comparisons.
     std::unordered_map<std::string, const Stmt*> seen;
     std::map<std::string, Span> when_seen;
-    bool is_map = kind.fields.empty() &&
-                  (kind.name == "env" || kind.name == "labels" || kind.name == "annotations");
+    bool is_map =
+        kind.fields.empty() && (kind.name == "env" || kind.name == "labels" ||
+                                kind.name == "annotations" || kind.name == "node_selector");
     for (const auto& s : body) {
       if (!s.from.empty()) {
         report(Code::E2020, s.from.front().span,
@@ -529,7 +542,7 @@ class Checker {
                {{it->second->key_span, "first set here"}});
       }
       if (is_map) {
-        if (kind.name == "labels")
+        if (kind.name == "labels" || kind.name == "node_selector")
           validate_label_entry(s);
         else if (kind.name == "annotations")
           validate_annotation_entry(s);
@@ -538,6 +551,12 @@ class Checker {
         continue;
       }
       const Field* f = kind.field(s.key);
+      if (!f && s.key == "version" && kind.workload) {
+        report(Code::E2030, s.key_span, fmt::format("a `{}` cannot have versions", kind.name),
+               "versions are for `service` and `worker`: several Deployments behind one name; "
+               "declare one workload per version instead");
+        continue;
+      }
       if (!f) {
         auto hint = base::did_you_mean(s.key, kind.field_names());
         if (hint.empty() && !kind.fields.empty())
@@ -646,6 +665,7 @@ class Checker {
                fmt::format("`{}` is not a valid volume name", s.labels[0].text),
                fmt::format("use a DNS-1123 label: `{}`", dns_fix(s.labels[0].text)));
       validate_block(s.body, *f.block, ctx);
+      if (s.key == "node_selector") check_node_selector(s, sink());
       return;
     }
     if (s.has_block || !s.has_value()) {
@@ -658,6 +678,7 @@ class Checker {
     }
     check_value(s.val(), f, ctx);
     if (s.key == "app_protocol") check_app_protocol(s.val(), sink());
+    if (kind.name == "security" && s.key == "capabilities") check_capabilities(s.val(), sink());
     if (s.key == "mount" || s.key == "writable_paths" || s.key == "data_path")
       warn_system_path(s.val());
   }
@@ -850,6 +871,27 @@ class Checker {
       case Type::Int: {
         auto q = to_int(v);
         if (quantity(q, v, f.name)) bounds(q.value, f, v);
+        break;
+      }
+      case Type::UserId: {
+        if (v.kind == ValueKind::Path && v.path.size() == 1 && v.path[0] == "image") break;
+        if (v.kind == ValueKind::Path) {
+          type_error(v, f.name, "a number or `image`",
+                     v.raw == "root" ? "to run as root, write `run_as_root = true` (the pods then "
+                                       "run as the image's user)"
+                                     : fmt::format("write `{} = image` for the image's own, or a "
+                                                   "number such as `{} = 1000`",
+                                                   f.name, f.name));
+          break;
+        }
+        auto q = to_int(v);
+        if (!quantity(q, v, f.name)) break;
+        if (q.value == 0)
+          report(Code::E2017, v.span, fmt::format("`{}` cannot be 0 (root)", f.name),
+                 "to run as root, write `run_as_root = true` instead (the pods then run as the "
+                 "image's user); otherwise choose an id from 1 to 2147483647");
+        else
+          bounds(q.value, f, v);
         break;
       }
       case Type::IntRange: {
@@ -1088,6 +1130,8 @@ class Checker {
     }
     const auto* table = table_for(kind);
     if (!table || table->count(name)) return;
+    if (kind == "workload" && report_version_reference(version_names_, name, v.span, sink()))
+      return;
     auto hint = base::did_you_mean(name, names_of(*table));
     report(Code::E2005, v.span, fmt::format("unknown {} `{}`", kind, name),
            !hint.empty() ? hint
@@ -1209,6 +1253,8 @@ class Checker {
     };
     // `${W.port.NAME}`: a named port of a workload (the name is checked with the model).
     if (parts.size() == 3 && parts[1] == "port" && workloads_.count(parts[0])) return;
+    if (parts.size() >= 2 && report_version_reference(version_names_, parts[0], p.span, sink()))
+      return;
     if (parts.size() != 2) {
       unknown("nothing known at compile time", {"stack.version", "env.name", "env.namespace"},
               p.text);
@@ -1381,11 +1427,18 @@ class Checker {
     }
   }
 
-  MNode resolve(const Decl& d, const std::string& env) {
+  // With `version`, one version of a versioned workload: its block (and its `when ENV`) merged
+  // over the workload's fields as they are in the environment.
+  MNode resolve(const Decl& d, const std::string& env, const Stmt* version = nullptr) {
     MNode root;
     root.stmt = d.stmt;
     if (!d.stmt->from.empty()) apply_templates(root, d, d.kind, resolved_.at(env));
     merge(root, d.stmt->body, d.kind, env);
+    // The `version` blocks are not fields of the workload: each makes a workload of its own.
+    if (d.kind->workload)
+      std::erase_if(root.kids,
+                    [](const MNode& k) { return k.stmt != nullptr && k.stmt->key == "version"; });
+    if (version) merge(root, version->body, d.kind, env);
     return root;
   }
 
@@ -1576,13 +1629,21 @@ class Checker {
     return out;
   }
 
-  void require(const MNode& n, const Kind& k, const Decl& d) {
+  // With `version`, one version of the workload (reported at the version's name).
+  void require(const MNode& n, const Kind& k, const Decl& d, const Stmt* version = nullptr) {
     for (const auto& f : k.fields) {
       if (!f.required) continue;
       bool found = false;
       for (const auto& kid : n.kids)
         if (kid.stmt && kid.stmt->key == f.name) found = true;
-      if (!found)
+      if (found) continue;
+      if (version)
+        report(Code::E2007, version->labels[0].span,
+               fmt::format("version `{}` of {} `{}` has no `{}`", version->labels[0].text, k.name,
+                           d.name, f.name),
+               fmt::format("add `{} = ...` to `version {}`, or to `{}` for every version", f.name,
+                           version->labels[0].text, d.name));
+      else
         report(Code::E2007, d.name_span, fmt::format("{} `{}` has no `{}`", k.name, d.name, f.name),
                fmt::format("add `{} = ...`{}", f.name,
                            k.templated ? ", or apply a template that sets it" : ""));
@@ -1642,9 +1703,11 @@ class Checker {
     }
   }
 
-  model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e) {
-    MNode n = resolve(d, e.name);
-    require(n, *d.kind, d);
+  // One workload of a declaration, or of one of its versions (`version`; versions.hpp).
+  model::Workload workload(const Decl& d, const model::Model& m, const model::Environment& e,
+                           const Stmt* version = nullptr) {
+    MNode n = resolve(d, e.name, version);
+    require(n, *d.kind, d, version);
     for (const auto& kid : n.kids) {
       if (!kid.stmt || !kid.stmt->has_block) continue;
       const Field* f = d.kind->field(kid.stmt->key);
@@ -1664,10 +1727,16 @@ class Checker {
     w.name = d.name;
     w.span = d.name_span;
     w.decl_span = d.stmt->span;
+    if (version) {
+      w.group = d.name;
+      w.version = version->labels[0].text;
+      w.name = d.name + "-" + w.version;
+      w.version_span = version->labels[0].span;
+    }
     for (const auto& f : d.stmt->from) w.templates.emplace_back(f.text);
     w.image = interp_or(n.value("image"), m, e);
     if (auto* v = n.value("image")) w.image_span = v->span;
-    w.refs = workload_refs(n, w.name, e);
+    w.refs = workload_refs(n, d.name, e);
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
       if (r->kind == ValueKind::Range) {
@@ -1753,9 +1822,7 @@ class Checker {
       if (auto* v = dn->value("max_unavailable")) w.max_unavailable = q_or(to_int(*v), 0);
     }
     if (const MNode* sc = n.child("security")) {
-      w.security.span = sc->stmt->span;
-      if (auto* v = sc->value("run_as_user")) w.security.run_as_user = q_or(to_int(*v), 65532);
-      if (auto* v = sc->value("run_as_group")) w.security.run_as_group = q_or(to_int(*v), 65532);
+      read_security(*sc, w.security, sink());
       if (auto* v = sc->value("fs_group")) w.security.fs_group = q_or(to_int(*v), 0);
       if (auto* v = sc->value("writable_root")) w.security.writable_root = v->boolean;
       if (auto* v = sc->value("service_account_token"))
@@ -1877,8 +1944,12 @@ class Checker {
     }
     for (const auto& kid : n.kids) {
       const Stmt* s = kid.stmt;
-      if (!s || (s->key != "labels" && s->key != "annotations") || !s->has_block) continue;
-      auto& out = s->key == "labels" ? w.pod_labels : w.pod_annotations;
+      if (!s || (s->key != "labels" && s->key != "annotations" && s->key != "node_selector") ||
+          !s->has_block)
+        continue;
+      auto& out = s->key == "labels"          ? w.pod_labels
+                  : s->key == "node_selector" ? w.node_selector
+                                              : w.pod_annotations;
       std::string prefix = s->labels.empty() ? "" : std::string(s->labels[0].text) + "/";
       for (const auto& entry : kid.kids) {
         if (!entry.stmt || !entry.stmt->has_value()) continue;
@@ -1893,7 +1964,8 @@ class Checker {
         report(Code::E2006, v->span,
                fmt::format("`{}` is not a valid ServiceAccount name", w.service_account),
                fmt::format("use a DNS-1123 name: `{}`", dns_fix(w.service_account)));
-      else if (w.service_account != w.name && workloads_.count(w.service_account))
+      else if (w.service_account != w.name && w.service_account != w.group &&
+               workloads_.count(w.service_account))
         report(Code::E2042, v->span,
                fmt::format("`{}` is the ServiceAccount of the workload `{}`", w.service_account,
                            w.service_account),
@@ -1902,6 +1974,8 @@ class Checker {
                {{decls_[workloads_.find(w.service_account)->second].name_span,
                  "that workload is declared here"}});
     }
+    // The versions of a workload share one ServiceAccount, named after it, unless they say.
+    if (!w.group.empty() && w.service_account.empty()) w.service_account = w.group;
     // Two mounts at one path: the API server rejects the pod.
     for (const auto& vol : w.volumes) {
       // The names of stackc's own volumes: `tmp` (unless this volume is the one at /tmp),
@@ -2176,17 +2250,34 @@ class Checker {
       e.branch = interp_or(n.value("branch"), m, e);
       e.manual_approval = n.value("approval") && n.value("approval")->raw == "manual";
       e.domain = interp_or(n.value("domain"), m, e);
-      std::vector<const Decl*> workload_decls;
-      for (const auto& w : decls_)
-        if (w.kind->workload) workload_decls.push_back(&w);
+      if (auto* v = n.value("pod_security"); v && pod_security_of(v->raw)) {
+        e.pod_security = std::string(v->raw);
+        e.pod_security_span = v->span;
+      }
+      // The workloads: one per declaration, or one per version of a versioned one.
+      struct Unit {
+        const Decl* decl;
+        const Stmt* version;
+      };
+      std::vector<Unit> workload_decls;
+      for (const auto& w : decls_) {
+        if (!w.kind->workload) continue;
+        auto versions =
+            w.kind->field("version") ? versions_of(*w.stmt) : std::vector<const Stmt*>{};
+        if (versions.empty()) workload_decls.push_back({&w, nullptr});
+        for (const Stmt* v : versions) workload_decls.push_back({&w, v});
+      }
       // With room for the workloads the checker adds later (the monitoring stack's five and one
       // per backup, see system.cpp): growing the vector then would copy every workload.
       e.workloads.reserve(workload_decls.size() + 5 + backups_.size());
       e.workloads.resize(workload_decls.size());
-      in_halves(workload_decls.size(),
-                [&](std::size_t i) { e.workloads[i] = workload(*workload_decls[i], m, e); });
+      in_halves(workload_decls.size(), [&](std::size_t i) {
+        const Unit& u = workload_decls[i];
+        e.workloads[i] = workload(*u.decl, m, e, u.version);
+      });
+      model::mark_version_heads(e);
       for (const auto& w : e.workloads)
-        if (w.autoscaled()) ever_autoscaled[w.name] = true;
+        if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
       if (auto it = singletons_.find("monitoring"); it != singletons_.end())
         e.monitoring = monitoring(decls_[it->second], e.name);
       // Alerts, records and backups, in declaration order (resolved in two halves when many).
@@ -2253,6 +2344,7 @@ class Checker {
       }
       m.environments.push_back(std::move(e));
     }
+    check_pod_security(m, sink_);
     // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica
     // count is fixed in every environment.
     // Each environment's workloads by name, made once (a search per declaration would be
@@ -2260,7 +2352,8 @@ class Checker {
     std::vector<std::unordered_map<std::string_view, const model::Workload*>> by_name(
         m.environments.size());
     for (std::size_t i = 0; i < m.environments.size(); ++i)
-      for (const auto& w : m.environments[i].workloads) by_name[i].emplace(w.name, &w);
+      for (const auto& w : m.environments[i].workloads)
+        by_name[i].emplace(w.group.empty() ? w.name : w.group, &w);  // a version: the first
     for (const auto& d : decls_) {
       if (!d.kind->workload || ever_autoscaled[d.name]) continue;
       for (std::size_t i = 0; i < m.environments.size(); ++i) {

@@ -6,6 +6,7 @@
 #include "check/hardening.hpp"
 #include "check/ports.hpp"
 #include "check/schema.hpp"
+#include "check/security.hpp"
 #include "check/units.hpp"
 #include "syntax/parse.hpp"
 
@@ -583,6 +584,163 @@ TEST(Mounts, OrdinaryMountsAreNot) {
                         "/usr/share/nginx/html", "/var/run/postgresql", "/run/secrets", "/procs",
                         "/device", "/etcd", "/var/cache/nginx", "data", ""})
     EXPECT_FALSE(system_path(p)) << p;
+}
+
+// ---- security exceptions and the Pod Security level ------------------------------------------
+
+TEST(Security, CapabilityNamesAndTheLevelsThatAdmitThem) {
+  EXPECT_EQ(capability_name("NET_BIND_SERVICE"), "NET_BIND_SERVICE");
+  EXPECT_EQ(capability_name("CAP_CHOWN"), "CHOWN");
+  EXPECT_EQ(capability_name("chown"), "");  // one spelling: upper-case
+  EXPECT_EQ(capability_name("ALL"), "");
+  EXPECT_EQ(capability_name("CAP_"), "");
+  EXPECT_EQ(capability_name("CHECKPOINT_RESTORE"), "CHECKPOINT_RESTORE");
+  EXPECT_EQ(capability_level("NET_BIND_SERVICE"), PodSecurity::Restricted);
+  // The baseline level's list (Kubernetes v1.32), and what it leaves out.
+  for (const char* c : {"AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD",
+                        "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT"})
+    EXPECT_EQ(capability_level(c), PodSecurity::Baseline) << c;
+  for (const char* c : {"NET_RAW", "NET_ADMIN", "SYS_ADMIN", "SYS_PTRACE", "BPF"})
+    EXPECT_EQ(capability_level(c), PodSecurity::Privileged) << c;
+  EXPECT_EQ(pod_security_of("baseline"), PodSecurity::Baseline);
+  EXPECT_FALSE(pod_security_of("").has_value());
+  EXPECT_FALSE(pod_security_of("Baseline").has_value());
+}
+
+TEST(Security, UserIdsRootAndCapabilitiesReachTheModel) {
+  auto c = check_text(
+      "environment base { cluster = c  pod_security = baseline }\n"
+      "service web {\n  image = \"web\"\n  port http = 80\n  cpu = 1\n  memory = 1Gi\n"
+      "  security { run_as_user = 10001  run_as_group = image\n"
+      "             capabilities = [\"CAP_NET_BIND_SERVICE\"] }\n"
+      "  node_selector \"kubernetes.io\" { os = \"linux\" }\n"
+      "  node_selector { disk = \"ssd\" }\n}\n"
+      "stateful db {\n  image = \"docker.io/library/mongo:7.0\"\n  cpu = 1\n  memory = 1Gi\n"
+      "  storage = 1Gi\n  when base { security { run_as_root = true\n"
+      "    capabilities = [\"CHOWN\", \"SETUID\"] } }\n}\n");
+  // The environment said `baseline`: no W0033.
+  for (const auto& d : c->sink.all()) ADD_FAILURE() << d.message;
+  ASSERT_TRUE(c->result.model);
+  const auto& m = *c->result.model;
+  const auto& web = workload(m, "dev", "web");
+  EXPECT_EQ(web.security.run_as_user, 10001);
+  EXPECT_EQ(web.security.run_as_group, 0);  // the image's
+  EXPECT_FALSE(web.security.run_as_root);
+  ASSERT_EQ(web.security.capabilities.size(), 1u);
+  EXPECT_EQ(web.security.capabilities[0].name, "NET_BIND_SERVICE");
+  EXPECT_EQ(web.node_selector, (std::vector<std::pair<std::string, std::string>>{
+                                   {"kubernetes.io/os", "linux"}, {"disk", "ssd"}}));
+  EXPECT_EQ(workload_level(web), PodSecurity::Restricted);
+  // `run_as_root` alone: the image's user and group.
+  const auto& db = workload(m, "base", "db");
+  EXPECT_TRUE(db.security.run_as_root);
+  EXPECT_EQ(db.security.run_as_user, 0);
+  EXPECT_EQ(db.security.run_as_group, 0);
+  ASSERT_EQ(db.security.capabilities.size(), 2u);
+  EXPECT_EQ(workload_level(db), PodSecurity::Baseline);
+  EXPECT_EQ(namespace_level(*m.environment("base")), PodSecurity::Baseline);
+  EXPECT_EQ(namespace_level(*m.environment("dev")), PodSecurity::Restricted);
+  EXPECT_EQ(workload(m, "dev", "db").security.run_as_user, 65532);
+  EXPECT_EQ(m.environment("base")->pod_security, "baseline");
+}
+
+std::vector<std::string> reports(const Checked& c, bool help) {
+  std::vector<std::string> got;
+  for (const auto& d : c.sink.sorted())
+    got.push_back(std::string(base::info(d.code).id) + " " + std::string(c.sm.text(d.span)) +
+                  " | " + (help ? d.help.substr(0, 40) : d.message));
+  return got;
+}
+
+TEST(Security, MistakesAreReportedAtTheirPlace) {
+  auto c = check_text(
+      "service a {\n  image = \"a\"\n  port http = 8080\n  cpu = 1\n  memory = 1Gi\n"
+      "  security {\n    capabilities = [\"NET_BIND_SERVCE\", \"chown\", \"ALL\", \"SETUID\",\n"
+      "                    \"CAP_SETUID\"]\n    run_as_user = root\n  }\n}\n"
+      "service b {\n  image = \"b\"\n  port http = 8080\n  cpu = 1\n  memory = 1Gi\n"
+      "  security { run_as_group = 0 }\n"
+      "  node_selector \"beta.kubernetes.io\" { os = \"Linux\" }\n"
+      "  node_selector \"kubernetes.io\" { arch = \"x86_64\" }\n}\n");
+  EXPECT_EQ(reports(*c, true), (std::vector<std::string>{
+                                   "E2035 \"NET_BIND_SERVCE\" | did you mean `NET_BIND_SERVICE`?",
+                                   "E2035 \"chown\" | capability names are upper-case: write `",
+                                   "E2035 \"ALL\" | name the capabilities the program needs,",
+                                   "E2035 \"CAP_SETUID\" | remove one of them",
+                                   "E2003 root | to run as root, write `run_as_root = tru",
+                                   "E2017 0 | to run as root, write `run_as_root = tru",
+                                   "W0034 os | write `node_selector \"kubernetes.io\" { o",
+                                   "E2038 \"Linux\" | did you mean `linux`?",
+                                   "E2038 \"x86_64\" | the nodes' values are `amd64`, `arm64`, "}));
+}
+
+TEST(Security, NetBindServiceWantsALowPort) {
+  auto c = check_text(
+      "service a {\n  image = \"a\"\n  port http = 8080\n  cpu = 1\n  memory = 1Gi\n"
+      "  security { capabilities = [\"NET_BIND_SERVICE\"] }\n}\n"
+      "service b {\n  image = \"b\"\n  port http = 80\n  cpu = 1\n  memory = 1Gi\n"
+      "  security { capabilities = [\"NET_BIND_SERVICE\"] }\n}\n");
+  EXPECT_EQ(reports(*c, false),
+            (std::vector<std::string>{"W0035 \"NET_BIND_SERVICE\" | `a` adds `NET_BIND_SERVICE`, "
+                                      "which binds ports below 1024, but its port is `8080`"}));
+  ASSERT_TRUE(c->result.model);
+}
+
+TEST(Security, RootBesideAUserIdIsE2036EvenFromATemplate) {
+  auto c = check_text(
+      "template db for stateful { security { run_as_user = 999 } }\n"
+      "stateful a from db {\n  image = \"docker.io/library/redis:7.4\"\n  cpu = 1\n"
+      "  memory = 1Gi\n  storage = 1Gi\n  security { run_as_root = true }\n}\n"
+      "stateful b from db {\n  image = \"docker.io/library/redis:7.4\"\n  cpu = 1\n"
+      "  memory = 1Gi\n  storage = 1Gi\n  security { run_as_root = true  run_as_user = image }\n"
+      "}\n");
+  // `b` says `run_as_user = image` over the template's 999: no E2036 (both lower the namespace).
+  auto got = reports(*c, false);
+  ASSERT_EQ(got.size(), 3u);
+  EXPECT_EQ(got[0], "E2036 999 | `run_as_user = 999` runs the pods as user 999, never as root");
+  EXPECT_EQ(got[1].substr(0, 16), "W0033 true | `a`");
+  EXPECT_EQ(got[2].substr(0, 16), "W0033 true | `b`");
+}
+
+TEST(Security, TheNamespaceIsLoweredWithOneWarningOrRefused) {
+  // Unsaid: `baseline` with one W0033 for both environments; what the environment's
+  // `pod_security` does not admit is E2037.
+  auto c = check_text(
+      "environment ops { cluster = c  pod_security = privileged }\n"
+      "environment strict { cluster = c  pod_security = restricted }\n"
+      "stateful db {\n  image = \"docker.io/library/redis:7.4\"\n  cpu = 1\n  memory = 1Gi\n"
+      "  storage = 1Gi\n  security { run_as_root = true  capabilities = [\"SETUID\"] }\n"
+      "  when ops { security { capabilities = [\"NET_ADMIN\"] } }\n}\n");
+  EXPECT_EQ(reports(*c, false),
+            (std::vector<std::string>{
+                "E2037 true | `db` runs as root (`run_as_root = true`), which only the Pod "
+                "Security level `baseline` admits, but environment `strict` allows at most "
+                "`restricted`",
+                "W0033 true | `db` runs as root (`run_as_root = true`) and adds the capability "
+                "`SETUID`, which the Pod Security level `restricted` forbids: the namespace of "
+                "environments `dev` and `prod` is enforced at `baseline`",
+                "E2037 \"SETUID\" | `db` adds the capability `SETUID`, which only the Pod "
+                "Security level `baseline` admits, but environment `strict` allows at most "
+                "`restricted`"}));
+  EXPECT_FALSE(c->result.model);
+  // `privileged` only where the environment says it; `ops` admits NET_ADMIN.
+  auto p = check_text(
+      "environment ops { cluster = c  pod_security = privileged }\n"
+      "worker w {\n  image = \"w\"\n  cpu = 1\n  memory = 1Gi\n"
+      "  when ops { security { capabilities = [\"NET_ADMIN\"] } }\n"
+      "  when dev { security { capabilities = [\"SYS_ADMIN\"] } }\n}\n");
+  EXPECT_EQ(reports(*p, false),
+            (std::vector<std::string>{
+                "E2037 \"SYS_ADMIN\" | `w` adds the capability `SYS_ADMIN`, which only the Pod "
+                "Security level `privileged` admits, but environment `dev` does not say "
+                "`pod_security = privileged`"}));
+  auto q = check_text(
+      "environment ops { cluster = c  pod_security = privileged }\n"
+      "worker w {\n  image = \"w\"\n  cpu = 1\n  memory = 1Gi\n"
+      "  when ops { security { capabilities = [\"NET_ADMIN\"] } }\n}\n");
+  EXPECT_TRUE(q->sink.all().empty());
+  ASSERT_TRUE(q->result.model);
+  EXPECT_EQ(namespace_level(*q->result.model->environment("ops")), PodSecurity::Privileged);
+  EXPECT_EQ(namespace_level(*q->result.model->environment("prod")), PodSecurity::Restricted);
 }
 
 // ---- ports and exposure (check/ports.hpp) --------------------------------------------------

@@ -87,6 +87,10 @@ std::string security_exception(const ast::Stmt& s) {
     return "the service account's token mounted in the pod";
   if (s.key == "writable_paths" && v.kind == ast::ValueKind::List && !v.items.empty())
     return "writable paths";
+  if (s.key == "run_as_root" && v.kind == ast::ValueKind::Bool && v.boolean)
+    return "running as root";
+  if (s.key == "capabilities" && v.kind == ast::ValueKind::List && !v.items.empty())
+    return "added Linux capabilities";
   return {};
 }
 

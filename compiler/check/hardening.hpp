@@ -31,9 +31,10 @@ SystemPath system_path(std::string_view mount);
 
 // What the statement of a `security` block gives up, or empty when it weakens nothing:
 // `writable_root = true` ("a writable root filesystem"), `service_account_token = true` ("the
-// service account's token mounted in the pod") and a non-empty `writable_paths` ("writable
-// paths"). `run_as_user`, `run_as_group` and `fs_group` are not exceptions: they are never 0
-// (E2017), so the pod stays non-root.
+// service account's token mounted in the pod"), a non-empty `writable_paths` ("writable
+// paths"), `run_as_root = true` ("running as root") and a non-empty `capabilities` ("added Linux
+// capabilities"). `run_as_user`, `run_as_group` and `fs_group` are not exceptions: they are never
+// 0 (E2017), and `image` leaves the kubelet's check that the image's user is not root.
 std::string security_exception(const ast::Stmt& s);
 
 }  // namespace stackc::check

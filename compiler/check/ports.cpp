@@ -413,7 +413,8 @@ void check_node_ports(const model::Model& m, base::Sink& sink) {
   std::map<std::pair<std::string, std::int64_t>, Taken> taken;
   for (const auto& e : m.environments)
     for (const auto& w : e.workloads) {
-      if (w.expose == "cluster") continue;
+      // The versions of a workload share its one Service, made by the first.
+      if (w.expose == "cluster" || (!w.group.empty() && !w.group_head)) continue;
       for (const auto& p : w.ports) {
         if (!p.node_port) continue;
         auto [it, fresh] = taken.emplace(std::pair{e.cluster, p.node_port}, Taken{&e, &w, &p});

@@ -10,8 +10,8 @@ using T = Type;
 struct Tables {
   Kind port, controller;
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
-      disruption, security, exporter, init, sidecar, prometheus, grafana, loki, receiver,
-      alertmanager, vault, base_images, gitops;
+      disruption, security, node_selector, exporter, init, sidecar, prometheus, grafana, loki,
+      receiver, alertmanager, vault, base_images, gitops, version;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -144,6 +144,10 @@ struct Tables {
               "object; on a workload, on its pods (`labels \"example.com\" { tier = \"web\" }` "
               "for `example.com/tier`).",
               {}};
+    node_selector = {"node_selector",
+                     "Labels a node must have to run the workload's pods: `node_selector "
+                     "\"kubernetes.io\" { os = \"linux\" }` for `kubernetes.io/os: linux`.",
+                     {}};
     annotations = {"annotations",
                    "Annotations of a workload's pods: `annotations \"prometheus.io\" { scrape = "
                    "\"true\" }` for `prometheus.io/scrape`, or unprefixed `NAME = \"text\"`.",
@@ -208,8 +212,9 @@ struct Tables {
         "Named exceptions to the secure defaults (non-root, read-only root filesystem, no "
         "privilege escalation, no capabilities).",
         {{"run_as_user",
-          T::Int,
-          "User id to run as.",
+          T::UserId,
+          "User id to run as, or `image` for the image's `USER` (which the kubelet still checks "
+          "is not root, unless `run_as_root`).",
           {},
           nullptr,
           false,
@@ -218,8 +223,8 @@ struct Tables {
           1,
           2147483647},
          {"run_as_group",
-          T::Int,
-          "Group id to run as.",
+          T::UserId,
+          "Group id to run as, or `image` for the image's group.",
           {},
           nullptr,
           false,
@@ -227,6 +232,21 @@ struct Tables {
           "65532",
           1,
           2147483647},
+         {"run_as_root",
+          T::Bool,
+          "Let the pods run as root: `runAsNonRoot: false`, and the image's user and group unless "
+          "`run_as_group` says otherwise (lowers the namespace's Pod Security level to "
+          "`baseline`).",
+          {},
+          nullptr,
+          false,
+          false,
+          "false"},
+         {"capabilities",
+          T::StringList,
+          "Linux capabilities added to the containers (ALL is still dropped): "
+          "`[\"NET_BIND_SERVICE\"]`; any other lowers the namespace's Pod Security level.",
+          {}},
          {"fs_group",
           T::Int,
           "Group that owns mounted volumes.",
@@ -542,7 +562,11 @@ struct Tables {
          {"branch", T::String, "Git branch that deploys here.", {}},
          {"approval", T::Enum, "Deploys wait for a person (`manual`) or not.", "manual|auto",
           nullptr, false, false, "auto"},
-         {"domain", T::String, "Base domain of its ingresses.", {}}},
+         {"domain", T::String, "Base domain of its ingresses.", {}},
+         {"pod_security", T::Enum,
+          "The most permissive Pod Security level its namespace may be enforced at; unset: "
+          "`baseline` when a workload needs it (with a warning), never `privileged`.",
+          "restricted|baseline|privileged"}},
         true};
     secrets = {
         "secrets",
@@ -705,6 +729,17 @@ struct Tables {
          0,
          0,
          true},
+        {"node_selector",
+         T::Map,
+         "Labels a node must have to run the pods (nodeSelector).",
+         {},
+         &node_selector,
+         false,
+         false,
+         {},
+         0,
+         0,
+         true},
         {"service_account",
          T::String,
          "A ServiceAccount shared by the workloads that name it (made once, by the first); "
@@ -715,6 +750,35 @@ struct Tables {
       base.insert(base.end(), extra.begin(), extra.end());
       return base;
     };
+    // `version NAME { ... }` in a service or worker: the workload's fields, none required (a
+    // version overrides what the workload sets); those that shape the Service and what its
+    // dependents see are rejected inside it by check/versions.cpp (E2031).
+    version = {"version",
+               "One version of a service or worker (`version v2 { image = \"reviews:v2\" }`): "
+               "its own Deployment `NAME-VERSION`, behind the one Service; its fields override "
+               "the workload's.",
+               wl};
+    for (auto& f : version.fields) {
+      f.required = false;
+      if (f.name == "port" || f.name == "ingress" || f.name == "metrics" || f.name == "exporter")
+        f.doc = "Not in a version: every version has the workload's (E2031).";
+    }
+    version.fields.push_back({"version",
+                              T::Block,
+                              "Not in a version: versions are side by side (E2030).",
+                              {},
+                              &version,
+                              true});
+    version.when = true;
+    Field version_field{
+        "version",
+        T::Block,
+        "A version: `version v2 { image = \"reviews:v2\" }`, one Deployment `NAME-VERSION` "
+        "each, behind one Service.",
+        {},
+        &version,
+        true};
+    wl.push_back(version_field);
     service = {
         "service",
         "A stateless workload with ports: Deployment, Service, Ingress, HPA, PDB, NetworkPolicy.",
@@ -728,6 +792,7 @@ struct Tables {
               wl,       true,
               true,     true,
               false,    true};
+    wl.pop_back();  // `version` is for services and workers only
     stateful = {"stateful",
                 "A workload with stable identity and a data volume: StatefulSet, headless Service, "
                 "volume claims.",
@@ -872,10 +937,11 @@ struct Tables {
            &record,  &dashboard, &backup,  &pipeline,    &template_};
     all = top;
     for (const Kind* k :
-         {&port,         &controller, &node,        &reserve,    &autoscale, &ingress,    &health,
-          &env,          &labels,     &annotations, &metrics,    &volume,    &disruption, &security,
-          &exporter,     &init,       &sidecar,     &prometheus, &grafana,   &loki,       &receiver,
-          &alertmanager, &vault,      &base_images, &gitops}) {
+         {&port,        &controller, &node,          &reserve,     &autoscale,    &ingress,
+          &health,      &env,        &labels,        &annotations, &metrics,      &volume,
+          &disruption,  &security,   &node_selector, &exporter,    &init,         &sidecar,
+          &prometheus,  &grafana,    &loki,          &receiver,    &alertmanager, &vault,
+          &base_images, &gitops,     &version}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {
@@ -959,6 +1025,8 @@ std::string_view type_name(Type t) {
       return "probe";
     case Type::Hook:
       return "lifecycle hook";
+    case Type::UserId:
+      return "user id or `image`";
     case Type::EnvValue:
       return "environment value";
     case Type::Secret:

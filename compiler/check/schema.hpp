@@ -12,6 +12,7 @@ namespace stackc::check {
 
 enum class Type {
   Int,           // 3
+  UserId,        // 1000, or `image`: the image's own user or group
   IntRange,      // 3 or 3..10
   Cpu,           // 500m, 0.5, 2 (cores)
   CpuRange,      // request..limit or one value for both

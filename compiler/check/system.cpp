@@ -76,7 +76,10 @@ class Completer {
           const Workload* mine = find(e, w.name);
           sink_.report(base::Diagnostic{
               Code::E2002,
-              mine ? mine->span : w.span,
+              // (A version's workload: at the version's name.)
+              !mine                        ? w.span
+              : mine->version_span.valid() ? mine->version_span
+                                           : mine->span,
               fmt::format("`{}` is the name of a workload stackc adds for {}", w.name,
                           w.role == "backup" ? "a backup" : "the monitoring stack"),
               {{w.span, w.role == "backup" ? "the backup that needs the name"

@@ -575,14 +575,18 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
   // A cycle is still drawn, and reported (exit 1); whether the pods fit is `plan`'s question.
   graph::check_cycles(m, sink);
   if (!o.impact.empty()) {
-    std::size_t n = g.index(o.impact);
-    if (n == g.nodes().size()) {
+    // A workload, or a versioned one by its own name: all of its versions down.
+    std::vector<std::size_t> down;
+    if (std::size_t n = g.index(o.impact); n != g.nodes().size()) down.push_back(n);
+    for (const auto& w : env->workloads)
+      if (w.group == o.impact) down.push_back(g.index(w.name));
+    if (down.empty()) {
       auto hint = base::did_you_mean(o.impact, g.nodes());
       err << fmt::format("stackc: error: `{}` is not a workload{}\n", o.impact,
                          hint.empty() ? "" : "; " + hint);
       return 2;
     }
-    auto deps = g.dependents(n);
+    auto deps = g.dependents(down);
     if (o.format == "json") {
       nlohmann::ordered_json j;
       j["workload"] = o.impact;

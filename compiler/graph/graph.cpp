@@ -49,35 +49,37 @@ Graph Graph::of(const model::Environment& env) {
   g.index_.reserve(g.nodes_.size());
   for (std::size_t i = 0; i < g.nodes_.size(); ++i) g.index_.emplace(g.nodes_[i], i);
   // (nodes_ is not resized after this: the views in index_ stay valid, and a move keeps them.)
+  // A versioned workload is a node per version (`reviews-v1`, ...); what depends on it (by its
+  // name, `reviews`) depends on every version: its Service spreads the traffic over them all.
+  std::unordered_map<std::string_view, std::vector<std::size_t>> versions;
+  for (std::size_t i = 0; i < env.workloads.size(); ++i)
+    if (!env.workloads[i].group.empty()) versions[env.workloads[i].group].push_back(i);
   for (std::size_t i = 0; i < env.workloads.size(); ++i) {
     const auto& w = env.workloads[i];
     std::set<std::size_t> seen;
-    for (const auto& d : w.needs) {
-      std::size_t j = g.index(d.name);
-      if (j == g.nodes_.size() || !seen.insert(j).second) continue;
-      g.edges_.push_back({i, j, "needs", d.span});
-    }
-    auto env_edges = [&](const std::vector<model::EnvVar>& env) {
-      for (const auto& v : env) {
-        if (v.kind != model::EnvVar::Kind::Ref) continue;
-        std::size_t j = g.index(v.ref_target);
-        if (j == g.nodes_.size() || !seen.insert(j).second) continue;
-        g.edges_.push_back({i, j, "env " + v.name, v.span});
+    // Adds the edges from `i` to `name` (to each of its versions but `i`; to `i` itself only
+    // with `self`: a cycle of one).
+    auto connect = [&](const std::string& name, const std::string& why, base::Span span,
+                       bool self = true) {
+      std::size_t j = g.index(name);
+      if (j != g.nodes_.size()) {
+        if ((self || j != i) && seen.insert(j).second) g.edges_.push_back({i, j, why, span});
+        return;
       }
+      if (auto it = versions.find(name); it != versions.end())
+        for (std::size_t v : it->second)
+          if (v != i && seen.insert(v).second) g.edges_.push_back({i, v, why, span});
+    };
+    for (const auto& d : w.needs) connect(d.name, "needs", d.span);
+    auto env_edges = [&](const std::vector<model::EnvVar>& env) {
+      for (const auto& v : env)
+        if (v.kind == model::EnvVar::Kind::Ref) connect(v.ref_target, "env " + v.name, v.span);
     };
     env_edges(w.env);
     for (const auto& c : w.init) env_edges(c.env);  // init and sidecar containers connect too
     // `${W.host}`, `${W.port}`, `${W.address}` in any string connect like `needs`.
-    for (const auto& r : w.refs) {
-      std::size_t j = g.index(r.target);
-      if (j == g.nodes_.size() || j == i || !seen.insert(j).second) continue;
-      g.edges_.push_back({i, j, r.why, r.span});
-    }
-    for (const auto& d : w.scrapes) {
-      std::size_t j = g.index(d.name);
-      if (j == g.nodes_.size() || !seen.insert(j).second) continue;
-      g.edges_.push_back({i, j, "scrapes", d.span});
-    }
+    for (const auto& r : w.refs) connect(r.target, r.why, r.span, false);
+    for (const auto& d : w.scrapes) connect(d.name, "scrapes", d.span);
   }
   return g;
 }
@@ -126,12 +128,16 @@ std::vector<std::size_t> Graph::order() const {
 }
 
 std::vector<std::size_t> Graph::dependents(std::size_t node) const {
+  return dependents(std::vector<std::size_t>{node});
+}
+
+std::vector<std::size_t> Graph::dependents(const std::vector<std::size_t>& nodes) const {
   std::vector<std::vector<std::size_t>> rev(nodes_.size());
   for (const auto& e : edges_)
     if (e.why != "scrapes") rev[e.to].push_back(e.from);  // a scraper keeps running
   std::vector<bool> seen(nodes_.size(), false);
-  std::vector<std::size_t> stack{node}, out;
-  seen[node] = true;
+  std::vector<std::size_t> stack = nodes, out;
+  for (std::size_t n : nodes) seen[n] = true;
   while (!stack.empty()) {
     std::size_t x = stack.back();
     stack.pop_back();

@@ -45,6 +45,9 @@ class Graph {
   // What breaks if `node` is down: everything that depends on it, directly or not (sorted);
   // scraping is not depending.
   std::vector<std::size_t> dependents(std::size_t node) const;
+  // What breaks if all of `nodes` are down (every version of a versioned workload): everything
+  // else that depends on one of them, directly or not (sorted).
+  std::vector<std::size_t> dependents(const std::vector<std::size_t>& nodes) const;
 
   std::string to_dot(const std::string& title) const;
   std::string to_mermaid() const;

@@ -138,6 +138,35 @@ Pod pod(std::string_view name, std::int64_t cpu, std::int64_t mem, bool spread =
   return p;
 }
 
+// A dependency on a versioned workload (`reviews`) is one on each of its versions, the nodes.
+TEST(Graph, ADependencyOnAVersionedWorkloadIsOneOnEveryVersion) {
+  auto e =
+      env({{"web", {"reviews"}}, {"reviews-v1", {}}, {"reviews-v2", {"ratings"}}, {"ratings", {}}});
+  for (std::size_t i : {1, 2}) {
+    e.workloads[i].group = "reviews";
+    e.workloads[i].version = i == 1 ? "v1" : "v2";
+  }
+  // A reference to its own workload from inside a version connects to no other version.
+  e.workloads[1].refs.push_back({"reviews", "host", "args", {}});
+  auto g = Graph::of(e);
+  std::vector<std::pair<std::string, std::string>> edges;
+  for (const auto& x : g.edges()) edges.emplace_back(g.nodes()[x.from], g.nodes()[x.to]);
+  std::vector<std::pair<std::string, std::string>> want = {{"web", "reviews-v1"},
+                                                           {"web", "reviews-v2"},
+                                                           {"reviews-v1", "reviews-v2"},
+                                                           {"reviews-v2", "ratings"}};
+  // (The checker drops a workload's references to itself before the graph; here the one left
+  // in goes to the other version, never back to its own node.)
+  EXPECT_EQ(edges, want);
+  EXPECT_EQ(g.index("reviews"), g.nodes().size());
+  EXPECT_EQ(names(g, g.dependents(g.index("ratings"))),
+            (std::vector<std::string>{"web", "reviews-v1", "reviews-v2"}));
+  EXPECT_TRUE(g.cycle().empty());
+  // `--impact reviews`: every version down.
+  EXPECT_EQ(names(g, g.dependents(std::vector<std::size_t>{1, 2})),
+            (std::vector<std::string>{"web"}));
+}
+
 TEST(Packing, APodCountsItsSidecarsAndItsLargestInitContainer) {
   model::Workload w;
   w.cpu = {500, 1000, {}};
@@ -235,6 +264,15 @@ TEST(Packing, PodsOfAnEnvironment) {
   EXPECT_EQ(pods_of(e, false).size(), 3u);
   EXPECT_EQ(pods_of(e, true).size(), 6u);
   EXPECT_EQ(pods_of(e, false)[0].cpu, 250);
+  // Every version of a versioned workload counts, each with its replicas.
+  model::Workload v1 = w, v2 = w;
+  v1.name = "reviews-v1";
+  v2.name = "reviews-v2";
+  v1.group = v2.group = "reviews";
+  v2.replicas_min = v2.replicas_max = 4;
+  e.workloads.push_back(v1);
+  e.workloads.push_back(v2);
+  EXPECT_EQ(pods_of(e, false).size(), 3u + 2u + 4u);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "model/model.hpp"
 
+#include <set>
+#include <string_view>
+
 #include <nlohmann/json.hpp>
 
 namespace stackc::model {
@@ -98,6 +101,7 @@ json workload(const Workload& w) {
   j["kind"] = kind_name(w.kind);
   j["name"] = w.name;
   if (!w.role.empty()) j["role"] = w.role;  // a workload stackc added
+  if (!w.group.empty()) j["version"] = json{{"of", w.group}, {"name", w.version}};
   j["templates"] = w.templates;
   j["image"] = w.image;
   j["replicas"] = json{{"min", w.replicas_min}, {"max", w.replicas_max}};
@@ -188,6 +192,19 @@ json workload(const Workload& w) {
                        {"writable_root", w.security.writable_root},
                        {"service_account_token", w.security.service_account_token},
                        {"writable_paths", w.security.writable_paths}};
+  if (w.security.run_as_user == 0) j["security"]["run_as_user"] = "image";
+  if (w.security.run_as_group == 0) j["security"]["run_as_group"] = "image";
+  if (w.security.run_as_root) j["security"]["run_as_root"] = true;
+  if (!w.security.capabilities.empty()) {
+    json caps = json::array();
+    for (const auto& c : w.security.capabilities) caps.push_back(c.name);
+    j["security"]["capabilities"] = caps;
+  }
+  if (!w.node_selector.empty()) {
+    json ns = json::object();
+    for (const auto& [k, v] : w.node_selector) ns[k] = v;
+    j["node_selector"] = ns;
+  }
   j["command"] = w.command;
   j["args"] = w.args;
   if (!w.working_dir.empty()) j["working_dir"] = w.working_dir;
@@ -313,6 +330,11 @@ const Environment* Model::environment(const std::string& name) const {
   return nullptr;
 }
 
+void mark_version_heads(Environment& e) {
+  std::set<std::string_view> seen;
+  for (auto& w : e.workloads) w.group_head = !w.group.empty() && seen.insert(w.group).second;
+}
+
 std::string to_json(const Model& m) {
   json root;
   json labels = json::object();
@@ -370,6 +392,7 @@ std::string to_json(const Model& m) {
            {"branch", e.branch},
            {"manual_approval", e.manual_approval},
            {"domain", e.domain}};
+    if (!e.pod_security.empty()) j["pod_security"] = e.pod_security;
     json ws = json::array();
     for (const auto& w : e.workloads) ws.push_back(workload(w));
     j["workloads"] = ws;

@@ -167,13 +167,22 @@ struct Autoscale {
   Span span;
 };
 
+// A Linux capability added to the containers (`security.capabilities`), without `CAP_`.
+struct Capability {
+  std::string name;
+  Span span;
+};
+
 struct Security {
-  std::int64_t run_as_user = 65532;
-  std::int64_t run_as_group = 65532;
+  std::int64_t run_as_user = 65532;   // 0: the image's user (`run_as_user = image`, or root)
+  std::int64_t run_as_group = 65532;  // 0: the image's group
   std::int64_t fs_group = 0;
   bool writable_root = false;
   bool service_account_token = false;
+  bool run_as_root = false;  // runAsNonRoot: false
+  Span run_as_root_span;     // the `true` of `run_as_root = true`
   std::vector<std::string> writable_paths;
+  std::vector<Capability> capabilities;  // in the order written, each once
   Span span;
 };
 
@@ -227,6 +236,12 @@ struct Workload {
   // Empty for declared workloads; for those stackc adds: "prometheus", "alertmanager",
   // "grafana", "loki", "log-collector" (the monitoring stack) or "backup".
   std::string role;
+  // A version of a versioned service or worker (`version v1 { ... }` in `service reviews`): the
+  // workload is named `reviews-v1`, `group` is `reviews` (the Service in front of every version,
+  // and what dependents name) and `version` is `v1`. Empty for a workload without versions.
+  std::string group, version;
+  Span version_span;        // the version's name in its `version NAME { }`
+  bool group_head = false;  // the group's first version: its lowering makes the shared objects
   std::vector<std::string> templates;
   std::string image;  // as written; registry and tag are added by the emitters (images.hpp)
   Span image_span;    // where `image` is written; invalid for the workloads stackc adds
@@ -262,6 +277,7 @@ struct Workload {
   std::optional<Hook> pre_stop;
   std::vector<std::pair<std::string, std::string>> pod_labels, pod_annotations;
   std::string service_account;  // a shared ServiceAccount; empty: the workload's own
+  std::vector<std::pair<std::string, std::string>> node_selector;  // label -> value, as written
   std::optional<Exporter> exporter;
   // stateful
   std::int64_t storage = 0;
@@ -275,6 +291,14 @@ struct Workload {
   Span decl_span;  // the whole declaration
 
   bool autoscaled() const { return replicas_max > replicas_min; }
+  // The name its pods are labelled with (`app.kubernetes.io/name`) and its main container's:
+  // the workload's own, or for a version the versioned workload's (`reviews` for `reviews-v1`).
+  const std::string& app() const { return group.empty() ? name : group; }
+  // A version's pods by name, as a regular expression (fully anchored, as PromQL and LogQL
+  // match): its Deployment's pods are named `reviews-v1-HASH-SUFFIX`. Empty without a version.
+  std::string version_pods() const {
+    return group.empty() ? std::string() : name + "-[a-z0-9]+-[a-z0-9]+";
+  }
 };
 
 struct Receiver {
@@ -360,6 +384,10 @@ struct Environment {
   std::string branch;
   bool manual_approval = false;
   std::string domain;
+  // `pod_security`: the most permissive Pod Security level its namespace may be enforced at
+  // (`restricted`, `baseline`, `privileged`); empty: not said (check/security.hpp).
+  std::string pod_security;
+  Span pod_security_span;
   Span span;
   std::vector<Workload> workloads;  // in declaration order
   Monitoring monitoring;
@@ -415,6 +443,11 @@ struct Model {
   const Cluster* cluster(const std::string& name) const;
   const Environment* environment(const std::string& name) const;
 };
+
+// Marks the first version of each versioned workload among the environment's workloads as the
+// one whose lowering makes what the versions share (Workload::group_head), the others not. To be
+// called again by whatever removes workloads from an environment.
+void mark_version_heads(Environment& e);
 
 // "service", "worker", "stateful", "job" or "cron": the .stack keyword of a workload kind.
 const char* kind_name(Workload::Kind k);

@@ -8,11 +8,15 @@ each egress `to` pod selector. It compares both sets with the edges of `stackc g
 json --env ENV` (a stateful's own replicas talking to each other, the ingress controller, DNS and
 Prometheus when the stack does not run it are outside the graph; egress exceptions by ipBlock
 are not pairs of workloads). It also checks the default-deny
-policy, and that traffic from outside the namespace (ipBlock and namespaceSelector peers, or a
-rule without `from`) is admitted only by workloads reachable from outside (an Ingress, or a
-LoadBalancer or NodePort Service), and that every such Service's policy admits the outside on
-each of its ports, as the container's port and protocol (from its source ranges when it has
-them). Prints `N passed, M failed` and exits 1 on any difference."""
+policy. Peers are matched to workloads by their pods' labels: a selector names every workload
+whose pod template carries all its labels (so the Service-wide selector of a versioned workload,
+`app.kubernetes.io/name: reviews`, names each of `reviews-v1`, `reviews-v2`, ..., whose pods add
+`version`), and `app.kubernetes.io/name In [...]` every workload whose pods have one of those
+names. It also checks that traffic from outside the namespace (ipBlock and namespaceSelector
+peers, or a rule without `from`) is admitted only by workloads reachable from outside (an
+Ingress, or a LoadBalancer or NodePort Service), and that every such Service's policy admits the
+outside on each of its ports, as the container's port and protocol (from its source ranges when
+it has them). Prints `N passed, M failed` and exits 1 on any difference."""
 import glob
 import json
 import os
@@ -27,14 +31,15 @@ def outside_problems(docs, policies):
     problems = []
     ingresses = {d["metadata"]["name"] for d in docs if d["kind"] == "Ingress"}
     services = {d["metadata"]["name"]: d for d in docs if d["kind"] == "Service"}
-    containers = {}  # workload -> {port name: (containerPort, protocol)}
+    containers = {}  # app name (the Service's, of every version) -> {port name: (port, protocol)}
     for d in docs:
         spec = d.get("spec", {})
-        pod = spec.get("template", {}).get("spec") or spec.get("jobTemplate", {}).get("spec", {}).get("template", {}).get("spec")
-        if pod:
-            containers[d["metadata"]["name"]] = {
+        tmpl = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
+        if d["kind"] in ("Deployment", "StatefulSet", "Job", "CronJob") and tmpl:
+            app = tmpl.get("metadata", {}).get("labels", {}).get("app.kubernetes.io/name", d["metadata"]["name"])
+            containers.setdefault(app, {}).update({
                 p["name"]: (p["containerPort"], p.get("protocol", "TCP"))
-                for c in pod.get("containers", []) for p in c.get("ports", [])}
+                for c in tmpl["spec"].get("containers", []) for p in c.get("ports", [])})
     exposed = {n for n, s in services.items() if s["spec"].get("type") in ("LoadBalancer", "NodePort")}
     for p in policies:
         me = p["spec"]["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name")
@@ -87,32 +92,51 @@ def main():
         edges = {e for e in edges if e[1] in serving}
         deny = [p for p in policies if p["metadata"]["name"] == "default-deny"]
         ok_deny = len(deny) == 1 and deny[0]["spec"] == {"podSelector": {}, "policyTypes": ["Ingress", "Egress"]}
+        # Each workload's pod labels (the graph's nodes are the workload objects' names).
+        pod_labels = {}
+        for d in docs:
+            spec = d.get("spec", {})
+            tmpl = spec.get("template") or spec.get("jobTemplate", {}).get("spec", {}).get("template")
+            if d["kind"] in ("Deployment", "StatefulSet", "Job", "CronJob") and tmpl:
+                pod_labels[d["metadata"]["name"]] = tmpl.get("metadata", {}).get("labels", {})
+
+        def selected(selector):
+            """The workloads whose pods a podSelector selects."""
+            labels = selector.get("matchLabels", {})
+            exprs = selector.get("matchExpressions", [])
+            out = set()
+            for w, pl in pod_labels.items():
+                if any(pl.get(k) != v for k, v in labels.items()):
+                    continue
+                if any(e["operator"] != "In" or pl.get(e["key"]) not in e["values"] for e in exprs):
+                    continue
+                out.add(w)
+            return out
+
         ingress_pairs, egress_pairs = set(), set()
         for p in policies:
-            me = p["spec"]["podSelector"].get("matchLabels", {}).get("app.kubernetes.io/name")
-            if not me:
+            sel = p["spec"]["podSelector"]
+            if not sel.get("matchLabels", {}).get("app.kubernetes.io/name"):
                 continue
+            mine = selected(sel)
             for rule in p["spec"].get("ingress", []):
                 for peer in rule.get("from", []):
-                    who = peer.get("podSelector", {}).get("matchLabels", {})
-                    name = who.get("app.kubernetes.io/name")
-                    # Prometheus is in the graph when the stack runs it (`monitoring`): its
-                    # scrape edges must then be exactly the metrics rules.
-                    if "namespaceSelector" in peer or name in (None, me) or \
-                            (name == "prometheus" and "prometheus" not in g["nodes"]):
+                    # The ingress controller and Prometheus outside the namespace are not
+                    # workloads; a stateful's replicas talking to each other are not an edge.
+                    if "namespaceSelector" in peer or "podSelector" not in peer:
                         continue
-                    ingress_pairs.add((who["app.kubernetes.io/name"], me))
+                    who = selected(peer["podSelector"])
+                    if who == mine:
+                        continue
+                    ingress_pairs.update((c, s) for c in who for s in mine if c != s)
             for rule in p["spec"].get("egress", []):
                 for peer in rule.get("to", []):
-                    # Several workloads in one selector: `app.kubernetes.io/name In [...]`.
-                    for expr in peer.get("podSelector", {}).get("matchExpressions", []):
-                        if expr["key"] == "app.kubernetes.io/name" and expr["operator"] == "In":
-                            for name in expr["values"]:
-                                egress_pairs.add((me, name))
-                    who = peer.get("podSelector", {}).get("matchLabels", {})
-                    if "namespaceSelector" in peer or who.get("app.kubernetes.io/name") in (None, me):
+                    if "namespaceSelector" in peer or "podSelector" not in peer:
                         continue
-                    egress_pairs.add((me, who["app.kubernetes.io/name"]))
+                    who = selected(peer["podSelector"])
+                    if who == mine:
+                        continue
+                    egress_pairs.update((c, s) for c in mine for s in who if c != s)
         problems = outside_problems(docs, policies)
         if problems:
             failed += 1

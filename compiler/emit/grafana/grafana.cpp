@@ -435,7 +435,7 @@ class Generator {
         if (metric.kind != Metric::Kind::Counter) continue;
         if (metric.name.find("requests") != std::string::npos ||
             metric.name.find("errors") != std::string::npos)
-          traffic.push_back({rate(metric.name, sel(w.name)), metric.name});
+          traffic.push_back({rate(metric.name, sel(w)), metric.name});
       }
       int wide = traffic.empty() ? 10 : 6;
       if (!traffic.empty())
@@ -494,10 +494,11 @@ class Generator {
     b.add(memory_per_pod(w), 12, 8);
     b.row("Metrics");
     for (const auto& metric : w.metrics)
-      b.add(metric_panel(metric.name, &metric, w.name, sel(w.name), true), 12, 8);
+      b.add(metric_panel(metric.name, &metric, w.name, sel(w), true), 12, 8);
     b.row("Logs");
     b.add(logs("Logs of " + w.name, "Logs of the pods of " + w.name + ", newest first.",
-               "{namespace=" + quote(e_.ns) + ", workload=" + quote(w.name) + "}"),
+               "{namespace=" + quote(e_.ns) + ", workload=" + quote(w.app()) +
+                   (w.group.empty() ? "" : ", pod=~" + quote(w.version_pods())) + "}"),
           kGridWidth, 10);
     return b;
   }
@@ -524,9 +525,17 @@ class Generator {
     if (!workload.empty()) s += ", workload=" + quote(workload);
     return s + "}";
   }
+  // Of one workload; of a version, its workload's series with its `version` label.
+  std::string sel(const Workload& w) const {
+    if (w.group.empty()) return sel(w.name);
+    return "{namespace=" + quote(e_.ns) + ", workload=" + quote(w.group) +
+           ", version=" + quote(w.version) + "}";
+  }
   // The matchers of cAdvisor series of a workload's main container.
   std::string cadvisor(const Workload& w) const {
-    return "{namespace=" + quote(e_.ns) + ", container=" + quote(w.name) + "}";
+    // A version's: its workload's container, in the pods of the version's Deployment.
+    return "{namespace=" + quote(e_.ns) + ", container=" + quote(w.app()) +
+           (w.group.empty() ? "" : ", pod=~" + quote(w.version_pods())) + "}";
   }
 
   std::string rate(const std::string& name, const std::string& s) const {
@@ -548,12 +557,13 @@ class Generator {
                                                         w.replicas_min, w.replicas_max)
                                           : fmt::format("{} replicas", w.replicas_min);
     if (scraped_.count(w.name))
-      return stat(
-          "Pods up",
-          "Pods of " + w.name + " whose metrics endpoint answers (`up`). Declared: " + replicas +
-              ".",
-          {"sum(up{namespace=" + quote(e_.ns) + ", job=" + quote(w.name) + "}) or vector(0)", "up"},
-          "none", {{"red", nullptr}, {"green", expected}});
+      return stat("Pods up",
+                  "Pods of " + w.name +
+                      " whose metrics endpoint answers (`up`). Declared: " + replicas + ".",
+                  {"sum(up{namespace=" + quote(e_.ns) + ", job=" + quote(w.app()) +
+                       (w.group.empty() ? "" : ", version=" + quote(w.version)) + "}) or vector(0)",
+                   "up"},
+                  "none", {{"red", nullptr}, {"green", expected}});
     return stat(
         "Pods running",
         "Containers of " + w.name + " that cAdvisor reports (" + w.name +
@@ -627,11 +637,11 @@ class Generator {
       return stat(
           metric.name,
           "Counter of " + w.name + ": per-second rate over " + window_ + ", summed over pods.",
-          {rate(metric.name, sel(w.name)), "rate"}, rate_unit(metric.name), {{"blue", nullptr}});
+          {rate(metric.name, sel(w)), "rate"}, rate_unit(metric.name), {{"blue", nullptr}});
     return stat(metric.name,
                 std::string("Gauge of ") + w.name + ": " +
                     (averaged(metric.name) ? "averaged" : "summed") + " over pods.",
-                {gauge(metric.name, sel(w.name)), "value"}, value_unit(metric.name),
+                {gauge(metric.name, sel(w)), "value"}, value_unit(metric.name),
                 {{"blue", nullptr}});
   }
 

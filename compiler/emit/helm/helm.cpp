@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "base/embed.hpp"
+#include "check/security.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 
 namespace stackc::embed {
@@ -49,6 +50,9 @@ Doc values_head(const model::Model& m, const model::Environment& e,
   v["namespace"] = e.ns;
   v["instance"] = m.stack.name + "-" + e.name;
   v["createNamespace"] = true;
+  // The namespace's Pod Security level, when a workload's exceptions lower it (targets.md §5.4).
+  if (auto level = check::namespace_level(e); level != check::PodSecurity::Restricted)
+    v["podSecurity"] = std::string(check::pod_security_name(level));
   Doc secrets = Doc::object();
   for (const auto& o : objs) {
     if (o.doc["kind"] == "SecretStore") {
@@ -88,12 +92,20 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
   x["kind"] = (*main)["kind"];
   x["syncWave"] = (*main)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"];
   x["component"] = (*main)["metadata"]["labels"]["app.kubernetes.io/component"];
+  // A version of a versioned workload: its pods are labelled with the workload's name and the
+  // version's; the Service and Ingress (named after the workload) are its first version's.
+  if (!w.group.empty()) {
+    x["versionOf"]["workload"] = w.group;
+    x["versionOf"]["version"] = w.version;
+  }
+  const std::string& shared = w.group.empty() ? n : w.group;
+  const bool makes_shared = w.group.empty() || w.group_head;
   // The version label follows the workload's own image (absent when it has no valid one).
   if ((*main)["metadata"]["labels"].contains("app.kubernetes.io/version"))
     x["version"] = (*main)["metadata"]["labels"]["app.kubernetes.io/version"];
   x["serviceAccount"] = Doc::object();  // filled from the pod spec below, keeps its place
   if (const Doc* cm = find("ConfigMap", n + "-env")) x["config"] = Doc::ref((*cm)["data"]);
-  if (const Doc* svc = find("Service", n)) {
+  if (const Doc* svc = makes_shared ? find("Service", shared) : nullptr) {
     const Doc& spec = (*svc)["spec"];
     x["service"]["ports"] = Doc::ref(spec["ports"]);
     const Doc* headless = find("Service", n + "-headless");
@@ -153,6 +165,8 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
   if (pod_spec->contains("terminationGracePeriodSeconds"))
     x["pod"]["terminationGracePeriodSeconds"] = (*pod_spec)["terminationGracePeriodSeconds"];
   if (pod_spec->contains("restartPolicy")) x["pod"]["restartPolicy"] = (*pod_spec)["restartPolicy"];
+  if (pod_spec->contains("nodeSelector"))
+    x["pod"]["nodeSelector"] = Doc::ref((*pod_spec)["nodeSelector"]);
   if (pod_spec->contains("volumes")) x["pod"]["volumes"] = Doc::ref((*pod_spec)["volumes"]);
   if (pod_spec->contains("affinity")) x["pod"]["affinity"] = Doc::ref((*pod_spec)["affinity"]);
   if (pod_spec->contains("topologySpreadConstraints"))
@@ -175,7 +189,7 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
     budget.erase("selector");
     x["disruptionBudget"] = budget;
   }
-  if (const Doc* ing = find("Ingress", n)) {
+  if (const Doc* ing = makes_shared ? find("Ingress", shared) : nullptr) {
     if ((*ing)["metadata"].contains("annotations"))
       x["ingress"]["annotations"] = Doc::ref((*ing)["metadata"]["annotations"]);
     x["ingress"]["spec"] = Doc::ref((*ing)["spec"]);
@@ -260,6 +274,7 @@ std::string schema() {
   s["properties"]["namespace"]["maxLength"] = 63;
   s["properties"]["instance"]["type"] = "string";
   s["properties"]["createNamespace"]["type"] = "boolean";
+  s["properties"]["podSecurity"]["enum"] = Doc::array({"restricted", "baseline", "privileged"});
   Doc w;
   w["type"] = "object";
   w["required"] = Doc::array({"kind", "component", "serviceAccount", "pod", "containers"});
@@ -267,6 +282,8 @@ std::string schema() {
   w["properties"]["version"]["type"] = "string";
   w["properties"]["component"]["enum"] =
       Doc::array({"service", "worker", "stateful", "job", "cron"});
+  w["properties"]["versionOf"]["type"] = "object";
+  w["properties"]["versionOf"]["required"] = Doc::array({"workload", "version"});
   w["properties"]["replicas"]["type"] = "integer";
   w["properties"]["replicas"]["minimum"] = 0;
   w["properties"]["autoscaling"]["type"] = Doc::array({"object", "null"});

@@ -12,6 +12,7 @@
 #include <tuple>
 #include <unordered_map>
 
+#include "check/security.hpp"
 #include "check/units.hpp"
 #include "emit/kubernetes/pod.hpp"
 #include "emit/monitoring/monitoring.hpp"
@@ -90,6 +91,10 @@ class Lowering {
       waves_[g.nodes()[i]] = wave[i];
     }
     for (const auto& w : e_.workloads) by_name_.emplace(w.name, &w);
+    // A versioned workload by its own name (`reviews`): its first version, which stands for what
+    // they share (ports, the Service).
+    for (const auto& w : e_.workloads)
+      if (w.group_head) by_name_.emplace(w.group, &w);
     configs_ = monitoring::config_maps(m_, e_, source_);
     namespace_object();
     secrets();
@@ -263,11 +268,31 @@ class Lowering {
     return l;
   }
 
+  // The labels that select a workload's pods. A version's are its workload's (`reviews`) and
+  // `version: v1`; the Service's (group_selector) leave the version out and select them all.
   Doc selector(const Workload& w) const {
+    Doc s = group_selector(w);
+    if (!w.group.empty()) s["version"] = w.version;
+    return s;
+  }
+
+  Doc group_selector(const Workload& w) const {
     Doc s = Doc::object();
-    s["app.kubernetes.io/name"] = w.name;
+    s["app.kubernetes.io/name"] = w.group.empty() ? w.name : w.group;
     s["app.kubernetes.io/instance"] = instance_;
     return s;
+  }
+
+  // The labels of what the versions of a workload share (its Service, Ingress and
+  // ServiceAccount): the workload's without a version's own (`version`, and the
+  // `app.kubernetes.io/version` of its image). A workload without versions: its labels.
+  Doc group_labels(const Workload& w) const {
+    if (w.group.empty()) return labels(w);
+    Doc l = group_selector(w);
+    l["app.kubernetes.io/component"] = model::kind_name(w.kind);
+    const Doc common = common_labels();
+    for (const auto& [k, v] : common.items()) l[k] = v;
+    return l;
   }
 
   // A workload's labels, made once per workload (every object of it carries them): the last
@@ -315,9 +340,18 @@ class Lowering {
     d["kind"] = "Namespace";
     d["metadata"]["name"] = e_.ns;
     Doc l = common_labels();
-    // The Pod Security Standard every workload is built to.
-    l["pod-security.kubernetes.io/enforce"] = "restricted";
+    // The Pod Security Standard every workload is built to: "restricted", or the lowest level that
+    // admits the workloads' exceptions (targets.md §5.4), with the cluster still warning and
+    // auditing at "restricted".
+    const check::PodSecurity level = check::namespace_level(e_);
+    l["pod-security.kubernetes.io/enforce"] = std::string(check::pod_security_name(level));
     l["pod-security.kubernetes.io/enforce-version"] = "v1.32";
+    if (level != check::PodSecurity::Restricted) {
+      l["pod-security.kubernetes.io/warn"] = "restricted";
+      l["pod-security.kubernetes.io/warn-version"] = "v1.32";
+      l["pod-security.kubernetes.io/audit"] = "restricted";
+      l["pod-security.kubernetes.io/audit-version"] = "v1.32";
+    }
     d["metadata"]["labels"] = l;
     add("namespace", std::move(d));
     // Nothing talks to anything the graph does not declare: deny all, then allow per workload.
@@ -385,6 +419,14 @@ class Lowering {
   Doc pods(const Workload& w) const {
     Doc p;
     p["podSelector"]["matchLabels"] = selector(w);
+    return p;
+  }
+
+  // The pods a dependency's `name` reaches: a versioned workload's are those of every version.
+  Doc pods_named(const std::string& name, const Workload& t) const {
+    if (t.group.empty() || name != t.group) return pods(t);
+    Doc p;
+    p["podSelector"]["matchLabels"] = group_selector(t);
     return p;
   }
 
@@ -459,7 +501,7 @@ class Lowering {
       Doc tp = port_list(*t);
       if (tp.empty()) return;  // a dependency that serves nothing takes no traffic
       Doc rule;
-      rule["to"] = Doc::array({pods(*t)});
+      rule["to"] = Doc::array({pods_named(name, *t)});
       rule["ports"] = std::move(tp);
       egress.push_back(std::move(rule));
     };
@@ -492,8 +534,12 @@ class Lowering {
           Doc in;
           in["key"] = "app.kubernetes.io/name";
           in["operator"] = "In";
+          // (The versions of a workload share its name label and their metrics ports.)
           Doc names = Doc::array();
-          for (const auto* t : targets) names.push_back(t->name);
+          std::set<std::string> named;
+          for (const auto* t : targets)
+            if (const auto& n = t->group.empty() ? t->name : t->group; named.insert(n).second)
+              names.push_back(n);
           in["values"] = std::move(names);
           peer["podSelector"]["matchExpressions"] = Doc::array({in});
         }
@@ -659,8 +705,13 @@ class Lowering {
     Doc s;
     s["allowPrivilegeEscalation"] = false;
     s["readOnlyRootFilesystem"] = !w.security.writable_root;
-    s["runAsNonRoot"] = true;
+    s["runAsNonRoot"] = !w.security.run_as_root;
     s["capabilities"]["drop"] = Doc::array({"ALL"});
+    if (!w.security.capabilities.empty()) {
+      Doc add = Doc::array();
+      for (const auto& c : w.security.capabilities) add.push_back(c.name);
+      s["capabilities"]["add"] = std::move(add);
+    }
     return s;
   }
 
@@ -689,7 +740,7 @@ class Lowering {
 
   Doc main_container(const Workload& w, const std::string& configmap, Doc& volumes) {
     Doc c;
-    c["name"] = w.name;
+    c["name"] = w.group.empty() ? w.name : w.group;  // every version's is the workload's
     c["image"] = image_ref(m_, w.image);
     c["imagePullPolicy"] = "IfNotPresent";
     if (!w.command.empty()) c["command"] = w.command;
@@ -818,6 +869,9 @@ class Lowering {
     s["allowPrivilegeEscalation"] = false;
     s["readOnlyRootFilesystem"] = true;
     s["runAsNonRoot"] = true;
+    // The pod runs as the image's user or group: the exporter keeps stackc's own.
+    if (w.security.run_as_user == 0) s["runAsUser"] = 65532;
+    if (w.security.run_as_group == 0) s["runAsGroup"] = 65532;
     s["capabilities"]["drop"] = Doc::array({"ALL"});
     c["securityContext"] = s;
     return c;
@@ -901,14 +955,20 @@ class Lowering {
     spec["serviceAccountName"] = service_account(w).first;
     spec["automountServiceAccountToken"] = w.security.service_account_token;
     Doc sc;
-    sc["runAsNonRoot"] = true;
-    sc["runAsUser"] = w.security.run_as_user;
-    sc["runAsGroup"] = w.security.run_as_group;
+    sc["runAsNonRoot"] = !w.security.run_as_root;
+    // 0: the image's own (`image`, or `run_as_root`).
+    if (w.security.run_as_user != 0) sc["runAsUser"] = w.security.run_as_user;
+    if (w.security.run_as_group != 0) sc["runAsGroup"] = w.security.run_as_group;
     if (w.security.fs_group) sc["fsGroup"] = w.security.fs_group;
     sc["seccompProfile"]["type"] = "RuntimeDefault";
     spec["securityContext"] = sc;
     if (job) spec["restartPolicy"] = "Never";
     if (w.grace) spec["terminationGracePeriodSeconds"] = *w.grace;
+    if (!w.node_selector.empty()) {
+      Doc nodes = Doc::object();
+      for (const auto& [k, v] : w.node_selector) nodes[k] = v;
+      spec["nodeSelector"] = std::move(nodes);
+    }
     if (w.spread == "nodes") {
       // Never two replicas on one node: what the capacity check packs with.
       Doc term;
@@ -947,7 +1007,8 @@ class Lowering {
     // ServiceAccount: one per workload, without a token unless asked; a shared one
     // (`service_account`) is made by the first workload that names it.
     if (auto [name, makes] = service_account(w); makes) {
-      Doc sa = object("v1", "ServiceAccount", meta(name, labels(w)));
+      Doc sa =
+          object("v1", "ServiceAccount", meta(name, name == w.group ? group_labels(w) : labels(w)));
       sa["automountServiceAccountToken"] = w.security.service_account_token;
       add(n, std::move(sa));
     }
@@ -975,8 +1036,9 @@ class Lowering {
     system_objects(w);
     bool job = w.kind == Workload::Kind::Job || w.kind == Workload::Kind::Cron;
     // Services: a ClusterIP Service for workloads with ports; statefuls also get a headless one.
-    if (!job && !w.ports.empty()) {
-      service(w, n, false);
+    // The versions of a workload share one, named after it, which their first makes.
+    if (!job && !w.ports.empty() && (w.group.empty() || w.group_head)) {
+      service(w, w.group.empty() ? n : w.group, false);
       if (w.kind == Workload::Kind::Stateful) {
         check_name(n + "-headless", kNameMax, w.span, "the headless Service name");
         service(w, n + "-headless", true);
@@ -1043,7 +1105,7 @@ class Lowering {
     if (job) return;
     if (w.autoscaled()) hpa(w);
     if (w.replicas_max > 1) pdb(w);
-    if (w.ingress) ingress(w);
+    if (w.ingress && (w.group.empty() || w.group_head)) ingress(w);
   }
 
   // What the workloads stackc adds need besides the usual objects: their configuration files,
@@ -1158,7 +1220,7 @@ class Lowering {
   }
 
   void service(const Workload& w, const std::string& name, bool headless) {
-    Doc l = labels(w);
+    Doc l = group_labels(w);
     if (headless) l["stackc.dev/headless"] = "true";  // ServiceMonitors skip it
     Doc s = object("v1", "Service", meta(name, l));
     // `expose` (targets.md §5.5): the headless Service of a stateful stays inside the cluster.
@@ -1173,7 +1235,7 @@ class Lowering {
     // only when the traffic is not forwarded through another node.
     if ((lb || np) && !w.source_ranges.empty()) s["spec"]["externalTrafficPolicy"] = "Local";
     if (lb && !w.source_ranges.empty()) s["spec"]["loadBalancerSourceRanges"] = w.source_ranges;
-    s["spec"]["selector"] = selector(w);
+    s["spec"]["selector"] = group_selector(w);
     Doc ports = Doc::array();
     for (const auto& p : w.ports) {
       Doc pd;
@@ -1242,7 +1304,9 @@ class Lowering {
                               "declare `port http = 8080`"));
       return;
     }
-    Doc i = object("networking.k8s.io/v1", "Ingress", meta(w.name, labels(w)));
+    // A versioned workload's routes to its Service, named after it like the Ingress.
+    const std::string& name = w.group.empty() ? w.name : w.group;
+    Doc i = object("networking.k8s.io/v1", "Ingress", meta(name, group_labels(w)));
     if (in.tls && in.tls_secret.empty()) {
       i["metadata"]["annotations"]["cert-manager.io/cluster-issuer"] = "letsencrypt";
     }
@@ -1253,13 +1317,13 @@ class Lowering {
     if (in.tls) {
       Doc tls;
       tls["hosts"] = Doc::array({in.host});
-      tls["secretName"] = in.tls_secret.empty() ? w.name + "-tls" : in.tls_secret;
+      tls["secretName"] = in.tls_secret.empty() ? name + "-tls" : in.tls_secret;
       i["spec"]["tls"] = Doc::array({tls});
     }
     Doc path;
     path["path"] = in.path;
     path["pathType"] = "Prefix";
-    path["backend"]["service"]["name"] = w.name;
+    path["backend"]["service"]["name"] = name;
     path["backend"]["service"]["port"]["name"] = port;
     Doc rule;
     if (!in.host.empty()) rule["host"] = in.host;  // none: every host

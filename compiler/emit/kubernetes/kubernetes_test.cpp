@@ -31,7 +31,7 @@ class NoImports final : public check::Loader {
 
 // N services in a chain (each needs the one before), in two environments, with a cron job in the
 // middle whose name passes the 52 characters of a CronJob name: the lowering reports an E4001
-// from the middle of the list.
+// from the middle of the list. The service at N/3 has two versions.
 std::string fleet(int n) {
   std::string s =
       "stack f { registry = \"ghcr.io/f\"  version = \"1.0.0\" }\n"
@@ -48,6 +48,8 @@ std::string fleet(int n) {
     s += "  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n  autoscale { cpu = 70% }\n";
     s += "  health { liveness = http(\"/l\")  readiness = http(\"/r\") }\n";
     s += "  env { MODE = \"fast\" }\n";
+    // One of them runs two versions (its dependent reaches both through its Service).
+    if (i == n / 3) s += "  version a { replicas = 1 }\n  version b { image = \"other\" }\n";
     if (i > 0) s += "  needs = [svc-" + std::to_string(i - 1) + "]\n";
     s += "}\n";
   }
@@ -497,6 +499,126 @@ TEST(Graph, AReferenceInAStringOpensThePolicyBothWaysAndOrdersTheWaves) {
   EXPECT_EQ((*dep)["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"], "1");
 }
 
+// ---- versions --------------------------------------------------------------------------------
+
+// Istio's Bookinfo `reviews`: one Deployment per version behind one Service (targets.md §5.9).
+constexpr const char* kReviews =
+    "environment prod { cluster = c }\n"
+    "service productpage {\n  image = \"productpage\"\n  port http = 9080\n  cpu = 100m\n"
+    "  memory = 64Mi\n  needs = [reviews]\n}\n"
+    "service ratings {\n  image = \"ratings\"\n  port http = 9080\n  cpu = 100m\n"
+    "  memory = 64Mi\n}\n"
+    "service reviews {\n  port http = 9080\n  cpu = 100m\n  memory = 64Mi\n"
+    "  env { LOG_DIR = \"/tmp/logs\" }\n  when prod { replicas = 3 }\n"
+    "  version v1 { image = \"reviews-v1\" }\n"
+    "  version v2 {\n    image = \"reviews-v2\"\n    needs = [ratings]\n    replicas = 2..4\n"
+    "    when prod { replicas = 4..6 }\n  }\n}\n";
+
+TEST(Versions, OneDeploymentPerVersionBehindOneService) {
+  auto c = compile(kReviews);
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  EXPECT_TRUE(sink.all().empty());
+  EXPECT_EQ(find_object(objs, "Deployment", "reviews"), nullptr);
+  int services = 0, accounts = 0;
+  for (const auto& o : objs) {
+    services += o.doc["kind"] == "Service" && o.doc["metadata"]["name"] == "reviews";
+    accounts += o.doc["kind"] == "ServiceAccount" && o.doc["metadata"]["name"] == "reviews";
+    if (o.doc["metadata"]["name"] == "reviews") {
+      EXPECT_EQ(o.component, "reviews-v1");
+    }
+  }
+  EXPECT_EQ(services, 1);
+  EXPECT_EQ(accounts, 1);
+  const Doc* svc = find_object(objs, "Service", "reviews");
+  ASSERT_NE(svc, nullptr);
+  EXPECT_EQ((*svc)["spec"]["selector"]["app.kubernetes.io/name"], "reviews");
+  EXPECT_FALSE((*svc)["spec"]["selector"].contains("version"));
+  EXPECT_FALSE((*svc)["metadata"]["labels"].contains("version"));
+  for (const char* v : {"v1", "v2"}) {
+    const std::string name = std::string("reviews-") + v;
+    const Doc* d = find_object(objs, "Deployment", name);
+    ASSERT_NE(d, nullptr) << name;
+    EXPECT_EQ((*d)["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"], "reviews");
+    EXPECT_EQ((*d)["spec"]["selector"]["matchLabels"]["version"], v);
+    const Doc& pod = (*d)["spec"]["template"];
+    EXPECT_EQ(pod["metadata"]["labels"]["version"], v);
+    EXPECT_EQ(pod["spec"]["serviceAccountName"], "reviews");
+    EXPECT_EQ(pod["spec"]["containers"][0]["name"], "reviews");
+    EXPECT_EQ(pod["spec"]["containers"][0]["image"], "ghcr.io/s/" + name + ":1.0.0");
+    EXPECT_EQ(pod["spec"]["containers"][0]["env"][0]["valueFrom"]["configMapKeyRef"]["name"],
+              name + "-env");
+    const Doc* np = find_object(objs, "NetworkPolicy", name);
+    ASSERT_NE(np, nullptr);
+    EXPECT_EQ((*np)["spec"]["podSelector"]["matchLabels"]["version"], v);
+    // Each version takes the traffic of the Service's dependents.
+    EXPECT_EQ((*np)["spec"]["ingress"][0]["from"][0]["podSelector"]["matchLabels"]
+                   ["app.kubernetes.io/name"],
+              "productpage");
+    // Only v2 reaches ratings (its own `needs`): v1's egress is DNS alone.
+    EXPECT_EQ((*np)["spec"]["egress"].size(), v[1] == '2' ? 2u : 1u) << np->dump();
+  }
+  EXPECT_EQ((*find_object(objs, "Deployment", "reviews-v1"))["spec"]["replicas"], 1);
+  EXPECT_EQ(find_object(objs, "HorizontalPodAutoscaler", "reviews-v1"), nullptr);
+  EXPECT_NE(find_object(objs, "HorizontalPodAutoscaler", "reviews-v2"), nullptr);
+  EXPECT_NE(find_object(objs, "PodDisruptionBudget", "reviews-v2"), nullptr);
+  // The dependent reaches the pods of every version, through the Service's name.
+  const Doc* front = find_object(objs, "NetworkPolicy", "productpage");
+  ASSERT_NE(front, nullptr);
+  const Doc& to = (*front)["spec"]["egress"][0]["to"][0]["podSelector"]["matchLabels"];
+  EXPECT_EQ(to["app.kubernetes.io/name"], "reviews");
+  EXPECT_FALSE(to.contains("version"));
+  const Doc* env = find_object(objs, "ConfigMap", "productpage-env");
+  ASSERT_NE(env, nullptr);
+  EXPECT_EQ((*env)["data"]["REVIEWS_HOST"], "reviews");
+  EXPECT_EQ((*env)["data"]["REVIEWS_PORT"], "9080");
+}
+
+// A version's block is merged over the workload's fields as they are in the environment: its own
+// `when` last.
+TEST(Versions, AVersionIsMergedOverTheWorkloadInEachEnvironment) {
+  auto c = compile(kReviews);
+  ASSERT_TRUE(c->model);
+  ASSERT_EQ(c->model->environments.size(), 2u);
+  std::map<std::string, std::pair<std::int64_t, std::int64_t>> prod;
+  for (const auto& w : c->model->environments[1].workloads)
+    prod[w.name] = {w.replicas_min, w.replicas_max};
+  EXPECT_EQ(prod.count("reviews"), 0u);
+  using Range = std::pair<std::int64_t, std::int64_t>;
+  EXPECT_EQ(prod["reviews-v1"], Range(3, 3));
+  EXPECT_EQ(prod["reviews-v2"], Range(4, 6));
+  for (const auto& w : c->model->environments[0].workloads) {
+    if (w.group.empty()) continue;
+    EXPECT_EQ(w.group, "reviews");
+    EXPECT_EQ(w.group_head, w.version == "v1");
+    EXPECT_EQ(w.service_account, "reviews");
+    EXPECT_EQ(w.ports.size(), 1u);
+    EXPECT_EQ(w.env.size(), 1u);
+    EXPECT_EQ(w.needs.size(), w.version == "v2" ? 1u : 0u);
+  }
+}
+
+// The Helm values say which workload a version belongs to; only its first carries the Service.
+TEST(Versions, HelmValuesNameTheWorkloadAndTheVersion) {
+  auto c = compile(kReviews);
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  std::vector<Lowered> lowered = lower_all(*c->model, "t.stack", sink);
+  auto files = files_of(*c->model, lowered, false, true);
+  const std::string& values = files.at("helm/s/values.yaml");
+  EXPECT_NE(values.find("  reviews-v1:\n"), std::string::npos) << values;
+  EXPECT_NE(values.find("versionOf:\n      workload: reviews\n      version: v2\n"),
+            std::string::npos)
+      << values;
+  auto v2 = values.find("  reviews-v2:\n");
+  ASSERT_NE(v2, std::string::npos);
+  EXPECT_EQ(values.find("\n    service:\n", v2), std::string::npos);  // v1 has it
+  EXPECT_NE(values.find("\n    service:\n"), std::string::npos);
+}
+
 // ---- images ----------------------------------------------------------------------------------
 
 // One rule: a bare name is the stack's own image; anything else is used as written, with Docker
@@ -554,6 +676,122 @@ TEST(Images, TheVersionLabelFollowsTheWorkloadsImage) {
       EXPECT_EQ(after[object], v) << object;
     }
   }
+}
+
+// ---- security exceptions, the namespace's Pod Security level, nodeSelector ------------------
+
+TEST(Security, ExceptionsReachEveryContainerAndTheNamespaceFollows) {
+  // `dev` lets the database run as root with three capabilities (its namespace goes to
+  // `baseline`, still warning and auditing at `restricted`); `prod` keeps the defaults.
+  auto c = std::make_unique<Compiled>();
+  base::Collector sink;
+  auto id = c->sm.add(
+      "t.stack",
+      "stack s { registry = \"ghcr.io/s\"  version = \"1.0.0\" }\n"
+      "cluster c { nodes = 3  node { cpu = 8  memory = 32Gi } }\n"
+      "environment dev { cluster = c  pod_security = baseline }\n"
+      "environment prod { cluster = c  pod_security = restricted }\n"
+      "service web {\n  image = \"web\"\n  port http = 80\n  cpu = 100m\n  memory = 64Mi\n"
+      "  security { run_as_user = 10001  run_as_group = image\n"
+      "             capabilities = [\"NET_BIND_SERVICE\"] }\n"
+      "  node_selector \"kubernetes.io\" { os = \"linux\" }\n"
+      "  node_selector { disktype = \"ssd\" }\n}\n"
+      "stateful db {\n  image = \"docker.io/library/mongo:7.0\"\n  port mongo = 27017\n"
+      "  cpu = 100m\n  memory = 256Mi\n  storage = 1Gi\n"
+      "  init prepare { image = \"docker.io/library/busybox:1.36\" }\n"
+      "  exporter { image = \"docker.io/percona/mongodb_exporter:0.40.0\"  port = 9216 }\n"
+      "  when dev { security { run_as_root = true\n"
+      "    capabilities = [\"CHOWN\", \"CAP_SETGID\", \"SETUID\"] } }\n}\n");
+  auto tree = syntax::parse(c->sm, id, sink);
+  NoImports loader;
+  auto result = check::check(c->sm, std::move(tree), loader, sink);
+  for (const auto& d : sink.all()) ADD_FAILURE() << d.message;
+  ASSERT_TRUE(result.model);
+  const model::Model& m = *result.model;
+  DocArena documents;
+  std::vector<Lowered> lowered = lower_all(m, "t.stack", sink);
+  ASSERT_EQ(lowered.size(), 2u);
+  const auto& dev = lowered[0].objects;
+  const auto& prod = lowered[1].objects;
+
+  const Doc& dev_labels = (*find_object(dev, "Namespace", "s-dev"))["metadata"]["labels"];
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/enforce"], "baseline");
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/warn"], "restricted");
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/audit"], "restricted");
+  EXPECT_EQ(dev_labels["pod-security.kubernetes.io/audit-version"], "v1.32");
+  const Doc& prod_labels = (*find_object(prod, "Namespace", "s-prod"))["metadata"]["labels"];
+  EXPECT_EQ(prod_labels["pod-security.kubernetes.io/enforce"], "restricted");
+  EXPECT_FALSE(prod_labels.contains("pod-security.kubernetes.io/warn"));
+
+  // web: its own user, the image's group, NET_BIND_SERVICE after ALL is dropped; nodeSelector
+  // in the order written.
+  const Doc& web = (*find_object(dev, "Deployment", "web"))["spec"]["template"]["spec"];
+  EXPECT_EQ(web["securityContext"]["runAsNonRoot"].get<bool>(), true);
+  EXPECT_EQ(web["securityContext"]["runAsUser"].get<int>(), 10001);
+  EXPECT_FALSE(web["securityContext"].contains("runAsGroup"));
+  const Doc& caps = web["containers"][0]["securityContext"]["capabilities"];
+  EXPECT_EQ(caps["drop"], Doc::array({"ALL"}));
+  EXPECT_EQ(caps["add"], Doc::array({"NET_BIND_SERVICE"}));
+  Doc nodes = Doc::object();
+  nodes["kubernetes.io/os"] = "linux";
+  nodes["disktype"] = "ssd";
+  EXPECT_EQ(web["nodeSelector"], nodes);
+  EXPECT_EQ(to_yaml(web["nodeSelector"]), "kubernetes.io/os: linux\ndisktype: ssd\n");
+
+  // db in dev: root, the image's user and group, the capabilities in every container of its
+  // own (main, init); the exporter keeps stackc's user, non-root and no capability.
+  const Doc& db = (*find_object(dev, "StatefulSet", "db"))["spec"]["template"]["spec"];
+  EXPECT_EQ(db["securityContext"]["runAsNonRoot"].get<bool>(), false);
+  EXPECT_FALSE(db["securityContext"].contains("runAsUser"));
+  EXPECT_FALSE(db["securityContext"].contains("runAsGroup"));
+  EXPECT_EQ(db["securityContext"]["seccompProfile"]["type"], "RuntimeDefault");
+  const Doc& main = db["containers"][0]["securityContext"];
+  EXPECT_EQ(main["runAsNonRoot"].get<bool>(), false);
+  EXPECT_EQ(main["allowPrivilegeEscalation"].get<bool>(), false);
+  EXPECT_EQ(main["readOnlyRootFilesystem"].get<bool>(), true);
+  EXPECT_EQ(main["capabilities"]["add"], Doc::array({"CHOWN", "SETGID", "SETUID"}));
+  EXPECT_EQ(db["initContainers"][0]["securityContext"], main);
+  const Doc& exporter = db["containers"][1];
+  ASSERT_EQ(exporter["name"], "exporter");
+  EXPECT_EQ(exporter["securityContext"]["runAsNonRoot"].get<bool>(), true);
+  EXPECT_EQ(exporter["securityContext"]["runAsUser"].get<int>(), 65532);
+  EXPECT_EQ(exporter["securityContext"]["runAsGroup"].get<int>(), 65532);
+  EXPECT_FALSE(exporter["securityContext"]["capabilities"].contains("add"));
+  EXPECT_FALSE(db.contains("nodeSelector"));
+
+  // db in prod: the defaults, as before.
+  const Doc& db2 = (*find_object(prod, "StatefulSet", "db"))["spec"]["template"]["spec"];
+  EXPECT_EQ(db2["securityContext"]["runAsNonRoot"].get<bool>(), true);
+  EXPECT_EQ(db2["securityContext"]["runAsUser"].get<int>(), 65532);
+  EXPECT_FALSE(db2["containers"][0]["securityContext"]["capabilities"].contains("add"));
+  EXPECT_FALSE(db2["containers"][1]["securityContext"].contains("runAsUser"));
+
+  // Helm: the level in values.yaml (dev, the defaults) and null in prod's; the nodeSelector and
+  // the security contexts in the workloads' values; the namespace template reads the level.
+  // Kustomize: each overlay's Namespace carries its own level.
+  auto files = files_of(m, lowered, true, false);
+  const std::string& values = files.at("helm/s/values.yaml");
+  EXPECT_NE(values.find("\npodSecurity: baseline\n"), std::string::npos) << values;
+  EXPECT_NE(values.find("      nodeSelector:\n        kubernetes.io/os: linux\n"
+                        "        disktype: ssd\n"),
+            std::string::npos)
+      << values;
+  EXPECT_NE(
+      values.find("          add:\n          - CHOWN\n          - SETGID\n          - SETUID\n"),
+      std::string::npos)
+      << values;
+  EXPECT_NE(files.at("helm/s/values-prod.yaml").find("\npodSecurity: null\n"), std::string::npos)
+      << files.at("helm/s/values-prod.yaml");
+  const std::string& ns = files.at("helm/s/templates/namespace.yaml");
+  EXPECT_NE(ns.find("enforce: {{ get .Values \"podSecurity\" | default \"restricted\" }}"),
+            std::string::npos);
+  EXPECT_NE(files.at("helm/s/templates/_helpers.tpl").find("nodeSelector:"), std::string::npos);
+  const std::string& dev_ns = files.at("kustomize/overlays/dev/resources.yaml");
+  EXPECT_NE(dev_ns.find("pod-security.kubernetes.io/enforce: baseline\n"), std::string::npos);
+  EXPECT_NE(dev_ns.find("pod-security.kubernetes.io/warn: restricted\n"), std::string::npos);
+  const std::string& prod_ns = files.at("kustomize/overlays/prod/resources.yaml");
+  EXPECT_NE(prod_ns.find("pod-security.kubernetes.io/enforce: restricted\n"), std::string::npos);
+  EXPECT_EQ(prod_ns.find("pod-security.kubernetes.io/warn"), std::string::npos);
 }
 
 // ---- ports and exposure (targets.md §5.5, §5.6) ---------------------------------------------

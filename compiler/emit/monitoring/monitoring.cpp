@@ -54,11 +54,11 @@ std::vector<Target> targets(const Workload& w) {
     std::int64_t port = 0;
     for (const auto& p : w.ports)
       if (w.metrics_port.empty() ? port == 0 : p.name == w.metrics_port) port = p.container();
-    if (port) out.push_back({w.name, port, w.metrics_path});
+    if (port) out.push_back({w.app(), port, w.metrics_path});
   }
   if (w.exporter)
     out.push_back(
-        {out.empty() ? w.name : w.name + "-exporter", w.exporter->port, w.exporter->path});
+        {out.empty() ? w.app() : w.app() + "-exporter", w.exporter->port, w.exporter->path});
   return out;
 }
 
@@ -139,9 +139,17 @@ Doc prometheus_yml(const model::Model& m, const model::Environment& e,
     bool exporter_suffix;
     auto operator<=>(const Kind&) const = default;
   };
+  // The pods of a workload's versions share its name label: one alternative for them all, and
+  // their `version` label kept on the series.
   std::map<Kind, std::vector<std::string>> kinds;
+  std::set<Kind> versioned;
   for (const auto& w : e.workloads)
-    for (const auto& t : targets(w)) kinds[{t.port, t.path, t.job != w.name}].push_back(w.name);
+    for (const auto& t : targets(w)) {
+      const Kind k{t.port, t.path, t.job != w.app()};
+      auto& names = kinds[k];
+      if (std::find(names.begin(), names.end(), w.app()) == names.end()) names.push_back(w.app());
+      if (!w.group.empty()) versioned.insert(k);
+    }
   const std::string instance = m.stack.name + "-" + e.name;
   std::set<std::string> job_names;
   for (const auto& [k, names] : kinds) {
@@ -174,6 +182,7 @@ Doc prometheus_yml(const model::Model& m, const model::Environment& e,
     Doc job_label = relabel("__meta_kubernetes_pod_label_app_kubernetes_io_name", "job");
     if (k.exporter_suffix) job_label["replacement"] = "${1}-exporter";
     rl.push_back(std::move(job_label));
+    if (versioned.count(k)) rl.push_back(relabel("__meta_kubernetes_pod_label_version", "version"));
     j["relabel_configs"] = std::move(rl);
     jobs.push_back(std::move(j));
   }
@@ -252,13 +261,16 @@ Doc standard_rules(const model::Environment& e) {
     if (w.kind == Workload::Kind::Job || w.kind == Workload::Kind::Cron) continue;
     if (!w.role.empty()) continue;
     const std::string name = camel(w.name);
+    // A version's pods: its workload's container, in the pods of the version's Deployment.
+    const std::string pods =
+        w.group.empty() ? std::string() : fmt::format(", pod=~\"{}\"", w.version_pods());
     if (targets(w).empty())
       rules.push_back(rule(
           name + "Down",
           // Only while the kubelet's metrics arrive: else every workload would look down.
-          fmt::format("absent(container_memory_working_set_bytes{{{}, container=\"{}\"}}) and "
+          fmt::format("absent(container_memory_working_set_bytes{{{}, container=\"{}\"{}}}) and "
                       "on() (up{{job=\"kubernetes-cadvisor\"}} == 1)",
-                      ns, w.name),
+                      ns, w.app(), pods),
           300, "critical", fmt::format("{} is down", w.name),
           fmt::format("No container of {} has run in {} for 5 minutes.", w.name, e.ns), "", {}));
     std::string requests, errors;
@@ -270,12 +282,16 @@ Doc standard_rules(const model::Environment& e) {
       if (requests.empty() && !error && mt.name.find("request") != std::string::npos)
         requests = mt.name;
     }
+    // A version's series: its workload's, with its `version` label (prometheus.yml keeps it).
+    const std::string series =
+        w.group.empty() ? fmt::format("workload=\"{}\"", w.name)
+                        : fmt::format("workload=\"{}\", version=\"{}\"", w.group, w.version);
     if (!requests.empty() && !errors.empty())
       rules.push_back(
           rule(name + "HighErrorRate",
-               fmt::format("sum(rate({0}{{{2}, workload=\"{3}\"}}[5m])) / "
-                           "sum(rate({1}{{{2}, workload=\"{3}\"}}[5m])) > 0.05",
-                           errors, requests, ns, w.name),
+               fmt::format("sum(rate({0}{{{2}, {3}}}[5m])) / "
+                           "sum(rate({1}{{{2}, {3}}}[5m])) > 0.05",
+                           errors, requests, ns, series),
                600, "critical", fmt::format("over 5% of the requests of {} fail", w.name),
                fmt::format("{} / {} has been above 5% for 10 minutes.", errors, requests), "", {}));
   }
@@ -614,11 +630,13 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
     SpooledText sms{out.spool, nullptr, {}, header(source)};
     for (const auto& w : e.workloads) {
       if (w.metrics.empty() && !w.exporter) continue;
+      // The versions of a workload are behind one Service: one ServiceMonitor, the first's.
+      if (!w.group.empty() && !w.group_head) continue;
       Doc sm;
       sm["apiVersion"] = "monitoring.coreos.com/v1";
       sm["kind"] = "ServiceMonitor";
-      sm["metadata"] = meta(m, e, w.name);
-      sm["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] = w.name;
+      sm["metadata"] = meta(m, e, w.app());
+      sm["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] = w.app();
       sm["spec"]["selector"]["matchLabels"]["app.kubernetes.io/instance"] =
           m.stack.name + "-" + e.name;
       // A stateful's headless Service has the same labels and the label below: scrape each pod
@@ -636,7 +654,14 @@ void generate(const model::Model& m, const std::vector<std::string>& envs,
         r2["sourceLabels"] = Doc::array({"__meta_kubernetes_pod_label_app_kubernetes_io_name"});
         r2["targetLabel"] = "job";
         if (exporter_job) r2["replacement"] = "${1}-exporter";
-        return Doc::array({r1, r2});
+        Doc out = Doc::array({r1, r2});
+        if (!w.group.empty()) {
+          Doc r3;
+          r3["sourceLabels"] = Doc::array({"__meta_kubernetes_pod_label_version"});
+          r3["targetLabel"] = "version";
+          out.push_back(std::move(r3));
+        }
+        return out;
       };
       Doc eps = Doc::array();
       if (!w.metrics.empty() && !w.ports.empty()) {

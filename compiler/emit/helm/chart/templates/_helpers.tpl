@@ -9,17 +9,30 @@ app.kubernetes.io/managed-by: stackc
 {{- end }}
 {{- end }}
 
-{{/* Selector labels of a workload: (dict "root" $ "name" NAME) */}}
+{{/* Selector labels of a workload: (dict "root" $ "name" NAME "w" WORKLOAD). A version of a
+     versioned workload (`versionOf`) is selected by the workload's name and `version`; with
+     "shared" true, the objects its versions share (Service, Ingress, ServiceAccount) select
+     them all. */}}
 {{- define "stack.selectorLabels" -}}
+{{- $v := get .w "versionOf" }}
+{{- if $v }}
+app.kubernetes.io/name: {{ $v.workload | quote }}
+{{- else }}
 app.kubernetes.io/name: {{ .name | quote }}
+{{- end }}
 app.kubernetes.io/instance: {{ .root.Values.instance | quote }}
+{{- if and $v (not (get . "shared")) }}
+version: {{ $v.version | quote }}
+{{- end }}
 {{- end }}
 
 {{/* All labels of a workload's objects: (dict "root" $ "name" NAME "w" WORKLOAD) */}}
 {{- define "stack.labels" -}}
 {{ include "stack.selectorLabels" . }}
+{{- if not (get . "shared") }}
 {{- with (get .w "version") }}
 app.kubernetes.io/version: {{ . | quote }}
+{{- end }}
 {{- end }}
 app.kubernetes.io/component: {{ .w.component | quote }}
 {{ include "stack.commonLabels" .root }}
@@ -55,6 +68,10 @@ spec:
   {{- end }}
   {{- if hasKey .w.pod "terminationGracePeriodSeconds" }}
   terminationGracePeriodSeconds: {{ .w.pod.terminationGracePeriodSeconds }}
+  {{- end }}
+  {{- with (get .w.pod "nodeSelector") }}
+  nodeSelector:
+    {{- toYaml . | nindent 4 }}
   {{- end }}
   {{- with (get .w.pod "affinity") }}
   affinity:
