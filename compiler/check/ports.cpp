@@ -357,6 +357,28 @@ void read_exposure(const MNode& n, const model::Cluster* cluster, model::Workloa
     if (*probe && (*probe)->kind != model::Probe::Kind::Exec)
       need_tcp(w, port_used(w, (*probe)->port_name, (*probe)->port), "a probe", (*probe)->span,
                sink);
+  // W0021: a probe by number on a Service port the container does not listen on (the kubelet
+  // dials the pod, not the Service).
+  for (const auto* probe : {&w.liveness, &w.readiness, &w.startup}) {
+    if (!*probe || !(*probe)->port_name.empty() || !(*probe)->port) continue;
+    const std::int64_t n = (*probe)->port;
+    if (std::any_of(w.ports.begin(), w.ports.end(),
+                    [&](const model::Port& p) { return p.container() == n; }) ||
+        (w.exporter && w.exporter->port == n))
+      continue;
+    for (const auto& p : w.ports)
+      if (p.number == n) {
+        report(sink, Code::W0021, (*probe)->span,
+               fmt::format("the probe dials port {} of the container, but the port `{}` of `{}` "
+                           "is {} only on the Service: the container listens on {}",
+                           n, p.name, w.name, n, p.container()),
+               fmt::format("name the port (`{}`: a name is always the container's port), or "
+                           "write the container's number, {}",
+                           p.name, p.container()),
+               {{p.span, fmt::format("`{}` is declared here", p.name)}});
+        break;
+      }
+  }
   if (!w.metrics.empty()) {
     const MNode* mt = n.child("metrics");
     need_tcp(w, port_used(w, w.metrics_port, 0), "the metrics scrape",

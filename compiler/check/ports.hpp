@@ -52,7 +52,8 @@ std::vector<std::string> known_ingress_classes();
 // A workload's `expose` and `source_ranges`, and its ingress's controller in `cluster` (null when
 // the environment names no known cluster): E2045 (node ports, exposure without a Service), E2046
 // (source ranges), E2047 (TLS without host), E2049 (a UDP/SCTP port where TCP is needed), W0020
-// (an unknown ingress class). `n` is the workload's merged tree; the ports are already read.
+// (an unknown ingress class), W0021 (a probe by number on a Service port). `n` is the
+// workload's merged tree; the ports are already read.
 void read_exposure(const MNode& n, const model::Cluster* cluster, model::Workload& w,
                    base::Sink& sink);
 
