@@ -17,6 +17,7 @@
 #include "check/hardening.hpp"
 #include "check/images.hpp"
 #include "check/pipeline.hpp"
+#include "check/presence.hpp"
 #include "check/probes.hpp"
 #include "check/references.hpp"
 #include "check/schema.hpp"
@@ -1655,6 +1656,10 @@ class Checker {
     w.image = interp_or(n.value("image"), m, e);
     if (auto* v = n.value("image")) w.image_span = v->span;
     w.refs = workload_refs(n, w.name, e);
+    if (const MNode* en = n.child("enabled"); en && en->stmt && en->stmt->has_value()) {
+      w.enabled = en->stmt->val().boolean;
+      w.enabled_span = en->stmt->span;
+    }
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
       if (r->kind == ValueKind::Range) {
@@ -2176,6 +2181,7 @@ class Checker {
           {d.name, str(n.value("title")), strings(n.value("metrics")), d.name_span});
     }
     std::map<std::string, bool> ever_autoscaled;
+    Presence presence(sink_);
     for (const auto& d : decls_) {
       if (d.kind->name != "environment") continue;
       MNode n = resolve(d, "");
@@ -2204,8 +2210,6 @@ class Checker {
       e.workloads.resize(workload_decls.size());
       in_halves(workload_decls.size(),
                 [&](std::size_t i) { e.workloads[i] = workload(*workload_decls[i], m, e); });
-      for (const auto& w : e.workloads)
-        if (w.autoscaled()) ever_autoscaled[w.name] = true;
       if (auto it = singletons_.find("monitoring"); it != singletons_.end())
         e.monitoring = monitoring(decls_[it->second], e.name);
       // Alerts, records and backups, in declaration order (resolved in two halves when many).
@@ -2270,6 +2274,11 @@ class Checker {
         else
           e.backups.push_back(std::move(made[i].backup));
       }
+      // `enabled = false`: the workload is left out of this environment (E3007 when a present
+      // workload depends on it), with its backups.
+      presence.apply(e);
+      for (const auto& w : e.workloads)
+        if (w.autoscaled()) ever_autoscaled[w.name] = true;
       m.environments.push_back(std::move(e));
     }
     // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica

@@ -1,0 +1,33 @@
+// Presence per environment: `enabled = false` (in a workload, its `when ENV { }` or a template)
+// leaves the workload out of that environment entirely. The checker resolves every workload in
+// every environment, then removes the absent ones here, before the workloads stackc adds
+// (system.hpp) are made: so no target, alert, dashboard, graph node, capacity check, backup or
+// scrape of that environment sees them (targets.md §5.9).
+//
+//  - E3007: a present workload depends on an absent one in the same environment (`needs`, an
+//    env value `W.host`, a `${W.host}` reference in any string, in init and sidecar containers
+//    and the exporter too). Reported once per pair of spans (the `enabled = false` and the edge),
+//    naming the first environment where it happens.
+//  - A backup `of` an absent stateful is left out of that environment with it.
+#pragma once
+
+#include <set>
+#include <tuple>
+
+#include "base/diagnostics.hpp"
+#include "model/model.hpp"
+
+namespace stackc::check {
+
+class Presence {
+ public:
+  explicit Presence(base::Sink& sink) : sink_(sink) {}
+  // Checks the edges into the absent workloads of `e`, then removes them and their backups.
+  void apply(model::Environment& e);
+
+ private:
+  base::Sink& sink_;
+  std::set<std::tuple<base::FileId, std::uint32_t, base::FileId, std::uint32_t>> reported_;
+};
+
+}  // namespace stackc::check
