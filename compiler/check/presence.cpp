@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
+
+#include "check/promql.hpp"
 
 namespace stackc::check {
 namespace {
@@ -33,6 +36,58 @@ std::vector<Edge> edges(const model::Workload& w) {
   for (const auto& r : w.refs)
     out.push_back({&r.target, r.span, fmt::format("refers to it in {}", r.why), false});
   return out;
+}
+
+// The metric names a set of workloads exports (their declared metrics, with the series of
+// histograms and summaries) and the prefixes of their exporters.
+struct Exported {
+  std::unordered_set<std::string> names;
+  std::vector<std::string> prefixes;
+
+  void add(const model::Workload& w) {
+    for (const auto& mt : w.metrics) {
+      names.insert(mt.name);
+      if (mt.kind == model::Metric::Kind::Histogram)
+        for (const char* s : {"_bucket", "_sum", "_count"}) names.insert(mt.name + s);
+      else if (mt.kind == model::Metric::Kind::Summary)
+        for (const char* s : {"_sum", "_count"}) names.insert(mt.name + s);
+    }
+    if (w.exporter && !w.exporter->prefix.empty()) prefixes.push_back(w.exporter->prefix);
+  }
+  bool has(const std::string& name) const {
+    return names.count(name) || std::any_of(prefixes.begin(), prefixes.end(),
+                                            [&](const auto& p) { return name.rfind(p, 0) == 0; });
+  }
+};
+
+// Removes the records, then the alerts, whose expression reads a metric that only absent
+// workloads export (or a record removed so): in that environment they could only stay empty,
+// or, around `absent()`, fire for as long as the workload is left out. An expression that is
+// not PromQL is left for E2023.
+void remove_rules_of_absent(model::Environment& e) {
+  Exported present, gone;
+  for (const auto& w : e.workloads) (w.enabled ? present : gone).add(w);
+  if (gone.names.empty() && gone.prefixes.empty()) return;
+  std::unordered_set<std::string> removed_records;
+  auto reads_absent = [&](const std::string& expr) {
+    promql::Result r = promql::parse(expr);
+    if (r.error) return false;
+    return std::any_of(r.selectors.begin(), r.selectors.end(), [&](const auto& sel) {
+      return !sel.metric.empty() && ((gone.has(sel.metric) && !present.has(sel.metric)) ||
+                                     removed_records.count(sel.metric));
+    });
+  };
+  // Records until none is left to remove: one may read another, declared before or after it.
+  for (bool again = true; again;) {
+    again = false;
+    std::erase_if(e.records, [&](const model::Record& r) {
+      if (!reads_absent(r.expr)) return false;
+      removed_records.insert(r.name);
+      again = true;
+      return true;
+    });
+  }
+  std::erase_if(e.alerts, [&](const model::Alert& a) { return reads_absent(a.expr); });
 }
 
 }  // namespace
@@ -68,6 +123,7 @@ void Presence::apply(model::Environment& e) {
                                 : fmt::format("stop referring to `{}` from it", gone.name))});
     }
   }
+  remove_rules_of_absent(e);
   std::erase_if(e.backups, [&](const model::Backup& b) {
     return !b.of_resources && b.of.size() == 1 && absent.count(b.of.front().name);
   });

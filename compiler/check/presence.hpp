@@ -8,7 +8,9 @@
 //    env value `W.host`, a `${W.host}` reference in any string, in init and sidecar containers
 //    and the exporter too). Reported once per pair of spans (the `enabled = false` and the edge),
 //    naming the first environment where it happens.
-//  - A backup `of` an absent stateful is left out of that environment with it.
+//  - A backup `of` an absent stateful is left out of that environment with it; so are the
+//    `record`s and `alert`s whose expression reads a metric that only absent workloads export
+//    (they could only stay empty there, or fire forever around `absent()`).
 #pragma once
 
 #include <set>

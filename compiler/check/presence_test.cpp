@@ -146,6 +146,53 @@ TEST(Presence, TheBackupOfAnAbsentDatabaseIsLeftOutWithIt) {
   EXPECT_EQ(m.environment("prod")->backups.size(), 2u);
 }
 
+TEST(Presence, AlertsAndRecordsOfMetricsOnlyAnAbsentWorkloadExportsAreLeftOutWithIt) {
+  auto c = check_text(
+      std::string("monitoring { prometheus { } }\n") + "service mail {\n" + kWorker +
+      "  port smtp = 1025\n  metrics {\n    counter mail_sent_total\n    histogram mail_seconds\n  "
+      "}\n"
+      "  when prod { enabled = false }\n}\n" +
+      "service api {\n" + kWorker +
+      "  port http = 8080\n  metrics { counter http_requests_total }\n}\n" +
+      "record mail_rate { expr = \"sum(rate(mail_sent_total[5m]))\" }\n"
+      "record mail_rate_x2 { expr = \"mail_rate * 2\" }\n"
+      "alert MailStopped { expr = \"absent(mail_sent_total)\"  summary = \"s\" }\n"
+      "alert MailSlow { expr = \"histogram_quantile(0.9, sum by (le) "
+      "(rate(mail_seconds_bucket[5m]))) > 10\"  summary = \"s\" }\n"
+      "alert MailRateHigh { expr = \"mail_rate_x2 > 100\"  summary = \"s\" }\n"
+      "alert ApiBusy { expr = \"sum(rate(http_requests_total[5m])) > 100\"  summary = \"s\" }\n"
+      "alert Mixed { expr = \"sum(rate(http_requests_total[5m])) > 0 unless "
+      "sum(rate(mail_sent_total[5m])) > 0\"  summary = \"s\" }\n");
+  ASSERT_TRUE(c->result.model) << (c->sink.all().empty() ? "" : c->sink.all()[0].message);
+  EXPECT_TRUE(c->sink.all().empty());
+  auto alerts = [&](const std::string& env) {
+    std::vector<std::string> out;
+    for (const auto& a : c->result.model->environment(env)->alerts) out.push_back(a.name);
+    return out;
+  };
+  auto records = [&](const std::string& env) {
+    std::vector<std::string> out;
+    for (const auto& r : c->result.model->environment(env)->records) out.push_back(r.name);
+    return out;
+  };
+  EXPECT_EQ(alerts("dev"), (std::vector<std::string>{"MailStopped", "MailSlow", "MailRateHigh",
+                                                     "ApiBusy", "Mixed"}));
+  EXPECT_EQ(records("dev"), (std::vector<std::string>{"mail_rate", "mail_rate_x2"}));
+  EXPECT_EQ(alerts("prod"), std::vector<std::string>{"ApiBusy"});
+  EXPECT_EQ(records("prod"), std::vector<std::string>{});
+}
+
+TEST(Presence, AMetricAPresentWorkloadExportsTooKeepsTheAlert) {
+  auto c = check_text(
+      std::string("monitoring { prometheus { } }\n") + "service a {\n" + kWorker +
+      "  port http = 80\n  metrics { counter jobs_total }\n  enabled = false\n}\n" +
+      "service b {\n" + kWorker + "  port http = 80\n  metrics { counter jobs_total }\n}\n" +
+      "alert NoJobs { expr = \"sum(rate(jobs_total[5m])) == 0\"  summary = \"s\" }\n");
+  ASSERT_TRUE(c->result.model) << (c->sink.all().empty() ? "" : c->sink.all()[0].message);
+  EXPECT_EQ(c->result.model->environment("prod")->alerts.size(), 1u);
+  EXPECT_EQ(c->result.model->environment("dev")->alerts.size(), 1u);
+}
+
 TEST(Presence, EnabledMustBeABoolean) {
   auto c = check_text(std::string("worker a {\n") + kWorker + "  enabled = \"no\"\n}\n");
   EXPECT_FALSE(c->result.model);
