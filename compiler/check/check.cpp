@@ -2281,6 +2281,7 @@ class Checker {
         if (w.autoscaled()) ever_autoscaled[w.name] = true;
       m.environments.push_back(std::move(e));
     }
+    presence.finish(m.environments.size());
     // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica
     // count is fixed in every environment.
     // Each environment's workloads by name, made once (a search per declaration would be

@@ -127,7 +127,32 @@ void Presence::apply(model::Environment& e) {
   std::erase_if(e.backups, [&](const model::Backup& b) {
     return !b.of_resources && b.of.size() == 1 && absent.count(b.of.front().name);
   });
+  for (const auto& w : e.workloads) {
+    if (w.enabled) continue;
+    e.absent.push_back(w.name);
+    auto it = std::find_if(absences_.begin(), absences_.end(),
+                           [&](const auto& a) { return a.first == w.name; });
+    if (it == absences_.end()) {
+      absences_.push_back({w.name, {0, w.enabled_span, w.span}});
+      it = absences_.end() - 1;
+    }
+    ++it->second.count;
+  }
   std::erase_if(e.workloads, [](const model::Workload& w) { return !w.enabled; });
+}
+
+void Presence::finish(std::size_t environments) {
+  for (const auto& [name, a] : absences_) {
+    if (a.count < environments) continue;
+    sink_.report(base::Diagnostic{
+        base::Code::W0025,
+        a.first,
+        fmt::format("`{}` is left out of every environment: nothing of it is deployed", name),
+        {{a.decl, "declared here"}},
+        fmt::format("enable it where it should run (`when ENV {{ enabled = true }}`), or remove "
+                    "`{}`",
+                    name)});
+  }
 }
 
 }  // namespace stackc::check

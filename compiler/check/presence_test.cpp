@@ -63,8 +63,16 @@ TEST(Presence, EnabledFalseRemovesTheWorkloadFromThatEnvironmentOnly) {
                  "template off for worker { when prod { enabled = false } }\n" +
                  "worker e from off {\n" + kWorker + "}\n");
   ASSERT_TRUE(c->result.model) << (c->sink.all().empty() ? "" : c->sink.all()[0].message);
-  EXPECT_TRUE(c->sink.all().empty());
+  // `b` is left out of both environments: W0025, at its `enabled = false`.
+  ASSERT_EQ(c->sink.all().size(), 1u);
+  EXPECT_EQ(c->sink.all()[0].code, base::Code::W0025);
+  EXPECT_EQ(c->sink.all()[0].message,
+            "`b` is left out of every environment: nothing of it is deployed");
+  EXPECT_EQ(at(*c, c->sink.all()[0].span), "enabled = false");
+  EXPECT_EQ(at(*c, c->sink.all()[0].notes.at(0).span), "b");
   const auto& m = *c->result.model;
+  EXPECT_EQ(m.environment("prod")->absent, (std::vector<std::string>{"a", "b", "d", "e"}));
+  EXPECT_EQ(m.environment("dev")->absent, std::vector<std::string>{"b"});
   EXPECT_EQ(names(m, "dev"), (std::vector<std::string>{"a", "d", "e"}));
   EXPECT_EQ(names(m, "prod"), std::vector<std::string>{});
 }
@@ -122,13 +130,17 @@ TEST(Presence, OneErrorPerPairOfPlacesNotPerEnvironment) {
   // Absent in both environments, needed in both: the same two places, reported once.
   auto c = check_text(std::string("worker db {\n") + kWorker + "  enabled = false\n}\n" +
                       "worker api {\n" + kWorker + "  needs = [db]\n}\n");
-  ASSERT_EQ(c->sink.all().size(), 1u);
+  ASSERT_EQ(c->sink.all().size(), 2u);  // and W0025: left out everywhere
+  EXPECT_EQ(c->sink.all()[0].code, base::Code::E3007);
   EXPECT_NE(c->sink.all()[0].message.find("environment `dev`"), std::string::npos);
+  EXPECT_EQ(c->sink.all()[1].code, base::Code::W0025);
   // Different places (a `when` each): one per environment.
   auto two = check_text(std::string("worker db {\n") + kWorker +
                         "  when dev { enabled = false }\n  when prod { enabled = false }\n}\n" +
                         "worker api {\n" + kWorker + "  needs = [db]\n}\n");
-  EXPECT_EQ(two->sink.all().size(), 2u);
+  EXPECT_EQ(std::count_if(two->sink.all().begin(), two->sink.all().end(),
+                          [](const auto& d) { return d.code == base::Code::E3007; }),
+            2);
 }
 
 TEST(Presence, TheBackupOfAnAbsentDatabaseIsLeftOutWithIt) {

@@ -577,6 +577,13 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
   if (!o.impact.empty()) {
     std::size_t n = g.index(o.impact);
     if (n == g.nodes().size()) {
+      if (std::find(env->absent.begin(), env->absent.end(), o.impact) != env->absent.end()) {
+        err << fmt::format(
+            "stackc: error: `{}` is left out of environment `{}` (`enabled = false`): nothing "
+            "there depends on it\n",
+            o.impact, env->name);
+        return 2;
+      }
       auto hint = base::did_you_mean(o.impact, g.nodes());
       err << fmt::format("stackc: error: `{}` is not a workload{}\n", o.impact,
                          hint.empty() ? "" : "; " + hint);

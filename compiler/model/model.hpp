@@ -330,6 +330,7 @@ struct Environment {
   std::string domain;
   Span span;
   std::vector<Workload> workloads;  // in declaration order
+  std::vector<std::string> absent;  // workloads left out here (`enabled = false`), in order
   Monitoring monitoring;
   std::vector<Alert> alerts;
   std::vector<Record> records;
