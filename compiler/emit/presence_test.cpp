@@ -3,12 +3,16 @@
 // job, no backup; and no `Down` alert is made for a workload that may run no pod.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
 #include "check/check.hpp"
+
 #include "emit/backup/backup.hpp"
+#include "emit/grafana/grafana.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
@@ -241,6 +245,33 @@ TEST(Presence, AReplicaRangeFromZeroHasNoDownAlert) {
   EXPECT_FALSE(contains(alert_names(m, m.environments[1]), "QueueDown"));
   EXPECT_TRUE(contains(alert_names(m, m.environments[0]), "ApiDown") ||
               contains(alert_names(m, m.environments[0]), "TargetDown"));
+}
+
+// The value from which the "Pods up" panel of api's dashboard turns green.
+nlohmann::json pods_green_from(const model::Model& m, const model::Environment& e) {
+  for (const auto& f : grafana::files(m, e)) {
+    if (f.path != "dashboards/s-w-api.json") continue;
+    const nlohmann::json board = nlohmann::json::parse(f.content());
+    for (const auto& p : board["panels"])
+      if (p["title"] == "Pods up")
+        return p["fieldConfig"]["defaults"]["thresholds"]["steps"].back()["value"];
+  }
+  ADD_FAILURE() << "no Pods up panel of api in " << e.name;
+  return nullptr;
+}
+
+TEST(Presence, ADashboardTakesNoPodAsDeclaredWhereTheMinimumIsZero) {
+  std::string text = kStack;
+  text.replace(text.find("  when dev { needs = [mailpit] }\n"), 0,
+               "  when production { replicas = 0 }\n");
+  text.replace(text.find("prometheus { }"), 14, "prometheus { }  grafana { }");
+  auto b = build(text);
+  ASSERT_TRUE(b->model);
+  const auto& m = *b->model;
+  EXPECT_EQ(pods_green_from(m, m.environments[0]), 1);
+  EXPECT_EQ(pods_green_from(m, m.environments[1]), 0);
+  // And neither a Down alert (api is scraped: TargetDown, which has no target at 0 pods).
+  EXPECT_FALSE(contains(alert_names(m, m.environments[1]), "ApiDown"));
 }
 
 }  // namespace
