@@ -130,13 +130,9 @@ void Presence::apply(model::Environment& e) {
   for (const auto& w : e.workloads) {
     if (w.enabled) continue;
     e.absent.push_back(w.name);
-    auto it = std::find_if(absences_.begin(), absences_.end(),
-                           [&](const auto& a) { return a.first == w.name; });
-    if (it == absences_.end()) {
-      absences_.push_back({w.name, {0, w.enabled_span, w.span}});
-      it = absences_.end() - 1;
-    }
-    ++it->second.count;
+    auto [at, fresh] = absence_index_.try_emplace(w.name, absences_.size());
+    if (fresh) absences_.push_back({w.name, {0, w.enabled_span, w.span}});
+    ++absences_[at->second].second.count;
   }
   std::erase_if(e.workloads, [](const model::Workload& w) { return !w.enabled; });
 }

@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -41,7 +42,8 @@ class Presence {
   };
   base::Sink& sink_;
   std::set<std::tuple<base::FileId, std::uint32_t, base::FileId, std::uint32_t>> reported_;
-  std::vector<std::pair<std::string, Absence>> absences_;  // in order of first absence
+  std::vector<std::pair<std::string, Absence>> absences_;       // in order of first absence
+  std::unordered_map<std::string, std::size_t> absence_index_;  // name -> index in absences_
 };
 
 }  // namespace stackc::check
