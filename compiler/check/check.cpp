@@ -19,6 +19,7 @@
 #include "check/nodes.hpp"
 #include "check/pipeline.hpp"
 #include "check/ports.hpp"
+#include "check/presence.hpp"
 #include "check/probes.hpp"
 #include "check/references.hpp"
 #include "check/schema.hpp"
@@ -1737,6 +1738,10 @@ class Checker {
     w.image = interp_or(n.value("image"), m, e);
     if (auto* v = n.value("image")) w.image_span = v->span;
     w.refs = workload_refs(n, d.name, e);
+    if (const MNode* en = n.child("enabled"); en && en->stmt && en->stmt->has_value()) {
+      w.enabled = en->stmt->val().boolean;
+      w.enabled_span = en->stmt->span;
+    }
     if (const Value* r = n.value("replicas")) {
       w.replicas_span = r->span;
       if (r->kind == ValueKind::Range) {
@@ -2231,6 +2236,7 @@ class Checker {
           {d.name, str(n.value("title")), strings(n.value("metrics")), d.name_span});
     }
     std::map<std::string, bool> ever_autoscaled;
+    Presence presence(sink_);
     for (const auto& d : decls_) {
       if (d.kind->name != "environment") continue;
       MNode n = resolve(d, "");
@@ -2275,9 +2281,6 @@ class Checker {
         const Unit& u = workload_decls[i];
         e.workloads[i] = workload(*u.decl, m, e, u.version);
       });
-      model::mark_version_heads(e);
-      for (const auto& w : e.workloads)
-        if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
       if (auto it = singletons_.find("monitoring"); it != singletons_.end())
         e.monitoring = monitoring(decls_[it->second], e.name);
       // Alerts, records and backups, in declaration order (resolved in two halves when many).
@@ -2342,8 +2345,16 @@ class Checker {
         else
           e.backups.push_back(std::move(made[i].backup));
       }
+      // `enabled = false`: the workload is left out of this environment (E3007 when a present
+      // workload depends on it), with its backups.
+      presence.apply(e);
+      // The first version present makes a versioned workload's shared objects.
+      model::mark_version_heads(e);
+      for (const auto& w : e.workloads)
+        if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
       m.environments.push_back(std::move(e));
     }
+    presence.finish(m.environments.size());
     check_pod_security(m, sink_);
     // W0002: autoscale (from the workload, a template or a `when`) on a workload whose replica
     // count is fixed in every environment.

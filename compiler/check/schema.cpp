@@ -642,6 +642,15 @@ struct Tables {
          "1",
          0,
          100000},
+        {"enabled",
+         T::Bool,
+         "Whether the workload exists in the environment: `when dev { enabled = false }` leaves "
+         "it out there entirely.",
+         {},
+         nullptr,
+         false,
+         false,
+         "true"},
         {"port",
          T::Port,
          "A named port: `port http = 8080`, `port http = 80 -> 8080` (Service port -> container "

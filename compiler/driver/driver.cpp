@@ -581,6 +581,13 @@ int cmd_graph(const GraphOptions& o, const Common& c, std::ostream& out, std::os
     for (const auto& w : env->workloads)
       if (w.group == o.impact) down.push_back(g.index(w.name));
     if (down.empty()) {
+      if (std::find(env->absent.begin(), env->absent.end(), o.impact) != env->absent.end()) {
+        err << fmt::format(
+            "stackc: error: `{}` is left out of environment `{}` (`enabled = false`): nothing "
+            "there depends on it\n",
+            o.impact, env->name);
+        return 2;
+      }
       auto hint = base::did_you_mean(o.impact, g.nodes());
       err << fmt::format("stackc: error: `{}` is not a workload{}\n", o.impact,
                          hint.empty() ? "" : "; " + hint);

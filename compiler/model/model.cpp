@@ -396,6 +396,7 @@ std::string to_json(const Model& m) {
     json ws = json::array();
     for (const auto& w : e.workloads) ws.push_back(workload(w));
     j["workloads"] = ws;
+    if (!e.absent.empty()) j["absent"] = e.absent;  // left out by `enabled = false`
     j["monitoring"] = monitoring(e.monitoring);
     json alerts = json::array();
     for (const auto& a : e.alerts)

@@ -247,6 +247,10 @@ struct Workload {
   Span image_span;    // where `image` is written; invalid for the workloads stackc adds
   std::int64_t replicas_min = 1, replicas_max = 1;
   Span replicas_span;
+  // `enabled = false` in this environment: set only while the checker resolves the environment;
+  // such a workload is then removed from it (check/presence.hpp), so the model never holds one.
+  bool enabled = true;
+  Span enabled_span;  // the `enabled = false` statement
   std::vector<Port> ports;
   Resource cpu, memory;
   std::optional<Autoscale> autoscale;
@@ -390,6 +394,7 @@ struct Environment {
   Span pod_security_span;
   Span span;
   std::vector<Workload> workloads;  // in declaration order
+  std::vector<std::string> absent;  // workloads left out here (`enabled = false`), in order
   Monitoring monitoring;
   std::vector<Alert> alerts;
   std::vector<Record> records;

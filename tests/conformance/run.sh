@@ -12,7 +12,8 @@
 #     Operator objects and the restore Jobs against the strict schemas;
 #  6. the GitHub workflows with actionlint and GitHub's own parser (actions-check.js);
 #  7. the Argo CD Applications and Flux objects against their strict schemas, and their paths and
-#     namespaces against the generated folders (gitops-check.py).
+#     namespaces against the generated folders (gitops-check.py);
+#  8. the generated alert rules of the stacks in rules-test/ under `promtool test rules`.
 # Run tests/conformance/setup.sh first (as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -90,6 +91,14 @@ STACKC=${STACKC:-build/compiler/stackc}
 for src in examples/*/*.stack; do
   name=$("$STACKC" check --dump-model "$src" | python3 -c 'import json,sys; print(json.load(sys.stdin)["stack"]["name"])')
   step "$name: network policies == the dependency graph" python3 $HERE/netpol-check.py "$STACKC" "$src" "out/$name"
+done
+# The generated alert rules under promtool's unit tests: a `Down` rule fires for a workload that
+# should run a pod and has none, and is not made where it may run none or is left out.
+for t in $HERE/rules-test/*.test.yml; do
+  rt="$tmp/rules-$(basename "$t" .test.yml)"
+  "$STACKC" build "${t%.test.yml}.stack" -o "$rt" --target monitoring > /dev/null
+  cp "$t" "$rt/"
+  step "rules: promtool test rules $(basename "$t")" promtool test rules "$rt/$(basename "$t")"
 done
 echo "conformance: $((checks - fail)) passed, $fail failed"
 [ "$fail" -eq 0 ]

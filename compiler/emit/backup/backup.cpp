@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "check/system.hpp"
 #include "check/units.hpp"
 
@@ -39,15 +41,21 @@ std::string pg_restore_script(const std::string& name) {
 void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& lowered,
               const std::vector<std::string>& envs, const std::string& source, Output& out) {
   if (lowered.empty()) return;
-  // One runbook per backup, with a section per environment.
-  for (std::size_t bi = 0; bi < lowered.front().env->backups.size(); ++bi) {
-    const std::string& name = lowered.front().env->backups[bi].name;
+  // One runbook per backup, with a section per environment that has it (a backup of a stateful
+  // left out of an environment is not there, check/presence.hpp), in declaration order.
+  std::vector<std::string> names;
+  for (const auto& l : lowered)
+    for (const auto& b : l.env->backups)
+      if (std::find(names.begin(), names.end(), b.name) == names.end()) names.push_back(b.name);
+  for (const std::string& name : names) {
     std::string md = "<!-- " + header(source, "").substr(1, header(source, "").find('\n') - 1) +
                      " -->\n# Restoring `" + name + "`\n\n";
     for (const auto& [env, objects, configs, text] : lowered) {
       const auto& e = *env;
-      if (bi >= e.backups.size()) continue;
-      const auto& b = e.backups[bi];
+      auto it = std::find_if(e.backups.begin(), e.backups.end(),
+                             [&](const model::Backup& b) { return b.name == name; });
+      if (it == e.backups.end()) continue;
+      const auto& b = *it;
       md += fmt::format("## {} (namespace `{}`)\n\n", e.name, e.ns);
       if (b.of_resources) {
         std::string schedule = m.stack.name + "-" + e.name + "-" + b.name;

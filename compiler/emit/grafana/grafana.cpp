@@ -552,7 +552,9 @@ class Generator {
   // ---- panels ----
 
   Json pods(const Workload& w) const {
-    std::int64_t expected = std::max<std::int64_t>(1, w.replicas_min);
+    // Green from the replica minimum: at 0 (`replicas = 0`, `0..N`) no pod is as declared, as no
+    // `Down` alert is made for it either.
+    std::int64_t expected = w.replicas_min;
     std::string replicas = w.autoscaled() ? fmt::format("{} to {} replicas (autoscaled)",
                                                         w.replicas_min, w.replicas_max)
                                           : fmt::format("{} replicas", w.replicas_min);

@@ -213,8 +213,8 @@ Doc rule(const std::string& alert, const std::string& expr, std::int64_t for_s,
 
 // Standard rules: for every scraped target, every container and every volume of the namespace
 // at once (so their number does not grow with the stack), plus, per workload, `Down` for the
-// long-running ones Prometheus does not scrape and `HighErrorRate` for those that count requests
-// and errors.
+// long-running ones Prometheus does not scrape and whose replica minimum is over 0, and
+// `HighErrorRate` for those that count requests and errors.
 Doc standard_rules(const model::Environment& e) {
   Doc rules = Doc::array();
   const std::string ns = fmt::format("namespace=\"{}\"", e.ns);
@@ -264,7 +264,9 @@ Doc standard_rules(const model::Environment& e) {
     // A version's pods: its workload's container, in the pods of the version's Deployment.
     const std::string pods =
         w.group.empty() ? std::string() : fmt::format(", pod=~\"{}\"", w.version_pods());
-    if (targets(w).empty())
+    // Not for a workload that may run no pod in this environment (`replicas = 0`, `0..N`): its
+    // absence is then normal, and the alert would fire for as long as it is scaled to zero.
+    if (targets(w).empty() && w.replicas_min > 0)
       rules.push_back(rule(
           name + "Down",
           // Only while the kubelet's metrics arrive: else every workload would look down.
