@@ -253,8 +253,12 @@ model::Model Checker::build() {
   std::vector<std::unordered_map<std::string_view, const model::Workload*>> by_name(
       m.environments.size());
   for (std::size_t i = 0; i < m.environments.size(); ++i)
-    for (const auto& w : m.environments[i].workloads)
-      by_name[i].emplace(w.group.empty() ? w.name : w.group, &w);  // a version: the first
+    for (const auto& w : m.environments[i].workloads) {
+      // A versioned workload by its own name: the first version with an `autoscale`, else the
+      // first version.
+      auto [at, fresh] = by_name[i].emplace(w.group.empty() ? w.name : w.group, &w);
+      if (!fresh && !at->second->autoscale && w.autoscale) at->second = &w;
+    }
   for (const auto& d : decls_) {
     if (!d.kind->workload || ever_autoscaled[d.name]) continue;
     for (std::size_t i = 0; i < m.environments.size(); ++i) {
