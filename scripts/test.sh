@@ -41,7 +41,7 @@ rm -rf "$alone"
 echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer), corpora replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
 cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer
-build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal stdlib/std
+build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal examples/sock-shop examples/bookinfo stdlib/std
 build-fuzz/tests/fuzz/stackc_fuzz_build -runs=0 tests/fuzz/corpus-build
 build-fuzz/tests/fuzz/stackc_fuzz_writer -runs=0 tests/fuzz/corpus-writer
 
