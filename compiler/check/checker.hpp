@@ -26,6 +26,7 @@
 #include "base/diagnostics.hpp"
 #include "base/source.hpp"
 #include "check/check.hpp"
+#include "check/names.hpp"
 #include "check/schema.hpp"
 #include "check/tree.hpp"
 #include "check/units.hpp"
@@ -47,14 +48,6 @@ using ast::ValueKind;
 using Names = std::map<std::string, std::size_t, std::less<>>;
 using base::Code;
 using base::Span;
-
-// ---- names (names.cpp) ---------------------------------------------------------------------
-
-bool is_dns_label(std::string_view s, std::size_t max = 63);
-bool is_dns_subdomain(std::string_view s);
-std::string dns_fix(std::string_view s);
-std::string shown(const Stmt& s);
-std::string_view kind_word(ValueKind k);
 
 // ---- the checker ---------------------------------------------------------------------------
 

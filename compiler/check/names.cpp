@@ -1,7 +1,10 @@
-// Name rules the checker's passes share: DNS-1123 labels and subdomains and a suggested fix
-// for a bad name, and how a statement and a value's kind are written in messages.
+// Name rules the checker's files share: DNS-1123 labels and subdomains and a suggested fix
+// for a bad name, and how a statement, a value's kind and a list of names are written in
+// messages.
 
-#include "check/checker.hpp"
+#include "check/names.hpp"
+
+#include <fmt/format.h>
 
 namespace stackc::check {
 
@@ -41,7 +44,7 @@ std::string dns_fix(std::string_view s) {
   return out;
 }
 
-std::string shown(const Stmt& s) {
+std::string shown(const ast::Stmt& s) {
   std::string k(s.key);
   for (const auto& l : s.labels) {
     k += ' ';
@@ -50,28 +53,37 @@ std::string shown(const Stmt& s) {
   return k;
 }
 
-std::string_view kind_word(ValueKind k) {
+std::string_view kind_word(ast::ValueKind k) {
   switch (k) {
-    case ValueKind::String:
+    case ast::ValueKind::String:
       return "a string";
-    case ValueKind::Number:
+    case ast::ValueKind::Number:
       return "a number";
-    case ValueKind::Bool:
+    case ast::ValueKind::Bool:
       return "a boolean";
-    case ValueKind::Path:
+    case ast::ValueKind::Path:
       return "a name";
-    case ValueKind::List:
+    case ast::ValueKind::List:
       return "a list";
-    case ValueKind::Call:
+    case ast::ValueKind::Call:
       return "a call";
-    case ValueKind::Range:
+    case ast::ValueKind::Range:
       return "a range";
-    case ValueKind::Arrow:
+    case ast::ValueKind::Arrow:
       return "a port mapping";
-    case ValueKind::Object:
+    case ast::ValueKind::Object:
       return "a block";
   }
   return "a value";
+}
+
+std::string listed(const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
+    out += fmt::format("`{}`", names[i]);
+  }
+  return out;
 }
 
 }  // namespace stackc::check

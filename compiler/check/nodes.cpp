@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/suggest.hpp"
+#include "check/names.hpp"
 
 namespace stackc::check {
 namespace {
@@ -31,15 +32,6 @@ std::vector<std::string> values_of(std::string_view label) {
   if (label == "kubernetes.io/arch")
     return {"amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64", "mips64le", "loong64"};
   return {};
-}
-
-std::string listed(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += fmt::format("`{}`", names[i]);
-  }
-  return out;
 }
 
 // `node_selector "kubernetes.io" { os = "linux" }` for the label `kubernetes.io/os`.

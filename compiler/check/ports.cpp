@@ -8,6 +8,7 @@
 #include <map>
 
 #include "base/suggest.hpp"
+#include "check/names.hpp"
 #include "check/units.hpp"
 
 namespace stackc::check {
@@ -33,32 +34,12 @@ std::int64_t int_of(const Value& v) {
   return q.ok ? q.value : 0;
 }
 
-bool lower_dns_label(std::string_view s, std::size_t max = 63) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s)
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  return s.front() != '-' && s.back() != '-';
-}
-
-bool dns_subdomain(std::string_view s) {
-  if (s.empty() || s.size() > 253) return false;
-  std::size_t start = 0;
-  while (true) {
-    auto dot = s.find('.', start);
-    if (!lower_dns_label(
-            s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start)))
-      return false;
-    if (dot == std::string_view::npos) return true;
-    start = dot + 1;
-  }
-}
-
 // Kubernetes' qualified name: `[prefix/]name`, the name at most 63 letters, digits, `-`, `_`,
 // `.`, alphanumeric at both ends, the prefix a DNS subdomain.
 bool qualified_name(std::string_view s) {
   auto slash = s.find('/');
   std::string_view name = slash == std::string_view::npos ? s : s.substr(slash + 1);
-  if (slash != std::string_view::npos && !dns_subdomain(s.substr(0, slash))) return false;
+  if (slash != std::string_view::npos && !is_dns_subdomain(s.substr(0, slash))) return false;
   auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
   if (name.empty() || name.size() > 63 || !alnum(name.front()) || !alnum(name.back())) return false;
   return std::all_of(name.begin(), name.end(),
@@ -250,7 +231,7 @@ std::vector<model::IngressController> ingress_controllers(const MNode& cluster, 
     model::IngressController c;
     c.ingress_class = s->labels[0].text;
     c.span = s->labels[0].span;
-    if (!lower_dns_label(c.ingress_class))
+    if (!is_dns_label(c.ingress_class))
       report(sink, Code::E2006, c.span,
              fmt::format("`{}` is not a valid ingress class name", c.ingress_class),
              "class names are lower-case letters, digits and `-`, at most 63 characters");
@@ -294,7 +275,7 @@ std::vector<model::IngressController> ingress_controllers(const MNode& cluster, 
     } else if (ns || pods) {
       c.peer.kind = model::Peer::Kind::Pods;
       c.peer.ns = text_of(ns);
-      if (ns && !lower_dns_label(c.peer.ns))
+      if (ns && !is_dns_label(c.peer.ns))
         report(sink, Code::E2006, ns->span, fmt::format("`{}` is not a valid namespace", c.peer.ns),
                "namespaces are DNS-1123 labels: lower-case letters, digits and `-`");
       if (pods) {

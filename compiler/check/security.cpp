@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/suggest.hpp"
+#include "check/names.hpp"
 #include "check/units.hpp"
 
 namespace stackc::check {
@@ -75,16 +76,6 @@ std::string upper(std::string_view s) {
   std::string out(s);
   for (auto& c : out)
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return out;
-}
-
-// "`a`", "`a` and `b`", "`a`, `b` and `c`".
-std::string listed(const std::vector<std::string>& names) {
-  std::string out;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out += i + 1 == names.size() ? " and " : ", ";
-    out += fmt::format("`{}`", names[i]);
-  }
   return out;
 }
 
