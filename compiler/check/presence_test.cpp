@@ -5,20 +5,11 @@
 #include <algorithm>
 
 #include "check/check.hpp"
+#include "check/no_imports.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::check {
 namespace {
-
-class NoImports final : public Loader {
- public:
-  Result load(std::string_view spec, base::FileId) override {
-    Result r;
-    r.message = "cannot find `" + std::string(spec) + "`";
-    return r;
-  }
-  bool is_stdlib(base::FileId) const override { return false; }
-};
 
 struct Checked {
   base::SourceManager sm;

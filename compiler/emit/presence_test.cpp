@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 #include "check/check.hpp"
+#include "check/no_imports.hpp"
 
 #include "emit/backup/backup.hpp"
 #include "emit/grafana/grafana.hpp"
@@ -22,15 +23,7 @@
 namespace stackc::emit {
 namespace {
 
-class NoImports final : public check::Loader {
- public:
-  Result load(std::string_view spec, base::FileId) override {
-    Result r;
-    r.message = "cannot find `" + std::string(spec) + "`";
-    return r;
-  }
-  bool is_stdlib(base::FileId) const override { return false; }
-};
+using check::NoImports;
 
 // `mailpit` runs in dev only, `billing` (and its database with its backup) in production only;
 // `queue` runs no pod in production (`replicas = 0`), `api` needs `mailpit` in dev alone.

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "check/check.hpp"
+#include "check/no_imports.hpp"
 #include "driver/loader.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/helm/helm.hpp"
@@ -18,16 +19,7 @@
 namespace stackc::emit::kubernetes {
 namespace {
 
-// No imports: the stacks of these tests are one file.
-class NoImports final : public check::Loader {
- public:
-  Result load(std::string_view spec, base::FileId) override {
-    Result r;
-    r.message = "cannot find `" + std::string(spec) + "`";
-    return r;
-  }
-  bool is_stdlib(base::FileId) const override { return false; }
-};
+using check::NoImports;
 
 // N services in a chain (each needs the one before), in two environments, with a cron job in the
 // middle whose name passes the 52 characters of a CronJob name: the lowering reports an E4001
