@@ -5,6 +5,15 @@
 //   node tm-tokenize.js --clean FILE...        exit 1 if any token has an `invalid.*` scope or
 //                                              non-blank text has no scope but source.stack
 //   node tm-tokenize.js --invalid-lines FILE   the numbers of the lines that have an invalid.* token
+//   node tm-tokenize.js --unindent FILE        FILE with the indentation of every line replaced by
+//                                              junk blanks, except lines that start inside a
+//                                              """ string (their blanks are text): the input of
+//                                              the indentation tests
+//   node tm-tokenize.js --vim-compare DUMP FILE
+//                                              DUMP is vim-syntax-dump.vim's (or the Neovim twin's)
+//                                              output for FILE: every non-blank character must be
+//                                              in the Vim group that VIM_GROUP names for its
+//                                              TextMate scopes; exit 1 and list those that are not
 const fs = require('fs');
 const path = require('path');
 const vsctm = require('vscode-textmate');
@@ -37,14 +46,79 @@ function tokenize(grammar, file) {
   return { lines, tokens: out };
 }
 
+// The Vim highlight group (editors/vim/syntax/stack.vim links its groups to these) that stands for
+// the innermost TextMate scope of a character; meta.* scopes and the dots of a path take the
+// group of what holds them.
+const VIM_GROUP = [
+  [/^invalid\./, 'Error'],
+  [/^(comment\.|punctuation\.definition\.comment)/, 'Comment'],
+  [/^constant\.character\.escape/, 'SpecialChar'],
+  [/^punctuation\.section\.interpolation/, 'Delimiter'],
+  [/^(string\.|punctuation\.definition\.string)/, 'String'],
+  [/^keyword\.control\.import/, 'Include'],
+  [/^storage\.type\.kind/, 'Structure'],
+  [/^entity\.name\.type\.object/, 'Type'],
+  [/^entity\.name\.type/, 'Function'],
+  [/^keyword\.other\.(for|from)/, 'Keyword'],
+  [/^entity\.other\.inherited-class/, 'Type'],
+  [/^keyword\.control\.conditional\.when/, 'Conditional'],
+  [/^variable\.other\.environment/, 'Special'],
+  [/^support\.type\.property-name/, 'Identifier'],
+  [/^entity\.name\.label/, 'Tag'],
+  [/^keyword\.operator/, 'Operator'],
+  [/^keyword\.other\.unit/, 'Special'],
+  [/^constant\.numeric/, 'Number'],
+  [/^constant\.language\.boolean/, 'Boolean'],
+  [/^(support\.function|entity\.name\.function)/, 'Function'],
+  [/^variable\.parameter/, 'Identifier'],
+  [/^punctuation\.(section\.(block|list|arguments)|separator\.comma)/, 'Delimiter'],
+];
+function vimGroup(scopes) {
+  const inInterp = scopes.includes('meta.interpolation.stack');
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
+    if (s.startsWith('meta.') || s.startsWith('punctuation.accessor')) continue;
+    if (s.startsWith('variable.other.reference')) return inInterp ? 'Identifier' : 'Constant';
+    for (const [re, group] of VIM_GROUP) if (re.test(s)) return group;
+  }
+  return '';
+}
+
 const fmt = (t) => `${t.line}:${t.col}\t${JSON.stringify(t.text)}\t${t.scopes.join(' ')}`;
 
 async function main() {
   const [mode, ...files] = process.argv.slice(2);
   const grammar = await loadGrammar();
   let bad = 0;
+  if (mode === '--vim-compare') {
+    const [dump, file] = files;
+    const want = new Map();
+    const { lines, tokens } = tokenize(grammar, file);
+    for (const t of tokens) {
+      // Vim counts columns in bytes, vscode-textmate in UTF-16 code units
+      const line = lines[t.line - 1];
+      for (let k = t.col - 1; k < t.col - 1 + t.text.length; k++) {
+        const from = Buffer.byteLength(line.substring(0, k));
+        const to = Buffer.byteLength(line.substring(0, k + 1));
+        for (let b = from; b < to; b++) want.set(`${t.line}:${b + 1}`, vimGroup(t.scopes));
+      }
+    }
+    const rows = fs.readFileSync(dump, 'utf8').split('\n').filter((l) => l !== '');
+    if (rows[0] !== 'filetype=stack') throw new Error(`${dump}: ${rows[0]} (the ftdetect file did not set the filetype)`);
+    let n = 0;
+    for (const row of rows.slice(1)) {
+      const [pos, ch, group, link] = row.split('\t');
+      n++;
+      if (want.get(pos) !== link) {
+        bad++;
+        if (bad <= 40) console.log(`${file}:${pos}\t${JSON.stringify(ch)}\tvim ${group || '(none)'} -> ${link || '(none)'}, the grammar's scopes say ${want.get(pos) || '(none)'}`);
+      }
+    }
+    console.log(`${file}: ${n} characters, ${bad} differ`);
+    process.exit(bad || n === 0 ? 1 : 0);
+  }
   for (const file of files) {
-    const { tokens } = tokenize(grammar, file);
+    const { lines, tokens } = tokenize(grammar, file);
     if (mode === '--dump') {
       for (const t of tokens) console.log(fmt(t));
     } else if (mode === '--clean') {
@@ -56,6 +130,15 @@ async function main() {
           console.log(`${file}:${fmt(t)}${unscoped ? '\t(no scope)' : ''}`);
         }
       }
+    } else if (mode === '--unindent') {
+      const out = lines.map((line, i) => {
+        const first = tokens.find((t) => t.line === i + 1);
+        const inText = first && first.scopes.includes('string.quoted.triple.stack') &&
+          !first.scopes.includes('punctuation.definition.string.begin.stack');
+        if (inText || line.trim() === '') return line;
+        return ' \t  \t '.slice(0, i % 7) + line.trimStart();
+      });
+      process.stdout.write(out.join('\n'));
     } else if (mode === '--invalid-lines') {
       const seen = new Set(tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => t.line));
       for (const n of [...seen].sort((a, b) => a - b)) console.log(n);
