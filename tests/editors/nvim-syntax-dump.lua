@@ -1,8 +1,7 @@
--- nvim --headless --clean --cmd 'set rtp^=editors/vim' -c 'luafile nvim-syntax-dump.lua' FILE
--- The Neovim twin of vim-syntax-dump.vim: line:col<TAB>char<TAB>group<TAB>linked group.
+-- DUMP_DIR=DIR nvim --headless --clean --cmd 'set rtp^=editors/vim' -c 'luafile nvim-syntax-dump.lua' FILE...
+-- The Neovim twin of vim-syntax-dump.vim: DIR/N.txt per FILE, line:col<TAB>char<TAB>group<TAB>link.
 vim.cmd('filetype on')
 vim.cmd('syntax on')
-vim.cmd('edit')
 local links = {}
 local function link(name)
   if name == '' then return '' end
@@ -11,16 +10,19 @@ local function link(name)
   end
   return links[name]
 end
-local out = { 'filetype=' .. vim.bo.filetype }
-for lnum = 1, vim.fn.line('$') do
-  local line = vim.fn.getline(lnum)
-  for col = 1, #line do
-    local ch = line:sub(col, col)
-    if not ch:match('%s') then
-      local name = vim.fn.synIDattr(vim.fn.synID(lnum, col, 1), 'name')
-      table.insert(out, string.format('%d:%d\t%s\t%s\t%s', lnum, col, ch, name, link(name)))
+for n, file in ipairs(vim.fn.argv()) do
+  vim.cmd('edit! ' .. vim.fn.fnameescape(file))
+  local out = { 'filetype=' .. vim.bo.filetype }
+  for lnum = 1, vim.fn.line('$') do
+    local line = vim.fn.getline(lnum)
+    for col = 1, #line do
+      local ch = line:sub(col, col)
+      if not ch:match('%s') then
+        local name = vim.fn.synIDattr(vim.fn.synID(lnum, col, 1), 'name')
+        table.insert(out, string.format('%d:%d\t%s\t%s\t%s', lnum, col, ch, name, link(name)))
+      end
     end
   end
+  vim.fn.writefile(out, os.getenv('DUMP_DIR') .. '/' .. n .. '.txt')
 end
-io.stdout:write(table.concat(out, '\n') .. '\n')
 vim.cmd('qall!')

@@ -5,15 +5,19 @@
 //   node tm-tokenize.js --clean FILE...        exit 1 if any token has an `invalid.*` scope or
 //                                              non-blank text has no scope but source.stack
 //   node tm-tokenize.js --invalid-lines FILE   the numbers of the lines that have an invalid.* token
-//   node tm-tokenize.js --unindent FILE        FILE with the indentation of every line replaced by
-//                                              junk blanks, except lines that start inside a
-//                                              """ string (their blanks are text): the input of
-//                                              the indentation tests
-//   node tm-tokenize.js --vim-compare DUMP FILE
-//                                              DUMP is vim-syntax-dump.vim's (or the Neovim twin's)
-//                                              output for FILE: every non-blank character must be
-//                                              in the Vim group that VIM_GROUP names for its
-//                                              TextMate scopes; exit 1 and list those that are not
+//   node tm-tokenize.js --unindent DIR FILE... writes DIR/N.stack: the Nth FILE with the
+//                                              indentation of every line replaced by junk blanks,
+//                                              except lines that start inside a """ string (their
+//                                              blanks are text): the input of the indentation tests
+//   node tm-tokenize.js --vim-compare DIR FILE...
+//                                              DIR/N.txt is vim-syntax-dump.vim's (or the Neovim
+//                                              twin's) output for the Nth FILE: every non-blank
+//                                              character must be in the Vim group that VIM_GROUP
+//                                              names for its TextMate scopes; exit 1 and list
+//                                              those that are not
+//   node tm-tokenize.js --emacs-compare DIR FILE...
+//                                              the same for emacs-faces.el's output and the faces
+//                                              that EMACS_FACE names
 const fs = require('fs');
 const path = require('path');
 const vsctm = require('vscode-textmate');
@@ -73,6 +77,38 @@ const VIM_GROUP = [
   [/^variable\.parameter/, 'Identifier'],
   [/^punctuation\.(section\.(block|list|arguments)|separator\.comma)/, 'Delimiter'],
 ];
+// The Emacs face (editors/emacs/stack-mode.el) that stands for the same scopes.
+const EMACS_FACE = [
+  [/^invalid\./, 'font-lock-warning-face'],
+  [/^punctuation\.definition\.comment/, 'font-lock-comment-delimiter-face'],
+  [/^comment\./, 'font-lock-comment-face'],
+  [/^constant\.character\.escape/, 'stack-escape-face'],
+  [/^punctuation\.section\.interpolation/, 'stack-interpolation-face'],
+  [/^(string\.|punctuation\.definition\.string)/, 'font-lock-string-face'],
+  [/^(keyword\.control|storage\.type\.kind|keyword\.other\.(for|from))/, 'font-lock-keyword-face'],
+  [/^entity\.name\.type\.object/, 'font-lock-type-face'],
+  [/^entity\.name\.type/, 'font-lock-function-name-face'],
+  [/^entity\.other\.inherited-class/, 'font-lock-type-face'],
+  [/^(variable\.other\.environment|entity\.name\.label)/, 'font-lock-constant-face'],
+  [/^(support\.type\.property-name|variable\.parameter)/, 'font-lock-variable-name-face'],
+  [/^keyword\.operator/, ''],
+  [/^keyword\.other\.unit/, 'font-lock-type-face'],
+  [/^(constant\.numeric|constant\.language)/, 'font-lock-constant-face'],
+  [/^support\.function/, 'font-lock-builtin-face'],
+  [/^entity\.name\.function/, 'font-lock-function-name-face'],
+  [/^punctuation\.(section|separator)/, ''],
+];
+function emacsFace(scopes) {
+  const inInterp = scopes.includes('meta.interpolation.stack');
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
+    if (s.startsWith('meta.') || s.startsWith('punctuation.accessor')) continue;
+    if (s.startsWith('variable.other.reference')) return inInterp ? 'stack-interpolation-face' : 'font-lock-constant-face';
+    for (const [re, face] of EMACS_FACE) if (re.test(s)) return face;
+  }
+  return '';
+}
+
 function vimGroup(scopes) {
   const inInterp = scopes.includes('meta.interpolation.stack');
   for (let i = scopes.length - 1; i >= 0; i--) {
@@ -90,32 +126,64 @@ async function main() {
   const [mode, ...files] = process.argv.slice(2);
   const grammar = await loadGrammar();
   let bad = 0;
-  if (mode === '--vim-compare') {
-    const [dump, file] = files;
-    const want = new Map();
-    const { lines, tokens } = tokenize(grammar, file);
-    for (const t of tokens) {
-      // Vim counts columns in bytes, vscode-textmate in UTF-16 code units
-      const line = lines[t.line - 1];
-      for (let k = t.col - 1; k < t.col - 1 + t.text.length; k++) {
-        const from = Buffer.byteLength(line.substring(0, k));
-        const to = Buffer.byteLength(line.substring(0, k + 1));
-        for (let b = from; b < to; b++) want.set(`${t.line}:${b + 1}`, vimGroup(t.scopes));
-      }
+  let total = 0;
+  if (mode === '--unindent') {
+    const [dir, ...sources] = files;
+    for (const [index, file] of sources.entries()) {
+      const { lines, tokens } = tokenize(grammar, file);
+      const out = lines.map((line, i) => {
+        const first = tokens.find((t) => t.line === i + 1);
+        const inText = first && first.scopes.includes('string.quoted.triple.stack') &&
+          !first.scopes.includes('punctuation.definition.string.begin.stack');
+        if (inText || line.trim() === '') return line;
+        return ' \t  \t '.slice(0, i % 7) + line.trimStart();
+      });
+      fs.writeFileSync(path.join(dir, `${index + 1}.stack`), out.join('\n'));
     }
-    const rows = fs.readFileSync(dump, 'utf8').split('\n').filter((l) => l !== '');
-    if (rows[0] !== 'filetype=stack') throw new Error(`${dump}: ${rows[0]} (the ftdetect file did not set the filetype)`);
-    let n = 0;
-    for (const row of rows.slice(1)) {
-      const [pos, ch, group, link] = row.split('\t');
-      n++;
-      if (want.get(pos) !== link) {
-        bad++;
-        if (bad <= 40) console.log(`${file}:${pos}\t${JSON.stringify(ch)}\tvim ${group || '(none)'} -> ${link || '(none)'}, the grammar's scopes say ${want.get(pos) || '(none)'}`);
+    return;
+  }
+  if (mode === '--vim-compare' || mode === '--emacs-compare') {
+    const vim = mode === '--vim-compare';
+    const [dir, ...sources] = files;
+    let empty = false;
+    for (const [index, file] of sources.entries()) {
+      const dump = path.join(dir, `${index + 1}.txt`);
+      const want = new Map();
+      const { lines, tokens } = tokenize(grammar, file);
+      for (const t of tokens) {
+        // Vim counts columns in bytes, vscode-textmate in UTF-16 code units, Emacs in characters
+        const line = lines[t.line - 1];
+        for (let k = t.col - 1; k < t.col - 1 + t.text.length; k++) {
+          const expected = vim ? vimGroup(t.scopes) : emacsFace(t.scopes);
+          if (!vim) {
+            want.set(`${t.line}:${[...line.substring(0, k)].length + 1}`, expected);
+            continue;
+          }
+          const from = Buffer.byteLength(line.substring(0, k));
+          const to = Buffer.byteLength(line.substring(0, k + 1));
+          for (let b = from; b < to; b++) want.set(`${t.line}:${b + 1}`, expected);
+        }
       }
+      const rows = fs.readFileSync(dump, 'utf8').split('\n').filter((l) => l !== '');
+      const header = vim ? 'filetype=stack' : 'major-mode=stack-mode';
+      if (rows[0] !== header) throw new Error(`${dump}: ${rows[0]} (the file was not opened in the stack mode)`);
+      let n = 0;
+      bad = 0;
+      for (const row of rows.slice(1)) {
+        const f = row.split('\t');
+        const [pos, ch] = f;
+        const got = vim ? f[3] : f[2];
+        n++;
+        if (want.get(pos) !== got) {
+          bad++;
+          if (bad <= 40) console.log(`${file}:${pos}\t${JSON.stringify(ch)}\t${vim ? `vim ${f[2] || '(none)'} -> ` : 'emacs '}${got || '(none)'}, the grammar's scopes say ${want.get(pos) || '(none)'}`);
+        }
+      }
+      console.log(`${file}: ${n} characters, ${bad} differ`);
+      total += bad;
+      empty = empty || n === 0;
     }
-    console.log(`${file}: ${n} characters, ${bad} differ`);
-    process.exit(bad || n === 0 ? 1 : 0);
+    process.exit(total || empty ? 1 : 0);
   }
   for (const file of files) {
     const { lines, tokens } = tokenize(grammar, file);
@@ -130,15 +198,6 @@ async function main() {
           console.log(`${file}:${fmt(t)}${unscoped ? '\t(no scope)' : ''}`);
         }
       }
-    } else if (mode === '--unindent') {
-      const out = lines.map((line, i) => {
-        const first = tokens.find((t) => t.line === i + 1);
-        const inText = first && first.scopes.includes('string.quoted.triple.stack') &&
-          !first.scopes.includes('punctuation.definition.string.begin.stack');
-        if (inText || line.trim() === '') return line;
-        return ' \t  \t '.slice(0, i % 7) + line.trimStart();
-      });
-      process.stdout.write(out.join('\n'));
     } else if (mode === '--invalid-lines') {
       const seen = new Set(tokens.filter((t) => t.scopes.some((s) => s.startsWith('invalid'))).map((t) => t.line));
       for (const n of [...seen].sort((a, b) => a - b)) console.log(n);

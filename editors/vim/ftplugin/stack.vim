@@ -17,7 +17,7 @@ setlocal matchpairs+=[:]
 " :make checks the file with stackc and lists its diagnostics in the quickfix list
 " (g:stackc_path names the binary when it is not `stackc` in PATH)
 let &l:makeprg = get(g:, 'stackc_path', 'stackc') . ' check --color=never %'
-setlocal errorformat=%f:%l:%c:\ %trror[%*[A-Z0-9]]:\ %m,%f:%l:%c:\ %tarning[%*[A-Z0-9]]:\ %m,%-G%.%#
+setlocal errorformat=%f:%l:%c:\ %trror%[%*[A-Z0-9]]:\ %m,%f:%l:%c:\ %tarning%[%*[A-Z0-9]]:\ %m,%-G%.%#
 
 let b:undo_ftplugin = 'setlocal commentstring< comments< formatoptions< expandtab< shiftwidth< '
       \ . 'softtabstop< tabstop< iskeyword< suffixesadd< matchpairs< makeprg< errorformat<'
