@@ -111,6 +111,27 @@ check "Emacs: stack-mode.el byte-compiles with no warning" bash -c "
 check "Emacs font-lock faces == grammar scopes (${#all[@]} files)" same_as_grammar emacs "${all[@]}"
 check "Emacs indent-region reproduces stackc fmt; eglot knows stackc lsp" reindent emacs "${files[@]}"
 
+# ---- LSP clients: Neovim's built-in client and Emacs eglot start the configured server ---------
+lsp_client() { # lsp_client nvim|emacs SERVER-COMMAND: the client shows the E2001 of samples/error.stack
+  local ed=$1 cmd=$2
+  case $ed in
+    nvim) STACK_LSP_CMD="$cmd" timeout 60 nvim --headless --clean --cmd "set rtp^=$root/editors/vim" \
+            -c "luafile $here/nvim-lsp-check.lua" tests/editors/samples/error.stack </dev/null ;;
+    emacs) STACK_LSP_CMD="$cmd" timeout 60 emacs -Q --batch -l "$here/emacs-eglot-check.el" tests/editors/samples/error.stack ;;
+  esac >"$W/lsp.out" 2>"$W/lsp.err" || { cat "$W/lsp.out" "$W/lsp.err"; return 1; }
+  cat "$W/lsp.out"
+  grep -q '^18:[0-9]* .*E2001' "$W/lsp.out" || grep -q '^18:[0-9]* .*replicsa' "$W/lsp.out"
+}
+stub="python3 $here/lsp-stub.py $STACKC"
+check "Neovim LSP client (stack.lsp module) starts the server" lsp_client nvim "$stub"
+check "Emacs eglot (stack-mode's registration) starts the server" lsp_client emacs "$stub"
+if "$STACKC" --help 2>/dev/null | grep -q "^  lsp "; then   # the subcommand is there
+  check "Neovim LSP client with stackc lsp" lsp_client nvim "$STACKC lsp"
+  check "Emacs eglot with stackc lsp" lsp_client emacs "$STACKC lsp"
+else
+  echo "skip Neovim and Emacs with the real server: this stackc has no lsp subcommand"
+fi
+
 # ---- VS Code extension ------------------------------------------------------------------------
 check "extension client, manifest, language configuration" node "$here/vscode-client-test.js" "${files[@]}"
 vsix_ok() {
