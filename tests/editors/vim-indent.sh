@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # vim-indent.sh vim|nvim OUTDIR FILE...: loads each FILE in Vim 9 or Neovim with the project's
 # ftdetect, ftplugin and indent files, re-indents it whole (gg=G) and writes OUTDIR/N.stack
-# (N = the FILE's place in the list). Exit 1 if a FILE did not get the stack indentexpr.
+# (N = the FILE's place in the list). Exit 1 if a FILE did not get the filetype, the indentexpr
+# and the ftplugin's settings (# comments, two spaces, no tabs).
 set -euo pipefail
 rt="$(cd "$(dirname "$0")/../../editors/vim" && pwd)"
 ed=$1 out=$2; shift 2
@@ -12,7 +13,10 @@ let s:n = 0
 for s:f in argv()
   let s:n += 1
   execute 'edit! ' . fnameescape(s:f)
-  if &filetype !=# 'stack' || &indentexpr !~# 'GetStackIndent' | cquit! | endif
+  if &filetype !=# 'stack' || &indentexpr !~# 'GetStackIndent' || &commentstring !=# '# %s'
+        \ || !&expandtab || &shiftwidth != 2
+    cquit!
+  endif
   normal! gg=G
   execute 'write! ' . fnameescape('$out/' . s:n . '.stack')
 endfor
