@@ -179,6 +179,15 @@ async function main() {
           if (bad <= 40) console.log(`${file}:${pos}\t${JSON.stringify(ch)}\t${vim ? `vim ${f[2] || '(none)'} -> ` : 'emacs '}${got || '(none)'}, the grammar's scopes say ${want.get(pos) || '(none)'}`);
         }
       }
+      // every non-blank character (byte, for Vim) of the file must have been dumped
+      const nonBlank = lines.reduce((sum, line) => {
+        const chars = [...line].filter((c) => !/\s/.test(c));
+        return sum + (vim ? Buffer.byteLength(chars.join('')) : chars.length);
+      }, 0);
+      if (n !== nonBlank) {
+        bad++;
+        console.log(`${file}: the dump has ${n} characters, the file ${nonBlank}`);
+      }
       console.log(`${file}: ${n} characters, ${bad} differ`);
       total += bad;
       empty = empty || n === 0;
