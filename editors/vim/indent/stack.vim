@@ -3,6 +3,10 @@
 " innermost {, [ or ( still open at its start; a line that starts with } ] or ) lines up with
 " that line; lines inside a """ string keep their indentation (it is text). Brackets inside
 " strings and comments do not count. Needs no syntax highlighting.
+"
+" The opener is found by reading back from the line, and the reading stops at the first
+" top-level line above (no indentation, starting with a name or a }): the lines above are taken
+" to be indented already, as they are when a file is re-indented from the top (gg=G) or typed.
 if exists('b:did_indent')
   finish
 endif
@@ -19,77 +23,107 @@ endif
 let s:cpo_save = &cpo
 set cpo&vim
 
-" One pass over the buffer: for each line, whether it starts inside a """ string and the number
-" of the line holding the innermost bracket still open at its start (0: none). Leading blanks
-" cannot change where strings, comments and brackets are, so the result is kept while the text
-" without them stays the same (re-indenting a whole file scans it once).
-function! s:Structure() abort
-  let lines = getline(1, '$')
-  let key = substitute("\n" . join(lines, "\n"), '\n[ \t]*', '\n', 'g')
-  if get(b:, 'stack_indent_key', v:null) is# key
-    return b:stack_indent_info
+" The """ strings that span lines, as [first line, last line] pairs, found with search() (fast
+" even in a large file: only the """ are visited). Kept until the buffer changes.
+function! s:Triples() abort
+  if get(b:, 'stack_triples_tick', -1) == b:changedtick
+    return b:stack_triples
   endif
-  let info = [[0, 0]]
-  let stack = []
-  let state = 'c'
-  let lnum = 0
-  for text in lines
-    let lnum += 1
-    call add(info, [state ==# 't', empty(stack) ? 0 : stack[-1]])
-    let i = 0
-    let n = strlen(text)
-    if state ==# 's'
-      let state = 'c'
+  let ranges = []
+  let view = winsaveview()
+  call cursor(1, 1)
+  let open = 0          " the line of the """ that opened the string we are in, 0 in code
+  let code_from = [0, 0] " where code starts again after the last string closed: [line, col]
+  let flags = 'cW'
+  while 1
+    let [l, c] = searchpos('"""', flags)
+    let flags = 'W'
+    if l == 0
+      break
     endif
-    while i < n
-      let ch = text[i]
-      if state ==# 'c'
-        if ch ==# '#'
-          break
-        elseif text[i : i + 2] ==# '"""'
-          let state = 't'
-          let i += 3
-          continue
-        elseif ch ==# '"'
-          let state = 's'
-        elseif ch =~# '[{[(]'
-          call add(stack, lnum)
-        elseif ch =~# '[}\])]'
-          if !empty(stack)
-            call remove(stack, -1)
-          endif
-        endif
-      elseif ch ==# '\'
-        let i += 1
-      elseif state ==# 's' && ch ==# '"'
-        let state = 'c'
-      elseif state ==# 't' && text[i : i + 2] ==# '"""'
-        let state = 'c'
-        let i += 3
+    let text = getline(l)
+    if open == 0
+      " in code a """ opens a string, unless it stands in a comment or a plain string
+      let from = l == code_from[0] ? code_from[1] : 0
+      let before = substitute(strpart(text, from, c - 1 - from), '"\%([^"\\]\|\\.\)*"', '', 'g')
+      if before =~# '[#"]'
         continue
       endif
-      let i += 1
-    endwhile
+      let open = l
+      call cursor(l, c + 2)
+    elseif len(matchstr(strpart(text, 0, c - 1), '\\*$')) % 2 == 0
+      " the first """ that is not escaped closes it
+      if l > open
+        call add(ranges, [open, l])
+      endif
+      let open = 0
+      let code_from = [l, c + 2]
+      call cursor(l, c + 2)
+    endif
+  endwhile
+  if open
+    call add(ranges, [open, line('$')])
+  endif
+  call winrestview(view)
+  let b:stack_triples = ranges
+  let b:stack_triples_tick = b:changedtick
+  return ranges
+endfunction
+
+" text without its plain strings and its comment; an unclosed string (a """ too) is cut with
+" what follows it
+function! s:Code(text) abort
+  return substitute(a:text, '"\%([^"\\]\|\\.\)*"\|#.*\|".*', '', 'g')
+endfunction
+
+" The code of line lnum (its brackets are what matters): the parts of it in a """ string that
+" spans lines are left out
+function! s:LineCode(lnum, triples) abort
+  let text = getline(a:lnum)
+  for [first, last] in a:triples
+    if a:lnum == first
+      let text = strpart(text, 0, match(text, '"""\%(.*"""\)\@!'))
+    elseif a:lnum > first && a:lnum < last
+      return ''
+    elseif a:lnum == last
+      let text = strpart(text, matchend(text, '^\%(\\.\|[^\\"]\|"\%(""\)\@!\)*"""'))
+    endif
   endfor
-  let b:stack_indent_key = key
-  let b:stack_indent_info = info
-  return info
+  return s:Code(text)
 endfunction
 
 function! GetStackIndent(lnum) abort
-  let info = s:Structure()
-  if a:lnum >= len(info)
-    return -1
-  endif
-  let [in_string, opener] = info[a:lnum]
-  if in_string
-    return -1
-  endif
-  if opener == 0
-    return 0
-  endif
-  let base = indent(opener)
-  return getline(a:lnum) =~# '^\s*[}\])]' ? base : base + shiftwidth()
+  let triples = s:Triples()
+  for [first, last] in triples
+    if a:lnum > first && a:lnum <= last
+      return -1
+    endif
+  endfor
+  let pending = 0
+  let l = a:lnum - 1
+  while l > 0
+    let before = pending
+    let code = s:LineCode(l, triples)
+    let brackets = substitute(code, '[^][{}()]', '', 'g')
+    let i = strlen(brackets) - 1
+    while i >= 0
+      if brackets[i] =~# '[}\])]'
+        let pending += 1
+      elseif pending > 0
+        let pending -= 1
+      else
+        " the innermost bracket still open at the start of lnum
+        return getline(a:lnum) =~# '^\s*[}\])]' ? indent(l) : indent(l) + shiftwidth()
+      endif
+      let i -= 1
+    endwhile
+    if before == 0 && code =~# '^[A-Za-z_}]'
+      " a top-level line with nothing open after it: nothing encloses lnum
+      return 0
+    endif
+    let l -= 1
+  endwhile
+  return 0
 endfunction
 
 let &cpo = s:cpo_save
