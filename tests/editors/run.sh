@@ -134,10 +134,12 @@ fi
 
 # ---- VS Code extension ------------------------------------------------------------------------
 check "extension client, manifest, language configuration" node "$here/vscode-client-test.js" "${files[@]}"
+check "VS Code snippets expand to a stack that stackc check accepts" bash -c "
+  node '$here/vscode-snippets-test.js' '$W/snippets.stack' && '$STACKC' check '$W/snippets.stack'"
 vsix_ok() {
   (cd editors/vscode && npx --no-install vsce package --skip-license --allow-missing-repository -o "$W/stack.vsix") || return 1
   unzip -o -q "$W/stack.vsix" -d "$W/vsix" || return 1
-  for f in package.json extension.js language-configuration.json syntaxes/stack.tmLanguage.json; do
+  for f in package.json extension.js language-configuration.json syntaxes/stack.tmLanguage.json snippets/stack.json; do
     cmp "$W/vsix/extension/$f" "editors/vscode/$f" || return 1
   done
   [ -f "$W/vsix/extension/node_modules/vscode-languageclient/node.js" ] || { echo "no vscode-languageclient in the vsix"; return 1; }
