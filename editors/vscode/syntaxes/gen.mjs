@@ -29,13 +29,12 @@ export const TOP_KINDS = ['import', 'stack', 'cluster', 'environment', 'secrets'
   'stateful', 'job', 'cron', 'monitoring', 'alert', 'record', 'dashboard', 'backup', 'pipeline',
   'template'];
 const DECL_KINDS = TOP_KINDS.filter((k) => k !== 'import' && k !== 'template');
-// Kinds a template may be written for (§5.3).
+// The calls the language defines: secret() (§5.8), the probes and the hook (§4.3).
 const BUILTIN_CALLS = ['secret', 'http', 'tcp', 'grpc', 'exec', 'sleep'];
 
 const headRest = { include: '#head-rest' };
 
 const grammar = {
-  $schema: 'https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json',
   name: 'Stack',
   scopeName: 'source.stack',
   fileTypes: ['stack'],
