@@ -18,6 +18,7 @@
 ;; - indentation as `stackc fmt' indents (two spaces per open {, [ or ( ; the text of
 ;;   """ strings is left alone);
 ;; - `#' comments (M-; and comment-region), imenu of the top-level declarations;
+;; - C-c C-f (`stack-format-buffer') formats the buffer with `stackc fmt';
 ;; - the language server: `stackc lsp' is registered with eglot, so M-x eglot (or
 ;;   `eglot-ensure' in `stack-mode-hook') gives diagnostics, hover, definitions, completion,
 ;;   rename, quick fixes and formatting.
@@ -40,6 +41,10 @@
   "Columns per open block, list or call; `stackc fmt' uses 2."
   :type 'integer
   :safe #'integerp)
+
+(defcustom stack-stackc-program "stackc"
+  "The stackc binary, for `stack-format-buffer' (a name in `exec-path' or a file name)."
+  :type 'string)
 
 (defcustom stack-lsp-command '("stackc" "lsp")
   "The command line of the stackc language server: a program and its arguments."
@@ -351,6 +356,32 @@ The statement scanner, then escapes and interpolations in strings.")
         (indent-line-to indent)
         (when (> offset 0) (move-to-column (+ indent offset)))))))
 
+;;;; Formatting without the server
+
+(defun stack-format-buffer ()
+  "Format the buffer as `stackc fmt' does, saved or not.
+A buffer with syntax errors is left as it is and the errors are shown."
+  (interactive)
+  (let ((tmp (make-temp-file "stack-fmt" nil ".stack"))
+        (err (make-temp-file "stack-fmt-err"))
+        (out (generate-new-buffer " *stackc fmt*")))
+    (unwind-protect
+        (progn
+          (let ((coding-system-for-write 'utf-8-unix))
+            (write-region nil nil tmp nil 'silent))
+          (if (zerop (call-process stack-stackc-program nil (list out err) nil
+                                   "fmt" "--stdout" "--color=never" tmp))
+              (unless (equal (buffer-string) (with-current-buffer out (buffer-string)))
+                (replace-buffer-contents out))
+            (message "stackc fmt: %s"
+                     (with-temp-buffer
+                       (insert-file-contents err)
+                       (string-trim (replace-regexp-in-string (regexp-quote tmp) (buffer-name)
+                                                              (buffer-string)))))))
+      (kill-buffer out)
+      (delete-file tmp)
+      (delete-file err))))
+
 ;;;; Imenu
 
 (defvar stack-imenu-generic-expression
@@ -376,6 +407,8 @@ The statement scanner, then escapes and interpolations in strings.")
   (setq-local font-lock-defaults '(stack-font-lock-keywords nil nil nil))
   (setq-local font-lock-multiline t)
   (setq-local imenu-generic-expression stack-imenu-generic-expression))
+
+(define-key stack-mode-map (kbd "C-c C-f") #'stack-format-buffer)
 
 ;;;###autoload
 (add-to-list 'auto-mode-alist '("\\.stack\\'" . stack-mode))

@@ -111,6 +111,9 @@ check "Emacs: stack-mode.el byte-compiles with no warning" bash -c "
 check "Emacs font-lock faces == grammar scopes (${#all[@]} files)" same_as_grammar emacs "${all[@]}"
 check "Emacs indent-region reproduces stackc fmt; eglot knows stackc lsp" reindent emacs "${files[@]}"
 
+check "formatting without the server: :StackFmt (Vim, Neovim), C-c C-f (Emacs)" \
+  "$here/fmt-check.sh" "$STACKC" examples/minimal/minimal.stack
+
 # ---- LSP clients: Neovim's built-in client and Emacs eglot start the configured server ---------
 lsp_client() { # lsp_client nvim|emacs SERVER-COMMAND: the client shows the E2001 of samples/error.stack
   local ed=$1 cmd=$2
