@@ -43,7 +43,7 @@
   :safe #'integerp)
 
 (defcustom stack-stackc-program "stackc"
-  "The stackc binary that `stack-format-buffer' runs (in `exec-path' or a file name)."
+  "The stackc binary that `stack-format-buffer' runs."
   :type 'string)
 
 (defcustom stack-lsp-command '("stackc" "lsp")
