@@ -30,7 +30,6 @@
 
 ;;; Code:
 
-(require 'cl-lib)
 (require 'subr-x)
 
 (defgroup stack nil
