@@ -411,6 +411,23 @@ TEST(Dockerfiles, TargetAndHealthcheck) {
                   .empty());
 }
 
+TEST(Dockerfiles, HealthchecksThatCannotBeComparedAreNot) {
+  auto codes = [](const std::string& hc) {
+    return check_with(api("build { context = \"svc\" }\nhealth { liveness = http(\"/healthz\") }"),
+                      {{"svc/Dockerfile", std::string(kGood) + hc}})
+        ->codes();
+  };
+  EXPECT_TRUE(codes("HEALTHCHECK CMD curl -f http://localhost:$PORT/x\n").empty());
+  EXPECT_TRUE(codes("HEALTHCHECK CMD /app -check\n").empty());
+  EXPECT_TRUE(codes("HEALTHCHECK CMD curl -f http://example.com/x\n").empty());
+  EXPECT_TRUE(codes("HEALTHCHECK NONE\n").empty());
+  EXPECT_EQ(codes("HEALTHCHECK CMD curl -f http://127.0.0.1:8080/x?y=1\n"),
+            std::vector<std::string>{"W0060"});
+  EXPECT_TRUE(codes("HEALTHCHECK CMD curl -f http://127.0.0.1:8080/healthz?y=1\n").empty());
+  EXPECT_EQ(codes("HEALTHCHECK CMD curl -f http://localhost/healthz\n"),
+            std::vector<std::string>{"W0060"});  // port 80, the probe dials 8080
+}
+
 TEST(Dockerfiles, ExternalImagesAndTwoBuildsOfOneImage) {
   auto c = check_with(
       "service api {\n  image = \"nginx:1.27\"  port http = 8080  cpu = 100m  memory = 64Mi\n"

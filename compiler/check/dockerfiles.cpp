@@ -142,7 +142,7 @@ class Checks {
                                     "that holds the service's sources",
                                     r.path)
                       : fmt::format("write one with `stackc init dockerfile --lang LANG SERVICE "
-                                    "-o {}`, or point `dockerfile` at it",
+                                    "-o {}`, or point `dockerfile` (relative to the context) at it",
                                     r.path));
         return false;
       case Status::Folder:
@@ -327,8 +327,8 @@ class Checks {
                                               [](unsigned char c) { return std::isdigit(c) != 0; });
     if (who == "root" || (number && who.find_first_not_of('0') == std::string::npos)) {
       report(Code::E2066, where,
-             fmt::format("the {} of `{}` runs as root: the pod runs as {}, and the files the "
-                         "image prepared for root are not its own",
+             fmt::format("the {} of `{}` runs as root, but the pod runs as {}: what the image "
+                         "prepared for root (files, folders, ports below 1024) is not the pod's",
                          stage, w.app(), pod),
              fmt::format("end the stage with `USER {}:{}`; if the program must be root, say so "
                          "with `security {{ run_as_root = true }}`",
@@ -407,6 +407,7 @@ class Checks {
       std::size_t j = k + 1;
       while (j < rest.size() && std::isdigit(static_cast<unsigned char>(rest[j])) && n < 100000)
         n = n * 10 + (rest[j++] - '0');
+      if (j == k + 1) return;  // `:$PORT`: not a number to compare
       port = n;
       k = j;
     }
