@@ -89,6 +89,34 @@ TEST_F(DockerfileCli, HostileDockerfilesGetLocatedErrors) {
   }
 }
 
+// Near 1 MiB of what would cost quadratic time with copies per instruction, or a search per
+// `${`: each must end quickly (a hang fails by the test's timeout) with a bounded report.
+TEST_F(DockerfileCli, LargeDockerfilesEndWithBoundedReports) {
+  std::string envs = "FROM a:1 AS s0\n", chain = envs, braces = "FROM a:1 AS s0\nFROM ", stages;
+  for (int i = 0; i < 80000; ++i) envs += "ENV A" + std::to_string(i) + "=x\n";
+  for (int i = 0; i < 14000; ++i)
+    chain += "FROM s" + std::to_string(i) + " AS s" + std::to_string(i + 1) + "\nENV B" +
+             std::to_string(i) + "=${B" + std::to_string(i > 0 ? i - 1 : 0) + "}\nUSER $B" +
+             std::to_string(i) + "\n";
+  for (int i = 0; i < 500000; ++i) braces += "${";
+  for (int i = 0; i < 30000; ++i) stages += "FROM alpine AS s" + std::to_string(i) + "\n";
+  for (const auto& text : {envs, chain, braces, stages}) {
+    ASSERT_LT(text.size(), std::size_t{1} << 20);
+    fs::remove_all(tmp_ / "project");
+    std::string s = stack("context = \"svc\"");
+    write("svc/Dockerfile", text);
+    auto r = run({"check", s});
+    EXPECT_TRUE(r.code == 0 || r.code == 1) << r.err.substr(0, 2000);
+    std::size_t reports = 0;
+    for (std::size_t at = r.err.find("error["); at != std::string::npos;
+         at = r.err.find("error[", at + 1))
+      ++reports;
+    EXPECT_LE(reports, 45u) << r.err.substr(0, 2000);
+    // The renderer prints each reported line whole, with its underline: bounded by the input.
+    EXPECT_LT(r.err.size(), 4 * text.size() + (64u << 10));
+  }
+}
+
 TEST_F(DockerfileCli, MissingFolderAndFifo) {
   std::string s = stack("context = \"svc\"");
   auto missing = run({"check", s});

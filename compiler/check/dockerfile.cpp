@@ -110,17 +110,35 @@ std::vector<Text> words(const Text& t, char escape) {
 
 using Vars = std::map<std::string, std::optional<std::string>, std::less<>>;
 
+// The variables an instruction sees: its stage's ENV (which wins), its stage's ARGs, then the ENV
+// of the stages it starts from, nearest first. Nothing is copied: a Dockerfile of many ENVs or
+// stages costs time linear in its size.
+struct Scope {
+  const Vars* env = nullptr;
+  const Vars* args = nullptr;
+  std::vector<const Vars*> inherited;
+
+  std::optional<std::string> value(const std::string& name) const {
+    for (const Vars* v : {env, args})
+      if (v)
+        if (auto it = v->find(name); it != v->end()) return it->second;
+    for (const Vars* v : inherited)
+      if (auto it = v->find(name); it != v->end()) return it->second;
+    return std::nullopt;
+  }
+};
+
+// At most this many earlier stages are looked through for an inherited ENV.
+constexpr std::size_t kMaxInherited = 64;
+
 // Substitutes `$NAME`, `${NAME}`, `${NAME:-word}`, `${NAME:+word}`, `${NAME-word}` and
 // `${NAME+word}`. A variable with no value is empty and listed in `unset`.
-std::string expand(const Text& w, const Vars& vars, std::vector<Located>* unset,
+std::string expand(const Text& w, const Scope& scope, std::vector<Located>* unset,
                    bool* unresolved = nullptr) {
   std::string out;
   std::size_t i = 0, n = w.s.size();
-  auto value = [&](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
+  bool unclosed = false;  // no `}` after some `${`: none after a later one either
+  auto value = [&](const std::string& name) { return scope.value(name); };
   while (i < n) {
     if (w.s[i] != '$' || w.literal[i] || i + 1 >= n) {
       out.push_back(w.s[i++]);
@@ -141,9 +159,10 @@ std::string expand(const Text& w, const Vars& vars, std::vector<Located>* unset,
       i = j;
       continue;
     }
-    if (w.s[i + 1] == '{') {
+    if (w.s[i + 1] == '{' && !unclosed) {
       std::size_t close = w.s.find('}', i + 2);
       if (close == std::string::npos) {
+        unclosed = true;
         out.push_back(w.s[i++]);
         continue;
       }
@@ -191,9 +210,9 @@ class Parser {
   std::string_view text_;
   std::vector<Line> lines_;
   Dockerfile d_;
-  Vars globals_;  // ARGs before the first FROM
-  Vars stage_vars_;
-  std::vector<Vars> stage_env_;  // per stage: its ENV, for USER and children
+  Vars globals_;                 // ARGs before the first FROM
+  Vars stage_vars_;              // the current stage's ARGs
+  std::vector<Vars> stage_env_;  // per stage: its own ENV, for USER and the stages after it
   std::map<std::string, int, std::less<>> stage_names_;
 
   std::string_view line(std::size_t i) const {
@@ -392,7 +411,7 @@ class Parser {
     }
     const Text& img = ws[k];
     st.image = img.located(0, img.s.size());
-    st.resolved = expand(img, globals_, &st.unset);
+    st.resolved = expand(img, Scope{nullptr, &globals_, {}}, &st.unset);
     ++k;
     if (k < ws.size()) {
       if (upper(ws[k].s) != "AS" || k + 2 != ws.size()) {
@@ -426,7 +445,7 @@ class Parser {
       st.parent = it->second;
     int index = static_cast<int>(d_.stages.size());
     if (!st.name.text.empty()) stage_names_[st.name.text] = index;
-    stage_env_.push_back(st.parent >= 0 ? stage_env_[st.parent] : Vars{});
+    stage_env_.emplace_back();
     stage_vars_.clear();
     d_.stages.push_back(std::move(st));
   }
@@ -448,25 +467,28 @@ class Parser {
         continue;
       }
       std::optional<std::string> value;
-      Vars& scope = d_.stages.empty() ? globals_ : stage_vars_;
+      Vars& into = d_.stages.empty() ? globals_ : stage_vars_;
       if (eq != std::string::npos) {
         Text rest;
         for (std::size_t j = eq + 1; j < w.s.size(); ++j) rest.push(w.s[j], w.at[j], w.literal[j]);
-        Vars known = d_.stages.empty() ? globals_ : merged();
-        value = expand(rest, known, nullptr);
+        value = expand(rest, d_.stages.empty() ? Scope{nullptr, &globals_, {}} : scope(), nullptr);
       } else if (!d_.stages.empty()) {
         auto g = globals_.find(name);  // `ARG NAME` in a stage takes the global default
         if (g != globals_.end()) value = g->second;
       }
-      scope[name] = value;
+      into[name] = value;
     }
   }
 
-  // The variables USER sees in the current stage: its ARGs, then its ENV (which wins).
-  Vars merged() const {
-    Vars v = stage_vars_;
-    for (const auto& [k, x] : stage_env_.back()) v[k] = x;
-    return v;
+  // The variables the current stage sees (valid until the next stage).
+  Scope scope() const {
+    Scope s{&stage_env_.back(), &stage_vars_, {}};
+    int p = d_.stages.back().parent;
+    while (p >= 0 && s.inherited.size() < kMaxInherited) {
+      s.inherited.push_back(&stage_env_[static_cast<std::size_t>(p)]);
+      p = d_.stages[static_cast<std::size_t>(p)].parent;
+    }
+    return s;
   }
 
   void env(const Text& args) {
@@ -484,7 +506,8 @@ class Parser {
       if (eq == std::string::npos) continue;
       Text rest;
       for (std::size_t j = eq + 1; j < w.s.size(); ++j) rest.push(w.s[j], w.at[j], w.literal[j]);
-      e[w.s.substr(0, eq)] = expand(rest, merged(), nullptr);
+      std::string v = expand(rest, scope(), nullptr);
+      e[w.s.substr(0, eq)] = std::move(v);
     }
   }
 
@@ -497,7 +520,8 @@ class Parser {
     Stage& st = d_.stages.back();
     bool unresolved = false;
     Located u = ws[0].located(0, ws[0].s.size());
-    u.text = expand(ws[0], merged(), nullptr, &unresolved);
+    u.text = expand(ws[0], scope(), nullptr, &unresolved);
+    if (u.text.empty()) unresolved = true;  // variables that all came out empty
     if (unresolved) u.text = ws[0].s;
     st.user = u;
     st.user_unresolved = unresolved;

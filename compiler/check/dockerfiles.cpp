@@ -51,6 +51,8 @@ std::size_t not_text(std::string_view s) {
   return std::string_view::npos;
 }
 
+constexpr std::size_t kMaxPerStage = 20;
+
 struct Parsed {
   bool usable = false;  // text that parsed (problems or not)
   dockerfile::Dockerfile d;
@@ -236,7 +238,11 @@ class Checks {
                          w.app(), b.dockerfile_path));
       return;
     }
+    // At most kMaxPerStage findings over the stages of one file, as the parser's problems: a
+    // file of a thousand stages is not worth a thousand reports.
+    std::size_t before = said_.size();
     for (const auto& st : d.stages) {
+      if (said_.size() - before >= kMaxPerStage) break;
       for (const auto& u : st.unset)
         report(Code::W0063, at(f, u.begin, u.end),
                fmt::format("`{}` in `FROM` has no default: the workflow passes no build "
