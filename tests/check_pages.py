@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Keeps the diagnostic pages true: for every specs/diagnostics/<CODE>.md, the files of its
 `## Example` section (a ```stack block, named by a preceding "`name.stack`:" line, else
-example.stack) are checked by stackc in a scratch folder, and the ```text block of that section
+example.stack; a ```dockerfile block, named by a preceding "`path/Dockerfile`:" line, else
+Dockerfile, is written beside it) are checked by stackc in a scratch folder, and the ```text
+block of that section
 must be exactly what stackc prints. The fixed input under `## How to fix` must not report the
 page's code. Pages with `<!-- example-output: manual -->` (inputs that cannot be shown as text)
 are skipped. A page may name the command with `<!-- example-args: build --check -o out --target
@@ -43,7 +45,9 @@ def blocks(lines, start, end):
             name = None
             for back in (i - 1, i - 2):
                 if back >= start:
-                    nm = re.match(r"^`([\w./-]+\.stack)`:\s*$", lines[back].strip())
+                    pattern = r"^`([\w./-]+)`:\s*$" if m.group(1) == "dockerfile" \
+                        else r"^`([\w./-]+\.stack)`:\s*$"
+                    nm = re.match(pattern, lines[back].strip())
                     if nm:
                         name = nm.group(1)
                         break
@@ -80,6 +84,8 @@ def files_of(lines, bl):
     for lang, a, b, name in bl:
         if lang == "stack":
             files[name or "example.stack"] = "\n".join(lines[a + 1:b]) + "\n"
+        if lang == "dockerfile":
+            files[name or "Dockerfile"] = "\n".join(lines[a + 1:b]) + "\n"
     return files
 
 

@@ -413,6 +413,8 @@ TEST_F(Cli, PlanShowsThePackingAndRejectsWhatDoesNotFit) {
   text.replace(at, std::string("environment production { cluster = yandex ").size(),
                "environment production { cluster = minimal");
   auto f = write("personage.stack", text);
+  // The Dockerfiles its `build { }` blocks name go with it.
+  fs::copy("examples/personage/services", tmp_ / "services", fs::copy_options::recursive);
   auto r = run({"check", f.string()});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(

@@ -299,6 +299,8 @@ class Diffs : public Output {
     const fs::path project = tmp_ / "personage";
     fs::create_directories(project);
     std::ofstream(project / "personage.stack", std::ios::binary) << text;
+    if (!fs::exists(project / "services"))  // the Dockerfiles of its `build { }` blocks
+      fs::copy("examples/personage/services", project / "services", fs::copy_options::recursive);
     auto r = run({"build", (project / "personage.stack").string(), "-o", (tmp_ / "out").string()});
     EXPECT_EQ(r.code, 0) << r.err;
     return read(tmp_ / "out");

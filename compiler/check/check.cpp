@@ -1,6 +1,7 @@
 // The checker's passes in order, behind `check::check`: the imports loaded and parsed, the
 // declarations collected by kind (E2001, E2002, E2003, E2016, E2020), pass 1 (validate.cpp,
-// values.cpp), pass 2 (build.cpp) and pass 3 (system.cpp), and the templates never used (W0001).
+// values.cpp), pass 2 (build.cpp) and pass 3 (system.cpp), the Dockerfiles of `build` blocks
+// (dockerfiles.cpp), and the templates never used (W0001).
 
 #include <algorithm>
 
@@ -9,6 +10,7 @@
 #include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/checker.hpp"
+#include "check/dockerfiles.hpp"
 #include "check/ports.hpp"
 #include "check/system.hpp"
 #include "syntax/parse.hpp"
@@ -28,6 +30,7 @@ Result Checker::run(ast::File root) {
     model::Model m = build();
     if (sink_.error_count() == 0) check_node_ports(m, sink_);
     if (sink_.error_count() == 0) complete(sm_, m, sink_);
+    if (sink_.error_count() == 0) check_dockerfiles(sm_, loader_, m, sink_);
     warn_unused();
     if (sink_.error_count() == 0) r.model = std::move(m);
   } else {

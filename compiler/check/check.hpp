@@ -1,6 +1,7 @@
 // The checker's entry: syntax trees -> the checked model, resolved per environment.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,27 @@ class Loader {
   virtual Result load(std::string_view spec, base::FileId from) = 0;
   // True for files of the embedded stdlib.
   virtual bool is_stdlib(base::FileId file) const = 0;
+
+  // A file or folder the stack names by a path relative to the file that writes it (a build
+  // context, a Dockerfile: check/dockerfiles.cpp), confined to the project root like imports.
+  struct Beside {
+    enum class Status {
+      File,         // a regular file (read when asked: `file` is set)
+      Folder,       // a folder
+      Unavailable,  // this loader reads no files (unit tests, the stdlib): nothing to check
+      Outside,      // outside the project root (or an absolute path)
+      Missing,      // nothing there
+      NotRegular,   // a FIFO, a device, a socket
+      TooLarge,     // a file over the size asked for
+      Unreadable,   // the operating system refuses (`reason` says why)
+    } status = Status::Unavailable;
+    std::string path;    // from the project root, normalised: `services/api/Dockerfile`
+    std::string reason;  // the operating system's, when it failed
+    std::optional<base::FileId> file;  // read: the file, in the SourceManager
+  };
+  // What is at `path` (relative to the folder of `from`). With `read`, a regular file of at most
+  // `max` bytes is read and added to the SourceManager, once per file.
+  virtual Beside beside(std::string_view path, base::FileId from, bool read, std::uint64_t max);
 };
 
 struct Result {

@@ -12,6 +12,8 @@
 //   monitoring.cpp  pass 2: the monitoring stack and its alert receivers
 //   build.cpp       pass 2: the whole model (stack, clusters, secrets, pipeline, dashboards,
 //                   environments with their workloads, alerts, records and backups)
+// After pass 3, check.cpp runs dockerfiles.cpp (the Dockerfiles of `build { }` blocks, parsed by
+// dockerfile.cpp), a free function over the model like system.cpp.
 #pragma once
 
 #include <cstdint>

@@ -8,7 +8,7 @@ namespace {
 using T = Type;
 
 struct Tables {
-  Kind port, controller;
+  Kind port, controller, build;
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
       disruption, security, node_selector, exporter, init, sidecar, prometheus, grafana, loki,
       receiver, alertmanager, vault, base_images, gitops, version;
@@ -430,6 +430,23 @@ struct Tables {
                false,
                "the stack's name"},
               {"version", T::Enum, "KV engine version.", "v1|v2", nullptr, false, false, "v2"}}};
+    build = {"build",
+             "How a workload's own image is built (language.md §5.16): the folder and the "
+             "Dockerfile the workflow builds it from, and the stage it stops at. Paths are "
+             "relative to the .stack file and stay inside its folder.",
+             {{"context",
+               T::String,
+               "The build context, a folder: `services/api` (default: the image's name).",
+               {}},
+              {"dockerfile",
+               T::String,
+               "The Dockerfile, relative to the context.",
+               {},
+               nullptr,
+               false,
+               false,
+               "\"Dockerfile\""},
+              {"target", T::String, "The stage to build, `--target` (default: the last).", {}}}};
     base_images = {"base_images",
                    "Updates of base images and actions (Dependabot).",
                    {{"update", T::Enum, "How often to look for updates.", "daily|weekly|monthly",
@@ -754,7 +771,13 @@ struct Tables {
          "A ServiceAccount shared by the workloads that name it (made once, by the first); "
          "default: the workload's own, named after it.",
          {}},
-        {"exporter", T::Block, "Metrics exporter sidecar.", {}, &exporter}};
+        {"exporter", T::Block, "Metrics exporter sidecar.", {}, &exporter},
+        {"build",
+         T::Block,
+         "Where the workflow builds its own image: `build { context = \"services/api\" }`; "
+         "`stackc check` checks the Dockerfile against the pod.",
+         {},
+         &build}};
     auto with = [](std::vector<Field> base, std::vector<Field> extra) {
       base.insert(base.end(), extra.begin(), extra.end());
       return base;
@@ -950,7 +973,7 @@ struct Tables {
           &health,      &env,        &labels,        &annotations, &metrics,      &volume,
           &disruption,  &security,   &node_selector, &exporter,    &init,         &sidecar,
           &prometheus,  &grafana,    &loki,          &receiver,    &alertmanager, &vault,
-          &base_images, &gitops,     &version}) {
+          &base_images, &gitops,     &version,       &build}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {

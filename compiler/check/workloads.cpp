@@ -187,6 +187,30 @@ model::Workload Checker::workload(const Decl& d, const model::Model& m, const mo
     w.security.writable_paths = strings(sc->value("writable_paths"));
     warn_imported_exceptions(d, *sc);
   }
+  if (const MNode* b = n.child("build")) {
+    model::Build bd;
+    bd.span = b->stmt->span;
+    for (const char* key : {"context", "dockerfile", "target"})
+      if (auto* v = b->value(key); v && v->kind == ValueKind::String && v->has_interpolation())
+        report(Code::E2060, v->span,
+               fmt::format("`build.{}` has an interpolation: the workflow and the checks need the "
+                           "path as written",
+                           key),
+               "write the path out: `context = \"services/api\"`");
+    if (auto* v = b->value("context")) {
+      bd.context = str(v);
+      bd.context_span = v->span;
+    }
+    if (auto* v = b->value("dockerfile")) {
+      bd.dockerfile = str(v);
+      bd.dockerfile_span = v->span;
+    }
+    if (auto* v = b->value("target")) {
+      bd.target = str(v);
+      bd.target_span = v->span;
+    }
+    w.build = std::move(bd);
+  }
   if (auto* v = n.value("egress")) egress(*v, w);
   w.command = strings(n.value("command"), m, e);
   w.args = strings(n.value("args"), m, e);

@@ -161,4 +161,66 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   return res;
 }
 
+check::Loader::Beside FsLoader::beside(std::string_view path_view, base::FileId from, bool read,
+                                       std::uint64_t max) {
+  Beside b;
+  fs::path path{std::string(path_view)};
+  b.path = path.lexically_normal().generic_string();
+  if (stdlib_ids_.count(from)) return b;  // Unavailable: the stdlib names no files
+  if (path.is_absolute()) {
+    b.status = Beside::Status::Outside;
+    b.reason = "it is an absolute path";
+    return b;
+  }
+  auto from_it = real_.find(from);
+  fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
+  std::error_code ec;
+  fs::path target = fs::weakly_canonical(base_dir / path, ec);
+  if (ec) {
+    b.status = Beside::Status::Unreadable;
+    b.reason = std::strerror(ec.value());
+    return b;
+  }
+  if (!inside(root_, target)) {
+    b.status = Beside::Status::Outside;
+    return b;
+  }
+  b.path = target.lexically_relative(root_).generic_string();
+  if (b.path.empty()) b.path = ".";
+  auto st = fs::symlink_status(target, ec);
+  if (ec || !fs::exists(st)) {
+    b.status = Beside::Status::Missing;
+    return b;
+  }
+  if (fs::is_directory(st)) {
+    b.status = Beside::Status::Folder;
+    return b;
+  }
+  if (!fs::is_regular_file(st)) {
+    b.status = Beside::Status::NotRegular;
+    b.reason = "it is not a regular file";
+  } else {
+    b.status = Beside::Status::File;
+  }
+  if (!read || b.status != Beside::Status::File) return b;
+  if (auto it = beside_.find(target.string()); it != beside_.end()) {
+    b.file = it->second;
+    return b;
+  }
+  std::string text;
+  auto r = read_source(target, max, false, text);
+  if (!r.ok) {
+    b.status = r.code == base::Code::E0002   ? Beside::Status::TooLarge
+               : r.code == base::Code::E0003 ? Beside::Status::NotRegular
+                                             : Beside::Status::Unreadable;
+    b.reason = r.reason;
+    return b;
+  }
+  fs::path shown = (fs::path(sm_.file(from).path()).parent_path() / path).lexically_normal();
+  base::FileId id = sm_.add(shown.string(), std::move(text));
+  beside_[target.string()] = id;
+  b.file = id;
+  return b;
+}
+
 }  // namespace stackc::driver

@@ -21,6 +21,7 @@ class FsLoader final : public check::Loader {
            std::uint64_t max_input = kMaxInputBytes);
   Result load(std::string_view spec, base::FileId from) override;
   bool is_stdlib(base::FileId file) const override { return stdlib_ids_.count(file) > 0; }
+  Beside beside(std::string_view path, base::FileId from, bool read, std::uint64_t max) override;
 
  private:
   base::SourceManager& sm_;
@@ -31,6 +32,7 @@ class FsLoader final : public check::Loader {
   std::map<base::FileId, std::filesystem::path> real_;  // file -> canonical path (disk files)
   std::map<std::string, base::FileId> by_key_;          // canonical path or "std/x" -> file
   std::set<base::FileId> stdlib_ids_;
+  std::map<std::string, base::FileId> beside_;  // canonical path -> file read by beside()
 };
 
 }  // namespace stackc::driver

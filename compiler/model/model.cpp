@@ -237,6 +237,10 @@ json workload(const Workload& w) {
   if (!w.pod_labels.empty()) j["pod_labels"] = pairs(w.pod_labels);
   if (!w.pod_annotations.empty()) j["pod_annotations"] = pairs(w.pod_annotations);
   if (!w.service_account.empty()) j["service_account"] = w.service_account;
+  if (w.build)
+    j["build"] = json{{"context", w.build->context_path},
+                      {"dockerfile", w.build->dockerfile_path},
+                      {"target", w.build->target}};
   if (w.exporter)
     j["exporter"] = json{{"image", w.exporter->image},
                          {"port", w.exporter->port},

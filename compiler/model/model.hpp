@@ -230,6 +230,15 @@ struct Container {
   Span span;
 };
 
+// `build { context = "services/api"  dockerfile = "Dockerfile"  target = "runtime" }`: how the
+// workflow builds a workload's own image (language.md §5.16). The paths as written (relative to
+// the .stack file that writes them) and from the project root, which check/dockerfiles.cpp fills.
+struct Build {
+  std::string context, dockerfile = "Dockerfile", target;  // context empty: the image's name
+  std::string context_path, dockerfile_path;  // from the project root: `services/api/Dockerfile`
+  Span span, context_span, dockerfile_span, target_span;
+};
+
 struct Workload {
   enum class Kind { Service, Worker, Stateful, Job, Cron } kind = Kind::Service;
   std::string name;
@@ -283,6 +292,7 @@ struct Workload {
   std::string service_account;  // a shared ServiceAccount; empty: the workload's own
   std::vector<std::pair<std::string, std::string>> node_selector;  // label -> value, as written
   std::optional<Exporter> exporter;
+  std::optional<Build> build;  // `build { }`: where its own image is built from
   // stateful
   std::int64_t storage = 0;
   std::string data_path = "/data";

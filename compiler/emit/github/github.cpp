@@ -172,13 +172,22 @@ Doc read_contents() {
   return p;
 }
 
+bool has_target(const std::vector<Image>& images) {
+  return std::any_of(images.begin(), images.end(),
+                     [](const Image& i) { return !i.target.empty(); });
+}
+
 Doc matrix(const std::vector<Image>& images) {
   Doc include = Doc::array();
+  bool targets = has_target(images);
   for (const auto& i : images) {
     Doc e;
     e["image"] = i.name;
     e["repository"] = i.repository;
     e["tag"] = i.tag;
+    e["context"] = i.context;
+    e["file"] = i.file;
+    if (targets) e["target"] = i.target;
     include.push_back(std::move(e));
   }
   Doc s;
@@ -215,8 +224,9 @@ Doc build_job(const model::Model& m, const std::vector<Image>& images, bool publ
   Doc build;
   build["name"] = "Build ${{ matrix.image }}";
   build["uses"] = uses(kBuildPush);
-  build["with"]["context"] = "${{ matrix.image }}";
-  build["with"]["file"] = "${{ matrix.image }}/Dockerfile";
+  build["with"]["context"] = "${{ matrix.context }}";
+  build["with"]["file"] = "${{ matrix.file }}";
+  if (has_target(images)) build["with"]["target"] = "${{ matrix.target }}";
   build["with"]["pull"] = true;
   build["with"]["load"] = true;
   build["with"]["push"] = false;
@@ -397,6 +407,19 @@ std::vector<Image> built_images(const model::Model& m) {
     i.name = image.substr(0, image.find(':'));
     i.repository = ref.substr(0, colon);
     i.tag = ref.substr(colon + 1);
+    i.context = i.name;
+    i.file = i.name + "/Dockerfile";
+    // The first `build { }` of a workload running the image says where it is built from (the
+    // checker makes every build of one image agree, E2069).
+    bool found = false;
+    for (const auto& e : m.environments)
+      for (const auto& w : e.workloads)
+        if (w.build && w.image == image && !found) {
+          found = true;
+          i.context = w.build->context_path;
+          i.file = w.build->dockerfile_path;
+          i.target = w.build->target;
+        }
     if (seen.insert({i.name, i.tag}).second) out.push_back(std::move(i));
   };
   for (const auto& e : m.environments)
@@ -461,8 +484,12 @@ Doc dependabot(const model::Model& m) {
   };
   entry("github-actions", "/");
   std::set<std::string> folders;
-  for (const auto& i : built_images(m))
-    if (folders.insert(i.name).second) entry("docker", "/" + i.name);
+  for (const auto& i : built_images(m)) {
+    // The folder of the Dockerfile, where Dependabot reads its FROM lines.
+    std::size_t slash = i.file.rfind('/');
+    std::string folder = slash == std::string::npos ? std::string() : i.file.substr(0, slash);
+    if (folders.insert(folder).second) entry("docker", "/" + folder);
+  }
   d["updates"] = std::move(updates);
   return d;
 }

@@ -18,13 +18,17 @@ void generate(const model::Model& m, const std::string& source, Output& out);
 
 // An image the stack builds itself: a workload or exporter image written without a registry
 // (no `/`) and without a digest, e.g. `api-service` or `api:2.3.1`. It is built from the folder
-// `<name>/` (with `<name>/Dockerfile`) and pushed as `<repository>:<tag>` and
+// and Dockerfile of its `build { }`, else `<name>/` (with `<name>/Dockerfile`), and pushed as
+// `<repository>:<tag>` and
 // `<repository>:<commit SHA>`, where `<repository>:<tag>` is what the manifests reference
 // (kubernetes::image_ref).
 struct Image {
   std::string name;        // `api-service`: the folder and the last path segment
   std::string repository;  // `ghcr.io/personage/api-service`
   std::string tag;         // `1.0.0`: the written tag, else the stack's version
+  // Where it is built from (a workload's `build { }`, language.md §5.16), from the repository
+  // root: by default the folder `<name>` and `<name>/Dockerfile`, and the last stage.
+  std::string context, file, target;
 };
 
 // The images the stack builds, in declaration order (environments, then workloads, then their

@@ -180,6 +180,8 @@ TEST(GitHub, MatrixListsExactlyTheImagesTheStackBuilds) {
     e["image"] = image;
     e["repository"] = std::string("ghcr.io/shop/") + image;
     e["tag"] = tag;
+    e["context"] = image;  // no `build { }`: the folder named after the image
+    e["file"] = std::string(image) + "/Dockerfile";
     expected.push_back(e);
   };
   entry("api", "2.3.1");  // the version, as the manifests reference it
@@ -206,8 +208,9 @@ TEST(GitHub, BuildScansWithEveryScannerAndNeverPushes) {
     if (u.rfind("docker/build-push-action@", 0) == 0) {
       EXPECT_EQ(s["with"]["push"], false);
       EXPECT_EQ(s["with"]["load"], true);
-      EXPECT_EQ(s["with"]["context"], "${{ matrix.image }}");
-      EXPECT_EQ(s["with"]["file"], "${{ matrix.image }}/Dockerfile");
+      EXPECT_EQ(s["with"]["context"], "${{ matrix.context }}");
+      EXPECT_EQ(s["with"]["file"], "${{ matrix.file }}");
+      EXPECT_FALSE(s["with"].contains("target"));  // no image names a stage
     }
     if (u.rfind("aquasecurity/trivy-action@", 0) == 0) {
       EXPECT_EQ(s["with"]["severity"], "HIGH,CRITICAL");
@@ -342,4 +345,37 @@ TEST(GitHub, DependabotWatchesActionsAndEveryBuiltImageFolder) {
 }
 
 }  // namespace
+TEST(GitHub, BuildBlocksGiveContextFileTargetAndDependabotFolders) {
+  model::Model m = shop();
+  for (auto& e : m.environments)
+    for (auto& w : e.workloads)
+      if (w.name == "api") {
+        w.build.emplace();
+        w.build->context_path = "services/api";
+        w.build->dockerfile_path = "services/api/docker/Dockerfile";
+        w.build->target = "runtime";
+      }
+  Doc w = workflow(m, "shop.stack");
+  const Doc& include = w["jobs"]["build"]["strategy"]["matrix"]["include"];
+  ASSERT_EQ(include.size(), 3u);
+  EXPECT_EQ(include[0]["context"], "services/api");
+  EXPECT_EQ(include[0]["file"], "services/api/docker/Dockerfile");
+  EXPECT_EQ(include[0]["target"], "runtime");
+  EXPECT_EQ(include[1]["context"], "web");
+  EXPECT_EQ(include[1]["target"], "");  // every entry has the key: the step names it
+  bool built = false;
+  for (const auto& s : w["jobs"]["build"]["steps"])
+    if (s.contains("uses") &&
+        s["uses"].get<std::string>().rfind("docker/build-push-action@", 0) == 0) {
+      built = true;
+      EXPECT_EQ(s["with"]["target"], "${{ matrix.target }}");
+    }
+  EXPECT_TRUE(built);
+  std::vector<std::string> dirs;
+  Doc d = dependabot(m);
+  for (const auto& u : d["updates"]) dirs.push_back(u["directory"].get<std::string>());
+  EXPECT_EQ(dirs,
+            (std::vector<std::string>{"/", "/services/api/docker", "/web", "/worker-exporter"}));
+}
+
 }  // namespace stackc::emit::github
