@@ -35,6 +35,7 @@
 #include "emit/monitoring/monitoring.hpp"
 #include "graph/capacity.hpp"
 #include "graph/graph.hpp"
+#include "lsp/server.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
 #include "syntax/format.hpp"
@@ -840,6 +841,12 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "explain", "Explain a diagnostic code (E2001) or a kind's fields (service)");
   explain->add_option("what", explain_what, "A diagnostic code or a kind")->required();
 
+  auto* lspc = app.add_subcommand(
+      "lsp", "Run the language server (LSP over stdin and stdout) for editors (specs/lsp.md)");
+  bool lsp_stdio = true;
+  lspc->add_flag("--stdio", lsp_stdio,
+                 "Talk over stdin and stdout (the default and only transport)");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -864,6 +871,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (planc->parsed()) return cmd_plan(plan_file, plan_env, plan_format, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
+  if (lspc->parsed()) return lsp::run_stdio(kVersion);
   if (version->parsed()) {
     out << "stackc " << kVersion << "\n";
     return 0;
