@@ -252,9 +252,18 @@ void Walker::index_expr(const ast::Value& v) {
 
 }  // namespace
 
-void Index::add(const ast::File& file, std::string_view text) {
+void Index::add(const ast::File& file, std::string_view text, base::FileId as) {
   Walker w{*this, symbols_, refs_, file.id, text};
+  std::size_t first_symbol = symbols_.size(), first_ref = refs_.size();
   for (const auto& s : file.statements) w.top(s);
+  if (as == file.id) return;
+  for (std::size_t i = first_symbol; i < symbols_.size(); ++i) {
+    symbols_[i].name_span.file = as;
+    symbols_[i].decl_span.file = as;
+  }
+  for (std::size_t i = first_ref; i < refs_.size(); ++i) refs_[i].span.file = as;
+  for (auto& e : exprs_)
+    if (e.file == file.id) e.file = as;
 }
 
 void Index::add_expression(base::FileId file, std::uint32_t begin, std::string_view text) {

@@ -56,8 +56,9 @@ struct Reference {
 
 class Index {
  public:
-  // Adds one file's symbols and references; `text` is the file's source.
-  void add(const ast::File& file, std::string_view text);
+  // Adds one file's symbols and references; `text` is the file's source. Their spans are
+  // recorded as spans of `as` (a recovered copy's are its root's).
+  void add(const ast::File& file, std::string_view text, base::FileId as);
   // After every file was added: the metric names inside alert and record expressions and
   // dashboards (they can only be told apart from PromQL words once every metric is known).
   void finish();

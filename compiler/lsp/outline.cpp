@@ -22,6 +22,7 @@ struct FileRef {
   const Unit* unit = nullptr;
   base::FileId file = base::kNoFile;
   const ast::File* tree = nullptr;
+  std::vector<const ast::File*> trees;  // the tree and, mid-edit, the recovered statements
 };
 
 FileRef file_of(const Workspace& ws, const json& params) {
@@ -33,6 +34,7 @@ FileRef file_of(const Workspace& ws, const json& params) {
   if (!f) return {};
   r.file = *f;
   r.tree = r.unit->tree(*f);
+  r.trees = r.unit->trees(*f);
   return r.tree ? r : FileRef{};
 }
 
@@ -87,11 +89,12 @@ json document_symbols(const Workspace& ws, const json& params) {
   json out = json::array();
   if (!f.unit) return out;
   std::size_t budget = 20000;
-  for (const auto& s : f.tree->statements) {
-    if (budget == 0) break;
-    --budget;
-    out.push_back(symbol(*f.unit, f.file, s, true, 0, budget));
-  }
+  for (const ast::File* t : f.trees)
+    for (const auto& s : t->statements) {
+      if (budget == 0) break;
+      --budget;
+      out.push_back(symbol(*f.unit, f.file, s, true, 0, budget));
+    }
   return out;
 }
 
@@ -126,7 +129,8 @@ json folding_ranges(const Workspace& ws, const json& params) {
   json out = json::array();
   if (!f.unit) return out;
   const LineIndex& lines = f.unit->line_index(f.file);
-  for (const auto& s : f.tree->statements) fold(lines, s, out, 0);
+  for (const ast::File* t : f.trees)
+    for (const auto& s : t->statements) fold(lines, s, out, 0);
   // Runs of two or more comment lines.
   const auto& cs = f.tree->comments;
   for (std::size_t i = 0; i < cs.size();) {
@@ -269,8 +273,11 @@ json semantic_tokens(const Workspace& ws, const json& params) {
   if (!f.unit) return {{"data", json::array()}};
   std::string_view text = f.unit->sm.file(f.file).text();
   Tokens t{text, f.file, {}};
-  for (const auto& s : f.tree->statements) stmt_tokens(t, s, nullptr, true, 0);
-  for (const auto& c : f.tree->comments) t.add(c.span, kComment);
+  for (const ast::File* tree : f.trees) {
+    t.file = tree->id;
+    for (const auto& s : tree->statements) stmt_tokens(t, s, nullptr, true, 0);
+    for (const auto& c : tree->comments) t.add(c.span, kComment);
+  }
   std::stable_sort(t.list.begin(), t.list.end(),
                    [](const Token& a, const Token& b) { return a.begin < b.begin; });
   const LineIndex& lines = f.unit->line_index(f.file);

@@ -4,11 +4,13 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 
 #include "base/suggest.hpp"
 #include "check/check.hpp"
+#include "check/schema.hpp"
 #include "graph/graph.hpp"
 #include "lsp/diagnostics.hpp"
 #include "stdlib/stdlib.hpp"
@@ -49,7 +51,7 @@ bool apply_change(std::string& text, const json& change) {
 }
 
 std::optional<base::FileId> Unit::file_of(const std::string& uri) const {
-  for (std::size_t i = 0; i < uris.size(); ++i)
+  for (std::size_t i = 0; i < uris.size(); ++i)  // the first: a recovered copy has its root's
     if (uris[i] == uri) return static_cast<base::FileId>(i);
   return std::nullopt;
 }
@@ -58,6 +60,14 @@ const ast::File* Unit::tree(base::FileId id) const {
   for (const auto& f : files)
     if (f.id == id) return &f;
   return nullptr;
+}
+
+std::vector<const ast::File*> Unit::trees(base::FileId id) const {
+  std::vector<const ast::File*> out;
+  if (const ast::File* f = tree(id)) out.push_back(f);
+  if (id == 0)
+    for (const auto& r : recovered) out.push_back(&r);
+  return out;
 }
 
 namespace {
@@ -207,6 +217,39 @@ bool has_stack_block(std::string_view text) {
   return false;
 }
 
+// The most bytes the recovered copies of one root may take (each is as long as the root).
+constexpr std::size_t kMaxRecoveredBytes = std::size_t{16} << 20;
+
+// Parses the top-level statements after the last one the root's tree holds, each on its own.
+void recover(Unit& u, base::FileId root) {
+  const ast::File& tree = u.files.front();
+  std::string_view text = u.sm.file(root).text();
+  std::size_t from = tree.statements.empty() ? 0 : tree.statements.back().span.end;
+  // Top-level statements start at column 0 with a kind's name.
+  std::vector<std::size_t> starts;
+  for (std::size_t at = from; at < text.size();) {
+    std::size_t eol = text.find('\n', at);
+    if (eol == std::string_view::npos) eol = text.size();
+    std::size_t w = at;
+    while (w < eol && (std::isalnum(static_cast<unsigned char>(text[w])) || text[w] == '_')) ++w;
+    if (w > at && w < eol && (text[w] == ' ' || text[w] == '\t' || text[w] == '{') &&
+        check::top_kind(text.substr(at, w - at)) && at > from)
+      starts.push_back(at);
+    at = eol + 1;
+  }
+  std::size_t budget = kMaxRecoveredBytes / std::max<std::size_t>(text.size(), 1);
+  for (std::size_t i = 0; i < starts.size() && i < budget; ++i) {
+    std::size_t end = i + 1 < starts.size() ? starts[i + 1] : text.size();
+    std::string copy(text.size(), ' ');
+    for (std::size_t k = 0; k < text.size(); ++k)
+      if (text[k] == '\n' || (k >= starts[i] && k < end)) copy[k] = text[k];
+    base::FileId id = add_file(u, u.sm.file(root).path(), u.uris[root], std::move(copy));
+    base::Collector ignored;  // the root's own parse reported the errors
+    ast::File part = syntax::parse(u.sm, id, ignored);
+    if (!part.statements.empty()) u.recovered.push_back(std::move(part));
+  }
+}
+
 }  // namespace
 
 void Workspace::open(const std::string& uri, std::string text, std::int64_t version) {
@@ -301,7 +344,9 @@ std::shared_ptr<Unit> Workspace::build(const std::string& root_path, const std::
   base::FileId id = add_file(*u, shown, root_uri, text ? std::move(*text) : std::string());
   ast::File tree = syntax::parse(u->sm, id, sink);
   if (!tree.ok || root_path.empty()) {
+    bool broken = !tree.ok;
     u->files.push_back(std::move(tree));
+    if (broken) recover(*u, id);
   } else {
     OverlayLoader loader(*this, *u, fs::path(root_path), id);
     auto r = check::check(u->sm, std::move(tree), loader, sink);
@@ -316,7 +361,8 @@ std::shared_ptr<Unit> Workspace::build(const std::string& root_path, const std::
   for (std::size_t i = 0; i < u->sm.size(); ++i)
     u->lines.push_back(
         std::make_unique<LineIndex>(u->sm.file(static_cast<base::FileId>(i)).text()));
-  for (const auto& f : u->files) u->index.add(f, u->sm.file(f.id).text());
+  for (const auto& f : u->files) u->index.add(f, u->sm.file(f.id).text(), f.id);
+  for (const auto& f : u->recovered) u->index.add(f, u->sm.file(f.id).text(), id);
   u->index.finish();
   if (u->model) good_[root_uri] = u;
   return u;

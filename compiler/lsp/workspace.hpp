@@ -45,13 +45,21 @@ struct Unit {
   base::SourceManager sm;
   std::vector<base::Diagnostic> diagnostics;  // sorted, as `stackc check` prints them
   std::vector<ast::File> files;               // the root first (partial when it has syntax errors)
-  std::optional<model::Model> model;          // when the stack has no errors
-  std::vector<std::string> uris;              // by FileId; empty for the embedded stdlib
+  // When the root has syntax errors, the parser's tree ends at the first statement it could not
+  // close: the top-level statements after it, each parsed on its own (as a copy of the root's
+  // text with everything else blanked, so that offsets are the root's), for the outline, the
+  // tokens and navigation mid-edit. Their spans name their own file id; `uris` maps it to the
+  // root's URI and Index records them under the root's id.
+  std::vector<ast::File> recovered;
+  std::optional<model::Model> model;              // when the stack has no errors
+  std::vector<std::string> uris;                  // by FileId; empty for the embedded stdlib
   std::vector<std::unique_ptr<LineIndex>> lines;  // by FileId
   Index index;
 
   std::optional<base::FileId> file_of(const std::string& uri) const;
   const ast::File* tree(base::FileId id) const;
+  // The trees of a file: its own, and for a root with syntax errors the recovered statements.
+  std::vector<const ast::File*> trees(base::FileId id) const;
   const LineIndex& line_index(base::FileId id) const { return *lines.at(id); }
   bool stdlib(base::FileId id) const { return uris.at(id).empty(); }
 };
