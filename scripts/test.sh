@@ -26,6 +26,10 @@ echo "== the committed out/ with the real tools (strict schemas, Helm's engines,
 tests/conformance/setup.sh
 tests/conformance/run.sh
 
+echo "== the language server with real clients (vscode-languageserver-protocol, Neovim, Emacs eglot)"
+tests/lsp/setup.sh
+tests/lsp/run.sh
+
 echo "== fidelity of examples/sock-shop and examples/bookinfo to their upstream manifests (when ../shared/realworld is here)"
 tests/fidelity/run.sh
 
@@ -36,6 +40,8 @@ git ls-files -z | tar --null -T - -cf - | tar -C "$alone/project" -xf -
 ln -s "$PWD/tests/conformance/node_modules" "$alone/project/tests/conformance/node_modules"
 ln -s "$PWD/tests/conformance/.bin" "$alone/project/tests/conformance/.bin"
 [ ! -e "$alone/shared" ] && STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/conformance/run.sh"
+ln -s "$PWD/tests/lsp/node_modules" "$alone/project/tests/lsp/node_modules"
+STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/lsp/run.sh"
 rm -rf "$alone"
 
 echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer), corpora replayed"
