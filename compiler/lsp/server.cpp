@@ -56,8 +56,9 @@ void Server::handle(const std::string& body) {
   if (!has_id) {
     try {
       notification(method, params);
-    } catch (const std::exception&) {
-      // A notification has no answer; a malformed one changes nothing.
+    } catch (const std::exception& e) {
+      // A notification has no answer; a malformed one changes nothing (stderr is the log).
+      std::cerr << "stackc lsp: " << method << " ignored: " << e.what() << "\n";
     }
     return;
   }

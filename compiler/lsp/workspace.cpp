@@ -80,10 +80,11 @@ bool inside(const fs::path& root, const fs::path& p) {
   return true;
 }
 
-base::FileId add_file(Unit& u, const std::string& path, const std::string& uri, std::string text) {
+// `uri` by value: it may be one of u.uris, which this grows.
+base::FileId add_file(Unit& u, const std::string& path, std::string uri, std::string text) {
   base::FileId id = u.sm.add(path, std::move(text));
   if (u.uris.size() <= id) u.uris.resize(id + 1);
-  u.uris[id] = uri;
+  u.uris[id] = std::move(uri);
   return id;
 }
 
