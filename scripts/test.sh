@@ -44,12 +44,13 @@ ln -s "$PWD/tests/lsp/node_modules" "$alone/project/tests/lsp/node_modules"
 STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/lsp/run.sh"
 rm -rf "$alone"
 
-echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer), corpora replayed"
+echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer, language server), corpora replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer
+cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer stackc_fuzz_lsp
 build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal examples/sock-shop examples/bookinfo stdlib/std
 build-fuzz/tests/fuzz/stackc_fuzz_build -runs=0 tests/fuzz/corpus-build
 build-fuzz/tests/fuzz/stackc_fuzz_writer -runs=0 tests/fuzz/corpus-writer
+build-fuzz/tests/fuzz/stackc_fuzz_lsp -runs=0 tests/fuzz/corpus-lsp
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTACKC_SANITIZE=ON >/dev/null
