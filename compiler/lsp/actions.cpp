@@ -2,6 +2,7 @@
 // textDocument/formatting (the formatter behind `stackc fmt`).
 #include <fmt/format.h>
 
+#include "base/fix.hpp"
 #include "lsp/diagnostics.hpp"
 #include "lsp/features.hpp"
 #include "syntax/format.hpp"
@@ -49,7 +50,7 @@ json code_actions(const Workspace& ws, const json& params, const std::string& do
     if (!d.span.valid() || d.span.file != *file) continue;
     Range r = u->line_index(*file).range(d.span.begin, d.span.end);
     if (!overlaps(r, want)) continue;
-    auto fix = fix_of(u->sm, d);
+    auto fix = base::fix_of(u->sm, d);
     if (!fix) continue;
     std::string old(u->sm.text(fix->span));
     json edit = {{"range", range_json(u->line_index(*file).range(fix->span.begin, fix->span.end))},

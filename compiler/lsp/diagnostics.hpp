@@ -1,9 +1,9 @@
 // The checker's diagnostics as LSP `Diagnostic`s: code, UTF-16 range, severity, the help text in
 // the message, the notes as `relatedInformation`, `codeDescription` linking the code's page, and
-// the mechanical fix of a "did you mean" as `data.fix` (the quick fix of textDocument/codeAction).
+// the mechanical fix of a "did you mean" (base/fix.hpp) as `data.fix` (the quick fix of
+// textDocument/codeAction).
 #pragma once
 
-#include <optional>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -21,13 +21,6 @@ using json = nlohmann::json;
 inline constexpr const char* kDefaultDocsBase =
     "https://github.com/stackc/stackc/blob/main/specs/diagnostics/";
 inline constexpr std::size_t kMaxDiagnosticsPerFile = 500;
-
-// The replacement a "did you mean `X`?" proposes: the closest word to X inside the span.
-struct Fix {
-  base::Span span;
-  std::string text;
-};
-std::optional<Fix> fix_of(const base::SourceManager& sm, const base::Diagnostic& d);
 
 json to_lsp(const Unit& u, const base::Diagnostic& d, const std::string& docs_base);
 
