@@ -155,8 +155,12 @@ void Server::notification(const std::string& method, const json& params) {
     ws_.close(uri);
     ws_.analyze(uri);
     publish({});
+  } else if (method == "workspace/didChangeWatchedFiles") {
+    // A file changed on disk (an import that is not open): every unit is checked again.
+    ws_.analyze();
+    publish({});
   }
-  // Other notifications (initialized, didSave, $/cancelRequest, workspace/...) need no answer.
+  // Other notifications (initialized, didSave, $/cancelRequest, ...) need no answer.
 }
 
 int serve(std::istream& in, std::ostream& out, const std::string& version) {

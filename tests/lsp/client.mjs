@@ -211,6 +211,17 @@ try {
     assert.deepEqual(r, [{ uri: P, range: range(personage, 'personage_api_errors_total', 0) }, { uri: P, range: range(personage, 'personage_api_errors_total', 1) }]);
   });
 
+  await check('definition of a receiver in `notify`, references of a cluster, hover on `when ENV`', async () => {
+    const d = await req('textDocument/definition', { textDocument: { uri: P }, position: pos(personage, 'notify   = [telegram', 0, 13) });
+    assert.deepEqual(d, { uri: P, range: range(personage, 'telegram', 0) });
+    const r = await req('textDocument/references', { textDocument: { uri: P }, position: pos(personage, 'cluster yandex', 0, 9), context: { includeDeclaration: false } });
+    // 1 is `provider = yandex`, the provider's name, not the cluster
+    assert.deepEqual(r, [2, 3].map((n) => ({ uri: P, range: range(personage, 'yandex', n) })));
+    const h = await req('textDocument/hover', { textDocument: { uri: P }, position: pos(personage, 'when dev { replicas = 1  cpu = 200m', 0, 6) });
+    assert.ok(h.contents.value.startsWith('`dev` (when) resolves to:\n\n**environment `dev`**'), h.contents.value);
+    assert.ok(h.contents.value.includes('Cluster `minimal`, namespace `personage-dev`'), h.contents.value);
+  });
+
   await check('rename a workload: every mention, in one WorkspaceEdit', async () => {
     const p0 = await req('textDocument/prepareRename', { textDocument: { uri: P }, position: pos(personage, 'service auth-service', 0, 9) });
     assert.deepEqual(p0, { range: range(personage, 'auth-service', 1), placeholder: 'auth-service' });
@@ -366,6 +377,23 @@ try {
     assert.deepEqual((await nextDiags(C, c)).diagnostics, []);
     const r = await req('textDocument/references', { textDocument: { uri: C }, position: pos(common, 'base'), context: { includeDeclaration: true } });
     assert.deepEqual(r, [{ uri: C, range: range(common, 'base') }, { uri: M, range: range(main, 'base') }]);
+  });
+  await check('a change on disk of an import that is not open (workspace/didChangeWatchedFiles)', async () => {
+    const dir = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'lsp-watch-'));
+    fs.copyFileSync(shopMain, path.join(dir, 'main.stack'));
+    fs.copyFileSync(shopCommon, path.join(dir, 'common.stack'));
+    const WM = uriOf(path.join(dir, 'main.stack')), WC = uriOf(path.join(dir, 'common.stack'));
+    const n = seen(WM);
+    await open(WM, main);
+    assert.deepEqual((await nextDiags(WM, n)).diagnostics, []);
+    const c = seen(WC);
+    fs.writeFileSync(path.join(dir, 'common.stack'), common.replace('memory = ', 'memroy = '));
+    await conn.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: WC, type: 2 }] });
+    const d = (await nextDiags(WC, c)).diagnostics;
+    assert.deepEqual(d.map((x) => [x.code, x.message.split('\n')[0], x.range]),
+      [['E2001', 'unknown key `memroy` in `service`', range(common, 'memory')]]);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: WM } });
+    fs.rmSync(dir, { recursive: true });
   });
   await check('UTF-16 ranges after non-BMP characters', async () => {
     const U = uriOf(path.join(root, 'tests/lsp/fixtures/unsaved-utf16.stack'));
