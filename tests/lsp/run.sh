@@ -52,7 +52,7 @@ nvim_diagnostic() {
   cat "$work/nvim.out"
   for want in '"code": "E2001"' '"lnum": 16' '"col": 2' '"end_col": 9' '"severity": 1' \
     '"message": "unknown key `replica` in `service`\nhelp: did you mean `replicas`?"' \
-    'hover: {"range": {"end": {"character": 7, "line": 15}'; do
+    'hover: ' '**`image`** — image'; do
     grep -qF "$want" "$work/nvim.out" || { echo "missing: $want"; return 1; }
   done
 }
