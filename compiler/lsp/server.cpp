@@ -1,5 +1,9 @@
 #include "lsp/server.hpp"
 
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <iostream>
 #include <istream>
 #include <ostream>
@@ -56,6 +60,7 @@ void Server::handle(const std::string& body) {
   if (!has_id) {
     try {
       notification(method, params);
+      if (!more_waiting_) flush();
     } catch (const std::exception& e) {
       // A notification has no answer; a malformed one changes nothing (stderr is the log).
       std::cerr << "stackc lsp: " << method << " ignored: " << e.what() << "\n";
@@ -108,6 +113,7 @@ json Server::request(const std::string& method, const json& params) {
   if (!initialized_)
     throw RpcError(rpc::kServerNotInitialized, "the first request must be `initialize`");
   if (shutdown_) throw RpcError(rpc::kInvalidRequest, "the server is shut down; send `exit`");
+  flush();  // a request is answered on the documents as they are now
   if (method == "shutdown") {
     shutdown_ = true;
     return nullptr;
@@ -127,6 +133,27 @@ json Server::request(const std::string& method, const json& params) {
   throw RpcError(rpc::kMethodNotFound, "the server has no method `" + method + "`");
 }
 
+void Server::touch(const std::string& uri) {
+  if (std::find(pending_.begin(), pending_.end(), uri) == pending_.end()) pending_.push_back(uri);
+  if (!more_waiting_) flush();
+}
+
+void Server::set_more_waiting(bool more) {
+  more_waiting_ = more;
+}
+
+void Server::flush() {
+  std::vector<std::string> uris;
+  uris.swap(pending_);
+  if (std::find(uris.begin(), uris.end(), std::string()) != uris.end()) {
+    ws_.analyze();
+  } else {
+    for (const auto& uri : uris) ws_.analyze(uri);
+  }
+  // An open document's diagnostics are published even when they did not change.
+  for (const auto& uri : uris) publish(ws_.document(uri) ? uri : std::string());
+}
+
 void Server::publish(const std::string& touched) {
   for (auto& n : ws_.take_diagnostics(touched, docs_base_)) send_(n);
 }
@@ -141,29 +168,24 @@ void Server::notification(const std::string& method, const json& params) {
     const auto& doc = params.at("textDocument");
     std::string uri = doc.at("uri").get<std::string>();
     ws_.open(uri, doc.at("text").get<std::string>(), doc.value("version", std::int64_t{0}));
-    ws_.analyze(uri);
-    publish(uri);
+    touch(uri);
   } else if (method == "textDocument/didChange") {
     std::string uri = params.at("textDocument").at("uri").get<std::string>();
     std::int64_t version = params.at("textDocument").value("version", std::int64_t{0});
-    if (ws_.change(uri, params.at("contentChanges"), version)) {
-      ws_.analyze(uri);
-      publish(uri);
-    }
+    if (ws_.change(uri, params.at("contentChanges"), version)) touch(uri);
   } else if (method == "textDocument/didClose") {
     std::string uri = params.at("textDocument").at("uri").get<std::string>();
     ws_.close(uri);
-    ws_.analyze(uri);
-    publish({});
+    touch(uri);
   } else if (method == "workspace/didChangeWatchedFiles") {
     // A file changed on disk (an import that is not open): every unit is checked again.
-    ws_.analyze();
-    publish({});
+    touch({});
   }
   // Other notifications (initialized, didSave, $/cancelRequest, ...) need no answer.
 }
 
-int serve(std::istream& in, std::ostream& out, const std::string& version) {
+int serve(std::istream& in, std::ostream& out, const std::string& version,
+          const std::function<bool()>& more_input) {
   Server server(
       [&out](const json& m) {
         write_message(out, m.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -176,6 +198,8 @@ int serve(std::istream& in, std::ostream& out, const std::string& version) {
       server.malformed(msg.reason);
       continue;
     }
+    // Bytes read ahead past this message, or waiting in the pipe: more input is waiting.
+    server.set_more_waiting(in.rdbuf()->in_avail() > 0 || (more_input && more_input()));
     server.handle(msg.body);
   }
   return server.exit_code();
@@ -183,7 +207,10 @@ int serve(std::istream& in, std::ostream& out, const std::string& version) {
 
 int run_stdio(const std::string& version) {
   std::ios::sync_with_stdio(false);
-  return serve(std::cin, std::cout, version);
+  return serve(std::cin, std::cout, version, [] {
+    pollfd p{STDIN_FILENO, POLLIN, 0};
+    return ::poll(&p, 1, 0) > 0 && (p.revents & POLLIN) != 0;
+  });
 }
 
 }  // namespace stackc::lsp

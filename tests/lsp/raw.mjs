@@ -108,6 +108,23 @@ await check('a change whose range lies outside the document is clamped; one with
   assert.equal(f.id, 8);
   assert.ok(Array.isArray(f.result));
 });
+await check('a burst of changes already waiting is checked once, at its end', async () => {
+  // 12 one-character changes in one write of under 4 KiB (atomic on a pipe): the server reads
+  // them together and publishes the diagnostics of the last version, not of each.
+  let burst = '';
+  for (let v = 10; v < 22; v++) {
+    const b = JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }] } });
+    burst += `Content-Length: ${Buffer.byteLength(b)}\r\n\r\n${b}`;
+  }
+  assert.ok(burst.length < 4096, String(burst.length));
+  s.raw(burst);
+  const m = await s.next();
+  assert.equal(m.method, 'textDocument/publishDiagnostics');
+  assert.equal(m.params.version, 21);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(s.inbox.length, 0);
+});
 await check('unknown methods: MethodNotFound; params of the wrong type: InvalidParams', async () => {
   s.send({ jsonrpc: '2.0', id: 9, method: 'textDocument/noSuchThing', params: {} });
   assert.deepEqual(errorOf(await s.next()), [9, -32601]);
