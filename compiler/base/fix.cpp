@@ -28,6 +28,13 @@ bool word_char(char c) {
 }  // namespace
 
 std::optional<Fix> fix_of(const SourceManager& sm, const Diagnostic& d) {
+  // "remove the quotes: write `X`" on a span that is exactly "X": the span becomes X.
+  constexpr std::string_view unquote = "remove the quotes: write `";
+  if (d.help.rfind(unquote, 0) == 0 && d.help.back() == '`' && d.span.valid() &&
+      d.span.file < sm.size()) {
+    std::string x = d.help.substr(unquote.size(), d.help.size() - unquote.size() - 1);
+    if (sm.text(d.span) == "\"" + x + "\"") return Fix{d.span, x};
+  }
   auto want = suggestion(d);
   if (!want || !d.span.valid() || d.span.file >= sm.size()) return std::nullopt;
   std::string_view text = sm.file(d.span.file).text();
