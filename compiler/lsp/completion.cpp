@@ -13,8 +13,8 @@ namespace stackc::lsp {
 namespace {
 
 // CompletionItemKind
-constexpr int kField = 5, kVariable = 6, kClass = 7, kModule = 9, kProperty = 10, kUnit = 11,
-              kValue = 12, kKeyword = 14, kReference = 18, kEnumMember = 20;
+constexpr int kField = 5, kClass = 7, kProperty = 10, kUnit = 11, kValue = 12, kKeyword = 14,
+              kReference = 18, kEnumMember = 20;
 
 bool ident_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
@@ -330,8 +330,6 @@ json completion(const Workspace& ws, const json& params) {
     }
   }
   values_for(*u, *f, c.brackets > 0, b);
-  (void)kModule;
-  (void)kVariable;
   return b.items;
 }
 

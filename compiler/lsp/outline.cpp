@@ -15,8 +15,7 @@ namespace {
 
 // LSP SymbolKind
 constexpr int kModule = 2, kNamespace = 3, kClass = 5, kProperty = 7, kField = 8, kEnum = 10,
-              kInterface = 11, kVariable = 13, kConstant = 14, kObject = 19, kEvent = 24,
-              kStruct = 23;
+              kInterface = 11, kConstant = 14, kObject = 19, kEvent = 24, kStruct = 23;
 
 struct FileRef {
   const Unit* unit = nullptr;

@@ -1,5 +1,6 @@
 #include "fuzz_lsp.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 #include <string>
