@@ -288,6 +288,28 @@ json completion(const Workspace& ws, const json& params) {
       b.add("from", kKeyword, "from TEMPLATE");
     return b.items;
   }
+  // A port of the workload: `port = ` in a probe or an ingress, `tcp(` and `grpc(`.
+  {
+    std::string tail =
+        st.substr(st.find_last_of("(,{[") == std::string::npos ? 0 : st.find_last_of("(,{[") + 1);
+    auto tw = words(tail);
+    std::size_t open = st.find_last_of('(');
+    bool port_arg =
+        (!tw.empty() && tw[0] == "port" && tw.size() >= 2 && tw[1] == "=" && tw.size() <= 3) ||
+        (open != std::string::npos && open >= 3 && c.brackets > 0 &&
+         (st.compare(open - 3, 3, "tcp") == 0 ||
+          (open >= 4 && st.compare(open - 4, 4, "grpc") == 0)) &&
+         tw.size() <= 1 && st.find(',', open) == std::string::npos);
+    if (port_arg && !c.heads.empty()) {
+      auto head = words(c.heads[0]);
+      if (head.size() >= 2 && check::top_kind(head[0]) && check::top_kind(head[0])->workload) {
+        for (const auto& s : u->index.symbols())
+          if (s.kind == SymbolKind::Port && s.container == head[1])
+            b.add(s.name, kReference, fmt::format("port of {}", s.container));
+        if (!b.items.empty()) return b.items;
+      }
+    }
+  }
   // KEY = VALUE
   auto key_words = words(st.substr(0, eq));
   if (key_words.empty() || !kind) return b.items;

@@ -137,8 +137,8 @@ struct Session {
     return {{"textDocument", {{"uri", uri}}},
             {"position", {{"line", line}, {"character", character}}}};
   }
-  void open(const std::string& text) {
-    request("initialize", json::object());
+  void open(const std::string& text, json init = json::object()) {
+    request("initialize", init);
     notify("textDocument/didOpen",
            {{"textDocument",
              {{"uri", uri}, {"languageId", "stack"}, {"version", 1}, {"text", text}}}});
@@ -169,6 +169,16 @@ TEST(LspServer, DiagnosticsAppearAndClear) {
            {{"textDocument", {{"uri", s.uri}, {"version", 3}}},
             {"contentChanges", {{{"range", d[0]["range"]}, {"text", "replicas"}}}}});
   EXPECT_EQ(s.diagnostics(), json::array());
+}
+
+TEST(LspServer, DiagnosticsBaseUrlFromInitializationOptions) {
+  Session s;
+  std::string broken = kStack;
+  broken.replace(broken.find("replicas  = 3"), 8, "replicaz");
+  s.open(broken, {{"initializationOptions", {{"diagnosticsBaseUrl", "https://example.test/d/"}}}});
+  json d = s.diagnostics();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0]["codeDescription"]["href"], "https://example.test/d/E2001.md");
 }
 
 TEST(LspServer, NavigationOnTheIndex) {
@@ -233,6 +243,8 @@ TEST(LspServer, CompletionByContext) {
   auto top = items(28, 0);
   EXPECT_EQ(top.front(), "import");
   EXPECT_EQ(items(17, 15), (std::vector<std::string>{"api", "db"}));  // in `needs = [`
+  EXPECT_EQ(items(16, 49), (std::vector<std::string>{"http"}));       // http(..., port = |
+  EXPECT_EQ(items(26, 29), (std::vector<std::string>{"sql"}));        // tcp(|
 }
 
 TEST(LspServer, MidEditSymbolsAndJsonRpcErrors) {
