@@ -26,6 +26,10 @@ echo "== the committed out/ with the real tools (strict schemas, Helm's engines,
 tests/conformance/setup.sh
 tests/conformance/run.sh
 
+echo "== editor support with real editors: the TextMate grammar and the VS Code extension (.vsix), Vim 9, Neovim, Emacs"
+tests/editors/setup.sh
+tests/editors/run.sh
+
 echo "== the language server with real clients (vscode-languageserver-protocol, Neovim, Emacs eglot)"
 tests/lsp/setup.sh
 tests/lsp/run.sh
@@ -40,6 +44,9 @@ git ls-files -z | tar --null -T - -cf - | tar -C "$alone/project" -xf -
 ln -s "$PWD/tests/conformance/node_modules" "$alone/project/tests/conformance/node_modules"
 ln -s "$PWD/tests/conformance/.bin" "$alone/project/tests/conformance/.bin"
 [ ! -e "$alone/shared" ] && STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/conformance/run.sh"
+ln -s "$PWD/tests/editors/node_modules" "$alone/project/tests/editors/node_modules"
+cp -a "$PWD/editors/vscode/node_modules" "$alone/project/editors/vscode/"   # vsce lists the real tree
+STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/editors/run.sh"
 ln -s "$PWD/tests/lsp/node_modules" "$alone/project/tests/lsp/node_modules"
 STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/lsp/run.sh"
 rm -rf "$alone"

@@ -1,0 +1,146 @@
+#include "importer/stack_text.hpp"
+
+#include <fmt/format.h>
+
+#include "base/diagnostics.hpp"
+#include "base/source.hpp"
+#include "syntax/format.hpp"
+#include "syntax/parse.hpp"
+
+namespace stackc::importer {
+
+Stmt* Stmt::find(std::string_view h) {
+  for (Stmt& s : body)
+    if (s.head == h) return &s;
+  return nullptr;
+}
+
+const Stmt* Stmt::find(std::string_view h) const {
+  for (const Stmt& s : body)
+    if (s.head == h) return &s;
+  return nullptr;
+}
+
+namespace {
+
+void escape_into(std::string& out, char c) {
+  switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\0':
+      out += "\\0";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+        out += fmt::format("\\u{{{:x}}}", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      else
+        out += c;
+  }
+}
+
+// The longest block written on one line (the formatter keeps the layout it is given).
+constexpr std::size_t kFlatWidth = 72;
+
+void print_stmt(std::string& out, const Stmt& s, int depth) {
+  std::string pad(static_cast<std::size_t>(depth) * 2, ' ');
+  for (const std::string& c : s.comments) {
+    out += pad;
+    out += c.empty() ? "#" : "# " + c;
+    out += '\n';
+  }
+  if (!s.block) {
+    out += fmt::format("{}{} = {}\n", pad, s.head, s.value);
+    return;
+  }
+  if (s.body.empty()) {
+    out += fmt::format("{}{} {{}}\n", pad, s.head);
+    return;
+  }
+  // A short block of plain statements stays on one line, as people write `node { cpu = 4 }`.
+  std::string line = fmt::format("{}{} {{", pad, s.head);
+  bool flat = true;
+  for (const Stmt& b : s.body) {
+    if (b.block || !b.comments.empty() || b.value.find('\n') != std::string::npos) flat = false;
+    line += fmt::format(" {} = {} ", b.head, b.value);
+  }
+  line += "}";
+  if (flat && line.size() <= kFlatWidth) {
+    out += line + "\n";
+    return;
+  }
+  out += fmt::format("{}{} {{\n", pad, s.head);
+  for (const Stmt& b : s.body) print_stmt(out, b, depth + 1);
+  out += pad + "}\n";
+}
+
+}  // namespace
+
+std::string quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '$')
+      out += "\\$";
+    else
+      escape_into(out, c);
+  }
+  out += '"';
+  return out;
+}
+
+std::string quote_interpolated(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) escape_into(out, c);
+  out += '"';
+  return out;
+}
+
+bool is_ident(std::string_view s) {
+  if (s.empty()) return false;
+  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  if (!alpha(s[0])) return false;
+  for (char c : s)
+    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '-') return false;
+  return true;
+}
+
+std::string label(std::string_view s) {
+  return is_ident(s) ? std::string(s) : quote(s);
+}
+
+std::string list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    out += items[i];
+  }
+  return out + "]";
+}
+
+std::string print(const std::vector<Stmt>& top) {
+  std::string text;
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    if (i && (top[i].block || top[i - 1].block || !top[i].comments.empty())) text += '\n';
+    print_stmt(text, top[i], 0);
+  }
+  base::SourceManager sm;
+  base::FileId id = sm.add("import.stack", text);
+  base::Collector sink;
+  ast::File file = syntax::parse(sm, id, sink);
+  if (sink.error_count() || !file.ok) return text;
+  return syntax::format(sm, file);
+}
+
+}  // namespace stackc::importer

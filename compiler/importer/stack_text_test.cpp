@@ -1,0 +1,45 @@
+#include "importer/stack_text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace stackc::importer {
+namespace {
+
+TEST(StackText, QuotesEscapeWhatTheLanguageReads) {
+  EXPECT_EQ(quote("a\"b\\c"), R"("a\"b\\c")");
+  EXPECT_EQ(quote("${x.y} $HOME"), R"("\${x.y} \$HOME")");
+  EXPECT_EQ(quote_interpolated("${x.y}"), R"("${x.y}")");
+  EXPECT_EQ(quote("l1\nl2\t\x01"), R"("l1\nl2\t\u{1}")");
+}
+
+TEST(StackText, IdentifiersAndLabels) {
+  EXPECT_TRUE(is_ident("api-v2_x"));
+  EXPECT_FALSE(is_ident("2api"));
+  EXPECT_FALSE(is_ident("a.b"));
+  EXPECT_EQ(label("prometheus.io"), "\"prometheus.io\"");
+  EXPECT_EQ(label("web"), "web");
+  EXPECT_EQ(list({"a", "b"}), "[a, b]");
+}
+
+TEST(StackText, PrintsFormattedText) {
+  Stmt svc = Stmt::open("service api");
+  svc.comments = {"from deployment.yaml:3"};
+  svc.add(Stmt::assign("image", quote("ghcr.io/x/api:1.0")));
+  svc.add(Stmt::assign("replicas", "2..5"));
+  Stmt& env = svc.add(Stmt::open("env"));
+  env.add(Stmt::assign("LOG", quote("debug")));
+  EXPECT_NE(svc.find("env"), nullptr);
+  std::string text = print({Stmt::open("stack shop"), svc});
+  EXPECT_EQ(text,
+            "stack shop {}\n"
+            "\n"
+            "# from deployment.yaml:3\n"
+            "service api {\n"
+            "  image    = \"ghcr.io/x/api:1.0\"\n"
+            "  replicas = 2..5\n"
+            "  env      { LOG = \"debug\" }\n"
+            "}\n");
+}
+
+}  // namespace
+}  // namespace stackc::importer

@@ -1,0 +1,25 @@
+;;; emacs -Q --batch -l emacs-indent.el OUTDIR FILE... -- visits each FILE in stack-mode,
+;;; re-indents it whole (indent-region, as C-x h TAB does) and writes OUTDIR/N.stack (N = its
+;;; place in the list). Also checks that stack-mode registers `stackc lsp' with eglot and sets
+;;; the comment syntax; exits 1 when it does not.
+(load (expand-file-name "../../editors/emacs/stack-mode.el" (file-name-directory load-file-name)) nil t)
+(dolist (d (file-expand-wildcards "/usr/share/emacs/site-lisp/elpa/*"))
+  (add-to-list 'load-path d))
+(require 'eglot)
+(let ((out (car command-line-args-left))
+      (files (cdr command-line-args-left))
+      (contact (cdr (assq 'stack-mode eglot-server-programs)))
+      (n 0))
+  (setq command-line-args-left nil)
+  (unless (equal (if (functionp contact) (funcall contact nil) contact) '("stackc" "lsp"))
+    (message "eglot-server-programs has no `stackc lsp' for stack-mode: %S" contact)
+    (kill-emacs 1))
+  (dolist (in files)
+    (setq n (1+ n))
+    (with-current-buffer (find-file-noselect in)
+      (unless (and (eq major-mode 'stack-mode) (equal comment-start "# "))
+        (message "%s: not in stack-mode (%s)" in major-mode)
+        (kill-emacs 1))
+      (let ((inhibit-message t))
+        (indent-region (point-min) (point-max)))
+      (write-region (point-min) (point-max) (format "%s/%d.stack" out n) nil 'silent))))
