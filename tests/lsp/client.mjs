@@ -370,6 +370,10 @@ try {
     await nextDiags(M, n);
     const d = await req('textDocument/definition', { textDocument: { uri: M }, position: pos(main, 'from base', 0, 6) });
     assert.deepEqual(d, { uri: C, range: range(common, 'base') });
+    const i = await req('textDocument/definition', { textDocument: { uri: M }, position: pos(main, './common.stack', 0, 4) });
+    assert.deepEqual(i, { uri: C, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } });
+    const t = await req('textDocument/completion', { textDocument: { uri: M }, position: pos(main, 'from base', 0, 5) });
+    assert.deepEqual(labels(t), ['postgres', 'base']);  // in import order: std/postgres first
     const h = await req('textDocument/hover', { textDocument: { uri: M }, position: pos(main, 'service web', 0, 9) });
     assert.ok(h.contents.value.includes('| dev | 1 | 100m..200m | 128Mi..256Mi |'), h.contents.value);
     const c = seen(C);
