@@ -30,6 +30,10 @@ echo "== editor support with real editors: the TextMate grammar and the VS Code 
 tests/editors/setup.sh
 tests/editors/run.sh
 
+echo "== the language server with real clients (vscode-languageserver-protocol, Neovim, Emacs eglot)"
+tests/lsp/setup.sh
+tests/lsp/run.sh
+
 echo "== fidelity of examples/sock-shop and examples/bookinfo to their upstream manifests (when ../shared/realworld is here)"
 tests/fidelity/run.sh
 
@@ -43,15 +47,18 @@ ln -s "$PWD/tests/conformance/.bin" "$alone/project/tests/conformance/.bin"
 ln -s "$PWD/tests/editors/node_modules" "$alone/project/tests/editors/node_modules"
 cp -a "$PWD/editors/vscode/node_modules" "$alone/project/editors/vscode/"   # vsce lists the real tree
 STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/editors/run.sh"
+ln -s "$PWD/tests/lsp/node_modules" "$alone/project/tests/lsp/node_modules"
+STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/lsp/run.sh"
 rm -rf "$alone"
 
-echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer, Dockerfiles), corpora replayed"
+echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer, Dockerfiles, language server), corpora replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer stackc_fuzz_dockerfile
+cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer stackc_fuzz_dockerfile stackc_fuzz_lsp
 build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal examples/sock-shop examples/bookinfo stdlib/std
 build-fuzz/tests/fuzz/stackc_fuzz_build -runs=0 tests/fuzz/corpus-build
 build-fuzz/tests/fuzz/stackc_fuzz_writer -runs=0 tests/fuzz/corpus-writer
 build-fuzz/tests/fuzz/stackc_fuzz_dockerfile -runs=0 tests/fuzz/corpus-dockerfile tests/golden/cases/docker
+build-fuzz/tests/fuzz/stackc_fuzz_lsp -runs=0 tests/fuzz/corpus-lsp
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTACKC_SANITIZE=ON >/dev/null

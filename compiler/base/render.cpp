@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <span>
 
+#include "base/fix.hpp"
+
 namespace stackc::base {
 namespace {
 
@@ -198,6 +200,8 @@ std::string render_json(const SourceManager& sm, const std::vector<Diagnostic>& 
     }
     j["notes"] = std::move(notes);
     j["help"] = d.help;
+    if (auto fix = fix_of(sm, d))
+      j["fix"] = {{"location", json_location(sm, fix->span)}, {"replacement", fix->text}};
     arr.push_back(std::move(j));
   }
   ordered_json root;
@@ -280,6 +284,20 @@ std::string render_sarif(const SourceManager& sm, const std::vector<Diagnostic>&
       related.push_back(std::move(nl));
     }
     if (!related.empty()) r["relatedLocations"] = std::move(related);
+    if (auto fix = fix_of(sm, d)) {
+      auto where = sarif_location(sm, fix->span, "");
+      ordered_json replacement;
+      replacement["deletedRegion"] = where["physicalLocation"]["region"];
+      replacement["insertedContent"]["text"] = fix->text;
+      ordered_json change;
+      change["artifactLocation"] = where["physicalLocation"]["artifactLocation"];
+      change["replacements"] = ordered_json::array({std::move(replacement)});
+      ordered_json f;
+      f["description"]["text"] =
+          fmt::format("Replace `{}` with `{}`", sm.text(fix->span), fix->text);
+      f["artifactChanges"] = ordered_json::array({std::move(change)});
+      r["fixes"] = ordered_json::array({std::move(f)});
+    }
     results.push_back(std::move(r));
   }
   ordered_json run;

@@ -36,6 +36,7 @@
 #include "emit/monitoring/monitoring.hpp"
 #include "graph/capacity.hpp"
 #include "graph/graph.hpp"
+#include "lsp/server.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
 #include "syntax/format.hpp"
@@ -842,6 +843,11 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   explain->add_option("what", explain_what, "A diagnostic code or a kind")->required();
 
   InitCommand init(app);
+  auto* lspc = app.add_subcommand(
+      "lsp", "Run the language server (LSP over stdin and stdout) for editors (specs/lsp.md)");
+  bool lsp_stdio = true;
+  lspc->add_flag("--stdio", lsp_stdio,
+                 "Talk over stdin and stdout (the default and only transport)");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -868,6 +874,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (init.parsed()) return init.run(out, err);
+  if (lspc->parsed()) return lsp::run_stdio(kVersion);
   if (version->parsed()) {
     out << "stackc " << kVersion << "\n";
     return 0;

@@ -1,0 +1,342 @@
+#include "lsp/index.hpp"
+
+#include <algorithm>
+
+#include "check/schema.hpp"
+
+namespace stackc::lsp {
+
+std::string_view kind_name(SymbolKind k) {
+  switch (k) {
+    case SymbolKind::Stack:
+      return "stack";
+    case SymbolKind::Import:
+      return "import";
+    case SymbolKind::Cluster:
+      return "cluster";
+    case SymbolKind::Environment:
+      return "environment";
+    case SymbolKind::Secret:
+      return "secret";
+    case SymbolKind::Workload:
+      return "workload";
+    case SymbolKind::Template:
+      return "template";
+    case SymbolKind::Version:
+      return "version";
+    case SymbolKind::Port:
+      return "port";
+    case SymbolKind::Metric:
+      return "metric";
+    case SymbolKind::Receiver:
+      return "receiver";
+    case SymbolKind::Alert:
+      return "alert";
+    case SymbolKind::Record:
+      return "record";
+    case SymbolKind::Dashboard:
+      return "dashboard";
+    case SymbolKind::Backup:
+      return "backup";
+    case SymbolKind::Singleton:
+      return "block";
+  }
+  return "symbol";
+}
+
+namespace {
+
+bool contains(base::Span s, base::FileId file, std::uint32_t offset) {
+  return s.file == file && s.begin <= offset && offset <= s.end;
+}
+
+bool is_metric_kind(std::string_view key) {
+  return key == "counter" || key == "gauge" || key == "histogram" || key == "summary";
+}
+
+struct Walker {
+  Index& index;
+  std::vector<Symbol>& symbols;
+  std::vector<Reference>& refs;
+  base::FileId file;
+  std::string_view text;
+
+  // The span of a view into the source text; invalid when the view is not in it (decoded text).
+  base::Span span_of(std::string_view v) const {
+    if (v.data() < text.data() || v.data() + v.size() > text.data() + text.size()) return {};
+    auto b = static_cast<std::uint32_t>(v.data() - text.data());
+    return {file, b, b + static_cast<std::uint32_t>(v.size())};
+  }
+  base::Span label_span(const ast::Label& l) const {
+    if (!l.is_string || l.span.end - l.span.begin < 2) return l.span;
+    return {l.span.file, l.span.begin + 1, l.span.end - 1};
+  }
+  void declare(SymbolKind kind, const ast::Stmt& s, const ast::Label& l, std::string container) {
+    symbols.push_back(
+        {kind, std::string(l.text), std::move(container), s.key, label_span(l), s.span, &s});
+  }
+  void refer(SymbolKind kind, std::string_view name, base::Span span, std::string_view via,
+             std::string container = {}) {
+    if (!span.valid() || name.empty()) return;
+    refs.push_back({kind, std::string(name), std::move(container), span, via});
+  }
+
+  void top(const ast::Stmt& s) {
+    if (s.key == "import") {
+      if (!s.labels.empty())
+        refer(SymbolKind::Import, s.labels[0].text, label_span(s.labels[0]), "import");
+      return;
+    }
+    const check::Kind* kind = check::top_kind(s.key);
+    std::string workload;
+    if (s.key == "template") {
+      if (!s.labels.empty()) declare(SymbolKind::Template, s, s.labels[0], {});
+      // template NAME for KIND: its body has that kind's fields.
+      if (s.labels.size() >= 3 && s.labels[1].text == "for")
+        kind = check::top_kind(s.labels[2].text);
+    } else if (kind && kind->named && !s.labels.empty()) {
+      SymbolKind sk = kind->workload           ? SymbolKind::Workload
+                      : s.key == "stack"       ? SymbolKind::Stack
+                      : s.key == "cluster"     ? SymbolKind::Cluster
+                      : s.key == "environment" ? SymbolKind::Environment
+                      : s.key == "alert"       ? SymbolKind::Alert
+                      : s.key == "record"      ? SymbolKind::Record
+                      : s.key == "dashboard"   ? SymbolKind::Dashboard
+                      : s.key == "backup"      ? SymbolKind::Backup
+                                               : SymbolKind::Singleton;
+      declare(sk, s, s.labels[0], {});
+      if (sk == SymbolKind::Workload) workload = std::string(s.labels[0].text);
+    } else if (kind && !kind->named) {
+      symbols.push_back(
+          {SymbolKind::Singleton, std::string(s.key), {}, s.key, s.key_span, s.span, &s});
+    } else if (s.key == "stack" && !s.labels.empty()) {
+      declare(SymbolKind::Stack, s, s.labels[0], {});
+    }
+    for (const auto& f : s.from) refer(SymbolKind::Template, f.text, label_span(f), "from");
+    if (s.has_value()) value(*s.value, s.key, workload, kind);
+    for (const auto& b : s.body) inner(b, kind, workload);
+  }
+
+  void inner(const ast::Stmt& s, const check::Kind* kind, const std::string& workload) {
+    const check::Field* field = kind ? kind->field(s.key) : nullptr;
+    const check::Kind* sub = field && field->block ? field->block : nullptr;
+    if (s.key == "when") {
+      for (const auto& l : s.labels) refer(SymbolKind::Environment, l.text, label_span(l), "when");
+      sub = kind;
+    } else if (s.key == "port" && !s.labels.empty() && !workload.empty()) {
+      declare(SymbolKind::Port, s, s.labels[0], workload);
+    } else if (s.key == "receiver" && !s.labels.empty()) {
+      declare(SymbolKind::Receiver, s, s.labels[0], {});
+    } else if (is_metric_kind(s.key) && !s.labels.empty() && kind && kind->name == "metrics") {
+      declare(SymbolKind::Metric, s, s.labels[0], workload);
+    } else if (s.key == "version" && !s.labels.empty() && !workload.empty()) {
+      declare(SymbolKind::Version, s, s.labels[0], workload);
+      sub = kind;
+    }
+    if (s.has_value()) {
+      const auto& v = *s.value;
+      if (s.key == "needs" || (s.key == "of" && kind && kind->name == "backup")) {
+        names(v, SymbolKind::Workload, s.key);
+      } else if (s.key == "cluster" && kind && kind->name == "environment") {
+        names(v, SymbolKind::Cluster, s.key);
+      } else if (s.key == "notify") {
+        names(v, SymbolKind::Receiver, s.key);
+      } else if (s.key == "port" && kind && kind->name == "ingress" &&
+                 v.kind == ast::ValueKind::Path && v.path.size() == 1) {
+        refer(SymbolKind::Port, v.path[0], span_of(v.path[0]), "port", workload);
+      } else if ((s.key == "expr" && kind && (kind->name == "alert" || kind->name == "record")) ||
+                 (s.key == "metrics" && kind && kind->name == "dashboard")) {
+        expressions(v);
+      }
+      if (v.kind == ast::ValueKind::Object && sub == nullptr && field && field->block)
+        sub = field->block;
+      value(v, s.key, workload, sub ? sub : kind);
+    }
+    for (const auto& b : s.body) inner(b, sub, workload);
+  }
+
+  // A name or a list of names of declarations.
+  void names(const ast::Value& v, SymbolKind kind, std::string_view via) {
+    if (v.kind == ast::ValueKind::Path && v.path.size() == 1) {
+      refer(kind, v.path[0], span_of(v.path[0]), via);
+    } else if (v.kind == ast::ValueKind::List) {
+      for (const auto& item : v.items)
+        if (item.kind == ast::ValueKind::Path && item.path.size() == 1)
+          refer(kind, item.path[0], span_of(item.path[0]), via);
+    }
+  }
+
+  void expressions(const ast::Value& v) {
+    if (v.kind == ast::ValueKind::String && v.span.end - v.span.begin >= 2 && !v.multiline) {
+      index_expr(v);
+    } else if (v.kind == ast::ValueKind::List) {
+      for (const auto& item : v.items) expressions(item);
+    }
+  }
+  void index_expr(const ast::Value& v);
+
+  void interpolation(const ast::StringPart& p, const std::string& workload) {
+    auto first = p.text.substr(0, p.text.find('.'));
+    if (first.empty() || first == "stack" || first == "env" || first == "environment" ||
+        first == "self")
+      return;
+    base::Span where = span_of(first);
+    refer(SymbolKind::Workload, first, where, "interpolation");
+    // ${W.port.NAME}
+    std::string_view rest = p.text.substr(std::min(p.text.size(), first.size() + 1));
+    if (rest.substr(0, 5) == "port." && rest.size() > 5) {
+      std::string_view port = rest.substr(5);
+      refer(SymbolKind::Port, port, span_of(port), "interpolation", std::string(first));
+    }
+    (void)workload;
+  }
+
+  void value(const ast::Value& v, std::string_view key, const std::string& workload,
+             const check::Kind* kind) {
+    switch (v.kind) {
+      case ast::ValueKind::String:
+        for (const auto& p : v.parts)
+          if (p.interpolation) interpolation(p, workload);
+        break;
+      case ast::ValueKind::Path:
+        // WORKLOAD.host / .port / .address as an env value
+        if (v.path.size() >= 2 &&
+            (v.path[1] == "host" || v.path[1] == "port" || v.path[1] == "address") &&
+            v.path[0] != "stack")
+          refer(SymbolKind::Workload, v.path[0], span_of(v.path[0]), "reference");
+        break;
+      case ast::ValueKind::Call: {
+        std::string_view fn = v.path.empty() ? std::string_view() : v.path[0];
+        if (fn == "secret" && !v.items.empty() && v.items[0].kind == ast::ValueKind::String &&
+            v.items[0].arg_name.empty()) {
+          const auto& a = v.items[0];
+          if (a.span.end - a.span.begin >= 2 && !a.has_interpolation())
+            refer(SymbolKind::Secret, a.string_value(),
+                  {a.span.file, a.span.begin + 1, a.span.end - 1}, "secret");
+        }
+        if (fn == "http" || fn == "tcp" || fn == "grpc") {
+          for (std::size_t i = 0; i < v.items.size(); ++i) {
+            const auto& a = v.items[i];
+            bool port_arg = a.arg_name == "port" || (i == 0 && fn != "http" && a.arg_name.empty());
+            if (!port_arg || workload.empty()) continue;
+            if (a.kind == ast::ValueKind::Path && a.path.size() == 1)
+              refer(SymbolKind::Port, a.path[0], span_of(a.path[0]), "probe", workload);
+            else if (a.kind == ast::ValueKind::String && !a.has_interpolation() &&
+                     a.span.end - a.span.begin >= 2)
+              refer(SymbolKind::Port, a.string_value(),
+                    {a.span.file, a.span.begin + 1, a.span.end - 1}, "probe", workload);
+          }
+        }
+        for (const auto& a : v.items) value(a, key, workload, kind);
+        break;
+      }
+      case ast::ValueKind::List:
+      case ast::ValueKind::Range:
+      case ast::ValueKind::Arrow:
+        for (const auto& a : v.items) value(a, key, workload, kind);
+        break;
+      case ast::ValueKind::Object:
+        for (const auto& b : v.body) inner(b, kind, workload);
+        break;
+      default:
+        break;
+    }
+  }
+};
+
+void Walker::index_expr(const ast::Value& v) {
+  if (v.span.end > text.size()) return;
+  index.add_expression(file, v.span.begin + 1,
+                       text.substr(v.span.begin + 1, v.span.end - v.span.begin - 2));
+}
+
+}  // namespace
+
+void Index::add(const ast::File& file, std::string_view text, base::FileId as) {
+  Walker w{*this, symbols_, refs_, file.id, text};
+  std::size_t first_symbol = symbols_.size(), first_ref = refs_.size();
+  for (const auto& s : file.statements) w.top(s);
+  if (as == file.id) return;
+  for (std::size_t i = first_symbol; i < symbols_.size(); ++i) {
+    symbols_[i].name_span.file = as;
+    symbols_[i].decl_span.file = as;
+  }
+  for (std::size_t i = first_ref; i < refs_.size(); ++i) refs_[i].span.file = as;
+  for (auto& e : exprs_)
+    if (e.file == file.id) e.file = as;
+}
+
+void Index::add_expression(base::FileId file, std::uint32_t begin, std::string_view text) {
+  exprs_.push_back({file, begin, text});
+}
+
+void Index::finish() {
+  auto ident_start = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
+  };
+  auto ident_char = [&](char c) { return ident_start(c) || (c >= '0' && c <= '9'); };
+  std::vector<std::string_view> metrics;
+  for (const auto& s : symbols_)
+    if (s.kind == SymbolKind::Metric) metrics.push_back(s.name);
+  std::sort(metrics.begin(), metrics.end());
+  for (const auto& e : exprs_) {
+    for (std::size_t i = 0; i < e.text.size();) {
+      if (!ident_start(e.text[i]) || (i > 0 && ident_char(e.text[i - 1]))) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < e.text.size() && ident_char(e.text[j])) ++j;
+      std::string_view word = e.text.substr(i, j - i);
+      if (std::binary_search(metrics.begin(), metrics.end(), word))
+        refs_.push_back({SymbolKind::Metric,
+                         std::string(word),
+                         {},
+                         {e.file, e.begin + static_cast<std::uint32_t>(i),
+                          e.begin + static_cast<std::uint32_t>(j)},
+                         "expression"});
+      i = j;
+    }
+  }
+  exprs_.clear();
+}
+
+const Symbol* Index::find(SymbolKind kind, std::string_view name,
+                          std::string_view container) const {
+  for (const auto& s : symbols_)
+    if (s.kind == kind && s.name == name && (container.empty() || s.container == container))
+      return &s;
+  return nullptr;
+}
+
+const Symbol* Index::symbol_at(base::FileId file, std::uint32_t offset) const {
+  for (const auto& s : symbols_)
+    if (contains(s.name_span, file, offset)) return &s;
+  return nullptr;
+}
+
+const Reference* Index::reference_at(base::FileId file, std::uint32_t offset) const {
+  for (const auto& r : refs_)
+    if (contains(r.span, file, offset)) return &r;
+  return nullptr;
+}
+
+std::vector<const Reference*> Index::references_to(const Symbol& s) const {
+  std::vector<const Reference*> out;
+  for (const auto& r : refs_) {
+    if (r.kind != s.kind || r.name != s.name) continue;
+    if (s.kind == SymbolKind::Port && r.container != s.container) continue;
+    out.push_back(&r);
+  }
+  return out;
+}
+
+const Symbol* Index::enclosing_workload(base::FileId file, std::uint32_t offset) const {
+  for (const auto& s : symbols_)
+    if (s.kind == SymbolKind::Workload && s.decl_span.file == file && s.decl_span.begin <= offset &&
+        offset <= s.decl_span.end)
+      return &s;
+  return nullptr;
+}
+
+}  // namespace stackc::lsp

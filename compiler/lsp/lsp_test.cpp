@@ -1,0 +1,275 @@
+// The language server's pieces (compiler/lsp): UTF-16 positions, URIs, framing, document sync,
+// the symbol index, and whole sessions through Server::handle with the messages it sends back.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "lsp/diagnostics.hpp"
+#include "lsp/features.hpp"
+#include "lsp/position.hpp"
+#include "lsp/server.hpp"
+#include "lsp/transport.hpp"
+#include "lsp/workspace.hpp"
+
+namespace stackc::lsp {
+namespace {
+
+TEST(LspPosition, Utf16ColumnsAndBack) {
+  // `é` is 2 bytes and 1 code unit; `🚀` is 4 bytes and 2 code units (a surrogate pair).
+  std::string text = "ab\nxé🚀y\r\nlast";
+  LineIndex lines(text);
+  EXPECT_EQ(lines.line_count(), 3u);
+  std::uint32_t y = static_cast<std::uint32_t>(text.find('y'));
+  EXPECT_EQ(lines.position(y), (Position{1, 4}));
+  EXPECT_EQ(lines.offset({1, 4}), y);
+  EXPECT_EQ(lines.offset({1, 99}), text.find('\n', 3));  // past the line's end: its end
+  EXPECT_EQ(lines.offset({9, 0}), text.size());          // past the last line: the text's end
+  EXPECT_EQ(lines.line_end(1), text.find('\r'));
+  EXPECT_EQ(lines.position(static_cast<std::uint32_t>(text.size())), (Position{2, 4}));
+  EXPECT_EQ(utf16_length("é🚀"), 3u);
+}
+
+TEST(LspPosition, FileUris) {
+  EXPECT_EQ(uri_to_path("file:///a/b%20c/d.stack"), "/a/b c/d.stack");
+  EXPECT_EQ(uri_to_path("file://localhost/x.stack"), "/x.stack");
+  EXPECT_EQ(uri_to_path("untitled:Untitled-1"), "");
+  EXPECT_EQ(uri_to_path("file:///a%00b"), "");  // a NUL is no path
+  EXPECT_EQ(path_to_uri("/a/b c/é.stack"), "file:///a/b%20c/%C3%A9.stack");
+  EXPECT_EQ(uri_to_path(path_to_uri("/x y/#1.stack")), "/x y/#1.stack");
+}
+
+TEST(LspTransport, FramesAndResynchronises) {
+  std::stringstream in;
+  in << "Content-Length: 2\r\n\r\n{}"
+     << "Content-Type: x\r\n\r\n"
+     << "content-length: 4\r\nContent-Type: utf-8\r\n\r\nnull";
+  EXPECT_EQ(read_message(in).body, "{}");
+  auto bad = read_message(in);
+  EXPECT_EQ(bad.kind, Incoming::Kind::Malformed);
+  auto ok = read_message(in);
+  EXPECT_EQ(ok.kind, Incoming::Kind::Message);
+  EXPECT_EQ(ok.body, "null");
+  EXPECT_EQ(read_message(in).kind, Incoming::Kind::End);
+  std::stringstream cut("Content-Length: 10\r\n\r\n{}");
+  EXPECT_EQ(read_message(cut).kind, Incoming::Kind::End);
+  std::stringstream out;
+  write_message(out, "{}");
+  EXPECT_EQ(out.str(), "Content-Length: 2\r\n\r\n{}");
+}
+
+TEST(LspSync, IncrementalAndFullChanges) {
+  std::string text = "a🚀b\nline two\n";
+  // Replace `b` (after the surrogate pair, character 3) with `XY`.
+  ASSERT_TRUE(apply_change(text, json::parse(R"({"range": {"start": {"line": 0, "character": 3},
+      "end": {"line": 0, "character": 4}}, "text": "XY"})")));
+  EXPECT_EQ(text, "a🚀XY\nline two\n");
+  ASSERT_TRUE(apply_change(text, json::parse(R"({"range": {"start": {"line": 1, "character": 0},
+      "end": {"line": 2, "character": 0}}, "text": ""})")));
+  EXPECT_EQ(text, "a🚀XY\n");
+  ASSERT_TRUE(apply_change(text, json::parse(R"({"text": "whole"})")));
+  EXPECT_EQ(text, "whole");
+  // Malformed: no text, a negative line, end before start.
+  EXPECT_FALSE(apply_change(text, json::parse(R"({"range": {}})")));
+  EXPECT_FALSE(apply_change(text, json::parse(R"({"range": {"start": {"line": -1, "character": 0},
+      "end": {"line": 0, "character": 0}}, "text": ""})")));
+  EXPECT_FALSE(apply_change(text, json::parse(R"({"range": {"start": {"line": 0, "character": 3},
+      "end": {"line": 0, "character": 1}}, "text": ""})")));
+  EXPECT_EQ(text, "whole");
+}
+
+constexpr const char* kStack =
+    "stack s {\n"
+    "  registry = \"ghcr.io/s\"\n"
+    "  version  = \"1.0.0\"\n"
+    "}\n"
+    "cluster c {\n"
+    "  nodes = 2\n"
+    "  node { cpu = 4  memory = 8Gi }\n"
+    "}\n"
+    "environment dev { cluster = c }\n"
+    "environment prod { cluster = c }\n"
+    "service api {\n"
+    "  image     = \"api\"\n"
+    "  port http = 8080\n"
+    "  replicas  = 3\n"
+    "  cpu       = 100m..200m\n"
+    "  memory    = 64Mi..128Mi\n"
+    "  health    { liveness = http(\"/healthz\", port = http) }\n"
+    "  needs     = [db]\n"
+    "  env       { DB = \"${db.host}\" }\n"
+    "  when dev { replicas = 1 }\n"
+    "}\n"
+    "service db {\n"
+    "  image     = \"db\"\n"
+    "  port sql  = 5432\n"
+    "  cpu       = 100m..200m\n"
+    "  memory    = 64Mi..128Mi\n"
+    "  health    { liveness = tcp(sql) }\n"
+    "}\n";
+
+// A server whose messages are kept.
+struct Session {
+  std::vector<json> sent;
+  Server server{[this](const json& m) { sent.push_back(m); }, "test"};
+  int next_id = 1;
+  const std::string uri = path_to_uri("/nonexistent-stackc-test/main.stack");
+
+  json request(const std::string& method, json params) {
+    int id = next_id++;
+    server.handle(
+        json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump());
+    for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+      if (it->contains("id") && (*it)["id"] == id) return *it;
+    return nullptr;
+  }
+  void notify(const std::string& method, json params) {
+    server.handle(json{{"jsonrpc", "2.0"}, {"method", method}, {"params", params}}.dump());
+  }
+  // The last diagnostics published for `uri`.
+  json diagnostics() const {
+    for (auto it = sent.rbegin(); it != sent.rend(); ++it)
+      if (it->value("method", "") == "textDocument/publishDiagnostics" &&
+          (*it)["params"]["uri"] == uri)
+        return (*it)["params"]["diagnostics"];
+    return nullptr;
+  }
+  json at(std::uint32_t line, std::uint32_t character) const {
+    return {{"textDocument", {{"uri", uri}}},
+            {"position", {{"line", line}, {"character", character}}}};
+  }
+  void open(const std::string& text, json init = json::object()) {
+    request("initialize", init);
+    notify("textDocument/didOpen",
+           {{"textDocument",
+             {{"uri", uri}, {"languageId", "stack"}, {"version", 1}, {"text", text}}}});
+  }
+};
+
+TEST(LspServer, DiagnosticsAppearAndClear) {
+  Session s;
+  s.open(kStack);
+  EXPECT_EQ(s.diagnostics(), json::array());
+  std::string broken = kStack;
+  broken.replace(broken.find("replicas  = 3"), 8, "replicaz");
+  s.notify("textDocument/didChange", {{"textDocument", {{"uri", s.uri}, {"version", 2}}},
+                                      {"contentChanges", {{{"text", broken}}}}});
+  json d = s.diagnostics();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0]["code"], "E2001");
+  EXPECT_EQ(d[0]["range"], json::parse(R"({"start": {"line": 13, "character": 2},
+                                          "end": {"line": 13, "character": 10}})"));
+  EXPECT_EQ(d[0]["data"]["fix"]["newText"], "replicas");
+  EXPECT_EQ(d[0]["codeDescription"]["href"], std::string(kDefaultDocsBase) + "E2001.md");
+  auto actions = s.request("textDocument/codeAction", {{"textDocument", {{"uri", s.uri}}},
+                                                       {"range", d[0]["range"]},
+                                                       {"context", {{"diagnostics", d}}}});
+  ASSERT_EQ(actions["result"].size(), 1u);
+  EXPECT_EQ(actions["result"][0]["title"], "Replace `replicaz` with `replicas`");
+  s.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", s.uri}, {"version", 3}}},
+            {"contentChanges", {{{"range", d[0]["range"]}, {"text", "replicas"}}}}});
+  EXPECT_EQ(s.diagnostics(), json::array());
+}
+
+TEST(LspServer, DiagnosticsBaseUrlFromInitializationOptions) {
+  Session s;
+  std::string broken = kStack;
+  broken.replace(broken.find("replicas  = 3"), 8, "replicaz");
+  s.open(broken, {{"initializationOptions", {{"diagnosticsBaseUrl", "https://example.test/d/"}}}});
+  json d = s.diagnostics();
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0]["codeDescription"]["href"], "https://example.test/d/E2001.md");
+}
+
+TEST(LspServer, NavigationOnTheIndex) {
+  Session s;
+  s.open(kStack);
+  // `db` in `needs` (line 17) -> `service db` (line 21, characters 8..10).
+  auto def = s.request("textDocument/definition", s.at(17, 16));
+  EXPECT_EQ(def["result"]["range"], json::parse(R"({"start": {"line": 21, "character": 8},
+                                                  "end": {"line": 21, "character": 10}})"));
+  // The references of `db`: `needs` and `${db.host}`.
+  auto refs = s.request("textDocument/references", s.at(21, 9));
+  ASSERT_EQ(refs["result"].size(), 2u);
+  EXPECT_EQ(refs["result"][1]["range"]["start"], json::parse(R"({"line": 18, "character": 22})"));
+  // The port `http` named by the probe of its workload.
+  auto port = s.request("textDocument/definition", s.at(16, 50));
+  EXPECT_EQ(port["result"]["range"]["start"], json::parse(R"({"line": 12, "character": 7})"));
+  // tcp(sql) in db.
+  auto sql = s.request("textDocument/definition", s.at(26, 30));
+  EXPECT_EQ(sql["result"]["range"]["start"], json::parse(R"({"line": 23, "character": 7})"));
+  auto edit = s.request("textDocument/rename", [&] {
+    json p = s.at(21, 9);
+    p["newName"] = "store";
+    return p;
+  }());
+  EXPECT_EQ(edit["result"]["changes"][s.uri].size(), 3u);
+  auto taken = s.request("textDocument/rename", [&] {
+    json p = s.at(21, 9);
+    p["newName"] = "api";
+    return p;
+  }());
+  EXPECT_EQ(taken["error"]["code"], rpc::kRequestFailed);
+}
+
+TEST(LspServer, HoverAndInlayHintsFromTheModel) {
+  Session s;
+  s.open(kStack);
+  auto h = s.request("textDocument/hover", s.at(10, 9));
+  std::string v = h["result"]["contents"]["value"];
+  EXPECT_NE(v.find("| dev | 1 | 100m..200m | 64Mi..128Mi |"), std::string::npos) << v;
+  EXPECT_NE(v.find("| prod | 3 | 100m..200m | 64Mi..128Mi |"), std::string::npos) << v;
+  auto key = s.request("textDocument/hover", s.at(13, 3));
+  EXPECT_EQ(key["result"]["contents"]["value"].get<std::string>().rfind("**`replicas`**", 0), 0u);
+  auto hints = s.request("textDocument/inlayHint", {{"textDocument", {{"uri", s.uri}}}});
+  ASSERT_EQ(hints["result"].size(), 1u);
+  EXPECT_EQ(hints["result"][0]["label"], "dev: 1, prod: 3");
+}
+
+TEST(LspServer, CompletionByContext) {
+  Session s;
+  std::string text = kStack;
+  text += "alert A {\n  severity = \n}\n";
+  s.open(text);
+  auto items = [&](std::uint32_t line, std::uint32_t character) {
+    std::vector<std::string> out;
+    json response = s.request("textDocument/completion", s.at(line, character));
+    for (const auto& i : response["result"]) out.push_back(i["label"]);
+    return out;
+  };
+  EXPECT_EQ(items(29, 13), (std::vector<std::string>{"critical", "warning", "info"}));
+  auto keys = items(11, 0);
+  EXPECT_NE(std::find(keys.begin(), keys.end(), "replicas"), keys.end());
+  auto top = items(28, 0);
+  EXPECT_EQ(top.front(), "import");
+  EXPECT_EQ(items(17, 15), (std::vector<std::string>{"api", "db"}));  // in `needs = [`
+  EXPECT_EQ(items(16, 49), (std::vector<std::string>{"http"}));       // http(..., port = |
+  EXPECT_EQ(items(26, 29), (std::vector<std::string>{"sql"}));        // tcp(|
+}
+
+TEST(LspServer, MidEditSymbolsAndJsonRpcErrors) {
+  Session s;
+  std::string text = kStack;
+  text.insert(text.find("service db"), "service half {\n  image = \n");
+  s.open(text);
+  json d = s.diagnostics();
+  ASSERT_FALSE(d.empty());
+  json symbols = s.request("textDocument/documentSymbol", {{"textDocument", {{"uri", s.uri}}}});
+  std::vector<std::string> names;
+  for (const auto& x : symbols["result"]) names.push_back(x["name"]);
+  EXPECT_NE(std::find(names.begin(), names.end(), "api"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "db"), names.end());  // after the broken one
+  EXPECT_EQ(s.request("nope", json::object())["error"]["code"], rpc::kMethodNotFound);
+  EXPECT_EQ(s.request("textDocument/hover", json::array())["error"]["code"], rpc::kInvalidParams);
+  s.server.handle("{");
+  EXPECT_EQ(s.sent.back()["error"]["code"], rpc::kParseError);
+  s.server.handle("[]");
+  EXPECT_EQ(s.sent.back()["error"]["code"], rpc::kInvalidRequest);
+  EXPECT_EQ(s.request("shutdown", nullptr)["result"], nullptr);
+  s.notify("exit", nullptr);
+  EXPECT_TRUE(s.server.exited());
+  EXPECT_EQ(s.server.exit_code(), 0);
+}
+
+}  // namespace
+}  // namespace stackc::lsp
