@@ -226,7 +226,8 @@ Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::s
     if (target == "docs" && file.rfind("restore-", 0) == 0 &&
         std::find(targets.begin(), targets.end(), "backup") == targets.end())
       return false;
-    if ((target == "kubernetes" || target == "monitoring" || target == "backup") &&
+    if ((target == "kubernetes" || target == "monitoring" || target == "backup" ||
+         target == "compose") &&
         parts.size() > 2)
       env = parts[1];
     if (target == "kustomize" && parts.size() > 3 && parts[1] == "overlays") env = parts[2];
