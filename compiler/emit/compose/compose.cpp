@@ -157,7 +157,7 @@ class Builder {
           if (!p || p->container() == p->number) continue;
           sink_.report(base::make(
               base::Code::E4020, r.span,
-              fmt::format("`${{{}.{}}}` is the Service port {} of `{}`, and Compose has no "
+              fmt::format("`${{{}.{}}}` is the Service port {} of port `{}`, and Compose has no "
                           "Service in front of the container, which listens on {}",
                           r.target, r.attr, p->number, p->name, p->container()),
               fmt::format("give port `{}` of `{}` the same number on both sides (`port {} = {}`), "
