@@ -6,7 +6,8 @@
 //    yandex provider documents (SCHEMA below, written down from terraform-provider-yandex's
 //    docs/resources/*.md: only the arguments a configuration may set, not the read-only ones);
 //  - every `var.X` is declared, every reference to a resource names one the module declares;
-//  - start.sh (minikube, kind) passes `sh -n`.
+//  - start.sh (minikube, kind) passes `sh -n`;
+//  - with `terraform` on PATH: `terraform fmt -check` (the canonical layout).
 //
 //   node terraform-check.js TERRAFORM_DIR...      (e.g. out/personage/terraform)
 //
@@ -17,6 +18,10 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const { parse } = require('@cdktf/hcl2json');
+
+// `terraform` on PATH, if any.
+const TERRAFORM = (process.env.PATH || '').split(':').map((d) => path.join(d, 'terraform'))
+  .find((p) => { try { fs.accessSync(p, fs.constants.X_OK); return true; } catch (e) { return false; } });
 
 // Terraform's meta-arguments, allowed in every resource.
 const META = new Set(['count', 'for_each', 'depends_on', 'provider', 'lifecycle']);
@@ -155,6 +160,17 @@ async function checkCluster(dir, errors) {
     }
   }
   if (tfs.length === 0) return;
+  // Terraform's own formatter, where Terraform is installed (it needs no provider): the files are
+  // in its canonical layout. `terraform validate` needs the provider from its registry, which
+  // this check does not reach; the schema below stands in for it.
+  if (TERRAFORM) {
+    try {
+      execFileSync(TERRAFORM, ['fmt', '-check', '-diff', dir], { stdio: 'pipe',
+        env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null' } });
+    } catch (e) {
+      errors.push(`terraform fmt -check: ${String(e.stdout).trim()}`);
+    }
+  }
   const variables = new Set();
   const resources = new Set();
   let all = '';

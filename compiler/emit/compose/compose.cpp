@@ -117,6 +117,7 @@ class Builder {
   std::map<std::string, std::set<std::string>> secret_users_;  // .env variable -> services
   std::set<std::int64_t> taken_;                               // host ports published
   std::vector<std::string> published_;                         // "NAME: URL" comment lines
+  std::vector<std::vector<const graph::Edge*>> edges_from_;    // the graph's edges by dependent
 
   const Workload* role(const char* r) const {
     for (const auto& w : e_.workloads)
@@ -374,8 +375,14 @@ class Builder {
     if (self >= g.nodes().size()) return;
     Doc deps = Doc::object();
     const bool optional_self = profile_of(w) != nullptr;
-    for (const auto& edge : g.edges()) {
-      if (edge.from != self || edge.why == "scrapes") continue;
+    if (edges_from_.empty() && !g.edges().empty()) {
+      edges_from_.resize(g.nodes().size());
+      for (const auto& edge : g.edges()) edges_from_[edge.from].push_back(&edge);
+    }
+    static const std::vector<const graph::Edge*> kNone;
+    for (const graph::Edge* e : edges_from_.empty() ? kNone : edges_from_[self]) {
+      const graph::Edge& edge = *e;
+      if (edge.why == "scrapes") continue;
       auto it = by_name_.find(g.nodes()[edge.to]);
       if (it == by_name_.end()) continue;
       const Workload& t = *it->second;
