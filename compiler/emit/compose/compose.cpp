@@ -452,9 +452,13 @@ class Builder {
     if (secret_mounts.size()) s["secrets"] = std::move(secret_mounts);
     Doc published = ports(w, name);
     if (published.size()) s["ports"] = std::move(published);
-    // The Service's name (a group's, or a replicated stateful's) as a network alias.
-    std::string alias = !w.group.empty() ? w.group : replica >= 0 ? w.name : std::string();
-    if (!alias.empty()) s["networks"]["default"]["aliases"] = Doc::array({alias});
+    // The Service's name (a group's, or a replicated stateful's) as a network alias; a replica
+    // also by its pod's name through the headless Service (`db-0.db-headless`, as a backup
+    // reaches one replica).
+    if (!w.group.empty()) s["networks"]["default"]["aliases"] = Doc::array({w.group});
+    if (replica >= 0)
+      s["networks"]["default"]["aliases"] =
+          Doc::array({w.name, fmt::format("{}.{}-headless", name, w.name)});
     Doc vols = Doc::array();
     if (w.kind == Workload::Kind::Stateful && w.storage > 0) {
       std::string vol = name + "-data";

@@ -128,7 +128,9 @@ TEST(Compose, ReplicatedStatefulIsOneServicePerReplicaWithItsOwnVolume) {
     EXPECT_TRUE(has(y, "  " + n + "-data: {}\n"));
     EXPECT_TRUE(has(y, "      " + n + ":\n        condition: service_healthy\n"));
   }
-  EXPECT_TRUE(has(y, "    networks:\n      default:\n        aliases:\n        - cache\n"));
+  EXPECT_TRUE(has(y,
+                  "    networks:\n      default:\n        aliases:\n        - cache\n"
+                  "        - cache-1.cache-headless\n"));
   EXPECT_TRUE(has(y, "CACHE_HOST: cache\n"));
   EXPECT_TRUE(has(y, "CACHE_PORT: \"6379\"\n"));
   EXPECT_TRUE(has(y, "- CMD-SHELL\n      - nc -z 127.0.0.1 6379\n"));
