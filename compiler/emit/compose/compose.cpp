@@ -117,6 +117,8 @@ class Builder {
   std::map<std::string, std::set<std::string>> secret_users_;  // .env variable -> services
   std::set<std::int64_t> taken_;                               // host ports published
   std::vector<std::string> published_;                         // "NAME: URL" comment lines
+  std::vector<std::string> unpublished_;                       // ports no host port was left for
+  std::map<std::int64_t, std::int64_t> next_;                  // port -> where to search from
   std::vector<std::vector<const graph::Edge*>> edges_from_;    // the graph's edges by dependent
 
   const Workload* role(const char* r) const {
@@ -340,13 +342,22 @@ class Builder {
     std::int64_t n =
         w.kind == Workload::Kind::Stateful ? 1 : std::max<std::int64_t>(1, w.replicas_min);
     for (const model::Port* p : out) {
-      std::int64_t host = p->node_port ? p->node_port : p->number;
+      const std::int64_t wanted = p->node_port ? p->node_port : p->number;
       auto free = [&](std::int64_t from) {
         for (std::int64_t i = 0; i < n; ++i)
           if (taken_.count(from + i)) return false;
-        return from + n - 1 <= 65535;
+        return true;
       };
-      while (!free(host) && host < 65535) ++host;
+      // From where the last search for the same port ended (many services on 8080 take
+      // 8080, 8081, ... without searching from 8080 each time).
+      std::int64_t host = std::max(wanted, next_[wanted]);
+      while (host + n - 1 <= 65535 && !free(host)) ++host;
+      if (host + n - 1 > 65535) {
+        unpublished_.push_back(
+            fmt::format("{} ({}): no free host port from {} on", service, p->name, wanted));
+        continue;
+      }
+      next_[wanted] = host + n;
       for (std::int64_t i = 0; i < n; ++i) taken_.insert(host + i);
       Doc d;
       d["name"] = p->name;
@@ -626,6 +637,7 @@ class Builder {
       s += "# Published on the host (what has an ingress or an exposure):\n";
       for (const auto& p : published_) s += "#   " + p + "\n";
     }
+    for (const auto& u : unpublished_) s += "# Not published: " + u + "\n";
     if (role("log-collector"))
       s += "# Not here: log-collector (it reads the pods' logs through the Kubernetes API); "
            "`docker compose logs` shows them.\n";

@@ -179,5 +179,19 @@ TEST(Compose, DeterministicAndTwoPublishersGetTwoPorts) {
   EXPECT_TRUE(has(p1.compose, "#   b (http, ingress b.example.com/): 127.0.0.1:8081\n"));
 }
 
+TEST(Compose, APortWithNoFreeHostPortLeftIsNotPublishedAndSaidSo) {
+  auto c = compile(
+      "service a {\n  image = \"a\"\n  replicas = 2\n  port http = 65534\n  cpu = 100m\n"
+      "  memory = 64Mi\n  expose = load_balancer\n}\n"
+      "service b {\n  image = \"b\"\n  port http = 65534\n  cpu = 100m\n  memory = 64Mi\n"
+      "  expose = load_balancer\n}\n");
+  ASSERT_TRUE(c->model);
+  base::Collector sink;
+  const std::string y = of(*c, sink).compose;
+  EXPECT_TRUE(has(y, "published: \"65534-65535\""));
+  EXPECT_TRUE(has(y, "# Not published: b (http): no free host port from 65534 on\n"));
+  EXPECT_EQ(y.find("published: \"65535\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace stackc::emit::compose
