@@ -363,8 +363,17 @@ TEST_F(Cli, ComposeAndTerraformTargets) {
             0);
   EXPECT_TRUE(fs::exists(out / "compose/production/compose.yaml"));
   EXPECT_TRUE(fs::exists(out / "terraform/yandex/main.tf"));
+  // The secrets copied to .env beside .env.example are the user's: not reported, kept.
+  { std::ofstream(out / "compose/dev/.env") << "POSTGRES_PASSWORD=x\n"; }
   EXPECT_EQ(
       run({"build", "--check", "examples/personage/personage.stack", "-o", out.string()}).code, 0);
+  ASSERT_EQ(run({"build", "examples/personage/personage.stack", "-o", out.string()}).code, 0);
+  EXPECT_TRUE(fs::exists(out / "compose/dev/.env"));
+  EXPECT_TRUE(fs::exists(out / "compose/dev/.gitignore"));
+  { std::ofstream(out / "compose/dev/notes.txt") << "mine\n"; }
+  // Another file there is reported, as in every generated folder.
+  EXPECT_EQ(
+      run({"build", "--check", "examples/personage/personage.stack", "-o", out.string()}).code, 1);
   auto r =
       run({"build", "tests/golden/cases/E4021-cluster-size.stack", "-o", (tmp_ / "none").string()});
   EXPECT_EQ(r.code, 1);

@@ -480,8 +480,11 @@ std::vector<std::string> Writer::unlisted(const std::vector<std::string>& also_k
   for (const auto& folder : folders) {
     int fd = out_->folder(folder, false);
     if (fd < 0) continue;
-    for (const auto& name : files_in(fd))
+    for (const auto& name : files_in(fd)) {
+      // A Compose project's `.env` (its secrets, copied from .env.example) is the user's.
+      if (name == ".env" && folder.rfind("compose/", 0) == 0) continue;
       if (!known.count(folder + "/" + name)) out.push_back(folder + "/" + name);
+    }
   }
   return out;
 }

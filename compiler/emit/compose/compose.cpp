@@ -77,7 +77,11 @@ class Builder {
     Project p;
     check_references();
     Doc doc;
-    doc["name"] = m_.stack.name + "-" + e_.name;
+    // A Compose project name is lower case.
+    std::string name = m_.stack.name + "-" + e_.name;
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    doc["name"] = name;
     Doc services = Doc::object();
     const graph::Graph g = graph::Graph::of(e_);
     for (const auto& w : e_.workloads) {
@@ -704,6 +708,8 @@ void generate(const model::Model& m, const std::vector<kubernetes::Lowered>& low
     const std::string dir = "compose/" + e.name + "/";
     out.add(dir + "compose.yaml", header(source) + p.compose);
     out.add(dir + ".env.example", header(source) + p.env_example);
+    // The secrets' values go to .env beside them: never into Git.
+    out.add(dir + ".gitignore", header(source) + ".env\n");
     if (!p.prometheus.empty()) out.add(dir + "prometheus.yml", header(source) + p.prometheus);
   }
 }

@@ -11,7 +11,9 @@
 //   security settings and resource limits. Jobs and crons are `restart: "no"` services under the
 //   profiles `jobs` and `cron`; the monitoring stack and the exporters run under the profile
 //   `monitoring`, with the configuration files of monitoring/<env>/;
-// - .env.example: every secret the project reads, one `NAME=` line each, never a value;
+// - .env.example: every secret the project reads, one `NAME=` line each, never a value (copied
+//   to .env, which stackc never reports as a file it did not generate, and .gitignore keeps out
+//   of Git);
 // - prometheus.yml (with monitoring): Prometheus' configuration with the Compose services as
 //   static targets in place of the Kubernetes discovery.
 // What Compose cannot express is an error (E4020).
