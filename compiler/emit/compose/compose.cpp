@@ -95,7 +95,13 @@ class Builder {
     doc["services"] = std::move(services);
     if (!volumes_.empty()) {
       Doc vols = Doc::object();
-      for (const auto& v : volumes_) vols[v] = Doc::object();
+      for (const auto& [v, tmpfs] : volumes_) {
+        vols[v] = Doc::object();
+        if (tmpfs) {
+          vols[v]["driver_opts"]["type"] = "tmpfs";
+          vols[v]["driver_opts"]["device"] = "tmpfs";
+        }
+      }
       doc["volumes"] = std::move(vols);
     }
     if (!secrets_.empty()) {
@@ -116,8 +122,8 @@ class Builder {
   base::Sink& sink_;
   std::map<std::string, const Workload*> by_name_;
   std::map<std::string, std::vector<const Workload*>> groups_;
-  std::set<std::string> volumes_;
-  std::map<std::string, std::string> secrets_;                 // Compose secret -> .env variable
+  std::map<std::string, bool> volumes_;         // named volumes: true for one in memory (tmpfs)
+  std::map<std::string, std::string> secrets_;  // Compose secret -> .env variable
   std::map<std::string, std::set<std::string>> secret_users_;  // .env variable -> services
   std::set<std::int64_t> taken_;                               // host ports published
   std::vector<std::string> published_;                         // "NAME: URL" comment lines
@@ -437,6 +443,53 @@ class Builder {
     }
   }
 
+  // The volumes of a workload's service `name` (its own, or its init containers' and sidecars',
+  // which mount the same, as in the pod): storage, `volume`s, claims.
+  Doc volumes(const Workload& w, const std::string& name) {
+    Doc vols = Doc::array();
+    if (w.kind == Workload::Kind::Stateful && w.storage > 0) {
+      std::string vol = name + "-data";
+      volumes_.emplace(vol, false);
+      Doc v;
+      v["type"] = "volume";
+      v["source"] = vol;
+      v["target"] = w.data_path;
+      vols.push_back(std::move(v));
+    }
+    for (const auto& v : w.volumes) {
+      Doc d;
+      if (v.persistent) {
+        std::string vol = name + "-volume-" + v.name;
+        volumes_.emplace(vol, false);
+        d["type"] = "volume";
+        d["source"] = vol;
+      } else if (!w.init.empty()) {
+        // Shared with the init containers and sidecars, as the pod's emptyDir is.
+        std::string vol = name + "-volume-" + v.name;
+        volumes_.emplace(vol, v.memory);
+        d["type"] = "volume";
+        d["source"] = vol;
+      } else if (v.memory) {
+        d["type"] = "tmpfs";
+        if (v.size) d["tmpfs"]["size"] = v.size;
+      } else {
+        d["type"] = "volume";  // anonymous: gone with the container, as an emptyDir with its pod
+      }
+      d["target"] = v.mount;
+      vols.push_back(std::move(d));
+    }
+    for (const auto& mt : w.mounts) {
+      if (mt.from != model::Mount::From::Claim) continue;
+      volumes_.emplace(mt.source, false);
+      Doc d;
+      d["type"] = "volume";
+      d["source"] = mt.source;
+      d["target"] = mt.path;
+      vols.push_back(std::move(d));
+    }
+    return vols;
+  }
+
   Doc service(const Workload& w, const graph::Graph& g, int replica) {
     Doc s;
     const std::string name = replica < 0 ? w.name : fmt::format("{}-{}", w.name, replica);
@@ -474,41 +527,7 @@ class Builder {
     if (replica >= 0)
       s["networks"]["default"]["aliases"] =
           Doc::array({w.name, fmt::format("{}.{}-headless", name, w.name)});
-    Doc vols = Doc::array();
-    if (w.kind == Workload::Kind::Stateful && w.storage > 0) {
-      std::string vol = name + "-data";
-      volumes_.insert(vol);
-      Doc v;
-      v["type"] = "volume";
-      v["source"] = vol;
-      v["target"] = w.data_path;
-      vols.push_back(std::move(v));
-    }
-    for (const auto& v : w.volumes) {
-      Doc d;
-      if (v.persistent) {
-        std::string vol = name + "-" + v.name;
-        volumes_.insert(vol);
-        d["type"] = "volume";
-        d["source"] = vol;
-      } else if (v.memory) {
-        d["type"] = "tmpfs";
-        if (v.size) d["tmpfs"]["size"] = v.size;
-      } else {
-        d["type"] = "volume";  // anonymous: gone with the container, as an emptyDir with its pod
-      }
-      d["target"] = v.mount;
-      vols.push_back(std::move(d));
-    }
-    for (const auto& mt : w.mounts) {
-      if (mt.from != model::Mount::From::Claim) continue;
-      volumes_.insert(mt.source);
-      Doc d;
-      d["type"] = "volume";
-      d["source"] = mt.source;
-      d["target"] = mt.path;
-      vols.push_back(std::move(d));
-    }
+    Doc vols = volumes(w, name);
     config_mounts(vols, w, nullptr);
     if (vols.size()) s["volumes"] = std::move(vols);
     if (const model::Probe* p = health_probe(w)) {
@@ -541,6 +560,8 @@ class Builder {
     Doc env = environment(c.env, name, &secret_mounts);
     if (env.size()) s["environment"] = std::move(env);
     if (secret_mounts.size()) s["secrets"] = std::move(secret_mounts);
+    Doc vols = volumes(w, services_of(w).front());
+    if (vols.size()) s["volumes"] = std::move(vols);
     if (c.sidecar) s["depends_on"][w.name]["condition"] = "service_started";
     security(s, w);
     Doc r = resources(c.cpu, c.memory);

@@ -179,6 +179,36 @@ TEST(Compose, DeterministicAndTwoPublishersGetTwoPorts) {
   EXPECT_TRUE(has(p1.compose, "#   b (http, ingress b.example.com/): 127.0.0.1:8081\n"));
 }
 
+// An init container runs to completion first, with the pod's volumes: its emptyDirs are named
+// volumes the services share (one in memory on the tmpfs driver).
+TEST(Compose, InitContainersShareThePodsVolumes) {
+  auto c = compile(
+      "service api {\n  image = \"api\"\n  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n"
+      "  volume cache { mount = \"/cache\" }\n"
+      "  volume scratch { mount = \"/scratch\"  medium = memory }\n"
+      "  init warm {\n    image = \"warmer\"\n    cpu = 50m\n    memory = 32Mi\n"
+      "    command = [\"warm\", \"/cache\"]\n  }\n}\n");
+  ASSERT_TRUE(c->model);
+  base::Collector sink;
+  const std::string y = of(*c, sink).compose;
+  EXPECT_TRUE(sink.all().empty());
+  EXPECT_TRUE(
+      has(y, "  api-warm:\n    image: ghcr.io/s/warmer:1.0.0\n    entrypoint:\n    - warm\n"));
+  EXPECT_TRUE(has(y,
+                  "    depends_on:\n      api-warm:\n        condition: "
+                  "service_completed_successfully\n"));
+  // Both services mount both volumes.
+  std::size_t n = 0;
+  for (std::size_t at = 0; (at = y.find("source: api-volume-cache\n", at)) != std::string::npos;
+       ++at)
+    ++n;
+  EXPECT_EQ(n, 2u);
+  EXPECT_TRUE(has(y, "  api-volume-cache: {}\n"));
+  EXPECT_TRUE(has(y,
+                  "  api-volume-scratch:\n    driver_opts:\n      type: tmpfs\n"
+                  "      device: tmpfs\n"));
+}
+
 TEST(Compose, APortWithNoFreeHostPortLeftIsNotPublishedAndSaidSo) {
   auto c = compile(
       "service a {\n  image = \"a\"\n  replicas = 2\n  port http = 65534\n  cpu = 100m\n"
