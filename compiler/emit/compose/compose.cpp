@@ -17,6 +17,8 @@ namespace {
 using model::Workload;
 
 constexpr const char* kLocalhost = "127.0.0.1";
+// What gives the named volumes to a pod's fsGroup (volume_owner): a pinned BusyBox.
+constexpr const char* kVolumeOwnerImage = "docker.io/library/busybox:1.37.0";
 
 // Compose replaces `${VAR}` and `$VAR` in every value it reads; a literal `$` is `$$`.
 std::string literal(std::string_view s) {
@@ -87,8 +89,11 @@ class Builder {
     for (const auto& w : e_.workloads) {
       if (w.role == "log-collector") continue;  // reads pod logs through the Kubernetes API
       auto names = services_of(w);
-      for (std::size_t i = 0; i < names.size(); ++i)
+      for (std::size_t i = 0; i < names.size(); ++i) {
         services[names[i]] = service(w, g, names.size() > 1 ? static_cast<int>(i) : -1);
+        Doc owner = volume_owner(w, names[i]);
+        if (!owner.is_null()) services[names[i] + "-volumes"] = std::move(owner);
+      }
       for (const auto& c : w.init) services[w.name + "-" + c.name] = container(w, c);
       if (w.exporter) services[w.name + "-exporter"] = exporter(w);
     }
@@ -271,6 +276,8 @@ class Builder {
       for (const auto& p : sec.writable_paths) tmpfs.push_back(p);
       s["tmpfs"] = std::move(tmpfs);
     }
+    // The pod's fsGroup is a supplementary group of its processes.
+    if (sec.fs_group) s["group_add"] = Doc::array({std::to_string(sec.fs_group)});
     s["cap_drop"] = Doc::array({"ALL"});
     if (!sec.capabilities.empty()) {
       Doc add = Doc::array();
@@ -391,7 +398,7 @@ class Builder {
     return list;
   }
 
-  void depends(Doc& s, const Workload& w, const graph::Graph& g) {
+  void depends(Doc& s, const Workload& w, const graph::Graph& g, const std::string& name) {
     std::size_t self = g.index(w.name);
     if (self >= g.nodes().size()) return;
     Doc deps = Doc::object();
@@ -418,6 +425,8 @@ class Builder {
     }
     for (const auto& c : w.init)
       if (!c.sidecar) deps[w.name + "-" + c.name]["condition"] = "service_completed_successfully";
+    if (owns_volumes(w, name))
+      deps[name + "-volumes"]["condition"] = "service_completed_successfully";
     if (deps.size()) s["depends_on"] = std::move(deps);
   }
 
@@ -490,6 +499,48 @@ class Builder {
     return vols;
   }
 
+  // Whether the service `name` of `w` has named volumes its pod's `fs_group` must own.
+  bool owns_volumes(const Workload& w, const std::string& name) {
+    if (!w.security.fs_group) return false;
+    Doc vols = volumes(w, name);
+    for (std::size_t i = 0; i < vols.size(); ++i)
+      if (vols[i]["type"] == "volume" && vols[i].contains("source")) return true;
+    return false;
+  }
+
+  // Kubernetes gives a pod's volumes to its `fsGroup`; Docker creates a named volume owned as the
+  // image's folder is (root where the image has none). A one-shot service gives each new volume
+  // (its folder still root's) to the group, writable by it, before the workload starts.
+  Doc volume_owner(const Workload& w, const std::string& name) {
+    if (!owns_volumes(w, name)) return Doc();
+    Doc s;
+    s["image"] = kVolumeOwnerImage;
+    if (const char* p = profile_of(w)) s["profiles"] = Doc::array({p});
+    std::string script;
+    Doc vols = Doc::array();
+    Doc all = volumes(w, name);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      if (!(all[i]["type"] == "volume") || !all[i].contains("source")) continue;
+      std::string target(all[i]["target"].str());
+      // Only a volume Docker has just made (its folder root's): what a workload wrote there
+      // keeps its modes (PostgreSQL refuses a data folder others may write).
+      script += fmt::format(
+          "if [ \"$(stat -c %u '{1}')\" = 0 ]; then chgrp {0} '{1}' && chmod g+rwx '{1}'; fi\n",
+          w.security.fs_group, target);
+      vols.push_back(all[i]);
+    }
+    s["entrypoint"] = Doc::array({"/bin/sh", "-ec"});
+    s["command"] = Doc::array({literal(script)});
+    s["restart"] = "no";
+    s["network_mode"] = "none";
+    s["user"] = "0:0";
+    s["volumes"] = std::move(vols);
+    s["cap_drop"] = Doc::array({"ALL"});
+    s["cap_add"] = Doc::array({"CHOWN", "FOWNER", "DAC_OVERRIDE"});
+    s["security_opt"] = Doc::array({"no-new-privileges:true"});
+    return s;
+  }
+
   Doc service(const Workload& w, const graph::Graph& g, int replica) {
     Doc s;
     const std::string name = replica < 0 ? w.name : fmt::format("{}-{}", w.name, replica);
@@ -534,7 +585,7 @@ class Builder {
       Doc h = healthcheck(*p, w, w.startup ? &*w.startup : nullptr);
       if (!h.is_null()) s["healthcheck"] = std::move(h);
     }
-    depends(s, w, g);
+    depends(s, w, g, name);
     security(s, w);
     if (w.grace) s["stop_grace_period"] = seconds(*w.grace);
     if (w.kind != Workload::Kind::Stateful && !job && w.replicas_min != 1)

@@ -209,6 +209,26 @@ TEST(Compose, InitContainersShareThePodsVolumes) {
                   "      device: tmpfs\n"));
 }
 
+// A pod's fsGroup owns its volumes: a one-shot service gives a new named volume to the group
+// before the workload (which has the group too) starts.
+TEST(Compose, TheFsGroupGetsTheNewVolumes) {
+  auto c = compile(
+      "stateful db {\n  image = \"db\"\n  port pg = 5432\n  cpu = 100m\n  memory = 64Mi\n"
+      "  storage = 1Gi\n  data_path = \"/data\"\n"
+      "  security { run_as_user = 70  run_as_group = 70  fs_group = 71 }\n}\n"
+      "service api {\n  image = \"api\"\n  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n}\n");
+  ASSERT_TRUE(c->model);
+  base::Collector sink;
+  const std::string y = of(*c, sink).compose;
+  EXPECT_TRUE(has(y, "  db-volumes:\n    image: docker.io/library/busybox:1.37.0\n"));
+  // (as YAML writes it: double-quoted, with its quotes and newline escaped)
+  EXPECT_TRUE(has(y, R"(if [ \"$$(stat -c %u '/data')\" = 0 ]; then chgrp 71 '/data' && )"
+                     R"(chmod g+rwx '/data'; fi\n)"));
+  EXPECT_TRUE(has(y, "      db-volumes:\n        condition: service_completed_successfully\n"));
+  EXPECT_TRUE(has(y, "    group_add:\n    - \"71\"\n"));
+  EXPECT_EQ(y.find("api-volumes"), std::string::npos);  // no fsGroup, no volume
+}
+
 TEST(Compose, APortWithNoFreeHostPortLeftIsNotPublishedAndSaidSo) {
   auto c = compile(
       "service a {\n  image = \"a\"\n  replicas = 2\n  port http = 65534\n  cpu = 100m\n"
