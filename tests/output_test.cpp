@@ -283,6 +283,7 @@ class Diffs : public Output {
         "github/",                            // the workflow builds every image
         "monitoring/",                        // rules, scrape jobs, dashboards
         "kustomize/overlays/",                // each environment's patch list and its own objects
+        "compose/",                           // each environment's one Compose project
     };
     for (const char* a : kAggregates)
       if (p.rfind(a, 0) == 0) return true;
@@ -350,10 +351,11 @@ TEST_F(Diffs, ChangingOneWorkloadsReplicasTouchesOnlyItsFiles) {
     // Besides its own files: the capacity plans, the chart's values, each environment's
     // Kustomize overlay, the overview dashboard (which shows each workload's declared replicas)
     // and Grafana's ConfigMap of it, and the restore runbook (which scales the dependents of the
-    // database back to their replicas).
+    // database back to their replicas), and each environment's Compose project (one file).
     if (p.find("auth-service") == std::string::npos && p.rfind("docs/capacity-", 0) != 0 &&
-        p.rfind("docs/restore-", 0) != 0 && p.rfind("helm/personage/values", 0) != 0 &&
-        p.rfind("kustomize/overlays/", 0) != 0 && p.find("-overview.json") == std::string::npos &&
+        p.rfind("compose/", 0) != 0 && p.rfind("docs/restore-", 0) != 0 &&
+        p.rfind("helm/personage/values", 0) != 0 && p.rfind("kustomize/overlays/", 0) != 0 &&
+        p.find("-overview.json") == std::string::npos &&
         p.find("/02-grafana.yaml") == std::string::npos && p != "kustomize/base/grafana.yaml" &&
         p != ".stackc-manifest")
       unexpected.insert(p);

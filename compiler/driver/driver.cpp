@@ -28,12 +28,14 @@
 #include "driver/stdout_stream.hpp"
 #include "driver/write.hpp"
 #include "emit/backup/backup.hpp"
+#include "emit/compose/compose.hpp"
 #include "emit/github/github.hpp"
 #include "emit/gitops/gitops.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
 #include "emit/monitoring/monitoring.hpp"
+#include "emit/terraform/terraform.hpp"
 #include "graph/capacity.hpp"
 #include "graph/graph.hpp"
 #include "lsp/server.hpp"
@@ -203,8 +205,8 @@ struct BuildOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> envs;
-  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize", "monitoring",
-                                   "backup",     "github", "argocd",    "flux"};
+  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize", "monitoring", "backup",
+                                   "github",     "argocd", "flux",      "compose",    "terraform"};
   bool targets_named = false;  // --target given: argocd and flux then need `gitops` (E4010)
   std::string github_dir;      // write github/ here instead (e.g. `.github`)
   bool check = false;
@@ -400,6 +402,8 @@ int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, s
     if (t == "github") emit::github::generate(m, source, output);
     if (t == "argocd") emit::gitops::argocd(m, o.envs, source, output);
     if (t == "flux") emit::gitops::flux(m, o.envs, source, output);
+    if (t == "compose") emit::compose::generate(m, lowered, o.envs, source, sink, output);
+    if (t == "terraform") emit::terraform::generate(m, source, sink, output);
     if (t != "helm" && t != "monitoring") timer.lap(t);
   }
   if (monitoring && !second_monitoring) {
@@ -762,7 +766,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_common(check);
 
   BuildOptions build_opts;
-  std::string targets = "kubernetes,helm,kustomize,monitoring,backup,github,argocd,flux";
+  std::string targets =
+      "kubernetes,helm,kustomize,monitoring,backup,github,argocd,flux,compose,terraform";
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
@@ -778,17 +783,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   build
       ->add_option("--target", targets,
                    "Comma-separated targets: kubernetes, helm, kustomize, monitoring, backup, "
-                   "github, argocd, flux (default: all; argocd and flux only with `gitops`)")
+                   "github, argocd, flux, compose, terraform (default: all; argocd and flux only "
+                   "with `gitops`)")
       ->check([](const std::string& v) -> std::string {
-        static const std::set<std::string> known{"kubernetes", "helm",   "kustomize", "monitoring",
-                                                 "backup",     "github", "argocd",    "flux"};
+        static const std::set<std::string> known{
+            "kubernetes", "helm",   "kustomize", "monitoring", "backup",
+            "github",     "argocd", "flux",      "compose",    "terraform"};
         std::stringstream ss(v);
         std::string t;
         while (std::getline(ss, t, ','))
           if (!known.count(t))
             return "unknown target `" + t +
                    "` (the targets are: kubernetes, helm, kustomize, monitoring, backup, github, "
-                   "argocd, flux)";
+                   "argocd, flux, compose, terraform)";
         return {};
       });
   build

@@ -226,7 +226,8 @@ Scope scope_of(const std::vector<std::string>& targets, const std::vector<std::s
     if (target == "docs" && file.rfind("restore-", 0) == 0 &&
         std::find(targets.begin(), targets.end(), "backup") == targets.end())
       return false;
-    if ((target == "kubernetes" || target == "monitoring" || target == "backup") &&
+    if ((target == "kubernetes" || target == "monitoring" || target == "backup" ||
+         target == "compose") &&
         parts.size() > 2)
       env = parts[1];
     if (target == "kustomize" && parts.size() > 3 && parts[1] == "overlays") env = parts[2];
@@ -479,8 +480,11 @@ std::vector<std::string> Writer::unlisted(const std::vector<std::string>& also_k
   for (const auto& folder : folders) {
     int fd = out_->folder(folder, false);
     if (fd < 0) continue;
-    for (const auto& name : files_in(fd))
+    for (const auto& name : files_in(fd)) {
+      // A Compose project's `.env` (its secrets, copied from .env.example) is the user's.
+      if (name == ".env" && folder.rfind("compose/", 0) == 0) continue;
       if (!known.count(folder + "/" + name)) out.push_back(folder + "/" + name);
+    }
   }
   return out;
 }

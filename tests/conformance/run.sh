@@ -13,7 +13,12 @@
 #  6. the GitHub workflows with actionlint and GitHub's own parser (actions-check.js);
 #  7. the Argo CD Applications and Flux objects against their strict schemas, and their paths and
 #     namespaces against the generated folders (gitops-check.py);
-#  8. the generated alert rules of the stacks in rules-test/ under `promtool test rules`.
+#  8. the generated alert rules of the stacks in rules-test/ under `promtool test rules`;
+#  9. the Compose projects (compose/<env>/) against the Compose Specification schema, with their
+#     references and .env.example (compose-validate.js);
+# 10. the clusters (terraform/<cluster>/): the HCL parsed by HashiCorp's parser, every resource,
+#     argument and block against the yandex provider's documented schema, start.sh by `sh -n`
+#     (terraform-check.js).
 # Run tests/conformance/setup.sh first (as root).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -81,6 +86,12 @@ for stack in out/*/; do
       step "$name: $g/ against the strict schemas" node $HERE/k8s-validate.js "$stack/$g"
     done
     step "$name: argocd/ and flux/ point at the generated folders" python3 $HERE/gitops-check.py "$stack"
+  fi
+  if [ -d "$stack/compose" ]; then
+    step "$name: compose/ against the Compose Specification" node $HERE/compose-validate.js "$stack/compose"
+  fi
+  if [ -d "$stack/terraform" ]; then
+    step "$name: terraform/ parsed, against the yandex provider's schema" node $HERE/terraform-check.js "$stack/terraform"
   fi
   if [ -d "$stack/github/workflows" ]; then
     step "$name: workflows (actionlint, GitHub's parser) and dependabot.yml" \

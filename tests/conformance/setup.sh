@@ -5,7 +5,7 @@
 #
 #   tests/conformance/setup.sh
 #
-# Leaves: node_modules/ (ajv, ajv-formats, yaml from package-lock.json), .bin/helm-render,
+# Leaves: node_modules/ (ajv, ajv-formats, yaml, @cdktf/hcl2json from package-lock.json), .bin/helm-render,
 # and checks that kubectl (with kustomize built in) is there.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -4,12 +4,14 @@
 #include "check/check.hpp"
 #include "driver/confined.hpp"
 #include "emit/backup/backup.hpp"
+#include "emit/compose/compose.hpp"
 #include "emit/github/github.hpp"
 #include "emit/gitops/gitops.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kubernetes/kubernetes.hpp"
 #include "emit/kustomize/kustomize.hpp"
 #include "emit/monitoring/monitoring.hpp"
+#include "emit/terraform/terraform.hpp"
 #include "fuzz_build.hpp"
 #include "graph/graph.hpp"
 #include "stdlib/stdlib.hpp"
@@ -38,6 +40,8 @@ std::vector<std::pair<std::string, std::string>> build(const model::Model& m) {
   emit::monitoring::ConfigMapsOf made;
   for (const auto& l : lowered) made.emplace(l.env, &l.configs);
   emit::monitoring::generate(m, {}, "fuzz.stack", made, out);
+  emit::compose::generate(m, lowered, {}, "fuzz.stack", sink, out);
+  emit::terraform::generate(m, "fuzz.stack", sink, out);
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& f : out.files) {
     if (!driver::plain_relative(f.path)) __builtin_trap();
