@@ -4,5 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake --build build -j2 --target stackc >/dev/null
-for f in examples/*/*.stack; do build/compiler/stackc build "$f"; done
+# Every target, compose and terraform (built only when named) included.
+all=kubernetes,helm,kustomize,monitoring,backup,github,compose,terraform
+for f in examples/*/*.stack; do
+  targets=$all
+  grep -q '^  gitops' "$f" && targets=$all,argocd,flux
+  build/compiler/stackc build --target "$targets" "$f"
+done
 git status --short out

@@ -350,7 +350,14 @@ TEST_F(Cli, GitOpsTargets) {
 // the others' projects; an error of either target (E4020, E4021) writes nothing.
 TEST_F(Cli, ComposeAndTerraformTargets) {
   fs::path out = tmp_ / "out";
+  // Built only when named.
   ASSERT_EQ(run({"build", "examples/personage/personage.stack", "-o", out.string()}).code, 0);
+  EXPECT_FALSE(fs::exists(out / "compose"));
+  EXPECT_FALSE(fs::exists(out / "terraform"));
+  ASSERT_EQ(run({"build", "examples/personage/personage.stack", "--target", "compose,terraform",
+                 "-o", out.string()})
+                .code,
+            0);
   for (const char* e : {"dev", "staging", "production"}) {
     EXPECT_TRUE(fs::exists(out / "compose" / e / "compose.yaml"));
     EXPECT_TRUE(fs::exists(out / "compose" / e / ".env.example"));
@@ -363,27 +370,37 @@ TEST_F(Cli, ComposeAndTerraformTargets) {
             0);
   EXPECT_TRUE(fs::exists(out / "compose/production/compose.yaml"));
   EXPECT_TRUE(fs::exists(out / "terraform/yandex/main.tf"));
+  // A build of the default targets keeps them (outside its scope).
+  ASSERT_EQ(run({"build", "examples/personage/personage.stack", "-o", out.string()}).code, 0);
+  EXPECT_TRUE(fs::exists(out / "compose/dev/compose.yaml"));
   // The secrets copied to .env beside .env.example are the user's: not reported, kept.
   { std::ofstream(out / "compose/dev/.env") << "POSTGRES_PASSWORD=x\n"; }
-  EXPECT_EQ(
-      run({"build", "--check", "examples/personage/personage.stack", "-o", out.string()}).code, 0);
-  ASSERT_EQ(run({"build", "examples/personage/personage.stack", "-o", out.string()}).code, 0);
+  EXPECT_EQ(run({"build", "--check", "examples/personage/personage.stack", "--target", "compose",
+                 "-o", out.string()})
+                .code,
+            0);
+  ASSERT_EQ(run({"build", "examples/personage/personage.stack", "--target", "compose", "-o",
+                 out.string()})
+                .code,
+            0);
   EXPECT_TRUE(fs::exists(out / "compose/dev/.env"));
   EXPECT_TRUE(fs::exists(out / "compose/dev/.gitignore"));
   { std::ofstream(out / "compose/dev/notes.txt") << "mine\n"; }
   // Another file there is reported, as in every generated folder.
-  EXPECT_EQ(
-      run({"build", "--check", "examples/personage/personage.stack", "-o", out.string()}).code, 1);
-  auto r =
-      run({"build", "tests/golden/cases/E4021-cluster-size.stack", "-o", (tmp_ / "none").string()});
+  EXPECT_EQ(run({"build", "--check", "examples/personage/personage.stack", "--target", "compose",
+                 "-o", out.string()})
+                .code,
+            1);
+  auto r = run({"build", "tests/golden/cases/E4021-cluster-size.stack", "--target", "terraform",
+                "-o", (tmp_ / "none").string()});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("error[E4021]"), std::string::npos);
   EXPECT_FALSE(fs::exists(tmp_ / "none"));
   // Without the target, the same stack builds.
-  EXPECT_EQ(run({"build", "tests/golden/cases/E4021-cluster-size.stack", "--target", "kubernetes",
-                 "-o", (tmp_ / "k8s").string()})
-                .code,
-            0);
+  EXPECT_EQ(
+      run({"build", "tests/golden/cases/E4021-cluster-size.stack", "-o", (tmp_ / "k8s").string()})
+          .code,
+      0);
 }
 
 TEST_F(Cli, GithubDirTakesTheWorkflows) {

@@ -205,8 +205,11 @@ struct BuildOptions {
   std::string file;
   std::string out_dir;
   std::vector<std::string> envs;
-  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize", "monitoring", "backup",
-                                   "github",     "argocd", "flux",      "compose",    "terraform"};
+  // compose and terraform are built when named: they are for other tools than the cluster's
+  // (Docker on a laptop, Terraform creating the cluster), and what they cannot express (E4020,
+  // E4021) must not stop the GitOps artifacts of a stack that does not use them.
+  std::vector<std::string> targets{"kubernetes", "helm",   "kustomize", "monitoring",
+                                   "backup",     "github", "argocd",    "flux"};
   bool targets_named = false;  // --target given: argocd and flux then need `gitops` (E4010)
   std::string github_dir;      // write github/ here instead (e.g. `.github`)
   bool check = false;
@@ -766,8 +769,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   add_common(check);
 
   BuildOptions build_opts;
-  std::string targets =
-      "kubernetes,helm,kustomize,monitoring,backup,github,argocd,flux,compose,terraform";
+  std::string targets = "kubernetes,helm,kustomize,monitoring,backup,github,argocd,flux";
   auto* build = app.add_subcommand(
       "build", "Check a .stack file and write the artifacts of every environment");
   build->add_option("file", build_opts.file, "The .stack file")->required();
@@ -783,8 +785,8 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   build
       ->add_option("--target", targets,
                    "Comma-separated targets: kubernetes, helm, kustomize, monitoring, backup, "
-                   "github, argocd, flux, compose, terraform (default: all; argocd and flux only "
-                   "with `gitops`)")
+                   "github, argocd, flux, compose, terraform (default: all but compose and "
+                   "terraform, which are built when named; argocd and flux only with `gitops`)")
       ->check([](const std::string& v) -> std::string {
         static const std::set<std::string> known{
             "kubernetes", "helm",   "kustomize", "monitoring", "backup",
