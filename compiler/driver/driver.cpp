@@ -21,6 +21,7 @@
 #include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/schema.hpp"
+#include "driver/diff_command.hpp"
 #include "driver/input.hpp"
 #include "driver/loader.hpp"
 #include "driver/replace.hpp"
@@ -840,6 +841,9 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "explain", "Explain a diagnostic code (E2001) or a kind's fields (service)");
   explain->add_option("what", explain_what, "A diagnostic code or a kind")->required();
 
+  DiffOptions diff_opts;
+  auto* diffc = add_diff_command(app, diff_opts);
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -864,6 +868,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (planc->parsed()) return cmd_plan(plan_file, plan_env, plan_format, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
+  if (diffc->parsed()) return cmd_diff(diff_opts, std::cin, out, err);
   if (version->parsed()) {
     out << "stackc " << kVersion << "\n";
     return 0;
