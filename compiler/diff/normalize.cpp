@@ -456,6 +456,8 @@ void drop_server_fields(Value& r) {
   }
 }
 
+constexpr std::string_view kAnyNamespace = "\x01";
+
 // The labels of each workload's pods, to see what a Service selects.
 struct Workloads {
   struct One {
@@ -485,9 +487,11 @@ struct Workloads {
       const Value* labels = meta ? meta->get("labels") : nullptr;
       const Value* pod = o.kind == "Pod" ? o.root.get("spec") : t->get("spec");
       if (!labels || !labels->is_map()) continue;
+      // By namespace, and for the Services written without one, under any.
       for (const auto& e : labels->map)
-        by_label[o.ns + '\0' + e.key + '=' + e.value.text].push_back(
-            {o.kind + "/" + o.name, labels, pod});
+        for (const std::string& ns : {o.ns, std::string(kAnyNamespace)})
+          by_label[ns + '\0' + e.key + '=' + e.value.text].push_back(
+              {o.kind + "/" + o.name, labels, pod});
     }
   }
 
@@ -497,7 +501,8 @@ struct Workloads {
     if (!selector.is_map() || selector.map.empty()) return out;
     const std::vector<One>* fewest = nullptr;
     for (const auto& e : selector.map) {
-      auto it = by_label.find(ns + '\0' + e.key + '=' + e.value.text);
+      auto it = by_label.find((ns.empty() ? std::string(kAnyNamespace) : ns) + '\0' + e.key + '=' +
+                              e.value.text);
       if (it == by_label.end()) return out;
       if (!fewest || it->second.size() < fewest->size()) fewest = &it->second;
     }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "base/render.hpp"
+#include "diff/block_yaml.hpp"
 #include "diff/compare.hpp"
 #include "diff/report.hpp"
 #include "driver/driver.hpp"
@@ -164,9 +165,9 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
     print_diagnostics(sm, sink, o, err);
     return 2;
   }
-  std::vector<manifests::Document> theirs;
+  std::vector<manifests::Document> theirs;  // their nodes are freed once normalised
   for (auto id : files) {
-    auto docs = manifests::parse(sm, id, sink);
+    auto docs = diff::read_manifests(sm, id, sink);
     for (auto& d : docs) theirs.push_back(std::move(d));
   }
   report_unnamed(theirs, sink);
@@ -210,13 +211,17 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
   }
   base::FileId ours_file = sm.add(fmt::format("{} (built)", o.file), std::move(built).str());
   base::Collector ours_sink;
-  auto ours = manifests::parse(sm, ours_file, ours_sink);
+  auto ours = diff::read_manifests(sm, ours_file, ours_sink);
   if (ours_sink.error_count()) {  // stackc's own output: never expected
     print_diagnostics(sm, ours_sink, o, err);
     return 2;
   }
   print_diagnostics(sm, sink, o, err);  // warnings
-  auto result = diff::compare(diff::normalise(ours), diff::normalise(theirs));
+  auto against = diff::normalise(theirs);
+  std::vector<manifests::Document>().swap(theirs);
+  auto stack = diff::normalise(ours);
+  std::vector<manifests::Document>().swap(ours);
+  auto result = diff::compare(std::move(stack), std::move(against));
   diff::ReportHeader h;
   h.stack = o.file;
   h.environment = o.env;

@@ -364,4 +364,8 @@ std::string_view source_lines(const base::SourceManager& sm, base::Span span) {
   return {b, static_cast<std::size_t>(e - b)};
 }
 
+Type plain_scalar_type(std::string_view text) {
+  return plain_type(text);
+}
+
 }  // namespace stackc::manifests

@@ -61,6 +61,9 @@ inline constexpr std::size_t kMaxDepth = 200;
 std::vector<Document> parse(const base::SourceManager& sm, base::FileId file, base::Sink& sink,
                             bool objects = true);
 
+// How Kubernetes (go-yaml v2, YAML 1.1) types a plain (unquoted, untagged) scalar.
+Type plain_scalar_type(std::string_view text);
+
 // The lines of the source that `span` covers, whole (for comments that quote the input).
 std::string_view source_lines(const base::SourceManager& sm, base::Span span);
 

@@ -1,0 +1,362 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "diff/block_yaml.hpp"
+#include "diff/compare.hpp"
+#include "diff/quantity.hpp"
+#include "diff/report.hpp"
+
+namespace stackc::diff {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Both sides read, normalised and compared; the sources stay alive with the result.
+struct Diffed {
+  base::SourceManager sm;
+  base::Collector sink;
+  Result r;
+  Diffed(std::string stack, std::string against) {
+    auto s = sm.add("stack.yaml", std::move(stack));
+    auto a = sm.add("against.yaml", std::move(against));
+    auto ds = read_manifests(sm, s, sink);
+    auto da = read_manifests(sm, a, sink);
+    r = compare(normalise(ds), normalise(da));
+  }
+  // "PATH stack->against" of each difference of a group.
+  std::vector<std::string> of(Group g) const {
+    std::vector<std::string> out;
+    for (const auto& d : r.differences)
+      if (d.group == g)
+        out.push_back(d.object + " " + d.path + " " + (d.stack ? flow(*d.stack) : "-") + "->" +
+                      (d.against ? flow(*d.against) : "-"));
+    return out;
+  }
+  std::vector<std::string> real() const { return of(Group::None); }
+};
+
+const char* kDeployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+  namespace: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+      - name: api
+        image: ghcr.io/x/api:1.0
+        ports:
+        - containerPort: 8080
+          name: http
+        env:
+        - name: A
+          value: "1"
+        - name: B
+          value: two
+        resources:
+          limits:
+            cpu: 1000m
+            memory: 1Gi
+        readinessProbe:
+          httpGet:
+            path: /ready
+            port: http
+        volumeMounts:
+        - name: data
+          mountPath: /data
+        - name: cache
+          mountPath: /cache
+      volumes:
+      - name: data
+        emptyDir: {}
+      - name: cache
+        emptyDir:
+          medium: Memory
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: api
+  namespace: shop
+spec:
+  selector:
+    app: api
+  ports:
+  - name: http
+    port: 80
+    targetPort: http
+)";
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST(Quantity, ComparedByValue) {
+  EXPECT_EQ(quantity("1000m"), quantity("1"));
+  EXPECT_EQ(quantity("1Gi"), quantity("1024Mi"));
+  EXPECT_EQ(quantity("0.5"), quantity("500m"));
+  EXPECT_EQ(quantity("1e3"), quantity("1k"));
+  EXPECT_EQ(quantity("1.5Gi"), quantity("1536Mi"));
+  EXPECT_NE(quantity("1G"), quantity("1Gi"));
+  EXPECT_FALSE(quantity("abc"));
+  EXPECT_FALSE(quantity("1Xi"));
+  EXPECT_FALSE(quantity(""));
+  EXPECT_FALSE(quantity("99999999999999999999999999999999999Ei"));  // too large: as written
+}
+
+TEST(Images, ShortFormsAreDockerHub) {
+  EXPECT_EQ(image_ref("mongo"), "docker.io/library/mongo:latest");
+  EXPECT_EQ(image_ref("weaveworksdemos/carts:0.4.8"), "docker.io/weaveworksdemos/carts:0.4.8");
+  EXPECT_EQ(image_ref("ghcr.io/x/y:1"), "ghcr.io/x/y:1");
+  EXPECT_EQ(image_ref("localhost:5000/y"), "localhost:5000/y:latest");
+  EXPECT_EQ(image_ref("nginx@sha256:ab"), "docker.io/library/nginx@sha256:ab");
+  EXPECT_TRUE(latest_tag("mongo"));
+  EXPECT_TRUE(latest_tag("mongo:latest"));
+  EXPECT_FALSE(latest_tag("localhost:5000/mongo:4"));
+  EXPECT_TRUE(latest_tag("localhost:5000/mongo"));
+}
+
+TEST(Diff, SameObjectsAreEqual) {
+  Diffed d(kDeployment, kDeployment);
+  EXPECT_TRUE(d.r.differences.empty());
+  EXPECT_EQ(d.r.matched, 2u);
+  EXPECT_GT(d.r.fields, 15u);
+}
+
+TEST(Diff, DefaultsTheServerAppliesAreNotDifferences) {
+  std::string defaults = replace(kDeployment, "  replicas: 2\n",
+                                 "  replicas: 2\n  revisionHistoryLimit: 10\n"
+                                 "  progressDeadlineSeconds: 600\n  strategy:\n"
+                                 "    type: RollingUpdate\n    rollingUpdate:\n"
+                                 "      maxSurge: 25%\n      maxUnavailable: 25%\n");
+  defaults = replace(defaults, "        image: ghcr.io/x/api:1.0\n",
+                     "        image: ghcr.io/x/api:1.0\n        imagePullPolicy: IfNotPresent\n"
+                     "        terminationMessagePath: /dev/termination-log\n"
+                     "        terminationMessagePolicy: File\n");
+  defaults = replace(defaults, "            port: http\n",
+                     "            port: 8080\n            scheme: HTTP\n"
+                     "          periodSeconds: 10\n          timeoutSeconds: 1\n"
+                     "          successThreshold: 1\n          failureThreshold: 3\n");
+  defaults = replace(defaults, "          name: http\n",
+                     "          name: http\n          protocol: TCP\n");
+  defaults = replace(defaults, "      volumes:\n",
+                     "      restartPolicy: Always\n      dnsPolicy: ClusterFirst\n"
+                     "      schedulerName: default-scheduler\n      securityContext: {}\n"
+                     "      terminationGracePeriodSeconds: 30\n      volumes:\n");
+  defaults = replace(defaults, "  selector:\n    app: api\n",
+                     "  type: ClusterIP\n  sessionAffinity: None\n  selector:\n    app: api\n");
+  defaults =
+      replace(defaults, "    targetPort: http\n", "    targetPort: 8080\n    protocol: TCP\n");
+  // Requests default to the limits.
+  defaults = replace(defaults, "          limits:\n",
+                     "          requests:\n            cpu: \"1\"\n            memory: 1024Mi\n"
+                     "          limits:\n");
+  Diffed d(kDeployment, defaults);
+  EXPECT_EQ(d.real(), std::vector<std::string>{});
+  EXPECT_TRUE(d.r.differences.empty());
+}
+
+TEST(Diff, QuantitiesNumbersAndOrderDoNotMatter) {
+  std::string other = replace(kDeployment, "cpu: 1000m", "cpu: 1");
+  other = replace(other, "memory: 1Gi", "memory: 1024Mi");
+  // The env entries and mounts in the other order; the volumes renamed (a mount carries its
+  // volume, not the name).
+  other = replace(
+      other, "        - name: A\n          value: \"1\"\n        - name: B\n          value: two\n",
+      "        - name: B\n          value: two\n        - name: A\n          value: \"1\"\n");
+  other = replace(other,
+                  "        - name: data\n          mountPath: /data\n        - name: cache\n       "
+                  "   mountPath: /cache\n",
+                  "        - name: c\n          mountPath: /cache\n        - name: d\n          "
+                  "mountPath: /data\n");
+  other = replace(other, "      - name: data\n        emptyDir: {}\n      - name: cache\n",
+                  "      - name: d\n        emptyDir: {}\n      - name: c\n");
+  Diffed d(kDeployment, other);
+  EXPECT_EQ(d.real(), std::vector<std::string>{});
+}
+
+TEST(Diff, EachChangeIsOneDifferenceWithItsPathAndPlace) {
+  std::string other = replace(kDeployment, "image: ghcr.io/x/api:1.0", "image: ghcr.io/x/api:1.1");
+  other = replace(other, "replicas: 2", "replicas: 3");
+  other = replace(other, "        - name: B\n          value: two\n", "");
+  other = replace(other, "cpu: 1000m", "cpu: 500m");
+  other = replace(other, "      - name: cache\n        emptyDir:\n          medium: Memory\n",
+                  "      - name: cache\n        emptyDir: {}\n");
+  Diffed d(kDeployment, other);
+  EXPECT_EQ(d.real(),
+            (std::vector<std::string>{
+                "Deployment/shop/api spec.replicas 2->3",
+                "Deployment/shop/api spec.template.spec.containers[api].env[B] {value: two}->-",
+                "Deployment/shop/api spec.template.spec.containers[api].image "
+                "ghcr.io/x/api:1.0->ghcr.io/x/api:1.1",
+                "Deployment/shop/api spec.template.spec.containers[api].resources.limits.cpu "
+                "1000m->500m",
+                "Deployment/shop/api spec.template.spec.containers[api].resources.requests.cpu "
+                "1000m->500m",
+                "Deployment/shop/api "
+                "spec.template.spec.containers[api].volumeMounts[/cache].volume.emptyDir.medium "
+                "Memory->-",
+            }));
+  // The place in the manifests: the image's line.
+  for (const auto& x : d.r.differences)
+    if (x.path.find(".image") != std::string::npos) {
+      auto lc = d.sm.file(x.span.file).line_col(x.span.begin);
+      EXPECT_EQ(d.sm.file(x.span.file).path(), "against.yaml");
+      EXPECT_EQ(lc.line, 17u);
+      EXPECT_EQ(lc.column, 16u);
+    }
+}
+
+TEST(Diff, ObjectsAreMatchedByKindNamespaceAndName) {
+  std::string other = replace(kDeployment, "apiVersion: apps/v1", "apiVersion: extensions/v1beta1");
+  // Without a namespace: the stack's object of that kind and name.
+  other = replace(other, "  name: api\n  namespace: shop\nspec:\n  selector",
+                  "  name: api\nspec:\n  selector");
+  other += "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: shop\n";
+  Diffed d(kDeployment, other);
+  EXPECT_EQ(d.r.matched, 2u);
+  EXPECT_EQ(d.real(), std::vector<std::string>{"ConfigMap/shop/extra  -->{}"});
+}
+
+TEST(Diff, EnvFromAConfigMapIsComparedByValue) {
+  std::string stack = replace(kDeployment, "          value: two\n",
+                              "          valueFrom:\n            configMapKeyRef:\n"
+                              "              name: api-env\n              key: B\n");
+  stack +=
+      "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: api-env\n  namespace: shop\n"
+      "data:\n  B: two\n";
+  Diffed d(stack, kDeployment);
+  EXPECT_EQ(d.real(), std::vector<std::string>{});
+  EXPECT_EQ(d.of(Group::EnvConfigMaps).size(), 1u);
+}
+
+TEST(Diff, HardeningIsGroupedApart) {
+  std::string stack = replace(kDeployment, "      containers:\n",
+                              "      automountServiceAccountToken: false\n"
+                              "      serviceAccountName: api\n"
+                              "      securityContext:\n        runAsNonRoot: true\n"
+                              "        seccompProfile:\n          type: RuntimeDefault\n"
+                              "      containers:\n");
+  stack = replace(stack, "        volumeMounts:\n",
+                  "        securityContext:\n          allowPrivilegeEscalation: false\n"
+                  "          readOnlyRootFilesystem: true\n          capabilities:\n"
+                  "            drop: [ALL]\n        volumeMounts:\n");
+  stack = replace(stack, "      labels:\n        app: api\n",
+                  "      labels:\n        app: api\n        app.kubernetes.io/name: api\n");
+  stack +=
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: api\n"
+      "  namespace: shop\nspec:\n  podSelector: {}\n";
+  Diffed d(stack, kDeployment);
+  EXPECT_EQ(d.real(), std::vector<std::string>{});
+  EXPECT_EQ(d.of(Group::NetworkPolicies).size(), 1u);
+  EXPECT_EQ(d.of(Group::ServiceAccounts).size(), 2u);
+  EXPECT_EQ(d.of(Group::SecurityContext).size(), 5u);
+  EXPECT_EQ(d.of(Group::Labels).size(), 1u);
+  // Not hardening: a security setting the manifests have and the stack weakens, or changes.
+  std::string weaker = replace(kDeployment, "        volumeMounts:\n",
+                               "        securityContext:\n          runAsUser: 1000\n"
+                               "          readOnlyRootFilesystem: true\n        volumeMounts:\n");
+  Diffed w(replace(weaker, "runAsUser: 1000", "runAsUser: 2000"), kDeployment);
+  Diffed x(kDeployment, weaker);
+  EXPECT_EQ(x.real().size(), 2u);  // runAsUser and readOnlyRootFilesystem only in the manifests
+  EXPECT_EQ(w.of(Group::SecurityContext).size(), 2u);  // set where the manifests have none
+  Diffed y(replace(weaker, "runAsUser: 1000", "runAsUser: 2000"), weaker);
+  EXPECT_EQ(y.real().size(), 1u);
+}
+
+TEST(Diff, OneContainerEachSideIsTheSameContainer) {
+  Diffed d(replace(kDeployment, "      - name: api\n", "      - name: main\n"), kDeployment);
+  EXPECT_EQ(d.real(), std::vector<std::string>{});
+  EXPECT_EQ(d.of(Group::Names),
+            std::vector<std::string>{
+                "Deployment/shop/api spec.template.spec.containers[api].name main->api"});
+}
+
+TEST(Diff, ReportsAreStable) {
+  std::string other = replace(kDeployment, "replicas: 2", "replicas: 3");
+  Diffed d(kDeployment, other);
+  ReportHeader h{"s.stack", "prod", {"against.yaml"}, &d.sm, 0};
+  std::string t = text(d.r, h);
+  EXPECT_NE(t.find("1 difference:\n  Deployment/shop/api: spec.replicas\n    stack:   2\n"
+                   "    against: 3 (against.yaml:7:13)\n"),
+            std::string::npos)
+      << t;
+  std::string j = json(d.r, h);
+  EXPECT_NE(j.find("\"path\": \"spec.replicas\""), std::string::npos) << j;
+  EXPECT_NE(j.find("\"line\": 7"), std::string::npos) << j;
+}
+
+// The fast reader gives what manifests::parse gives, on every file stackc generates and on the
+// shapes it accepts; it leaves the rest to manifests::parse.
+void same_tree(const manifests::Node& a, const manifests::Node& b, const std::string& where) {
+  ASSERT_EQ(a.type, b.type) << where;
+  ASSERT_EQ(a.text, b.text) << where;
+  EXPECT_EQ(a.span.begin, b.span.begin) << where << " " << a.text;
+  ASSERT_EQ(a.items.size(), b.items.size()) << where;
+  for (std::size_t i = 0; i < a.items.size(); ++i)
+    same_tree(a.items[i], b.items[i], where + "/" + std::to_string(i));
+}
+
+void same_documents(const std::string& name, std::string text) {
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add(name, std::move(text));
+  auto fast = read_block_yaml(sm, id);
+  ASSERT_TRUE(fast) << name << " is not read by the fast reader";
+  auto slow = manifests::parse(sm, id, sink);
+  ASSERT_EQ(sink.error_count(), 0u) << name;
+  ASSERT_EQ(fast->size(), slow.size()) << name;
+  for (std::size_t i = 0; i < slow.size(); ++i) {
+    EXPECT_EQ((*fast)[i].kind, slow[i].kind);
+    EXPECT_EQ((*fast)[i].name, slow[i].name);
+    same_tree((*fast)[i].root, slow[i].root, name + "#" + std::to_string(i));
+  }
+}
+
+TEST(BlockYaml, ReadsWhatManifestsParseReads) {
+  std::size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(STACKC_SOURCE_DIR "/out")) {
+    if (e.path().extension() != ".yaml") continue;
+    if (e.path().string().find("/kubernetes/") == std::string::npos) continue;
+    std::ifstream in(e.path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    same_documents(e.path().string(), ss.str());
+    ++files;
+  }
+  EXPECT_GT(files, 30u);
+  same_documents("shapes.yaml",
+                 "# a comment\nkind: ConfigMap\nmetadata:\n  name: x   # trailing\n"
+                 "  labels: {}\ndata:\n  a: 'it''s'\n  b: \"tab\\there\"\n  c: |\n    one\n\n"
+                 "    two\n  d: |-\n    x\n  e: |+\n    y\n\n  f: yes\n  g: 0x1F\n  h: ~\n  i:\n"
+                 "  list:\n  - a\n  -\n    b: 1\n  - k: v\n    l: w\n  \"quoted key\": 1\n"
+                 "seq:\n- a\n");
+}
+
+TEST(BlockYaml, LeavesTheRestToManifestsParse) {
+  for (const char* text :
+       {"a: &x 1\nb: *x\n", "a: {b: 1}\n", "a: >\n  folded\n", "a: \"two\n  lines\"\n",
+        "a: b\n  c\n", "a: 1\na: 2\n", "- 1\n", "a:\tb\n", "a: !!str 1\n",
+        "kind: List\nitems: []\n", "a: 1\n", "%YAML 1.1\n---\nkind: A\n"}) {
+    base::SourceManager sm;
+    auto id = sm.add("x.yaml", text);
+    EXPECT_FALSE(read_block_yaml(sm, id)) << text;
+  }
+}
+
+}  // namespace
+}  // namespace stackc::diff
