@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Keeps the diagnostic pages true: for every specs/diagnostics/<CODE>.md, the files of its
 `## Example` section (a ```stack block, named by a preceding "`name.stack`:" line, else
-example.stack) are checked by stackc in a scratch folder, and the ```text block of that section
+example.stack; a ```yaml block named "`name.yaml`:" is a file too) are checked by stackc in a
+scratch folder, and the ```text block of that section
 must be exactly what stackc prints. The fixed input under `## How to fix` must not report the
 page's code. Pages with `<!-- example-output: manual -->` (inputs that cannot be shown as text)
 are skipped. A page may name the command with `<!-- example-args: build --check -o out --target
@@ -43,7 +44,7 @@ def blocks(lines, start, end):
             name = None
             for back in (i - 1, i - 2):
                 if back >= start:
-                    nm = re.match(r"^`([\w./-]+\.stack)`:\s*$", lines[back].strip())
+                    nm = re.match(r"^`([\w./-]+\.(?:stack|ya?ml))`:\s*$", lines[back].strip())
                     if nm:
                         name = nm.group(1)
                         break
@@ -80,6 +81,8 @@ def files_of(lines, bl):
     for lang, a, b, name in bl:
         if lang == "stack":
             files[name or "example.stack"] = "\n".join(lines[a + 1:b]) + "\n"
+        elif lang == "yaml" and name:  # manifests a command reads (`diff --against`)
+            files[name] = "\n".join(lines[a + 1:b]) + "\n"
     return files
 
 

@@ -44,8 +44,10 @@ std::vector<std::string> case_args(const fs::path& p) {
       std::istringstream line(text.substr(7, text.find('\n') - 7));
       std::string a;
       while (line >> a) args.push_back(a);
-      // `# args: build ...` (or `graph`, `plan`) runs another subcommand instead of `check`.
-      if (args.size() > 1 && (args[1] == "build" || args[1] == "graph" || args[1] == "plan"))
+      // `# args: build ...` (or `graph`, `plan`, `diff`) runs another subcommand instead of
+      // `check`.
+      if (args.size() > 1 && (args[1] == "build" || args[1] == "graph" || args[1] == "plan" ||
+                              args[1] == "diff"))
         args.erase(args.begin());
     }
   }
