@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include "base/render.hpp"
-#include "diff/block_yaml.hpp"
 #include "diff/compare.hpp"
 #include "diff/report.hpp"
 #include "driver/driver.hpp"
@@ -167,7 +166,7 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
   }
   std::vector<manifests::Document> theirs;  // their nodes are freed once normalised
   for (auto id : files) {
-    auto docs = diff::read_manifests(sm, id, sink);
+    auto docs = manifests::parse(sm, id, sink);
     for (auto& d : docs) theirs.push_back(std::move(d));
   }
   report_unnamed(theirs, sink);
@@ -211,7 +210,7 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
   }
   base::FileId ours_file = sm.add(fmt::format("{} (built)", o.file), std::move(built).str());
   base::Collector ours_sink;
-  auto ours = diff::read_manifests(sm, ours_file, ours_sink);
+  auto ours = manifests::parse(sm, ours_file, ours_sink);
   if (ours_sink.error_count()) {  // stackc's own output: never expected
     print_diagnostics(sm, ours_sink, o, err);
     return 2;

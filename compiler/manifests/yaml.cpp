@@ -1,5 +1,7 @@
 #include "manifests/yaml.hpp"
 
+#include "manifests/block.hpp"
+
 #include <fmt/format.h>
 
 #include <yaml-cpp/depthguard.h>
@@ -322,6 +324,13 @@ void add_document(std::vector<Document>& out, Node root, base::Span start, bool 
 
 std::vector<Document> parse(const base::SourceManager& sm, base::FileId file, base::Sink& sink,
                             bool objects) {
+  if (objects)
+    if (auto docs = read_block(sm, file)) return std::move(*docs);
+  return parse_events(sm, file, sink, objects);
+}
+
+std::vector<Document> parse_events(const base::SourceManager& sm, base::FileId file,
+                                   base::Sink& sink, bool objects) {
   const base::SourceFile& f = sm.file(file);
   std::vector<Document> out;
   ViewBuf buf(f.text());

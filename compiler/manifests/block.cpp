@@ -1,14 +1,11 @@
-#include "diff/block_yaml.hpp"
+#include "manifests/block.hpp"
 
 #include <algorithm>
 #include <string>
 #include <string_view>
 
-namespace stackc::diff {
+namespace stackc::manifests {
 namespace {
-
-using manifests::Node;
-using manifests::Type;
 
 struct GiveUp {};
 
@@ -36,8 +33,8 @@ class Reader {
     }
   }
 
-  std::vector<manifests::Document> documents() {
-    std::vector<manifests::Document> out;
+  std::vector<Document> documents() {
+    std::vector<Document> out;
     while (true) {
       // A document runs to the next `---` line.
       std::size_t first = line_;
@@ -77,7 +74,7 @@ class Reader {
     return {id_, at, std::max(end, at)};
   }
 
-  manifests::Document document(std::size_t l) {
+  Document document(std::size_t l) {
     line_ = l;
     col_ = lines_[l].indent;
     depth_ = 0;
@@ -87,7 +84,7 @@ class Reader {
     map(col_, root);
     skip_blank();
     if (line_ < end_) throw GiveUp{};
-    manifests::Document d;
+    Document d;
     if (root.str("kind").empty() || root.str("kind") == "List") throw GiveUp{};
     d.api_version = std::string(root.str("apiVersion"));
     d.kind = std::string(root.str("kind"));
@@ -123,7 +120,7 @@ class Reader {
   }
 
   void enter() {
-    if (++depth_ > manifests::kMaxDepth) throw GiveUp{};
+    if (++depth_ > kMaxDepth) throw GiveUp{};
   }
 
   // A block mapping whose keys are at column `ind`, from the current position.
@@ -150,7 +147,7 @@ class Reader {
         while (!k.empty() && k.back() == ' ') k.remove_suffix(1);
         plain_ok(k);
         key.text = std::string(k);
-        key.type = manifests::plain_scalar_type(k);
+        key.type = plain_scalar_type(k);
         if (key.type == Type::Null) key.text.clear();
         after = colon + 1;
       }
@@ -285,7 +282,7 @@ class Reader {
     plain_ok(t);
     if (t.find(": ") != std::string_view::npos || t.back() == ':') throw GiveUp{};
     out.text = std::string(t);
-    out.type = manifests::plain_scalar_type(t);
+    out.type = plain_scalar_type(t);
     if (out.type == Type::Null) out.text.clear();  // as yaml-cpp reports a null
     out.span = span(at, t.size());
     end_value(ind);
@@ -369,7 +366,6 @@ class Reader {
     char chomp = v.size() > 1 && (v[1] == '-' || v[1] == '+') ? v[1] : ' ';
     trailing(v.substr(chomp == ' ' ? 1 : 2));
     out.type = Type::String;
-    out.span = span(at, 1);
     // The content's indentation: the first line that is not empty.
     std::size_t l = line_ + 1;
     std::uint32_t content = 0;
@@ -408,6 +404,7 @@ class Reader {
       out.text = std::move(trimmed);
     else
       out.text = std::move(trimmed) + '\n';
+    out.span = span(at, out.text.size() + 2);  // as yaml-cpp marks a block scalar
     line_ = last;
     if (next_line() && indent() > ind) throw GiveUp{};
   }
@@ -422,8 +419,7 @@ class Reader {
 
 }  // namespace
 
-std::optional<std::vector<manifests::Document>> read_block_yaml(const base::SourceManager& sm,
-                                                                base::FileId file) {
+std::optional<std::vector<Document>> read_block(const base::SourceManager& sm, base::FileId file) {
   std::string_view text = sm.file(file).text();
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF) return std::nullopt;  // BOM
   if (text.size() > 0xF0000000u) return std::nullopt;
@@ -435,10 +431,4 @@ std::optional<std::vector<manifests::Document>> read_block_yaml(const base::Sour
   }
 }
 
-std::vector<manifests::Document> read_manifests(const base::SourceManager& sm, base::FileId file,
-                                                base::Sink& sink) {
-  if (auto docs = read_block_yaml(sm, file)) return std::move(*docs);
-  return manifests::parse(sm, file, sink);
-}
-
-}  // namespace stackc::diff
+}  // namespace stackc::manifests
