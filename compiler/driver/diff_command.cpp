@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "base/render.hpp"
@@ -155,9 +156,11 @@ CLI::App* add_diff_command(CLI::App& app, DiffOptions& o) {
   return sub;
 }
 
-int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ostream& err) {
+int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ostream& err,
+             bool release_at_exit) {
   // The manifests first: an error there needs no build.
-  base::SourceManager sm;
+  auto sources = std::make_unique<base::SourceManager>();
+  base::SourceManager& sm = *sources;
   base::Collector sink;
   std::vector<base::FileId> files;
   if (!read_against(o, in, sm, files, sink)) {
@@ -220,16 +223,21 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
   std::vector<manifests::Document>().swap(theirs);
   auto stack = diff::normalise(ours);
   std::vector<manifests::Document>().swap(ours);
-  auto result = diff::compare(std::move(stack), std::move(against));
+  auto result = std::make_unique<diff::Result>(diff::compare(std::move(stack), std::move(against)));
   diff::ReportHeader h;
   h.stack = o.file;
   h.environment = o.env;
   h.against = o.against;
   h.sources = &sm;
   h.stack_file = ours_file;
-  out << (o.format == "json" ? diff::json(result, h) : diff::text(result, h));
+  out << (o.format == "json" ? diff::json(*result, h) : diff::text(*result, h));
   out.flush();
-  return result.count(diff::Group::None) ? 1 : 0;
+  int code = result->count(diff::Group::None) ? 1 : 0;
+  if (release_at_exit) {  // the process ends next; skip the frees
+    (void)result.release();
+    (void)sources.release();
+  }
+  return code;
 }
 
 }  // namespace stackc::driver

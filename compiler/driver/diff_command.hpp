@@ -26,6 +26,8 @@ struct DiffOptions {
 // Adds the subcommand and its options to `app`.
 CLI::App* add_diff_command(CLI::App& app, DiffOptions& o);
 
-int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ostream& err);
+// `release_at_exit`: the process ends right after; its memory is not freed piece by piece.
+int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ostream& err,
+             bool release_at_exit = false);
 
 }  // namespace stackc::driver

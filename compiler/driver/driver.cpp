@@ -868,7 +868,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (planc->parsed()) return cmd_plan(plan_file, plan_env, plan_format, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
-  if (diffc->parsed()) return cmd_diff(diff_opts, std::cin, out, err);
+  if (diffc->parsed()) return cmd_diff(diff_opts, std::cin, out, err, release_at_exit);
   if (version->parsed()) {
     out << "stackc " << kVersion << "\n";
     return 0;
