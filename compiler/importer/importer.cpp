@@ -11,8 +11,10 @@
 namespace stackc::importer {
 namespace {
 
+// A DNS label the language also reads as an identifier (a name in a head).
 bool dns_label(std::string_view s) {
-  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-' || !is_ident(s))
+    return false;
   for (char ch : s)
     if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
   return true;

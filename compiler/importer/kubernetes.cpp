@@ -81,11 +81,18 @@ std::string dns_name(std::string_view s) {
   while (!out.empty() && out.back() == '-') out.pop_back();
   if (out.size() > 63) out.resize(63);
   while (!out.empty() && out.back() == '-') out.pop_back();
+  if (!out.empty() && !is_ident(out)) out = "w-" + out.substr(0, 61);
+  while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "imported" : out;
 }
 
+// A name the language reads as an identifier and Kubernetes as a DNS label (`web-1`, not `1web`).
+bool name_ok(std::string_view s) {
+  return dns_label(s) && is_ident(s);
+}
+
 bool port_name_ok(std::string_view s) {
-  if (!dns_label(s) || s.size() > 15) return false;
+  if (!name_ok(s) || s.size() > 15) return false;
   return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
 }
 
@@ -386,7 +393,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (k == "Deployment" || k == "StatefulSet" || k == "Job" || k == "CronJob") {
       Unit u;
       u.doc = d;
-      u.name = dns_label(d->name) ? d->name : dns_name(d->name);
+      u.name = name_ok(d->name) ? d->name : dns_name(d->name);
       u.spec = d->root.get("spec");
       u.job_spec = k == "Job"       ? u.spec
                    : k == "CronJob" ? path(u.spec, {"jobTemplate", "spec"})
@@ -489,11 +496,11 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
   // whose pods carry a `version` label.
   for (const Document* s : services) {
     auto& us = service_units[s->name];
-    if (us.empty() || !dns_label(s->name)) continue;
+    if (us.empty() || !name_ok(s->name)) continue;
     bool versioned = true;
     for (Unit* u : us) {
       const Node* v = u->pod_labels ? u->pod_labels->get("version") : nullptr;
-      if (u->doc->kind != "Deployment" || !v || !dns_label(v->text) || u->services.front() != s ||
+      if (u->doc->kind != "Deployment" || !v || !name_ok(v->text) || u->services.front() != s ||
           (us.size() == 1 && u->name != s->name + "-" + v->text))
         versioned = false;
     }
