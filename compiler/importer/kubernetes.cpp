@@ -213,12 +213,21 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
         rest(c, &sp, {"name", "port", "targetPort", "protocol", "appProtocol", "nodePort"},
              "a Service port", comments);
       }
-    for (const Cp& cp : cps)
-      if (!cp.used)
-        comments.push_back(
-            fmt::format("the container port {} ({}) is not a port of the Service: "
-                        "not imported",
-                        cp.number, cp.name.empty() ? "no name" : cp.name));
+    // A container port the Service does not carry is still a port of the workload (probes and
+    // clients in the pod use it); stackc puts every declared port on the Service.
+    for (const Cp& cp : cps) {
+      if (cp.used || cp.number <= 0 || cp.number > 65535) continue;
+      PortSpec ps;
+      ps.name = cp.name;
+      ps.container_name = cp.name;
+      ps.service = ps.container = cp.number;
+      ps.protocol = lower(cp.protocol);
+      add(std::move(ps));
+      comments.push_back(
+          fmt::format("the container port {} is not a port of the Service in the "
+                      "input: stackc adds it to the Service",
+                      cp.number));
+    }
   } else {
     for (const Cp& cp : cps) {
       if (cp.number <= 0 || cp.number > 65535) continue;
