@@ -29,6 +29,9 @@ tests/conformance/run.sh
 echo "== fidelity of examples/sock-shop and examples/bookinfo to their upstream manifests (when ../shared/realworld is here)"
 tests/fidelity/run.sh
 
+echo "== round trip: import, build and diff of every example (and of ../shared/realworld when here)"
+tests/roundtrip/run.sh
+
 echo "== the same checks from a copy with no ../shared beside it (the project stands alone)"
 alone=$(mktemp -d)
 mkdir "$alone/project"

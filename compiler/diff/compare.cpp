@@ -234,8 +234,13 @@ void only(Result& r, const Object& o, bool stack_side) {
   d.name = o.name;
   (stack_side ? d.stack : d.against) = &o.root;
   if (!stack_side) d.span = o.span;
-  bool env_cm = stack_side && r.stack.env_configmaps.count(o.ns + "/" + o.name) > 0;
-  d.group = stack_side ? classify_object(o.kind, env_cm) : Group::None;
+  // A ConfigMap environment values were read from, on either side: its values are compared in
+  // the containers' env.
+  const auto& read = stack_side ? r.stack.env_configmaps : r.against.env_configmaps;
+  bool env_cm = read.count(o.ns + "/" + o.name) > 0;
+  d.group = stack_side ? classify_object(o.kind, env_cm)
+            : env_cm   ? Group::EnvConfigMaps
+                       : Group::None;
   r.differences.push_back(std::move(d));
 }
 

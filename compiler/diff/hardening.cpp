@@ -164,7 +164,12 @@ Group classify(const Where& w, const Value* s, const Value* a) {
   if (in_meta) {
     if (ends_with(path, "labels") || ends_with(path, "annotations"))
       return !a && all_stackc_labels(s) ? Group::Labels : Group::None;
-    return stackc_label(w.key) && s ? Group::Labels : Group::None;
+    // A key of stackc's that the manifests lack (or have alone); where both have it with other
+    // values, a difference (a workload's component, a version), but for the digest of its
+    // configuration and its Argo CD sync wave.
+    if (!stackc_label(w.key)) return Group::None;
+    bool own = w.key.rfind("stackc.dev/", 0) == 0 || w.key.rfind("argocd.argoproj.io/", 0) == 0;
+    return !(s && a) || own ? Group::Labels : Group::None;
   }
   // A workload's own selector: the labels its pods carry.
   if (path.rfind("spec.selector", 0) == 0 &&

@@ -47,7 +47,8 @@ struct Where {
 Group classify(const Where& w, const Value* stack, const Value* against);
 
 // The group of an object that only the stack has (`env_configmap`: a ConfigMap its workloads'
-// environment values were read from).
+// environment values were read from). Of the objects only the manifests have, only such a
+// ConfigMap is intended (env-configmaps): the rest are differences.
 Group classify_object(std::string_view kind, bool env_configmap);
 
 }  // namespace stackc::diff
