@@ -10,6 +10,8 @@
 #      manifests -> import -> diff against them (realworld/APP.txt); realworld/APP.edits lists the
 #      edits made to the imported .stack before it builds (an untagged image must be pinned:
 #      stackc refuses it, E2018), each `FROM => TO  # why`, each of which must apply.
+#      And `stackc diff examples/APP/APP.stack --against` the upstream manifests, judged by
+#      realworld/APP.example.txt: the picture tests/fidelity gives of the example.
 #   3. Small fixtures of our own, always (fixtures/NAME.yaml, fixtures/NAME.txt): plain manifests
 #      written by hand, not by stackc.
 # Prints, per case, the objects, the fields compared and the differences left.
@@ -73,6 +75,17 @@ if [ -d "$REALWORLD" ]; then
     edits=""
     [ -f "$here/realworld/$app.edits" ] && edits="$here/realworld/$app.edits"
     roundtrip "realworld $app" "$REALWORLD/$app/$upstream" "$here/realworld/$app.txt" "$edits"
+    # The example written by hand from the same manifests, against them: the picture of
+    # tests/fidelity (its README's intended differences), by stackc diff.
+    rc=0
+    "$STACKC" diff "examples/$app/$app.stack" --against "$REALWORLD/$app/$upstream" \
+      --format json >"$work/example-$app.json" 2>/dev/null || rc=$?
+    if [ "$rc" -ge 2 ] || [ ! -s "$work/example-$app.json" ]; then
+      echo "roundtrip: examples/$app against upstream: stackc diff failed (exit $rc)"; status=1
+    else
+      python3 "$here/check.py" "$work/example-$app.json" "$here/realworld/$app.example.txt" \
+        "examples/$app against upstream" || status=1
+    fi
   done <<'APPS'
 sock-shop complete-demo.yaml
 bookinfo bookinfo.yaml
