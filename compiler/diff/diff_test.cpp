@@ -25,7 +25,7 @@ struct Diffed {
     auto a = sm.add("against.yaml", std::move(against));
     auto ds = manifests::parse(sm, s, sink);
     auto da = manifests::parse(sm, a, sink);
-    r = compare(normalise(ds), normalise(da));
+    r = compare(normalise(std::move(ds)), normalise(std::move(da)));
   }
   // "PATH stack->against" of each difference of a group.
   std::vector<std::string> of(Group g) const {

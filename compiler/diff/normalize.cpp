@@ -614,10 +614,10 @@ bool cluster_scoped(std::string_view kind) {
                  "RuntimeClass", "ClusterIssuer", "VolumeSnapshotClass", "CSIDriver"});
 }
 
-Side normalise(const std::vector<manifests::Document>& docs) {
+Side normalise(std::vector<manifests::Document> docs) {
   Side side;
   side.objects.reserve(docs.size());
-  for (const auto& d : docs) {
+  for (auto& d : docs) {
     if (d.name.empty()) continue;
     Object o;
     o.kind = d.kind;
@@ -626,6 +626,7 @@ Side normalise(const std::vector<manifests::Document>& docs) {
     o.api_version = d.api_version;
     o.span = d.span;
     o.root = from_node(d.root);
+    std::vector<manifests::Node>().swap(d.root.items);  // its memory, for the next objects
     drop_server_fields(o.root);
     if (o.kind == "Service") normalise_service(o.root);
     if (o.kind == "Secret") drop_default(o.root, "type", "Opaque");

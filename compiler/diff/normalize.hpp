@@ -33,8 +33,8 @@ struct Side {
 };
 
 // Normalises the objects of one side (documents without a name are left out: the caller
-// reports them).
-Side normalise(const std::vector<manifests::Document>& docs);
+// reports them). Each document's node tree is freed as soon as it is converted.
+Side normalise(std::vector<manifests::Document> docs);
 
 // Whether a kind has no namespace (Namespace, ClusterRole, ...).
 bool cluster_scoped(std::string_view kind);

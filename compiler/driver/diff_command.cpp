@@ -190,6 +190,8 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
     print_diagnostics(sm, sink, o, err);
     return 2;
   }
+  // Normalised now: the nodes read are freed before the stack is built and read.
+  auto against = diff::normalise(std::move(theirs));
   // The stack: what `stackc build --stdout` prints, through the same path.
   std::vector<std::string> args{"stackc",
                                 "build",
@@ -219,10 +221,7 @@ int cmd_diff(const DiffOptions& o, std::istream& in, std::ostream& out, std::ost
     return 2;
   }
   print_diagnostics(sm, sink, o, err);  // warnings
-  auto against = diff::normalise(theirs);
-  std::vector<manifests::Document>().swap(theirs);
-  auto stack = diff::normalise(ours);
-  std::vector<manifests::Document>().swap(ours);
+  auto stack = diff::normalise(std::move(ours));
   auto result = std::make_unique<diff::Result>(diff::compare(std::move(stack), std::move(against)));
   diff::ReportHeader h;
   h.stack = o.file;
