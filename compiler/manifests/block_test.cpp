@@ -73,3 +73,80 @@ TEST(BlockYaml, LeavesTheRestToManifestsParse) {
 
 }  // namespace
 }  // namespace stackc::manifests
+
+namespace stackc::manifests {
+namespace {
+
+// Random edits of a manifest (characters replaced, inserted, deleted; lines duplicated): the fast
+// reader never crashes, and whenever it reads a file, yaml-cpp reads the same documents from it
+// without an error.
+void edited_manifests(const std::string& base);
+
+TEST(BlockYaml, AgreesWithYamlCppOnEditedManifests) {
+  // A workload's objects, and a ConfigMap of configuration files (block scalars).
+  for (const char* file : {"/out/sock-shop/kubernetes/production/02-front-end.yaml",
+                           "/out/personage/kubernetes/production/02-alertmanager.yaml"}) {
+    SCOPED_TRACE(file);
+    std::ifstream in(std::string(STACKC_SOURCE_DIR) + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    edited_manifests(ss.str());
+  }
+}
+
+void edited_manifests(const std::string& base) {
+  ASSERT_FALSE(base.empty());
+  std::uint64_t seed = 0x9E3779B97F4A7C15ull;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  const std::string alphabet = " :-#\n\"'|>{}[]&*!%@`,?abc019~";
+  std::size_t read = 0;
+  for (int round = 0; round < 2000; ++round) {
+    std::string text = base;
+    int edits = 1 + static_cast<int>(next() % 3);
+    for (int e = 0; e < edits; ++e) {
+      std::size_t at = next() % text.size();
+      char c = alphabet[next() % alphabet.size()];
+      switch (next() % 4) {
+        case 0:
+          text[at] = c;
+          break;
+        case 1:
+          text.insert(text.begin() + static_cast<std::ptrdiff_t>(at), c);
+          break;
+        case 2:
+          text.erase(at, 1 + next() % 3);
+          break;
+        default: {
+          std::size_t b = text.rfind('\n', at);
+          std::size_t f = text.find('\n', at);
+          b = b == std::string::npos ? 0 : b + 1;
+          if (f != std::string::npos) text.insert(b, text.substr(b, f - b + 1));
+        }
+      }
+      if (text.empty()) text = "x";
+    }
+    base::SourceManager sm;
+    base::Collector sink;
+    auto id = sm.add("edited.yaml", text);
+    auto fast = read_block(sm, id);
+    if (!fast) continue;
+    ++read;
+    auto slow = parse_events(sm, id, sink);
+    ASSERT_EQ(sink.error_count(), 0u) << "yaml-cpp refuses what the fast reader read:\n" << text;
+    ASSERT_EQ(fast->size(), slow.size()) << text;
+    for (std::size_t i = 0; i < slow.size(); ++i) {
+      SCOPED_TRACE(text);
+      same_tree((*fast)[i].root, slow[i].root, "#" + std::to_string(i));
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+  }
+  EXPECT_GT(read, 100u);  // the edits that stay in the plain subset are compared
+}
+
+}  // namespace
+}  // namespace stackc::manifests
