@@ -336,6 +336,34 @@ std::vector<std::string> keep_object(Context& c, const Document& d, const std::s
 
 }  // namespace
 
+// A Go duration (`1h`, `90m`, `1h30m`, `45s`) in seconds; 0 when it is none.
+std::int64_t go_seconds(const Node* n) {
+  if (!n || !n->is_scalar()) return 0;
+  std::int64_t total = 0, v = 0;
+  bool digits = false;
+  for (char ch : n->text) {
+    if (ch >= '0' && ch <= '9') {
+      if (v > 100000000) return 0;
+      v = v * 10 + (ch - '0');
+      digits = true;
+      continue;
+    }
+    std::int64_t unit = ch == 'h' ? 3600 : ch == 'm' ? 60 : ch == 's' ? 1 : 0;
+    if (!unit || !digits) return 0;
+    total += v * unit;
+    v = 0;
+    digits = false;
+  }
+  return digits ? 0 : total;
+}
+
+std::string duration_text(std::int64_t s) {
+  if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+  if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+  if (s % 60 == 0) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", s);
+}
+
 bool is_exporter(const Node& k) {
   std::string_view name = k.str("name");
   const Node* ports = k.get("ports");
@@ -911,8 +939,32 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
       continue;
     }
     if (k == "ExternalSecret") {
-      out.secret_notes.push_back(fmt::format("{} (an ExternalSecret in the input)", d->name));
+      std::vector<std::string> keys;
+      std::string prefix;
+      if (const Node* data = path(&d->root, {"spec", "data"}); data && data->is_seq())
+        for (const Node& e : data->items) {
+          keys.push_back(std::string(e.str("secretKey")));
+          std::string key(e.get("remoteRef") ? e.get("remoteRef")->str("key") : "");
+          if (auto slash = key.rfind('/'); slash != std::string::npos)
+            prefix = key.substr(0, slash);
+        }
+      if (!prefix.empty() && out.vault_prefix.empty()) out.vault_prefix = prefix;
+      std::int64_t secs = go_seconds(path(&d->root, {"spec", "refreshInterval"}));
+      if (secs > 0 && out.refresh.empty()) out.refresh = duration_text(secs);
+      out.secret_notes.push_back(fmt::format("{} (keys: {}; an ExternalSecret in the input)",
+                                             d->name, fmt::join(keys, ", ")));
       continue;
+    }
+    if (k == "SecretStore" || k == "ClusterSecretStore") {
+      const Node* v = path(&d->root, {"spec", "provider", "vault"});
+      if (v && !v->str("server").empty() && out.vault_address.empty()) {
+        out.vault_address = std::string(v->str("server"));
+        out.vault_path = std::string(v->str("path"));
+        out.vault_version = std::string(v->str("version"));
+        const Node* role = path(v, {"auth", "kubernetes", "role"});
+        out.vault_role = role ? role->text : "";
+        continue;
+      }
     }
     out.kept.push_back(Stmt::comment(keep_object(c, *d, "")));
   }
