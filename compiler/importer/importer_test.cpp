@@ -320,6 +320,51 @@ TEST(Import, BrokenObjectsAreReportedNotCrashedOn) {
   EXPECT_NE(c.text.find("worker bad-name"), std::string::npos) << c.text;
 }
 
+TEST(Import, AVaultSecretStoreIsTheVaultBackend) {
+  std::string yaml = kApi;
+  yaml += R"(---
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: shop-vault, namespace: shop}
+spec:
+  provider:
+    vault:
+      server: https://vault.example
+      path: kv
+      version: v2
+      auth: {kubernetes: {mountPath: kubernetes, role: platform}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db, namespace: shop}
+spec:
+  refreshInterval: 1h30m
+  secretStoreRef: {name: shop-vault, kind: SecretStore}
+  target: {name: db}
+  data:
+  - secretKey: password
+    remoteRef: {key: shop/db, property: password}
+)";
+  Imports im(yaml);
+  EXPECT_NE(im.text.find("backend = vault { address = \"https://vault.example\"  path = "
+                         "\"kv/shop\"  role = \"platform\" }"),
+            std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("refresh = 90m"), std::string::npos) << im.text;
+  EXPECT_NE(im.text.find("#   db (keys: password; an ExternalSecret in the input)"),
+            std::string::npos);
+  EXPECT_EQ(check_text(im.text).code, 0);
+  manifests::Node n;
+  n.type = manifests::Type::String;
+  for (auto [text, secs] :
+       {std::pair{"1h30m", 5400}, {"45s", 45}, {"2h", 7200}, {"1x", 0}, {"h", 0}, {"10", 0}}) {
+    n.text = text;
+    EXPECT_EQ(go_seconds(&n), secs) << text;
+  }
+  EXPECT_EQ(duration_text(86400), "1d");
+  EXPECT_EQ(duration_text(5400), "90m");
+}
+
 // The committed out/ of the examples, imported and built again, gives the same objects.
 TEST(Import, RoundTripOfTheCommittedExamples) {
   fs::current_path(STACKC_SOURCE_DIR);
