@@ -365,6 +365,48 @@ spec:
   EXPECT_EQ(duration_text(5400), "90m");
 }
 
+TEST(Import, NetworkPoliciesAreComparedWithTheGraph) {
+  std::string yaml = kApi;
+  yaml.replace(yaml.find("postgres://db:5432/shop"), 23, "postgres://elsewhere/shop");
+  // db -> api is admitted and no edge explains it; api -> db is the reference already there.
+  yaml += R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: db}}
+    - namespaceSelector: {matchLabels: {team: ops}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: api}}
+)";
+  Imports im(yaml);
+  // api-in comes first: db -> api is added; then db-in's api -> db would close a cycle.
+  EXPECT_NE(im.text.find("# needs api: the NetworkPolicy api-in of the input admits this call\n"
+                         "service db {"),
+            std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("needs         = [api]"), std::string::npos) << im.text;
+  EXPECT_EQ(im.text.find("needs db"), std::string::npos) << im.text;
+  std::string messages;
+  for (const auto& d : im.sink.sorted()) messages += d.message + "\n";
+  EXPECT_NE(messages.find("the calls it admits became `needs`: db -> api"), std::string::npos)
+      << messages;
+  EXPECT_NE(messages.find("not carried over, as the graph has no cycles: api -> db"),
+            std::string::npos)
+      << messages;
+  EXPECT_EQ(check_text(im.text).code, 0);
+}
+
 // The committed out/ of the examples, imported and built again, gives the same objects.
 TEST(Import, RoundTripOfTheCommittedExamples) {
   fs::current_path(STACKC_SOURCE_DIR);
