@@ -215,6 +215,8 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
     std::vector<base::FileId> files;
     for (const auto& p : paths_of[i]) reader.read(p, files);
     sources[i].paths = paths_of[i];
+    // Each file is Kubernetes YAML. (A docker-compose file would be read here with
+    // `manifests::parse(sm, f, sink, false)` and its services added to `sources[i].workloads`.)
     for (base::FileId f : files) {
       auto docs = manifests::parse(sm, f, sink);
       for (auto& d : docs) sources[i].kubernetes.push_back(std::move(d));

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -334,7 +335,123 @@ std::vector<std::string> keep_object(Context& c, const Document& d, const std::s
   return lines;
 }
 
+// The workloads whose pods `sel` (a label selector's matchLabels; empty: all) selects.
+std::set<std::string> selected_workloads(const Node* sel, const std::vector<Unit>& units) {
+  std::set<std::string> out;
+  for (const Unit& u : units) {
+    bool all = !sel || !sel->is_map() || sel->size() == 0;
+    if (all || selects(sel, u.pod_labels)) out.insert(u.group.empty() ? u.name : u.group);
+  }
+  return out;
+}
+
+// Whether the declaration refers to `dep` already: in `needs` or by `${dep.`.
+bool has_edge(const Stmt& decl, const std::string& dep) {
+  if (text_of(decl).find("${" + dep + ".") != std::string::npos) return true;
+  for (const Stmt& s : decl.body)
+    if (s.head == "needs") {
+      std::string v = s.value;
+      for (char& ch : v)
+        if (ch == '[' || ch == ']' || ch == ',') ch = ' ';
+      std::istringstream in(v);
+      std::string w;
+      while (in >> w)
+        if (w == dep) return true;
+    }
+  return false;
+}
+
+// The calls a NetworkPolicy of the input admits between imported workloads (a `podSelector`
+// peer without `namespaceSelector` in an ingress rule) that no edge explains: each is added to
+// the caller's `needs`, with a comment. Returns them as `a -> b`.
+std::vector<std::string> admitted_edges(const Document& d, const std::vector<Unit>& units,
+                                        Imported& out, std::vector<std::string>& cyclic) {
+  std::vector<std::string> added;
+  // Whether `to` reaches `from` through the edges already written (a new edge would close a
+  // cycle, E3001: the graph cannot say that two workloads call each other).
+  auto reaches = [&](const std::string& from, const std::string& to) {
+    std::vector<std::string> todo{from};
+    std::set<std::string> seen{from};
+    while (!todo.empty()) {
+      std::string at = todo.back();
+      todo.pop_back();
+      if (at == to) return true;
+      auto w = std::find_if(out.workloads.begin(), out.workloads.end(),
+                            [&](const Workload& x) { return x.name == at; });
+      if (w == out.workloads.end()) continue;
+      for (const Workload& x : out.workloads)
+        if (!seen.count(x.name) && has_edge(w->decl, x.name)) {
+          seen.insert(x.name);
+          todo.push_back(x.name);
+        }
+    }
+    return false;
+  };
+  const Node* spec = d.root.get("spec");
+  const Node* ingress = spec ? spec->get("ingress") : nullptr;
+  if (!ingress || !ingress->is_seq()) return added;
+  auto targets = selected_workloads(path(spec, {"podSelector", "matchLabels"}), units);
+  for (const Node& rule : ingress->items) {
+    const Node* from = rule.get("from");
+    if (!from || !from->is_seq()) continue;
+    for (const Node& peer : from->items) {
+      if (!peer.get("podSelector") || peer.get("namespaceSelector") || peer.get("ipBlock"))
+        continue;
+      auto sources = selected_workloads(path(&peer, {"podSelector", "matchLabels"}), units);
+      for (const std::string& src : sources)
+        for (const std::string& dst : targets) {
+          if (src == dst) continue;
+          auto w = std::find_if(out.workloads.begin(), out.workloads.end(),
+                                [&](const Workload& x) { return x.name == src; });
+          bool dst_exists = std::any_of(out.workloads.begin(), out.workloads.end(),
+                                        [&](const Workload& x) { return x.name == dst; });
+          if (w == out.workloads.end() || !dst_exists || has_edge(w->decl, dst)) continue;
+          if (reaches(dst, src)) {
+            cyclic.push_back(src + " -> " + dst);
+            continue;
+          }
+          if (Stmt* needs = w->decl.find("needs"))
+            needs->value.insert(needs->value.size() - 1, ", " + label(dst));
+          else
+            w->decl.add(Stmt::assign("needs", list({label(dst)})));
+          w->decl.comments.push_back(fmt::format(
+              "needs {}: the NetworkPolicy {} of the input admits this call", dst, d.name));
+          added.push_back(src + " -> " + dst);
+        }
+    }
+  }
+  return added;
+}
+
 }  // namespace
+
+// A Go duration (`1h`, `90m`, `1h30m`, `45s`) in seconds; 0 when it is none.
+std::int64_t go_seconds(const Node* n) {
+  if (!n || !n->is_scalar()) return 0;
+  std::int64_t total = 0, v = 0;
+  bool digits = false;
+  for (char ch : n->text) {
+    if (ch >= '0' && ch <= '9') {
+      if (v > 100000000) return 0;
+      v = v * 10 + (ch - '0');
+      digits = true;
+      continue;
+    }
+    std::int64_t unit = ch == 'h' ? 3600 : ch == 'm' ? 60 : ch == 's' ? 1 : 0;
+    if (!unit || !digits) return 0;
+    total += v * unit;
+    v = 0;
+    digits = false;
+  }
+  return digits ? 0 : total;
+}
+
+std::string duration_text(std::int64_t s) {
+  if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+  if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+  if (s % 60 == 0) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", s);
+}
 
 bool is_exporter(const Node& k) {
   std::string_view name = k.str("name");
@@ -882,13 +999,25 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
             {fmt::format("NetworkPolicy {}: stackc's own, made again from the graph", d->name)}));
         continue;
       }
+      // Compared with the graph: the calls it admits between imported workloads that no edge
+      // explains become `needs`, so that stackc's policies admit them too.
+      std::vector<std::string> cyclic;
+      std::vector<std::string> added = admitted_edges(*d, units, out, cyclic);
       sink.report(base::make(
           base::Code::W0043, d->root.span,
-          fmt::format("NetworkPolicy `{}` is not imported: stackc makes the NetworkPolicies from "
-                      "the dependency graph",
-                      d->name),
-          "check the edges (`needs`, references) of the workloads it admits traffic between; "
-          "`stackc graph` shows them"));
+          fmt::format(
+              "NetworkPolicy `{}` is not imported: stackc makes the NetworkPolicies from "
+              "the dependency graph{}{}",
+              d->name,
+              added.empty()
+                  ? ""
+                  : fmt::format("; the calls it admits became `needs`: {}", fmt::join(added, ", ")),
+              cyclic.empty() ? ""
+                             : fmt::format("; not carried over, as the graph has no cycles: {}",
+                                           fmt::join(cyclic, ", "))),
+          "check the edges (`needs`, references) of the workloads it admits traffic between "
+          "(`stackc graph` shows them); traffic from other namespaces or addresses is not "
+          "carried over"));
       out.kept.push_back(Stmt::comment({fmt::format(
           "not imported: NetworkPolicy {} (stackc derives the NetworkPolicies from the graph)",
           d->name)}));
@@ -911,8 +1040,32 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
       continue;
     }
     if (k == "ExternalSecret") {
-      out.secret_notes.push_back(fmt::format("{} (an ExternalSecret in the input)", d->name));
+      std::vector<std::string> keys;
+      std::string prefix;
+      if (const Node* data = path(&d->root, {"spec", "data"}); data && data->is_seq())
+        for (const Node& e : data->items) {
+          keys.push_back(std::string(e.str("secretKey")));
+          std::string key(e.get("remoteRef") ? e.get("remoteRef")->str("key") : "");
+          if (auto slash = key.rfind('/'); slash != std::string::npos)
+            prefix = key.substr(0, slash);
+        }
+      if (!prefix.empty() && out.vault_prefix.empty()) out.vault_prefix = prefix;
+      std::int64_t secs = go_seconds(path(&d->root, {"spec", "refreshInterval"}));
+      if (secs > 0 && out.refresh.empty()) out.refresh = duration_text(secs);
+      out.secret_notes.push_back(fmt::format("{} (keys: {}; an ExternalSecret in the input)",
+                                             d->name, fmt::join(keys, ", ")));
       continue;
+    }
+    if (k == "SecretStore" || k == "ClusterSecretStore") {
+      const Node* v = path(&d->root, {"spec", "provider", "vault"});
+      if (v && !v->str("server").empty() && out.vault_address.empty()) {
+        out.vault_address = std::string(v->str("server"));
+        out.vault_path = std::string(v->str("path"));
+        out.vault_version = std::string(v->str("version"));
+        const Node* role = path(v, {"auth", "kubernetes", "role"});
+        out.vault_role = role ? role->text : "";
+        continue;
+      }
     }
     out.kept.push_back(Stmt::comment(keep_object(c, *d, "")));
   }
