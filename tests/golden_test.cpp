@@ -47,8 +47,8 @@ std::vector<std::string> case_args(const fs::path& p) {
       while (line >> a) args.push_back(a);
       // `# args: build ...` (or `graph`, `plan`, `diff`) runs another subcommand instead of
       // `check`.
-      if (args.size() > 1 && (args[1] == "build" || args[1] == "graph" || args[1] == "plan" ||
-                              args[1] == "diff"))
+      if (args.size() > 1 &&
+          (args[1] == "build" || args[1] == "graph" || args[1] == "plan" || args[1] == "diff"))
         args.erase(args.begin());
     }
   }
