@@ -286,6 +286,22 @@ TEST(Diff, OneContainerEachSideIsTheSameContainer) {
                 "Deployment/shop/api spec.template.spec.containers[api].name main->api"});
 }
 
+TEST(Diff, SecretsCompareStringDataAsDataAndAreNeverShown) {
+  const char* encoded =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\ntype: Opaque\n"
+      "data:\n  password: aHVudGVyMg==\n";
+  const char* plain =
+      "apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: shop}\n"
+      "stringData:\n  password: hunter2\n";
+  EXPECT_TRUE(Diffed(encoded, plain).r.differences.empty());
+  Diffed other(encoded, replace(plain, "hunter2", "hunter3"));
+  ASSERT_EQ(other.real(),
+            std::vector<std::string>{"Secret/shop/db data.password <redacted>-><redacted>"});
+  ReportHeader h{"s.stack", "", {"against.yaml"}, &other.sm, 0};
+  EXPECT_EQ(text(other.r, h).find("hunter"), std::string::npos);
+  EXPECT_EQ(json(other.r, h).find("aHVudGVy"), std::string::npos);
+}
+
 TEST(Diff, ReportsAreStable) {
   std::string other = replace(kDeployment, "replicas: 2", "replicas: 3");
   Diffed d(kDeployment, other);

@@ -438,6 +438,43 @@ void tidy(Value& v, std::string_view key, std::string_view parent) {
   v.sort_keys();
 }
 
+std::string base64(std::string_view in) {
+  static constexpr char kDigits[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < in.size(); i += 3) {
+    std::uint32_t n = static_cast<unsigned char>(in[i]) << 16;
+    if (i + 1 < in.size()) n |= static_cast<unsigned char>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) n |= static_cast<unsigned char>(in[i + 2]);
+    out += kDigits[(n >> 18) & 63];
+    out += kDigits[(n >> 12) & 63];
+    out += i + 1 < in.size() ? kDigits[(n >> 6) & 63] : '=';
+    out += i + 2 < in.size() ? kDigits[n & 63] : '=';
+  }
+  return out;
+}
+
+// A Secret's `stringData` is its `data` (the server encodes and merges it, `stringData` winning),
+// and its values are never printed: a report shows `<redacted>` on both sides.
+void normalise_secret(Value& r) {
+  drop_default(r, "type", "Opaque");
+  if (Value* sd = r.get("stringData"); sd && sd->is_map()) {
+    Value* data = r.get("data");
+    if (!data || !data->is_map()) data = &r.set("data", Value{Type::Map});
+    for (auto& e : sd->map) {
+      if (!e.value.is_scalar()) continue;
+      Value v = scalar(base64(e.value.text));
+      v.span = e.value.span;
+      data->set(e.key, std::move(v));
+    }
+    r.erase("stringData");
+  }
+  if (Value* data = r.get("data"); data && data->is_map())
+    for (auto& e : data->map)
+      if (e.value.is_scalar()) e.value.shown = "<redacted>";
+}
+
 // What the server adds to an object (so a comparison with `kubectl get -o yaml` output is
 // about what was applied).
 void drop_server_fields(Value& r) {
@@ -629,7 +666,7 @@ Side normalise(std::vector<manifests::Document> docs) {
     std::vector<manifests::Node>().swap(d.root.items);  // its memory, for the next objects
     drop_server_fields(o.root);
     if (o.kind == "Service") normalise_service(o.root);
-    if (o.kind == "Secret") drop_default(o.root, "type", "Opaque");
+    if (o.kind == "Secret") normalise_secret(o.root);
     if (o.kind == "HorizontalPodAutoscaler")
       drop_defaults(o.root.get("spec"), {{"minReplicas", "1"}});
     if (o.kind == "Namespace") {
