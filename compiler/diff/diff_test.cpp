@@ -105,6 +105,10 @@ std::string replace(std::string s, const std::string& from, const std::string& t
   return s;
 }
 
+bool text_report_is_empty(const Diffed& d, const ReportHeader& h) {
+  return text(d.r, h).empty() || json(d.r, h).empty();
+}
+
 TEST(Quantity, ComparedByValue) {
   EXPECT_EQ(quantity("1000m"), quantity("1"));
   EXPECT_EQ(quantity("1Gi"), quantity("1024Mi"));
@@ -314,6 +318,41 @@ TEST(Diff, ReportsAreStable) {
   std::string j = json(d.r, h);
   EXPECT_NE(j.find("\"path\": \"spec.replicas\""), std::string::npos) << j;
   EXPECT_NE(j.find("\"line\": 7"), std::string::npos) << j;
+}
+
+// Randomly edited manifests (any YAML: lists where maps were, numbers where names were, keys
+// gone) against the original: the comparison never crashes, and its reports are made.
+TEST(Diff, EditedManifestsNeverCrashTheComparison) {
+  std::ifstream in(STACKC_SOURCE_DIR "/out/personage/kubernetes/production/02-postgres.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string base = ss.str() + kDeployment;
+  std::uint64_t seed = 0x2545F4914F6CDD1Dull;
+  auto next = [&seed] {
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return seed;
+  };
+  const std::string alphabet = " :-\n{}[]01aZ~\"";
+  std::size_t compared = 0;
+  for (int round = 0; round < 600; ++round) {
+    std::string text = base;
+    for (int e = 0; e < 1 + static_cast<int>(next() % 4); ++e) {
+      std::size_t at = next() % text.size();
+      if (next() % 2)
+        text.insert(text.begin() + static_cast<std::ptrdiff_t>(at),
+                    alphabet[next() % alphabet.size()]);
+      else
+        text.erase(at, 1 + next() % 8);
+      if (text.empty()) text = "x";
+    }
+    Diffed d(base, text);
+    ReportHeader h{"s.stack", "e", {"against.yaml"}, &d.sm, 0};
+    EXPECT_FALSE(text_report_is_empty(d, h));
+    compared += d.r.matched;
+  }
+  EXPECT_GT(compared, 0u);
 }
 
 }  // namespace
