@@ -37,6 +37,9 @@ tests/lsp/run.sh
 echo "== fidelity of examples/sock-shop and examples/bookinfo to their upstream manifests (when ../shared/realworld is here)"
 tests/fidelity/run.sh
 
+echo "== round trip: import, build and diff of every example (and of ../shared/realworld when here)"
+tests/roundtrip/run.sh
+
 echo "== the same checks from a copy with no ../shared beside it (the project stands alone)"
 alone=$(mktemp -d)
 mkdir "$alone/project"
@@ -51,14 +54,15 @@ ln -s "$PWD/tests/lsp/node_modules" "$alone/project/tests/lsp/node_modules"
 STACKC="$PWD/build/compiler/stackc" "$alone/project/tests/lsp/run.sh"
 rm -rf "$alone"
 
-echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer, Dockerfiles, language server), corpora replayed"
+echo "== libFuzzer targets (clang, ASan+UBSan: front end, build in memory, writer, Dockerfiles, language server, import), corpora replayed"
 CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTACKC_FUZZ=ON -DSTACKC_TESTS=OFF >/dev/null
-cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer stackc_fuzz_dockerfile stackc_fuzz_lsp
+cmake --build build-fuzz -j2 --target stackc_fuzz stackc_fuzz_build stackc_fuzz_writer stackc_fuzz_dockerfile stackc_fuzz_lsp stackc_fuzz_import
 build-fuzz/tests/fuzz/stackc_fuzz -runs=0 tests/fuzz/corpus examples/personage examples/webapp examples/minimal examples/sock-shop examples/bookinfo stdlib/std
 build-fuzz/tests/fuzz/stackc_fuzz_build -runs=0 tests/fuzz/corpus-build
 build-fuzz/tests/fuzz/stackc_fuzz_writer -runs=0 tests/fuzz/corpus-writer
 build-fuzz/tests/fuzz/stackc_fuzz_dockerfile -runs=0 tests/fuzz/corpus-dockerfile tests/golden/cases/docker
 build-fuzz/tests/fuzz/stackc_fuzz_lsp -runs=0 tests/fuzz/corpus-lsp
+build-fuzz/tests/fuzz/stackc_fuzz_import -runs=0 tests/fuzz/corpus-import
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build and tests"
 cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSTACKC_SANITIZE=ON >/dev/null

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "run_driver.hpp"
 
 namespace {
@@ -510,6 +512,266 @@ TEST_F(Cli, GraphAndPlanExitCodes) {
   r = run({"plan", cycle.string()});
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("error[E3001]"), std::string::npos) << r.err;
+}
+
+}  // namespace
+
+namespace {
+
+const char* kImportDeployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+      - name: api
+        image: ghcr.io/shop/api:1.4.2
+        ports: [{name: http, containerPort: 8080}]
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 200m, memory: 256Mi}}
+        securityContext: {runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: http}]
+)";
+
+TEST_F(Cli, ImportWritesTheStackToStdoutOrAFile) {
+  auto in = write("api.yaml", kImportDeployment);
+  auto r = run({"import", in.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("service api {"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("port http = 80 -> 8080"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning[W0042]"), std::string::npos) << r.err;
+  // -o writes the file (and nothing to stdout); the result checks.
+  auto out = tmp_ / "api.stack";
+  auto w = run({"import", in.string(), "-o", out.string()});
+  EXPECT_EQ(w.code, 0) << w.err;
+  EXPECT_EQ(w.out, "");
+  ASSERT_TRUE(fs::exists(out));
+  auto c = run({"check", out.string()});
+  EXPECT_EQ(c.code, 0) << c.err;
+  // Over an existing file too; never into a folder.
+  EXPECT_EQ(run({"import", in.string(), "-o", out.string()}).code, 0);
+  EXPECT_EQ(run({"import", in.string(), "-o", tmp_.string()}).code, 2);
+}
+
+TEST_F(Cli, ImportReadsFoldersInOrderAndRefusesWhatItCannotRead) {
+  fs::create_directories(tmp_ / "m" / "sub");
+  std::string text = kImportDeployment;
+  auto cut = text.find("---\n");
+  std::ofstream(tmp_ / "m" / "b.yaml") << text.substr(cut + 4);
+  std::ofstream(tmp_ / "m" / "sub" / "a.yml") << text.substr(0, cut);
+  std::ofstream(tmp_ / "m" / "notes.txt") << "not: [yaml";
+  auto r = run({"import", (tmp_ / "m").string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("service api {"), std::string::npos) << r.out;
+  EXPECT_EQ(run({"import", (tmp_ / "missing.yaml").string()}).code, 2);
+  auto big = run({"import", "--max-input=10", (tmp_ / "m").string()});
+  EXPECT_EQ(big.code, 2);
+  EXPECT_NE(big.err.find("E0002"), std::string::npos) << big.err;
+  auto bad = write("bad.yaml", "kind: Service\nmetadata: {name: x\n");
+  auto b = run({"import", bad.string()});
+  EXPECT_EQ(b.code, 1);
+  EXPECT_EQ(b.out, "");
+  EXPECT_NE(b.err.find("E5001"), std::string::npos) << b.err;
+}
+
+TEST_F(Cli, ImportUsageErrorsAndMachineDiagnostics) {
+  EXPECT_EQ(run({"import"}).code, 2);
+  auto in = write("api.yaml", kImportDeployment);
+  EXPECT_EQ(run({"import", in.string(), "--env", "a=" + in.string()}).code, 2);
+  EXPECT_EQ(run({"import", "--env", "Bad_Name=" + in.string()}).code, 2);
+  EXPECT_EQ(run({"import", "--env", "staging"}).code, 2);
+  // The .stack stays alone on stdout; JSON diagnostics then go to stderr.
+  auto j = run({"import", "--diagnostics=json", in.string()});
+  EXPECT_EQ(j.code, 0);
+  EXPECT_EQ(j.out.rfind("# Imported by", 0), 0u) << j.out;
+  EXPECT_NE(j.err.find("\"W0042\""), std::string::npos) << j.err;
+  auto o = tmp_ / "x.stack";
+  auto j2 = run({"import", "--diagnostics=json", in.string(), "-o", o.string()});
+  EXPECT_NE(j2.out.find("\"W0042\""), std::string::npos) << j2.out;
+}
+
+TEST_F(Cli, ImportEnvironments) {
+  auto a = write("staging.yaml", kImportDeployment);
+  std::string prod = kImportDeployment;
+  prod.replace(prod.find("cpu: 200m"), 9, "cpu: 400m");
+  auto b = write("production.yaml", prod);
+  auto r = run({"import", "--env", "staging=" + a.string(), "--env", "production=" + b.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("when staging { cpu = 100m..200m }"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("when production { cpu = 100m..400m }"), std::string::npos) << r.out;
+  auto out = write("two.stack", r.out);
+  auto c = run({"check", out.string()});
+  EXPECT_EQ(c.code, 0) << c.err;
+}
+
+}  // namespace
+
+namespace {
+
+// `stackc diff` (specs/diff.md).
+
+std::string edit(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST_F(Cli, DiffOfEachExampleAgainstItsCommittedOutputIsEmpty) {
+  std::size_t compared = 0;
+  for (const auto& e : fs::directory_iterator("examples")) {
+    for (const auto& f : fs::directory_iterator(e.path())) {
+      if (f.path().extension() != ".stack") continue;
+      // The stack's name, as out/ names its folder.
+      std::string text = slurp_file(f.path());
+      auto at = text.find("\nstack ");
+      ASSERT_NE(at, std::string::npos) << f.path();
+      std::string name = text.substr(at + 7, text.find_first_of(" {", at + 7) - at - 7);
+      for (const auto& env : fs::directory_iterator(fs::path("out") / name / "kubernetes")) {
+        SCOPED_TRACE(f.path().string() + " " + env.path().string());
+        auto r = run({"diff", f.path().string(), "--env", env.path().filename().string(),
+                      "--against", env.path().string()});
+        EXPECT_EQ(r.code, 0) << r.out << r.err;
+        EXPECT_NE(r.out.find(": 0 differences, 0 intended\n"), std::string::npos) << r.out;
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 8u);
+}
+
+TEST_F(Cli, DiffFindsExactlyTheHandEdits) {
+  fs::path dir = tmp_ / "production";
+  fs::copy("out/personage/kubernetes/production", dir);
+  std::string pg = slurp_file(dir / "02-postgres.yaml");
+  pg = edit(pg, "  replicas: 3\n", "  replicas: 2\n");
+  pg = edit(pg, "            cpu: \"1\"\n", "            cpu: 1000m\n");  // the same
+  pg = edit(pg, "            memory: \"4Gi\"\n", "            memory: 4096Mi\n");
+  write("production/02-postgres.yaml", pg);
+  std::string api = slurp_file(dir / "02-api-service.yaml");
+  api = edit(api, "image: ghcr.io/personage/api-service:1.0.0",
+             "image: ghcr.io/personage/api-service:1.0.1");
+  std::string kafka_port =
+      "        - name: KAFKA_PORT\n          valueFrom:\n            configMapKeyRef:\n"
+      "              name: api-service-env\n              key: KAFKA_PORT\n";
+  api = edit(api, kafka_port, "");
+  // REDIS_HOST moved first: the order of a keyed list does not matter.
+  std::string redis =
+      "        - name: REDIS_HOST\n          valueFrom:\n            configMapKeyRef:\n"
+      "              name: api-service-env\n              key: REDIS_HOST\n";
+  api = edit(api, redis, "");
+  api = edit(api, "        env:\n", "        env:\n" + redis);
+  write("production/02-api-service.yaml", api);
+  auto r = run({"diff", "examples/personage/personage.stack", "--env", "production", "--against",
+                dir.string(), "--format", "json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  std::vector<std::string> got;
+  for (const auto& d : j["differences"])
+    got.push_back(d["object"].get<std::string>() + " " + d["path"].get<std::string>());
+  EXPECT_EQ(got,
+            (std::vector<std::string>{"Deployment/personage-production/api-service "
+                                      "spec.template.spec.containers[api-service].env[KAFKA_PORT]",
+                                      "Deployment/personage-production/api-service "
+                                      "spec.template.spec.containers[api-service].image",
+                                      "StatefulSet/personage-production/postgres spec.replicas"}));
+  EXPECT_EQ(j["intended"].size(), 0u);
+  EXPECT_EQ(j["summary"]["differences"], 3);
+  // Each with both values and the place in the edited file.
+  for (const auto& d : j["differences"]) {
+    if (d["path"] == "spec.replicas") {
+      EXPECT_EQ(d["stack"], 3);
+      EXPECT_EQ(d["against"], 2);
+      EXPECT_EQ(d["location"]["file"], (dir / "02-postgres.yaml").string());
+    }
+    if (d["path"].get<std::string>().find(".image") != std::string::npos) {
+      EXPECT_EQ(d["against"], "ghcr.io/personage/api-service:1.0.1");
+      EXPECT_EQ(d["location"]["line"], 106);
+    }
+  }
+  // The text report says the same.
+  auto t = run({"diff", "examples/personage/personage.stack", "--env", "production", "--against",
+                dir.string()});
+  EXPECT_EQ(t.code, 1);
+  EXPECT_NE(t.out.find("3 differences:\n"), std::string::npos) << t.out;
+  EXPECT_NE(
+      t.out.find("  StatefulSet/personage-production/postgres: spec.replicas\n    stack:   3\n"
+                 "    against: 2 ("),
+      std::string::npos)
+      << t.out;
+}
+
+TEST_F(Cli, DiffGroupsTheHardeningApart) {
+  // The manifests without what stackc adds: its NetworkPolicies, ServiceAccount and a
+  // security setting.
+  std::string all = slurp_file("out/hello/kubernetes/dev/02-hello.yaml");
+  std::string kept;
+  std::size_t at = 0;
+  while (at < all.size()) {
+    std::size_t next = all.find("\n---\n", at);
+    std::string doc = all.substr(at, next == std::string::npos ? std::string::npos : next - at);
+    if (doc.find("kind: NetworkPolicy") == std::string::npos &&
+        doc.find("kind: ServiceAccount") == std::string::npos)
+      kept += doc + "\n---\n";
+    at = next == std::string::npos ? all.size() : next + 5;
+  }
+  kept = edit(kept, "          allowPrivilegeEscalation: false\n", "");
+  auto f = write("hello.yaml", kept);
+  auto r = run({"diff", "examples/minimal/minimal.stack", "--against", f.string(), "--against",
+                "out/hello/kubernetes/dev/00-namespace.yaml", "--format", "json"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["differences"].size(), 0u);
+  EXPECT_EQ(j["summary"]["groups"]["network-policies"], 1);
+  EXPECT_EQ(j["summary"]["groups"]["service-accounts"], 1);
+  EXPECT_EQ(j["summary"]["groups"]["security-context"], 1);
+  for (const auto& d : j["intended"]) EXPECT_TRUE(d.contains("group"));
+  auto t = run({"diff", "examples/minimal/minimal.stack", "--against", f.string(), "--against",
+                "out/hello/kubernetes/dev/00-namespace.yaml"});
+  EXPECT_NE(t.out.find("intended differences (stackc's hardening, not a failure):\n"
+                       "  network-policies (1)"),
+            std::string::npos)
+      << t.out;
+}
+
+TEST_F(Cli, DiffUsageAndInputErrors) {
+  // No --against; an unknown format; a missing file; an environment the stack lacks.
+  EXPECT_EQ(run({"diff", "examples/minimal/minimal.stack"}).code, 2);
+  EXPECT_EQ(
+      run({"diff", "examples/minimal/minimal.stack", "--against", "out/hello", "--format", "xml"})
+          .code,
+      2);
+  auto missing =
+      run({"diff", "examples/minimal/minimal.stack", "--against", (tmp_ / "nope.yaml").string()});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("error[E0001]"), std::string::npos);
+  auto env = run({"diff", "examples/minimal/minimal.stack", "--env", "prod", "--against",
+                  "out/hello/kubernetes/dev"});
+  EXPECT_EQ(env.code, 2);
+  EXPECT_NE(env.err.find("no environment `prod`"), std::string::npos) << env.err;
+  // A folder without YAML: E5040. Malformed YAML: E5001, exit 2 before any build.
+  fs::create_directories(tmp_ / "empty");
+  auto empty =
+      run({"diff", "examples/minimal/minimal.stack", "--against", (tmp_ / "empty").string()});
+  EXPECT_EQ(empty.code, 2);
+  EXPECT_NE(empty.err.find("error[E5040]"), std::string::npos) << empty.err;
+  auto bad = write("bad.yaml", "kind: Service\nmetadata: {name: x\n");
+  auto malformed = run({"diff", "examples/minimal/minimal.stack", "--against", bad.string()});
+  EXPECT_EQ(malformed.code, 2);
+  EXPECT_NE(malformed.err.find("error[E5001]"), std::string::npos) << malformed.err;
+  // A stack with errors: exit 1 with its diagnostics.
+  auto broken = write("broken.stack", "stack s {\n  registry = 3\n}\n");
+  auto b = run({"diff", broken.string(), "--against", "out/hello/kubernetes/dev"});
+  EXPECT_EQ(b.code, 1);
+  EXPECT_NE(b.err.find("error[E2003]"), std::string::npos) << b.err;
 }
 
 }  // namespace

@@ -21,6 +21,8 @@
 #include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/schema.hpp"
+#include "driver/diff_command.hpp"
+#include "driver/import_command.hpp"
 #include "driver/init_dockerfile.hpp"
 #include "driver/input.hpp"
 #include "driver/loader.hpp"
@@ -857,6 +859,19 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   bool lsp_stdio = true;
   lspc->add_flag("--stdio", lsp_stdio,
                  "Talk over stdin and stdout (the default and only transport)");
+  DiffOptions diff_opts;
+  auto* diffc = add_diff_command(app, diff_opts);
+  ImportOptions import_opts;
+  auto* importc = app.add_subcommand(
+      "import", "Translate existing Kubernetes manifests into a .stack file (specs/import.md)");
+  importc->add_option("paths", import_opts.paths,
+                      "Manifest files, folders (their *.yaml and *.yml), or - for stdin");
+  importc->add_option("-o,--out", import_opts.out, "Write the .stack here (default: stdout)")
+      ->check(not_empty("output file"));
+  importc->add_option("--env", import_opts.envs,
+                      "NAME=PATH: the manifests of environment NAME (repeatable); the common part "
+                      "is written once, the differences as `when NAME { }`");
+  add_common(importc);
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -884,6 +899,24 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
   if (init.parsed()) return init.run(out, err);
   if (lspc->parsed()) return lsp::run_stdio(kVersion);
+  if (diffc->parsed()) return cmd_diff(diff_opts, std::cin, out, err, release_at_exit);
+  if (importc->parsed()) {
+    base::SourceManager sm;
+    base::Collector sink;
+    std::string usage;
+    import_opts.max_input = common.max_input;
+    std::ostringstream text;
+    int status = run_import(import_opts, sm, sink, text, usage);
+    if (!usage.empty()) {
+      err << "stackc: error: " << usage << "\n";
+      return 2;
+    }
+    // The .stack goes to stdout first; JSON or SARIF diagnostics then go to stderr, so that
+    // stdout stays one .stack file.
+    out << text.str();
+    emit_diagnostics(sm, sink, common, import_opts.out.empty() ? err : out, err);
+    return status;
+  }
   if (version->parsed()) {
     out << "stackc " << kVersion << "\n";
     return 0;

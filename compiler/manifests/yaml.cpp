@@ -1,5 +1,7 @@
 #include "manifests/yaml.hpp"
 
+#include "manifests/block.hpp"
+
 #include <fmt/format.h>
 
 #include <yaml-cpp/depthguard.h>
@@ -322,6 +324,13 @@ void add_document(std::vector<Document>& out, Node root, base::Span start, bool 
 
 std::vector<Document> parse(const base::SourceManager& sm, base::FileId file, base::Sink& sink,
                             bool objects) {
+  if (objects)
+    if (auto docs = read_block(sm, file)) return std::move(*docs);
+  return parse_events(sm, file, sink, objects);
+}
+
+std::vector<Document> parse_events(const base::SourceManager& sm, base::FileId file,
+                                   base::Sink& sink, bool objects) {
   const base::SourceFile& f = sm.file(file);
   std::vector<Document> out;
   ViewBuf buf(f.text());
@@ -362,6 +371,10 @@ std::string_view source_lines(const base::SourceManager& sm, base::Span span) {
   const char* b = first.data();
   const char* e = last.data() + last.size();
   return {b, static_cast<std::size_t>(e - b)};
+}
+
+Type plain_scalar_type(std::string_view text) {
+  return plain_type(text);
 }
 
 }  // namespace stackc::manifests

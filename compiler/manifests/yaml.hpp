@@ -58,8 +58,17 @@ inline constexpr std::size_t kMaxDepth = 200;
 // kept); a document that is not a mapping, or has no `kind`, is E5002 (when `objects`, i.e.
 // Kubernetes input); an alias that expands beyond the budget or nesting deeper than kMaxDepth is
 // E5003; a key given twice in one mapping is E5004. Never throws.
+// Kubernetes input in plain block YAML (what `stackc build` prints) is read by a faster reader
+// (block.hpp) that gives the same documents; anything else by yaml-cpp.
 std::vector<Document> parse(const base::SourceManager& sm, base::FileId file, base::Sink& sink,
                             bool objects = true);
+
+// parse() with yaml-cpp only (to test the faster reader against).
+std::vector<Document> parse_events(const base::SourceManager& sm, base::FileId file,
+                                   base::Sink& sink, bool objects = true);
+
+// How Kubernetes (go-yaml v2, YAML 1.1) types a plain (unquoted, untagged) scalar.
+Type plain_scalar_type(std::string_view text);
 
 // The lines of the source that `span` covers, whole (for comments that quote the input).
 std::string_view source_lines(const base::SourceManager& sm, base::Span span);

@@ -1,6 +1,7 @@
-// Replays the corpora of the build, writer and Dockerfile fuzz targets (tests/fuzz/corpus-build,
-// tests/fuzz/corpus-writer, tests/fuzz/corpus-dockerfile), and the examples through the build
-// target, so what the fuzzers found stays fixed.
+// Replays the corpora of the build, writer, Dockerfile and import fuzz targets
+// (tests/fuzz/corpus-build, corpus-writer, corpus-dockerfile, corpus-import), the examples through
+// the build target and the YAML golden cases through the import target, so what the fuzzers found
+// stays fixed.
 #include <gtest/gtest.h>
 
 #include "fuzz_build.hpp"
@@ -25,6 +26,10 @@ TEST(FuzzCorpus, DockerfileTargetReplays) {
                     "examples/personage/services"},
                    stackc::fuzz::run_dockerfile_one),
             10u);
+}
+
+TEST(FuzzCorpus, ImportTargetReplays) {
+  EXPECT_GT(replay({"tests/fuzz/corpus-import"}, stackc::fuzz::run_import_one), 10u);
 }
 
 }  // namespace
