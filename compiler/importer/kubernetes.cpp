@@ -471,7 +471,7 @@ std::vector<std::string> keep(Context& c, const Node& key, const Node& value,
       k.empty() ? fmt::format("{} has no .stack form: it is kept as a comment", what)
                 : fmt::format("`{}` of {} has no .stack form: it is kept as a comment", k, what),
       "the comment above the workload keeps the YAML; the built objects will not have it"));
-  c.out->fields_kept++;
+  if (c.out->kept_at.insert({key.span.file, key.span.begin}).second) c.out->fields_kept++;
   std::vector<std::string> lines{k.empty() ? fmt::format("not imported ({}):", what)
                                            : fmt::format("not imported: `{}` of {}:", k, what)};
   for (auto& l : quoted_lines(manifests::source_lines(c.sm, span))) lines.push_back(l);
