@@ -133,6 +133,7 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
       as_int(p.get("containerPort"), cp.number);
       cp.protocol = std::string(p.str("protocol"));
       cps.push_back(cp);
+      rest(c, &p, {"name", "containerPort", "protocol"}, "a container port", comments);
     }
   std::set<std::string> names;
   auto add = [&](PortSpec ps) {
