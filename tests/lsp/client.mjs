@@ -314,7 +314,7 @@ try {
     assert.equal(api.detail, 'service');
     assert.equal(api.kind, 5);
     assert.deepEqual(api.selectionRange, range(personage, 'api-service', 0));
-    assert.deepEqual(api.children.map((c) => c.name), ['http', 'autoscale', 'ingress', 'health', 'env', 'metrics', 'when dev']);
+    assert.deepEqual(api.children.map((c) => c.name), ['build', 'http', 'autoscale', 'ingress', 'health', 'env', 'metrics', 'when dev']);
   });
   await check('semanticTokens/full: tokens by meaning', async () => {
     const { data } = await req('textDocument/semanticTokens/full', { textDocument: { uri: P } });
@@ -328,8 +328,9 @@ try {
     }
     const svc = pos(personage, 'service api-service').line;
     const want = [`${svc}:0 keyword service`, `${svc}:8 class+decl api-service`, `${svc + 1}:2 property image`, `${svc + 1}:14 string "api-service"`,
-      `${svc + 2}:14 number 3`, `${svc + 2}:17 number 10`, `${svc + 2}:49 comment # AC-095`, `${svc + 3}:7 parameter+decl http`];
-    for (const w of want) assert.ok(toks.includes(w), `${w} not in\n${toks.filter((t) => t.startsWith(`${svc}:`) || t.startsWith(`${svc + 1}:`) || t.startsWith(`${svc + 2}:`) || t.startsWith(`${svc + 3}:`)).join('\n')}`);
+      `${svc + 2}:2 property build`, `${svc + 2}:14 property context`, `${svc + 2}:24 string "services/api-service"`,
+      `${svc + 3}:14 number 3`, `${svc + 3}:17 number 10`, `${svc + 3}:49 comment # AC-095`, `${svc + 4}:7 parameter+decl http`];
+    for (const w of want) assert.ok(toks.includes(w), `${w} not in\n${toks.filter((t) => t.startsWith(`${svc}:`) || t.startsWith(`${svc + 1}:`) || t.startsWith(`${svc + 2}:`) || t.startsWith(`${svc + 3}:`) || t.startsWith(`${svc + 4}:`)).join('\n')}`);
     assert.ok(toks.includes(`${pos(personage, 'auth-service, postgres').line}:${pos(personage, 'auth-service, postgres').character} variable auth-service`));
     assert.ok(toks.includes(`${pos(personage, 'http("/healthz")').line}:${pos(personage, 'http("/healthz")').character} function http`));
     assert.ok(toks.includes(`${pos(personage, 'severity = critical').line}:${pos(personage, 'severity = critical', 0, 11).character} enumMember critical`));
