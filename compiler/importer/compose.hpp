@@ -1,0 +1,38 @@
+// docker-compose.yml (the Compose Specification) -> .stack workloads, for `stackc import`.
+//
+// Each Compose service becomes one workload: a `stateful` when it keeps data in a named volume,
+// a `job` when it runs once (`restart: "no"` or `on-failure` and no port, or a service waits for
+// it with `service_completed_successfully`), a `service` when it has a port, else a `worker`.
+// Ports, environment (with the values that address another service turned into references),
+// depends_on, healthchecks, resources, command, user, capabilities and volumes carry over;
+// whatever has no .stack form is kept above the workload as a comment with the original YAML
+// and reported (W0050); literal secrets become `secret(...)` references and are never copied
+// (W0051); values .stack requires and Compose does not give are chosen and reported (W0052).
+// specs/import.md (the Compose section) lists every field.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.hpp"
+#include "base/source.hpp"
+#include "importer/stack_text.hpp"
+#include "manifests/yaml.hpp"
+
+namespace stackc::importer {
+
+// The workload statements of a compose file read by manifests::parse(..., objects = false), in
+// the order of its services. Top-level sections with no .stack form (networks, secrets, configs,
+// include) are kept as comments above the first workload. A file that is not a compose file
+// (no `services` mapping) is E5030 and gives nothing.
+std::vector<Stmt> from_compose(const manifests::Document& doc, const base::SourceManager& sm,
+                               base::Sink& sink);
+
+// True when the document looks like a compose file: a root mapping with `services` and no
+// `kind` (the dispatcher of `stackc import` also goes by the file name).
+bool is_compose(const manifests::Document& doc);
+
+// The project name a compose file gives itself (`name:`), as a DNS label, or empty.
+std::string compose_project_name(const manifests::Document& doc);
+
+}  // namespace stackc::importer
