@@ -21,6 +21,7 @@
 #include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/schema.hpp"
+#include "driver/import_command.hpp"
 #include "driver/input.hpp"
 #include "driver/loader.hpp"
 #include "driver/replace.hpp"
@@ -840,6 +841,18 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
       "explain", "Explain a diagnostic code (E2001) or a kind's fields (service)");
   explain->add_option("what", explain_what, "A diagnostic code or a kind")->required();
 
+  ImportOptions import_opts;
+  auto* importc = app.add_subcommand(
+      "import", "Translate existing Kubernetes manifests into a .stack file (specs/import.md)");
+  importc->add_option("paths", import_opts.paths,
+                      "Manifest files, folders (their *.yaml and *.yml), or - for stdin");
+  importc->add_option("-o,--out", import_opts.out, "Write the .stack here (default: stdout)")
+      ->check(not_empty("output file"));
+  importc->add_option("--env", import_opts.envs,
+                      "NAME=PATH: the manifests of environment NAME (repeatable); the common part "
+                      "is written once, the differences as `when NAME { }`");
+  add_common(importc);
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -864,6 +877,23 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (planc->parsed()) return cmd_plan(plan_file, plan_env, plan_format, common, out, err);
   if (fmtc->parsed()) return cmd_fmt(fmt_files, fmt_check, fmt_stdout, common, out, err);
   if (explain->parsed()) return cmd_explain(explain_what, out, err);
+  if (importc->parsed()) {
+    base::SourceManager sm;
+    base::Collector sink;
+    std::string usage;
+    import_opts.max_input = common.max_input;
+    std::ostringstream text;
+    int status = run_import(import_opts, sm, sink, text, usage);
+    if (!usage.empty()) {
+      err << "stackc: error: " << usage << "\n";
+      return 2;
+    }
+    // The .stack goes to stdout first; JSON or SARIF diagnostics then go to stderr, so that
+    // stdout stays one .stack file.
+    out << text.str();
+    emit_diagnostics(sm, sink, common, import_opts.out.empty() ? err : out, err);
+    return status;
+  }
   if (version->parsed()) {
     out << "stackc " << kVersion << "\n";
     return 0;

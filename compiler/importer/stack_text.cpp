@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
+
 #include "base/diagnostics.hpp"
 #include "base/source.hpp"
 #include "syntax/format.hpp"
@@ -61,6 +64,7 @@ void print_stmt(std::string& out, const Stmt& s, int depth) {
     out += c.empty() ? "#" : "# " + c;
     out += '\n';
   }
+  if (!s.block && s.head.empty()) return;  // a comment alone
   if (!s.block) {
     out += fmt::format("{}{} = {}\n", pad, s.head, s.value);
     return;
@@ -73,7 +77,8 @@ void print_stmt(std::string& out, const Stmt& s, int depth) {
   std::string line = fmt::format("{}{} {{", pad, s.head);
   bool flat = true;
   for (const Stmt& b : s.body) {
-    if (b.block || !b.comments.empty() || b.value.find('\n') != std::string::npos) flat = false;
+    if (b.block || !b.comments.empty() || b.head.empty() || b.value.find('\n') != std::string::npos)
+      flat = false;
     line += fmt::format(" {} = {} ", b.head, b.value);
   }
   line += "}";
@@ -87,6 +92,66 @@ void print_stmt(std::string& out, const Stmt& s, int depth) {
 }
 
 }  // namespace
+
+std::string text_of(const Stmt& s) {
+  if (!s.block) return s.head + " = " + s.value;
+  std::string out = s.head + " {";
+  for (const Stmt& b : s.body)
+    if (!b.head.empty()) out += " " + text_of(b) + ";";
+  return out + " }";
+}
+
+void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::vector<Stmt>& own,
+                  const std::vector<std::string>& atomic) {
+  own.clear();
+  for (const Stmt* v : variants) {
+    Stmt o = Stmt::open(v->head);
+    own.push_back(std::move(o));
+  }
+  if (variants.empty()) return;
+  auto is_atomic = [&](const std::string& head) {
+    for (const auto& a : atomic)
+      if (head.rfind(a, 0) == 0) return true;
+    return false;
+  };
+  // Statements by head in each variant (heads are unique in a body).
+  std::vector<std::map<std::string, const Stmt*>> by_head(variants.size());
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    for (const Stmt& b : variants[i]->body)
+      if (!b.head.empty()) by_head[i][b.head] = &b;
+  std::set<std::string> shared;  // heads handled as common (wholly or split)
+  for (const Stmt& b : variants[0]->body) {
+    if (b.head.empty()) continue;
+    std::vector<const Stmt*> same;
+    for (std::size_t i = 0; i < variants.size(); ++i) {
+      auto it = by_head[i].find(b.head);
+      if (it == by_head[i].end() || it->second->block != b.block) break;
+      same.push_back(it->second);
+    }
+    if (same.size() != variants.size()) continue;
+    shared.insert(b.head);
+    bool equal = true;
+    for (const Stmt* s : same) equal = equal && text_of(*s) == text_of(b);
+    if (equal) {
+      common.add(b);
+      continue;
+    }
+    if (!b.block || is_atomic(b.head)) {
+      for (std::size_t i = 0; i < variants.size(); ++i) own[i].add(*same[i]);
+      continue;
+    }
+    Stmt sub = Stmt::open(b.head);
+    sub.comments = b.comments;
+    std::vector<Stmt> sub_own;
+    split_common(same, sub, sub_own, atomic);
+    if (!sub.body.empty()) common.add(std::move(sub));
+    for (std::size_t i = 0; i < variants.size(); ++i)
+      if (!sub_own[i].body.empty()) own[i].add(std::move(sub_own[i]));
+  }
+  for (std::size_t i = 0; i < variants.size(); ++i)
+    for (const Stmt& b : variants[i]->body)
+      if (!b.head.empty() && !shared.count(b.head)) own[i].add(b);
+}
 
 std::string quote(std::string_view text) {
   std::string out = "\"";

@@ -29,6 +29,12 @@ struct Stmt {
     s.block = true;
     return s;
   }
+  // A comment alone (no statement): `head` and `value` empty, not a block.
+  static Stmt comment(std::vector<std::string> lines) {
+    Stmt s;
+    s.comments = std::move(lines);
+    return s;
+  }
   Stmt& add(Stmt s) {
     body.push_back(std::move(s));
     return body.back();
@@ -49,6 +55,18 @@ bool is_ident(std::string_view s);
 std::string label(std::string_view s);
 // `[a, b, c]` of already written expressions.
 std::string list(const std::vector<std::string>& items);
+
+// A statement without its comments, as printed on one line (to compare statements).
+std::string text_of(const Stmt& s);
+
+// Splits the bodies of `variants` (the same declaration in several environments, or the versions
+// of one workload) into what they all share (`common`) and what each has of its own (`own[i]`),
+// by the merge rules of language.md §5.4: a block present in every variant is split field by
+// field (blocks whose head starts with one of `atomic`, such as `port `, are compared whole);
+// anything else is common only when all variants have it, equal. `common` keeps the order of the
+// first variant; comments stay with the first variant's statements.
+void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::vector<Stmt>& own,
+                  const std::vector<std::string>& atomic = {"port "});
 
 // The statements printed (two-space indent, a blank line between top-level blocks) and run
 // through the formatter. Text that would not parse (a bug of an importer: the tests parse every

@@ -1,0 +1,127 @@
+// Kubernetes objects -> .stack workloads: the mapping behind `stackc import` (specs/import.md).
+// One call per environment: the objects of that environment's input are joined (a Deployment
+// with the Service, HPA, PDB and Ingress that select it) into one workload declaration each;
+// what has no .stack form is kept as comments (W0040), literal secrets are never copied (W0041).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/diagnostics.hpp"
+#include "base/source.hpp"
+#include "importer/stack_text.hpp"
+#include "manifests/yaml.hpp"
+
+namespace stackc::importer {
+
+// One imported workload: its declaration and what sizing the cluster needs of it.
+struct Workload {
+  std::string kind;  // service, worker, stateful, job, cron
+  std::string name;
+  Stmt decl;                   // `KIND NAME { ... }`, with its comments
+  std::int64_t cpu_m = 0;      // the CPU one pod requests (millicores), all containers
+  std::int64_t memory_b = 0;   // the memory one pod requests (bytes)
+  std::int64_t pods = 1;       // the most replicas
+  std::int64_t storage_b = 0;  // claims per replica
+  bool spread_nodes = false;   // replicas must be on distinct nodes
+};
+
+// What one environment's objects become.
+struct Imported {
+  std::vector<Workload> workloads;
+  std::string ns;                         // the namespace found (the most used), or empty
+  std::string pod_security;               // the level the workloads need: "", baseline, privileged
+  std::string storage_class;              // of the claims, when they agree
+  std::vector<std::string> secret_notes;  // the Secrets to create: `name (keys a, b)`
+  std::vector<Stmt> kept;                 // top-level comments: objects without a .stack form
+  std::size_t objects = 0;                // objects read
+  std::size_t objects_kept = 0;           // objects kept whole as comments
+  std::size_t fields_kept = 0;            // fields kept as comments
+  // stackc's own labels when the input is stackc's output: `part-of` (the stack) and
+  // `instance` (`<stack>-<env>`), the most used values.
+  std::string part_of, instance;
+};
+
+// Maps the objects of one environment. Never throws; bad input is reported and kept as
+// comments.
+Imported from_kubernetes(const std::vector<const manifests::Document*>& docs,
+                         const base::SourceManager& sm, base::Sink& sink);
+
+// --- shared by the files of the Kubernetes mapping ---
+
+// A Service of the input, as the inference of references sees it.
+struct Target {
+  std::string workload;  // the workload it selects
+  struct Port {
+    std::string name;         // the .stack port name
+    std::int64_t number = 0;  // the Service's port
+  };
+  std::vector<Port> ports;  // in the order the workload declares them
+};
+
+struct Context {
+  const base::SourceManager& sm;
+  base::Sink& sink;
+  std::string ns;
+  std::map<std::string, Target> services;  // by Service name
+  std::map<std::string, const manifests::Document*> configmaps, secrets;
+  std::set<std::string> used_configmaps, used_secrets;
+  std::map<std::string, std::set<std::string>> secret_keys;  // referenced: name -> keys
+  Imported* out = nullptr;
+};
+
+// Reports `key: value` of `what` (at the key) as having no .stack form and returns the comment
+// lines that keep it (W0040).
+std::vector<std::string> keep(Context& c, const manifests::Node& key, const manifests::Node& value,
+                              const std::string& what);
+
+// A container that is a metrics exporter: named `*exporter`, with one port (stackc's own is
+// named `exporter`, its port `metrics`).
+bool is_exporter(const manifests::Node& container);
+// The lines of `text` for a comment: indented by two, without the indentation they share.
+std::vector<std::string> quoted_lines(std::string_view text);
+
+// CPU in millicores and bytes from Kubernetes quantities; false when not a quantity.
+bool cpu_millis(std::string_view q, std::int64_t& out);
+bool byte_count(std::string_view q, std::int64_t& out);
+// As the language writes them: `500m`, `2`; `512Mi`, `1G`, `1000`.
+std::string cpu_text(std::int64_t millis);
+std::string bytes_text(std::int64_t bytes);
+
+// A port of the workload: the Service's number and the container's.
+struct PortSpec {
+  std::string name;            // the .stack name
+  std::string container_name;  // the container port's name in the input, if any
+  std::int64_t service = 0, container = 0;
+  std::string protocol;  // tcp, udp, sctp
+  std::string app_protocol;
+  std::int64_t node_port = 0;
+};
+
+// The pod template of a workload -> fields of `decl` (containers, volumes, security, ...).
+// `claims` are the StatefulSet's volumeClaimTemplates (null otherwise); `ports` the workload's
+// ports (probes refer to them).
+struct PodResult {
+  std::int64_t cpu_m = 0, memory_b = 0;
+  bool root = false;           // needs Pod Security baseline
+  bool privileged = false;     // needs privileged
+  std::int64_t storage_b = 0;  // the claims of one replica
+  std::string storage_class;
+};
+PodResult pod_fields(Context& c, const std::string& workload, const manifests::Node& pod_template,
+                     const manifests::Node* claims, const std::vector<PortSpec>& ports, Stmt& decl,
+                     std::vector<std::string>& comments);
+
+// The main container of a pod spec: the one named after the workload, else the first.
+const manifests::Node* main_container(const manifests::Node& pod_spec, const std::string& workload);
+
+// The references to imported Services in `text` (an env value, an argument of `what`): `out` is
+// the .stack string literal with `${w.address}`... in their place, and one comment line per
+// inference goes to `notes`. `self` is not referred to. Returns false when nothing was found.
+bool infer(const Context& c, const std::string& self, std::string_view var, std::string_view text,
+           std::string& out, std::vector<std::string>& notes);
+
+}  // namespace stackc::importer
