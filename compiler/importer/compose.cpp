@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <tuple>
 
 #include "check/credentials.hpp"
 #include "importer/compose_importer.hpp"
@@ -249,6 +250,7 @@ void Importer::collect_volumes(Svc& s, const Node& value) {
                fmt::format("compose gives the volume `{}` no size: the import wrote `storage = {}`",
                            source, kDefaultStorage),
                "set `storage` to the size the data needs");
+        s.notes.push_back(fmt::format("not in the input: the size of the volume `{}`", source));
         continue;
       }
       Stmt v;
@@ -343,7 +345,8 @@ std::string Importer::reference(std::size_t target, int port) {
       p.container = p.service = known;
       p.name = port_name(t, known, {});
       t.notes.push_back(fmt::format(
-          "port {}: the port its image listens on, for the services that reach it by name", known));
+          "inferred: port {}, where its image listens, for the services that reach it by name",
+          known));
       t.ports.push_back(std::move(p));
     }
   }
@@ -357,8 +360,8 @@ std::string Importer::reference(std::size_t target, int port) {
     PortOut p;
     p.container = p.service = port;
     p.name = port_name(t, port, {});
-    t.notes.push_back(
-        fmt::format("port {}: other services reach it there (compose needs no declaration)", port));
+    t.notes.push_back(fmt::format(
+        "inferred: port {}, where other services reach it (compose needs no declaration)", port));
     t.ports.push_back(std::move(p));
     it = t.ports.end() - 1;
   }
@@ -410,28 +413,27 @@ std::string Importer::referenced(Svc& self, std::string_view v, std::vector<std:
 
 void Importer::secret_entry(Svc& s, const std::string& name, const std::string& literal, Span at,
                             const std::string& why) {
-  std::string ref = fmt::format("secret({}, key = {})", quote(s.name), quote(name));
+  std::string secret = s.name, key = name;
   if (!literal.empty()) {
-    auto [it, added] = secret_refs_.emplace(literal, ref);
+    auto [it, added] = secret_refs_.emplace(literal, std::pair{secret, key});
     if (!added) {
-      ref = it->second;
+      std::tie(secret, key) = it->second;
       s.notes.push_back(
-          fmt::format("{} has the value of another credential: the same secret", name));
+          fmt::format("{} has the value of {} of `{}`: the same secret", name, key, secret));
     }
   }
+  std::string ref = fmt::format("secret({}, key = {})", quote(secret), quote(key));
   Stmt e = Stmt::assign(name, ref);
-  if (Stmt* old = [&]() -> Stmt* {
-        for (Stmt& x : s.env)
-          if (x.head == name) return &x;
-        return nullptr;
-      }())
+  auto old =
+      std::find_if(s.env.begin(), s.env.end(), [&](const Stmt& x) { return x.head == name; });
+  if (old != s.env.end())
     *old = e;
   else
     s.env.push_back(e);
   report(Code::W0051, at, fmt::format("`{}` {}: not copied; the import wrote `{}`", name, why, ref),
          fmt::format("put the value in the secret backend: `kubectl create secret generic {} "
                      "--from-literal={}=...` (or your Vault path), never in the .stack file",
-                     s.name, name));
+                     secret, key));
 }
 
 void Importer::env_entry(Svc& s, const std::string& name, std::string_view raw, bool has_value,
@@ -471,13 +473,14 @@ void Importer::env_entry(Svc& s, const std::string& name, std::string_view raw, 
   if (auto found = check::find_credential_entry(name, v)) {
     for (const std::string& h : hits) {
       need(s, h);
-      s.notes.push_back(fmt::format("{} addresses `{}` (inside a secret: needs it)", name, h));
+      s.notes.push_back(
+          fmt::format("inferred: {} addresses `{}` (in a secret: needs it)", name, h));
     }
     secret_entry(s, name, v, at, fmt::format("holds a literal credential ({})", found.what));
     return;
   }
   for (const std::string& h : hits)
-    s.notes.push_back(fmt::format("{} addresses `{}`: was {}", name, h, quote(v)));
+    s.notes.push_back(fmt::format("inferred: {} addresses `{}` (was {})", name, h, quote(v)));
   Stmt e = Stmt::assign(name, value);
   for (Stmt& x : s.env)
     if (x.head == name) {

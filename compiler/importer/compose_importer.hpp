@@ -108,8 +108,9 @@ class Importer {
   const base::SourceManager& sm_;
   base::Sink& sink_;
   std::vector<Svc> svcs_;
-  std::map<std::string, std::size_t> hosts_;        // a name that addresses a service -> its index
-  std::map<std::string, std::string> secret_refs_;  // a literal secret -> its reference
+  std::map<std::string, std::size_t> hosts_;  // a name that addresses a service -> its index
+  // A literal secret -> the secret and key it became (equal literals share one).
+  std::map<std::string, std::pair<std::string, std::string>> secret_refs_;
   std::vector<std::string> top_kept_;
   std::set<std::string> volume_owner_;  // named volumes already some stateful's storage
   const Node* volumes_ = nullptr;       // the top-level `volumes`

@@ -350,6 +350,9 @@ void Importer::resources(Svc& s, Stmt& w) {
   range("cpu", cpu_r, cpu_l, cv::cpu_text, kDefaultCpu);
   range("memory", mem_r, mem_l, cv::bytes_text, kDefaultMemory);
   if (!chosen.empty()) {
+    s.notes.push_back(chosen.size() > 1
+                          ? std::string("not in the input: cpu and memory")
+                          : "not in the input: " + chosen[0].substr(1, chosen[0].find(' ') - 1));
     std::string what = chosen[0];
     if (chosen.size() > 1) what += " and " + chosen[1];
     report(Code::W0052, s.key->span,
@@ -564,7 +567,7 @@ Stmt Importer::build(Svc& s) {
     w.comments.push_back(fmt::format("compose service `{}`", s.compose_name));
   for (const std::string& note : s.notes) w.comments.push_back(note);
   if (!s.kept.empty()) {
-    w.comments.push_back("kept from compose (no .stack form):");
+    w.comments.push_back("not imported (no .stack form), as compose wrote it:");
     for (const std::string& l : s.kept) w.comments.push_back(l);
   }
   return w;
@@ -711,7 +714,7 @@ std::vector<Stmt> Importer::run() {
   std::vector<Stmt> out;
   for (Svc& s : svcs_) out.push_back(build(s));
   if (!out.empty() && !top_kept_.empty()) {
-    std::vector<std::string> c = {"kept from compose (no .stack form):"};
+    std::vector<std::string> c = {"not imported (no .stack form), as compose wrote it:"};
     c.insert(c.end(), top_kept_.begin(), top_kept_.end());
     c.push_back("");
     c.insert(c.end(), out[0].comments.begin(), out[0].comments.end());

@@ -121,11 +121,20 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
   const Imported& first = envs.front();
   std::string stack_name = first.part_of;
   std::vector<std::string> assumed;
+  if (!dns_label(stack_name) && dns_label(sources.front().project))
+    stack_name = sources.front().project;  // a compose project's name
   if (!dns_label(stack_name)) {
     stack_name = dns_label(first.ns) ? first.ns : "imported";
     assumed.push_back(fmt::format("the stack's name (`{}` is {})", stack_name,
                                   dns_label(first.ns) ? "after the namespace" : "a placeholder"));
   }
+  // Images built from source (compose `build:`) are the stack's own: they need a registry and a
+  // version (language.md §5.13).
+  bool own_images = false;
+  for (const Source& s : sources)
+    for (const Stmt& w : s.workloads)
+      if (const Stmt* img = w.find("image"))
+        own_images = own_images || img->value.find_first_of(":/@") == std::string::npos;
   std::vector<Stmt> top;
   Stmt head = Stmt::open("stack " + stack_name);
   {
@@ -141,15 +150,25 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
                       for (const auto& e : envs) n += e.workloads.size();
                       return n;
                     }()));
+    bool compose = std::any_of(sources.begin(), sources.end(),
+                               [](const Source& s) { return !s.workloads.empty(); });
     head.comments.push_back(
-        "Comments starting with `not imported` keep what has no .stack form (W0040); `inferred` "
-        "lines");
+        fmt::format("Comments starting with `not imported` keep what has no .stack form ({}); "
+                    "`inferred` lines",
+                    compose ? "W0040, W0050 for compose" : "W0040"));
     head.comments.push_back(
         "list the references found in values; `not in the input` what was "
         "assumed (W0042).");
-    if (stack_name != first.part_of)
+    if (stack_name != first.part_of && stack_name != sources.front().project)
       head.comments.push_back(
           fmt::format("Not in the input: the stack's name (`{}`).", stack_name));
+    if (own_images) {
+      head.comments.push_back(
+          "Not in the input: the registry and version of the images built from source.");
+      head.add(Stmt::assign("registry", quote("registry.example.com/" + stack_name)));
+      head.add(Stmt::assign("version", quote("0.1.0")));
+      assumed.push_back("the registry and version of the images built from source");
+    }
   }
   top.push_back(std::move(head));
   std::string storage_class;

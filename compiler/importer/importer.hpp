@@ -21,6 +21,8 @@ struct Source {
   std::vector<manifests::Document> kubernetes;  // Kubernetes objects, in input order
   // Workload declarations made by other importers (docker-compose), added as they are.
   std::vector<Stmt> workloads;
+  // The name a compose project gives itself (`name:`, else its folder's), for the stack's name.
+  std::string project;
 };
 
 struct Summary {
