@@ -5,7 +5,9 @@ example.stack) are checked by stackc in a scratch folder, and the ```text block 
 must be exactly what stackc prints. The fixed input under `## How to fix` must not report the
 page's code. Pages with `<!-- example-output: manual -->` (inputs that cannot be shown as text)
 are skipped. A page may name the command with `<!-- example-args: build --check -o out --target
-argocd -->` (the file name is added last).
+argocd -->` (the file name is added last). The pages of `stackc import` (E5xxx, W0040-W0049) show
+a ```yaml block instead (example.yaml, or the name on the line before) and name the command
+`<!-- example-args: import -o out.stack -->`: the YAML file is then the one given.
 
 usage: check_pages.py STACKC [--update]
 """
@@ -43,7 +45,7 @@ def blocks(lines, start, end):
             name = None
             for back in (i - 1, i - 2):
                 if back >= start:
-                    nm = re.match(r"^`([\w./-]+\.stack)`:\s*$", lines[back].strip())
+                    nm = re.match(r"^`([\w./-]+\.(?:stack|yaml))`:\s*$", lines[back].strip())
                     if nm:
                         name = nm.group(1)
                         break
@@ -69,7 +71,8 @@ def run(stackc, files, code, args=None):
         if code.startswith("E4"):  # target limits are found by the emitters
             cmd = [stackc, "build", "--check", "-o", "out", "example.stack"]
         if args:
-            cmd = [stackc] + args + ["example.stack"]
+            main = "example.yaml" if "example.yaml" in files else "example.stack"
+            cmd = [stackc] + args + [main]
         p = subprocess.run(cmd, cwd=tmp, env=env,
                            capture_output=True, text=True, errors="replace", timeout=60)
         return p.stderr + p.stdout
@@ -80,6 +83,8 @@ def files_of(lines, bl):
     for lang, a, b, name in bl:
         if lang == "stack":
             files[name or "example.stack"] = "\n".join(lines[a + 1:b]) + "\n"
+        if lang == "yaml":
+            files[name or "example.yaml"] = "\n".join(lines[a + 1:b]) + "\n"
     return files
 
 
@@ -105,8 +110,8 @@ def main():
         bl = blocks(lines, ex[0][1], ex[0][2])
         files = files_of(lines, bl)
         texts = [b for b in bl if b[0] == "text"]
-        if "example.stack" not in files or not texts:
-            print(f"{page}: the example needs a ```stack block and a ```text block")
+        if ("example.stack" not in files and "example.yaml" not in files) or not texts:
+            print(f"{page}: the example needs a ```stack (or ```yaml) block and a ```text block")
             bad += 1
             continue
         am = re.search(r"<!-- example-args: (.*?) -->", text)

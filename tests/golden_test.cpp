@@ -30,14 +30,15 @@ using stackc::testing::run;
 std::vector<fs::path> cases() {
   std::vector<fs::path> out;
   for (const auto& e : fs::directory_iterator("tests/golden/cases"))
-    if (e.path().extension() == ".stack")
+    if (e.path().extension() == ".stack" || e.path().extension() == ".yaml")
       out.push_back(fs::path("tests/golden/cases") / e.path().filename());
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::vector<std::string> case_args(const fs::path& p) {
-  std::vector<std::string> args{"check"};
+  // A YAML case is imported (`stackc import`); its `# args:` line adds options to that.
+  std::vector<std::string> args{p.extension() == ".yaml" ? "import" : "check"};
   if (fs::is_regular_file(p)) {
     std::string text = slurp(p);
     if (text.rfind("# args:", 0) == 0) {
@@ -112,7 +113,9 @@ TEST_F(Golden, EveryCodeHasAPageAndAFailingCase) {
     EXPECT_TRUE(fs::exists(page)) << id << " has no page " << page;
     if (fs::exists(page)) {
       std::string text = slurp(page);
-      EXPECT_NE(text.find("```stack"), std::string::npos) << page << " has no example";
+      EXPECT_TRUE(text.find("```stack") != std::string::npos ||
+                  text.find("```yaml") != std::string::npos)
+          << page << " has no example";
       EXPECT_EQ(text.rfind("# " + id, 0), 0u) << page << " must start with `# " << id << "`";
     }
     EXPECT_TRUE(seen.count(id)) << id << " has no failing case in tests/golden/cases";
@@ -123,7 +126,8 @@ TEST_F(Golden, FormatterRoundTripsExamplesAndStdlib) {
   std::vector<fs::path> files;
   for (const auto& dir : {"examples", "stdlib/std"})
     for (const auto& e : fs::recursive_directory_iterator(dir))
-      if (e.path().extension() == ".stack") files.push_back(e.path());
+      if (e.path().extension() == ".stack" || e.path().extension() == ".yaml")
+        files.push_back(e.path());
   ASSERT_FALSE(files.empty());
   for (const auto& f : files) {
     SCOPED_TRACE(f.string());

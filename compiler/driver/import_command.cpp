@@ -253,6 +253,8 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
     }
   }
   if (reader.failed) return 2;
+  // Input that cannot be read whole is not imported in part.
+  if (sink.error_count()) return 1;
   std::string text = importer::import(sources, sm, sink);
   if (sink.error_count()) return 1;
   if (o.out.empty()) {

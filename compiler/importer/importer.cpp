@@ -55,9 +55,8 @@ Stmt cluster_for(const std::vector<Imported>& envs, const std::string& storage_c
   }
   nodes = std::clamp<std::int64_t>(nodes, 1, 10000);
   Stmt c = Stmt::open("cluster imported");
-  c.comments.push_back(
-      "Not in the input: a cluster that holds the workloads' requests (stackc checks that the pods "
-      "fit). Write the cluster you run on.");
+  c.comments.push_back("Not in the input: a cluster that holds the workloads' requests (stackc");
+  c.comments.push_back("checks that the pods fit). Write the cluster you run on.");
   c.add(Stmt::assign("nodes", fmt::format("{}", nodes)));
   Stmt node = Stmt::open("node");
   node.add(Stmt::assign("cpu", cpu_text(node_cpu)));
@@ -107,14 +106,15 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
     sum.fields_kept += im.fields_kept;
     envs.push_back(std::move(im));
   }
-  std::size_t total = 0;
-  for (const Imported& e : envs) total += e.workloads.size() + e.kept.size();
+  std::size_t total = sum.objects;
+  for (const Imported& e : envs) total += e.workloads.size();
   if (total == 0) {
     sink.report(base::make(base::Code::E5011, base::Span{},
                            "there is nothing to import: the input holds no Kubernetes object",
                            "give the files or folders of the manifests (`*.yaml`, `*.yml`), or "
                            "`-` for a stream on stdin (`helm template ... | stackc import -`)"));
   }
+  if (total == 0) return {};
 
   // The stack: named by stackc's own label when the input is stackc's output, else after the
   // namespace.

@@ -137,7 +137,15 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
               n == 9080 || n == 8888;
         tls = tls || n == 443 || n == 8443;
       }
-      base = tls ? "https" : web ? "http" : fmt::format("port-{}", ps.container);
+      static const std::map<std::int64_t, const char*> known{
+          {5432, "postgres"},      {3306, "mysql"}, {27017, "mongo"},     {6379, "redis"},
+          {5672, "amqp"},          {9092, "kafka"}, {11211, "memcached"}, {2181, "zookeeper"},
+          {9200, "elasticsearch"}, {53, "dns"}};
+      auto k = known.find(ps.container);
+      base = tls                ? "https"
+             : web              ? "http"
+             : k != known.end() ? k->second
+                                : fmt::format("port-{}", ps.container);
     }
     std::string n = base;
     for (int k = 2; names.count(n); ++k) n = fmt::format("{}-{}", base, k);
@@ -187,7 +195,8 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
         if (cp) cp->used = true;
         ps.container = cp ? cp->number : tn;
         ps.container_name = cp ? cp->name : "";
-        ps.name = cp && port_name_ok(cp->name) ? cp->name : std::string(sp.str("name"));
+        ps.service_name = std::string(sp.str("name"));
+        ps.name = cp && port_name_ok(cp->name) ? cp->name : ps.service_name;
         ps.protocol = lower(std::string(sp.str("protocol")));
         ps.app_protocol = std::string(sp.str("appProtocol"));
         as_int(sp.get("nodePort"), ps.node_port);
@@ -650,7 +659,10 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
           for (const PortSpec& ps : u.ports)
             if (ps.service == pnum) pname = ps.name;
         for (const PortSpec& ps : u.ports)
-          if (ps.container_name == pname && !pname.empty()) pname = ps.name;
+          if (ps.service_name == pname && !pname.empty()) {
+            pname = ps.name;
+            break;
+          }
         if (!pname.empty() && !(u.ports.size() && u.ports.front().name == pname))
           in.add(Stmt::assign("port", quote(pname)));
         const Node* tls = path(&ing->root, {"spec", "tls"});
@@ -814,6 +826,13 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (k == "ConfigMap" && c.used_configmaps.count(d->name)) continue;
     if (k == "ServiceAccount" && service_accounts.count(d->name)) continue;
     if (k == "NetworkPolicy") {
+      // stackc's own (the input is its output) are the graph's: made again, nothing to report.
+      const Node* l = path(&d->root, {"metadata", "labels"});
+      if (l && l->str("app.kubernetes.io/managed-by") == "stackc") {
+        out.kept.push_back(Stmt::comment(
+            {fmt::format("NetworkPolicy {}: stackc's own, made again from the graph", d->name)}));
+        continue;
+      }
       sink.report(base::make(
           base::Code::W0043, d->root.span,
           fmt::format("NetworkPolicy `{}` is not imported: stackc makes the NetworkPolicies from "

@@ -95,6 +95,7 @@ std::string bytes_text(std::int64_t bytes);
 struct PortSpec {
   std::string name;            // the .stack name
   std::string container_name;  // the container port's name in the input, if any
+  std::string service_name;    // the Service port's name in the input, if any
   std::int64_t service = 0, container = 0;
   std::string protocol;  // tcp, udp, sctp
   std::string app_protocol;

@@ -136,7 +136,15 @@ void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::v
       common.add(b);
       continue;
     }
-    if (!b.block || is_atomic(b.head)) {
+    if (is_atomic(b.head)) {
+      // Kept in place with the first variant's value (its position decides which port is the
+      // first), replaced where another differs.
+      common.add(b);
+      for (std::size_t i = 1; i < variants.size(); ++i)
+        if (text_of(*same[i]) != text_of(b)) own[i].add(*same[i]);
+      continue;
+    }
+    if (!b.block) {
       for (std::size_t i = 0; i < variants.size(); ++i) own[i].add(*same[i]);
       continue;
     }
