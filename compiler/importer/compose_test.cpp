@@ -162,7 +162,7 @@ TEST(Compose, WebAppMapsToWorkloads) {
   EXPECT_TRUE(holds(t, "POSTGRES_PASSWORD = secret(\"api\", key = \"DB_PASSWORD\")")) << t;
   EXPECT_EQ(r.count(base::Code::W0051), 2u) << r.messages();
   // The inference is written above the workload.
-  EXPECT_TRUE(holds(t, "# DATABASE_URL addresses `db`")) << t;
+  EXPECT_TRUE(holds(t, "# inferred: DATABASE_URL addresses `db`")) << t;
   // Resources chosen where compose gives none: web, db and cache.
   EXPECT_EQ(r.count(base::Code::W0052), 4u) << r.messages();  // 3 resources, 1 storage
   // The import checks.
