@@ -545,6 +545,9 @@ void Importer::depends_on(Svc& s, const Node& key, const Node& value) {
           "readiness probe holds its traffic until then",
           t.name, t.name));
     }
+    if (settings->str("restart") == "true")
+      s.notes.push_back(
+          fmt::format("compose restarted it when `{}` was updated: Kubernetes does not", t.name));
     if (settings->str("required") == "false")
       s.notes.push_back(fmt::format("`{}` was optional (required: false)", t.name));
   };
