@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "check/check.hpp"
@@ -210,6 +212,13 @@ networks:
   EXPECT_TRUE(holds(r.text, "#   privileged: true")) << r.text;
   EXPECT_TRUE(holds(r.text, "#   networks:")) << r.text;
   EXPECT_TRUE(holds(r.text, "#     com.example.team: web")) << r.text;
+  // A kept line that holds a credential is not copied.
+  Imported k = import(
+      "services:\n  app:\n    image: x/app:1\n    environment:\n"
+      "      - spring.datasource.password=hunter2hunter2\n");
+  EXPECT_TRUE(k.has(base::Code::W0050)) << k.messages();
+  EXPECT_EQ(k.text.find("hunter2"), std::string::npos) << k.text;
+  EXPECT_TRUE(holds(k.text, "(a line that holds a credential, not copied)")) << k.text;
   // env_file, the bind mount, privileged, labels, the top-level networks.
   EXPECT_EQ(r.count(base::Code::W0050), 5u) << r.messages();
   EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
@@ -304,6 +313,59 @@ TEST(Compose, HostileInputNeverCrashes) {
     base::Collector sink;
     syntax::parse(sm, id, sink);
     EXPECT_EQ(sink.error_count(), 0u) << y << "\n" << r.text;
+  }
+}
+
+// A deterministic mutation run over the fixtures (line deletions and duplications, byte
+// changes, cut files): every import ends, writes text that parses, and writes it the same twice.
+TEST(Compose, MutatedFixturesImportToParsableText) {
+  std::vector<std::string> seeds;
+  for (const char* f : {"webapp/docker-compose.yml", "worker-queue/docker-compose.yml",
+                        "healthchecks/compose.yaml"}) {
+    std::ifstream in(std::string(STACKC_SOURCE_DIR) + "/tests/import/compose/" + f);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    seeds.push_back(ss.str());
+  }
+  ASSERT_FALSE(seeds[0].empty());
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  auto next = [&](std::uint64_t n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return n ? (state >> 33) % n : 0;
+  };
+  const char kBytes[] = ":-[]{}\"'$ \n#&*!|>0a9";
+  for (int round = 0; round < 2000; ++round) {
+    std::string y = seeds[next(seeds.size())];
+    for (int m = 1 + static_cast<int>(next(4)); m > 0; --m) {
+      std::size_t at = next(y.size());
+      switch (next(4)) {
+        case 0:  // a byte
+          y[at] = kBytes[next(sizeof kBytes - 1)];
+          break;
+        case 1: {  // delete a line
+          auto end = y.find('\n', at);
+          y.erase(at, end == std::string::npos ? std::string::npos : end - at);
+          break;
+        }
+        case 2: {  // duplicate a line
+          auto start = y.rfind('\n', at);
+          start = start == std::string::npos ? 0 : start + 1;
+          auto end = y.find('\n', at);
+          y.insert(start,
+                   y.substr(start, end == std::string::npos ? std::string::npos : end - start + 1));
+          break;
+        }
+        default:
+          y.resize(at);
+      }
+    }
+    Imported a = import(y);
+    base::SourceManager sm;
+    base::FileId id = sm.add("x.stack", a.text);
+    base::Collector sink;
+    syntax::parse(sm, id, sink);
+    ASSERT_EQ(sink.error_count(), 0u) << y << "\n---\n" << a.text;
+    ASSERT_EQ(import(y).text, a.text) << y;
   }
 }
 
