@@ -454,3 +454,101 @@ TEST_F(Cli, GraphAndPlanExitCodes) {
 }
 
 }  // namespace
+
+namespace {
+
+const char* kImportDeployment = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers:
+      - name: api
+        image: ghcr.io/shop/api:1.4.2
+        ports: [{name: http, containerPort: 8080}]
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 200m, memory: 256Mi}}
+        securityContext: {runAsNonRoot: true, runAsUser: 1000, readOnlyRootFilesystem: true}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {app: api}
+  ports: [{name: http, port: 80, targetPort: http}]
+)";
+
+TEST_F(Cli, ImportWritesTheStackToStdoutOrAFile) {
+  auto in = write("api.yaml", kImportDeployment);
+  auto r = run({"import", in.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("service api {"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("port http = 80 -> 8080"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("warning[W0042]"), std::string::npos) << r.err;
+  // -o writes the file (and nothing to stdout); the result checks.
+  auto out = tmp_ / "api.stack";
+  auto w = run({"import", in.string(), "-o", out.string()});
+  EXPECT_EQ(w.code, 0) << w.err;
+  EXPECT_EQ(w.out, "");
+  ASSERT_TRUE(fs::exists(out));
+  auto c = run({"check", out.string()});
+  EXPECT_EQ(c.code, 0) << c.err;
+  // Over an existing file too; never into a folder.
+  EXPECT_EQ(run({"import", in.string(), "-o", out.string()}).code, 0);
+  EXPECT_EQ(run({"import", in.string(), "-o", tmp_.string()}).code, 2);
+}
+
+TEST_F(Cli, ImportReadsFoldersInOrderAndRefusesWhatItCannotRead) {
+  fs::create_directories(tmp_ / "m" / "sub");
+  std::string text = kImportDeployment;
+  auto cut = text.find("---\n");
+  std::ofstream(tmp_ / "m" / "b.yaml") << text.substr(cut + 4);
+  std::ofstream(tmp_ / "m" / "sub" / "a.yml") << text.substr(0, cut);
+  std::ofstream(tmp_ / "m" / "notes.txt") << "not: [yaml";
+  auto r = run({"import", (tmp_ / "m").string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("service api {"), std::string::npos) << r.out;
+  EXPECT_EQ(run({"import", (tmp_ / "missing.yaml").string()}).code, 2);
+  auto big = run({"import", "--max-input=10", (tmp_ / "m").string()});
+  EXPECT_EQ(big.code, 2);
+  EXPECT_NE(big.err.find("E0002"), std::string::npos) << big.err;
+  auto bad = write("bad.yaml", "kind: Service\nmetadata: {name: x\n");
+  auto b = run({"import", bad.string()});
+  EXPECT_EQ(b.code, 1);
+  EXPECT_EQ(b.out, "");
+  EXPECT_NE(b.err.find("E5001"), std::string::npos) << b.err;
+}
+
+TEST_F(Cli, ImportUsageErrorsAndMachineDiagnostics) {
+  EXPECT_EQ(run({"import"}).code, 2);
+  auto in = write("api.yaml", kImportDeployment);
+  EXPECT_EQ(run({"import", in.string(), "--env", "a=" + in.string()}).code, 2);
+  EXPECT_EQ(run({"import", "--env", "Bad_Name=" + in.string()}).code, 2);
+  EXPECT_EQ(run({"import", "--env", "staging"}).code, 2);
+  // The .stack stays alone on stdout; JSON diagnostics then go to stderr.
+  auto j = run({"import", "--diagnostics=json", in.string()});
+  EXPECT_EQ(j.code, 0);
+  EXPECT_EQ(j.out.rfind("# Imported by", 0), 0u) << j.out;
+  EXPECT_NE(j.err.find("\"W0042\""), std::string::npos) << j.err;
+  auto o = tmp_ / "x.stack";
+  auto j2 = run({"import", "--diagnostics=json", in.string(), "-o", o.string()});
+  EXPECT_NE(j2.out.find("\"W0042\""), std::string::npos) << j2.out;
+}
+
+TEST_F(Cli, ImportEnvironments) {
+  auto a = write("staging.yaml", kImportDeployment);
+  std::string prod = kImportDeployment;
+  prod.replace(prod.find("cpu: 200m"), 9, "cpu: 400m");
+  auto b = write("production.yaml", prod);
+  auto r = run({"import", "--env", "staging=" + a.string(), "--env", "production=" + b.string()});
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("when staging { cpu = 100m..200m }"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("when production { cpu = 100m..400m }"), std::string::npos) << r.out;
+  auto out = write("two.stack", r.out);
+  auto c = run({"check", out.string()});
+  EXPECT_EQ(c.code, 0) << c.err;
+}
+
+}  // namespace

@@ -35,16 +35,17 @@ void requests_of(const Stmt& decl, std::int64_t& cpu, std::int64_t& mem) {
 
 // The cluster: nodes of at least 4 cores and 16Gi (larger when a pod needs it), enough of them
 // for the requests with a quarter to spare, and at least as many as a spread workload's replicas.
-Stmt cluster_for(const std::vector<Imported>& envs, const std::string& storage_class) {
+Stmt cluster_for(const std::vector<const Imported*>& envs, const std::string& name,
+                 const std::string& storage_class) {
   std::int64_t node_cpu = 4000, node_mem = std::int64_t{16} << 30, nodes = 1;
-  for (const Imported& e : envs)
-    for (const Workload& w : e.workloads) {
+  for (const Imported* e : envs)
+    for (const Workload& w : e->workloads) {
       while (node_cpu < w.cpu_m * 2) node_cpu *= 2;
       while (node_mem < w.memory_b * 2) node_mem *= 2;
     }
-  for (const Imported& e : envs) {
+  for (const Imported* e : envs) {
     std::int64_t cpu = 0, mem = 0, spread = 1;
-    for (const Workload& w : e.workloads) {
+    for (const Workload& w : e->workloads) {
       cpu += w.cpu_m * w.pods;
       mem += w.memory_b * w.pods;
       if (w.spread_nodes) spread = std::max(spread, w.pods);
@@ -54,7 +55,7 @@ Stmt cluster_for(const std::vector<Imported>& envs, const std::string& storage_c
     nodes = std::max(nodes, n + 1);
   }
   nodes = std::clamp<std::int64_t>(nodes, 1, 10000);
-  Stmt c = Stmt::open("cluster imported");
+  Stmt c = Stmt::open("cluster " + name);
   c.comments.push_back("Not in the input: a cluster that holds the workloads' requests (stackc");
   c.comments.push_back("checks that the pods fit). Write the cluster you run on.");
   c.add(Stmt::assign("nodes", fmt::format("{}", nodes)));
@@ -174,8 +175,23 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
   std::string storage_class;
   for (const Imported& e : envs)
     if (!e.storage_class.empty()) storage_class = e.storage_class;
-  top.push_back(cluster_for(envs, storage_class));
-  assumed.push_back("a cluster (`imported` is sized to hold the requests)");
+  // One cluster, or one per environment when there are several (a node port pinned in each
+  // environment would be pinned twice on one cluster, E2045).
+  std::vector<std::string> cluster_of;
+  if (envs.size() == 1) {
+    top.push_back(cluster_for({&envs[0]}, "imported", storage_class));
+    cluster_of.push_back("imported");
+  } else {
+    for (std::size_t i = 0; i < envs.size(); ++i) {
+      std::string name = "imported-" + sources[i].env;
+      if (name.size() > 63) name = fmt::format("imported-{}", i + 1);
+      top.push_back(cluster_for({&envs[i]}, name, storage_class));
+      cluster_of.push_back(name);
+    }
+  }
+  assumed.push_back(envs.size() == 1 ? "a cluster (`imported` is sized to hold the requests)"
+                                     : "the clusters (`imported-ENV` are sized to hold the "
+                                       "requests)");
   std::vector<std::string> env_names;
   for (std::size_t i = 0; i < sources.size(); ++i) {
     const Imported& e = envs[i];
@@ -194,7 +210,7 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
     Stmt env = Stmt::open("environment " + name);
     if (!from_label && sources[i].env.empty())
       env.comments.push_back("Not in the input: the environment (its namespace is the input's).");
-    env.add(Stmt::assign("cluster", "imported"));
+    env.add(Stmt::assign("cluster", cluster_of[i]));
     if (!e.ns.empty() && dns_label(e.ns)) env.add(Stmt::assign("namespace", quote(e.ns)));
     if (!e.pod_security.empty()) env.add(Stmt::assign("pod_security", e.pod_security));
     top.push_back(std::move(env));

@@ -422,13 +422,45 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
   // Services -> the workloads they select.
   std::set<const Document*> used;
   std::map<std::string, std::vector<Unit*>> service_units;
-  for (const Document* s : services) {
-    const Node* sel = path(&s->root, {"spec", "selector"});
-    for (Unit& u : units) {
-      if (u.doc->kind == "Job" || u.doc->kind == "CronJob") continue;
-      if (selects(sel, u.pod_labels)) service_units[s->name].push_back(&u);
-    }
-  }
+  // The workloads by each label of their pods, so that a selector is tried only on the workloads
+  // that have its first label (a fleet of 1,000 workloads and as many Services and budgets).
+  std::map<std::pair<std::string, std::string>, std::vector<Unit*>> by_label;
+  for (Unit& u : units)
+    if (u.pod_labels && u.pod_labels->is_map() && u.doc->kind != "Job" && u.doc->kind != "CronJob")
+      for (std::size_t i = 0; i < u.pod_labels->size(); ++i)
+        by_label[{u.pod_labels->key(i).text, u.pod_labels->value(i).text}].push_back(&u);
+  auto selected = [&](const Node* sel) {
+    std::vector<Unit*> out;
+    if (!sel || !sel->is_map() || sel->size() == 0) return out;
+    auto it = by_label.find({sel->key(0).text, sel->value(0).text});
+    if (it == by_label.end()) return out;
+    for (Unit* u : it->second)
+      if (selects(sel, u->pod_labels)) out.push_back(u);
+    return out;
+  };
+  for (const Document* s : services)
+    for (Unit* u : selected(path(&s->root, {"spec", "selector"})))
+      service_units[s->name].push_back(u);
+  std::map<const Unit*, const Document*> pdb_of, hpa_of;
+  for (const Document* p : pdbs)
+    for (Unit* u : selected(path(&p->root, {"spec", "selector", "matchLabels"})))
+      if (!pdb_of.count(u)) {
+        pdb_of[u] = p;
+        break;
+      }
+  std::map<std::pair<std::string, std::string>, const Document*> hpa_by_target;
+  for (const Document* h : hpas)
+    if (const Node* ref = path(&h->root, {"spec", "scaleTargetRef"}))
+      hpa_by_target.emplace(std::pair{std::string(ref->str("kind")), std::string(ref->str("name"))},
+                            h);
+  std::map<std::string, std::vector<const Document*>> ingresses_of;  // by backend Service
+  for (const Document* ing : ingresses)
+    if (const Node* rules = path(&ing->root, {"spec", "rules"}); rules && rules->is_seq())
+      for (const Node& rule : rules->items)
+        if (const Node* ps = path(&rule, {"http", "paths"}); ps && ps->is_seq())
+          for (const Node& p : ps->items)
+            if (const Node* svc = path(&p, {"backend", "service"}))
+              ingresses_of[std::string(svc->str("name"))].push_back(ing);
   for (const Document* s : services) {
     auto& us = service_units[s->name];
     // stackc's headless Service of a stateful: `<w>-headless`, or the StatefulSet's serviceName
@@ -560,9 +592,8 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (u.job_spec == nullptr && rep) as_int(rep, replicas);
     std::string replicas_text = replicas == 1 ? "" : fmt::format("{}", replicas);
     u.pods = std::max<std::int64_t>(replicas, 1);
-    for (const Document* h : hpas) {
-      const Node* ref = path(&h->root, {"spec", "scaleTargetRef"});
-      if (!ref || ref->str("name") != u.doc->name || ref->str("kind") != k) continue;
+    if (auto hit = hpa_by_target.find({k, u.doc->name}); hit != hpa_by_target.end()) {
+      const Document* h = hit->second;
       used.insert(h);
       std::int64_t lo = 1, hi = 0;
       as_int(path(&h->root, {"spec", "minReplicas"}), lo);
@@ -598,14 +629,12 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
             "targetCPUUtilizationPercentage"},
            hwhat, u.comments);
       object_metadata(c, *h, hwhat, u.comments);
-      break;
     }
     if (!replicas_text.empty())
       insert_after(u.decl, Stmt::assign("replicas", replicas_text),
                    {"image", "command", "args", "working_dir"});
-    for (const Document* p : pdbs) {
-      const Node* sel = path(&p->root, {"spec", "selector", "matchLabels"});
-      if (used.count(p) || !selects(sel, u.pod_labels)) continue;
+    if (auto pit = pdb_of.find(&u); pit != pdb_of.end() && !used.count(pit->second)) {
+      const Document* p = pit->second;
       used.insert(p);
       std::string pwhat = fmt::format("PodDisruptionBudget `{}`", p->name);
       Stmt d = Stmt::open("disruption");
@@ -633,7 +662,11 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     }
 
     // Ingress: the first rule whose backend is one of its Services.
-    for (const Document* ing : ingresses) {
+    std::vector<const Document*> mine_ing;
+    for (const Document* s : u.services)
+      if (auto iit = ingresses_of.find(s->name); iit != ingresses_of.end())
+        mine_ing.insert(mine_ing.end(), iit->second.begin(), iit->second.end());
+    for (const Document* ing : mine_ing) {
       if (used.count(ing)) continue;
       const Node* rules = path(&ing->root, {"spec", "rules"});
       if (!rules || !rules->is_seq()) continue;

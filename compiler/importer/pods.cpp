@@ -464,7 +464,11 @@ PodResult pod_fields(Context& c, const std::string& workload, const Node& tmpl, 
   }
   Stmt env = Stmt::open("env");
   for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (drop[i]) continue;
+    if (drop[i]) {
+      std::string inferred = "inferred env " + entries[i].name + ":";
+      std::erase_if(notes, [&](const std::string& n) { return n.rfind(inferred, 0) == 0; });
+      continue;
+    }
     // The expression was made before the connection settings were known: a `_HOST` value that
     // is a Service's name was inferred as a reference; the literal is kept then (see infer).
     env.add(Stmt::assign(entries[i].name, entries[i].expr));

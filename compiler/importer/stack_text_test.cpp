@@ -41,5 +41,33 @@ TEST(StackText, PrintsFormattedText) {
             "}\n");
 }
 
+TEST(StackText, SplitCommonKeepsWhatAllShareAndThePortsInPlace) {
+  auto variant = [](const char* replicas, const char* log, const char* port) {
+    Stmt s = Stmt::open("service api");
+    s.add(Stmt::assign("image", "\"api:1\""));
+    s.add(Stmt::assign("port http", port));
+    s.add(Stmt::assign("port metrics", "9090"));
+    s.add(Stmt::assign("replicas", replicas));
+    Stmt env = Stmt::open("env");
+    env.add(Stmt::assign("A", "\"1\""));
+    env.add(Stmt::assign("LOG", log));
+    s.add(std::move(env));
+    return s;
+  };
+  Stmt a = variant("2", "\"info\"", "80"), b = variant("5", "\"warn\"", "8080");
+  b.add(Stmt::assign("grace", "45s"));
+  Stmt common = Stmt::open("service api");
+  std::vector<Stmt> own;
+  split_common({&a, &b}, common, own);
+  ASSERT_EQ(own.size(), 2u);
+  EXPECT_EQ(text_of(common),
+            "service api { image = \"api:1\"; port http = 80; port metrics = 9090; env { A = "
+            "\"1\"; }; }");
+  EXPECT_EQ(text_of(own[0]), "service api { replicas = 2; env { LOG = \"info\"; }; }");
+  EXPECT_EQ(text_of(own[1]),
+            "service api { port http = 8080; replicas = 5; env { LOG = \"warn\"; }; grace = 45s; "
+            "}");
+}
+
 }  // namespace
 }  // namespace stackc::importer
