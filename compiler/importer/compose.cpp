@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <tuple>
 
 #include "check/credentials.hpp"
@@ -67,6 +68,17 @@ std::string Importer::text(std::string_view raw, Span at) {
 }
 
 // ---- collection: names, ports, volumes, how it runs ----
+
+namespace {
+
+// A retry count as written (`3`), or -1 when it is not a whole number up to 1,000,000.
+int small_count(std::string_view s) {
+  int v = -1;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  return ec == std::errc() && p == s.data() + s.size() && v >= 0 && v <= 1'000'000 ? v : -1;
+}
+
+}  // namespace
 
 std::string Importer::port_name(const Svc& s, int container, std::string_view given) const {
   std::string base;
@@ -316,7 +328,7 @@ void Importer::collect(std::size_t i) {
       if (r == "no" || r == "false" || r.starts_with("on-failure")) {
         s.runs_once = true;
         s.restart = &key;
-        if (r.starts_with("on-failure:")) s.retries = std::atoi(r.c_str() + 11);
+        if (r.starts_with("on-failure:")) s.retries = small_count(r.substr(11));
         if (r == "no" || r == "false") s.retries = 0;
       }
     }
@@ -329,7 +341,7 @@ void Importer::collect(std::size_t i) {
         s.restart = rp;
         s.retries = cond == "none" ? 0 : s.retries;
         if (const Node* m = rp->get("max_attempts"); m && m->type == Type::Int)
-          s.retries = std::atoi(m->text.c_str());
+          s.retries = small_count(m->text);
       }
     }
 }
