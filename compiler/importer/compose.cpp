@@ -30,6 +30,8 @@ std::vector<std::string> Importer::yaml_lines(Span span) {
     auto first = l.find_first_not_of(' ');
     if (first != std::string_view::npos) indent = std::min(indent, first);
   }
+  while (!lines.empty() && lines.back().find_first_not_of(" \t") == std::string_view::npos)
+    lines.pop_back();
   std::vector<std::string> out;
   for (auto l : lines) {
     std::string_view t = l.size() > indent ? l.substr(indent) : std::string_view();
@@ -348,20 +350,21 @@ void Importer::collect(std::size_t i) {
 
 // ---- environment: references to other services, secrets ----
 
+void Importer::default_port(Svc& t, std::string_view why) {
+  const Node* img = t.node->get("image");
+  int known = img ? cv::image_default_port(img->text) : 0;
+  if (!known || !t.ports.empty()) return;
+  PortOut p;
+  p.container = p.service = known;
+  p.name = port_name(t, known, {});
+  t.notes.push_back(fmt::format("inferred: port {}, where its image listens, {}", known, why));
+  t.ports.push_back(std::move(p));
+}
+
 std::string Importer::reference(std::size_t target, int port) {
   Svc& t = svcs_[target];
-  if (port == 0 && t.ports.empty()) {  // reached by name alone: its Service needs a port
-    const Node* img = t.node->get("image");
-    if (int known = img ? cv::image_default_port(img->text) : 0) {
-      PortOut p;
-      p.container = p.service = known;
-      p.name = port_name(t, known, {});
-      t.notes.push_back(fmt::format(
-          "inferred: port {}, where its image listens, for the services that reach it by name",
-          known));
-      t.ports.push_back(std::move(p));
-    }
-  }
+  if (port == 0 && t.ports.empty())  // reached by name alone: its Service needs a port
+    default_port(t, "for the services that reach it by name");
   if (port == 0) return fmt::format("${{{}.host}}", t.name);
   auto it = std::find_if(t.ports.begin(), t.ports.end(),
                          [&](const PortOut& p) { return p.container == port; });
@@ -545,6 +548,8 @@ void Importer::depends_on(Svc& s, const Node& key, const Node& value) {
     }
     Svc& t = *it;
     need(s, t.name);
+    // A dependency is there to be talked to: a well-known server gets its port (and Service).
+    default_port(t, fmt::format("for `{}`, which depends on it", s.name));
     if (!settings || !settings->is_map()) return;
     auto cond = settings->str("condition");
     if (cond == "service_completed_successfully") {

@@ -146,6 +146,8 @@ class Importer {
                     const std::string& why);
   std::string referenced(Svc& self, std::string_view v, std::vector<std::string>& hits);
   std::string reference(std::size_t target, int port);
+  // A port for `t` when it declares none and its image is a well-known server (`redis` 6379).
+  void default_port(Svc& t, std::string_view why);
   void depends_on(Svc& s, const Node& key, const Node& value);
   void need(Svc& s, const std::string& name) {
     if (name != s.name && std::find(s.needs.begin(), s.needs.end(), name) == s.needs.end())

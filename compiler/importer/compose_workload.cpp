@@ -121,7 +121,7 @@ void Importer::image(Svc& s, Stmt& w) {
           "built from {}: the stack's own image, which the pipeline builds from {}/Dockerfile",
           context, own));
     else
-      keep(s.kept, *b, *b,
+      keep(s.kept, key_of(n, b), *b,
            fmt::format("compose builds `{}` from `{}`; stackc's pipeline builds the stack's own "
                        "image `{}` from `{}/Dockerfile`",
                        s.compose_name, context, own, own),
@@ -132,7 +132,7 @@ void Importer::image(Svc& s, Stmt& w) {
     return;
   }
   if (b)
-    keep(s.kept, *b, *b,
+    keep(s.kept, key_of(n, b), *b,
          fmt::format("compose builds the image `{}`; stackc runs it as written and does not "
                      "build it",
                      written),
@@ -483,8 +483,12 @@ Stmt Importer::build(Svc& s) {
     w.add(Stmt::assign("storage", std::string(kDefaultStorage)));
     if (s.data_path != "/data") w.add(Stmt::assign("data_path", quote(s.data_path)));
   }
-  if (kind == "job" && s.retries >= 0 && s.retries != 3 && s.retries <= 100)
-    w.add(Stmt::assign("retries", std::to_string(s.retries)));
+  if (kind == "job" && s.retries >= 0 && s.retries != 3) {
+    if (s.retries > 100)
+      s.notes.push_back(
+          fmt::format("compose retried {} times; a job retries at most 100", s.retries));
+    w.add(Stmt::assign("retries", std::to_string(std::min(s.retries, 100))));
+  }
   if (const Node* hc = n.get("healthcheck")) {
     std::string startup;
     std::string readiness = probe(s, *hc, startup);
