@@ -210,7 +210,8 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
   for (const auto& e : o.envs) {
     auto eq = e.find('=');
     std::string name = e.substr(0, eq);
-    if (eq == std::string::npos || eq + 1 == e.size() || !dns_label(name)) {
+    if (eq == std::string::npos || eq + 1 == e.size() || !dns_label(name) ||
+        !(name[0] >= 'a' && name[0] <= 'z')) {
       usage = fmt::format(
           "`--env {}`: write `--env NAME=PATH`, NAME an environment's name (a DNS label such as "
           "`staging`)",

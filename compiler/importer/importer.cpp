@@ -11,8 +11,10 @@
 namespace stackc::importer {
 namespace {
 
+// A DNS label the language also reads as an identifier (a name in a head).
 bool dns_label(std::string_view s) {
-  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;
+  if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-' || !is_ident(s))
+    return false;
   for (char ch : s)
     if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
   return true;
@@ -225,13 +227,32 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
   // Secrets: the references stay, the values are never copied.
   std::set<std::string> secret_notes;
   for (const Imported& e : envs) secret_notes.insert(e.secret_notes.begin(), e.secret_notes.end());
-  if (!secret_notes.empty()) {
+  const Imported* vault = nullptr;
+  for (const Imported& e : envs)
+    if (!vault && !e.vault_address.empty()) vault = &e;
+  if (!secret_notes.empty() || vault) {
     Stmt s = Stmt::open("secrets");
-    s.comments.push_back(
-        "The Secrets the workloads read (create them in each namespace; their "
-        "values are not copied):");
-    for (const auto& n : secret_notes) s.comments.push_back("  " + n);
-    s.add(Stmt::assign("backend", "kubernetes"));
+    if (vault) {
+      // External Secrets from Vault: the store's server, mount and role; the keys' prefix.
+      std::string path = vault->vault_path;
+      if (!vault->vault_prefix.empty()) path += "/" + vault->vault_prefix;
+      s.comments.push_back("The Secrets the workloads read, from Vault through External Secrets:");
+      for (const auto& n : secret_notes) s.comments.push_back("  " + n);
+      std::string body =
+          fmt::format("address = {}  path = {}", quote(vault->vault_address), quote(path));
+      if (!vault->vault_role.empty() && vault->vault_role != stack_name)
+        body += fmt::format("  role = {}", quote(vault->vault_role));
+      if (vault->vault_version == "v1") body += "  version = v1";
+      s.add(Stmt::assign("backend", "vault { " + body + " }"));
+      if (!vault->refresh.empty() && vault->refresh != "1h")
+        s.add(Stmt::assign("refresh", vault->refresh));
+    } else {
+      s.comments.push_back(
+          "The Secrets the workloads read (create them in each namespace; their "
+          "values are not copied):");
+      for (const auto& n : secret_notes) s.comments.push_back("  " + n);
+      s.add(Stmt::assign("backend", "kubernetes"));
+    }
     top.push_back(std::move(s));
   }
 

@@ -81,11 +81,18 @@ std::string dns_name(std::string_view s) {
   while (!out.empty() && out.back() == '-') out.pop_back();
   if (out.size() > 63) out.resize(63);
   while (!out.empty() && out.back() == '-') out.pop_back();
+  if (!out.empty() && !is_ident(out)) out = "w-" + out.substr(0, 61);
+  while (!out.empty() && out.back() == '-') out.pop_back();
   return out.empty() ? "imported" : out;
 }
 
+// A name the language reads as an identifier and Kubernetes as a DNS label (`web-1`, not `1web`).
+bool name_ok(std::string_view s) {
+  return dns_label(s) && is_ident(s);
+}
+
 bool port_name_ok(std::string_view s) {
-  if (!dns_label(s) || s.size() > 15) return false;
+  if (!name_ok(s) || s.size() > 15) return false;
   return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
 }
 
@@ -206,12 +213,21 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
         rest(c, &sp, {"name", "port", "targetPort", "protocol", "appProtocol", "nodePort"},
              "a Service port", comments);
       }
-    for (const Cp& cp : cps)
-      if (!cp.used)
-        comments.push_back(
-            fmt::format("the container port {} ({}) is not a port of the Service: "
-                        "not imported",
-                        cp.number, cp.name.empty() ? "no name" : cp.name));
+    // A container port the Service does not carry is still a port of the workload (probes and
+    // clients in the pod use it); stackc puts every declared port on the Service.
+    for (const Cp& cp : cps) {
+      if (cp.used || cp.number <= 0 || cp.number > 65535) continue;
+      PortSpec ps;
+      ps.name = cp.name;
+      ps.container_name = cp.name;
+      ps.service = ps.container = cp.number;
+      ps.protocol = lower(cp.protocol);
+      add(std::move(ps));
+      comments.push_back(
+          fmt::format("the container port {} is not a port of the Service in the "
+                      "input: stackc adds it to the Service",
+                      cp.number));
+    }
   } else {
     for (const Cp& cp : cps) {
       if (cp.number <= 0 || cp.number > 65535) continue;
@@ -320,6 +336,34 @@ std::vector<std::string> keep_object(Context& c, const Document& d, const std::s
 
 }  // namespace
 
+// A Go duration (`1h`, `90m`, `1h30m`, `45s`) in seconds; 0 when it is none.
+std::int64_t go_seconds(const Node* n) {
+  if (!n || !n->is_scalar()) return 0;
+  std::int64_t total = 0, v = 0;
+  bool digits = false;
+  for (char ch : n->text) {
+    if (ch >= '0' && ch <= '9') {
+      if (v > 100000000) return 0;
+      v = v * 10 + (ch - '0');
+      digits = true;
+      continue;
+    }
+    std::int64_t unit = ch == 'h' ? 3600 : ch == 'm' ? 60 : ch == 's' ? 1 : 0;
+    if (!unit || !digits) return 0;
+    total += v * unit;
+    v = 0;
+    digits = false;
+  }
+  return digits ? 0 : total;
+}
+
+std::string duration_text(std::int64_t s) {
+  if (s % 86400 == 0) return fmt::format("{}d", s / 86400);
+  if (s % 3600 == 0) return fmt::format("{}h", s / 3600);
+  if (s % 60 == 0) return fmt::format("{}m", s / 60);
+  return fmt::format("{}s", s);
+}
+
 bool is_exporter(const Node& k) {
   std::string_view name = k.str("name");
   const Node* ports = k.get("ports");
@@ -386,7 +430,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (k == "Deployment" || k == "StatefulSet" || k == "Job" || k == "CronJob") {
       Unit u;
       u.doc = d;
-      u.name = dns_label(d->name) ? d->name : dns_name(d->name);
+      u.name = name_ok(d->name) ? d->name : dns_name(d->name);
       u.spec = d->root.get("spec");
       u.job_spec = k == "Job"       ? u.spec
                    : k == "CronJob" ? path(u.spec, {"jobTemplate", "spec"})
@@ -489,11 +533,11 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
   // whose pods carry a `version` label.
   for (const Document* s : services) {
     auto& us = service_units[s->name];
-    if (us.empty() || !dns_label(s->name)) continue;
+    if (us.empty() || !name_ok(s->name)) continue;
     bool versioned = true;
     for (Unit* u : us) {
       const Node* v = u->pod_labels ? u->pod_labels->get("version") : nullptr;
-      if (u->doc->kind != "Deployment" || !v || !dns_label(v->text) || u->services.front() != s ||
+      if (u->doc->kind != "Deployment" || !v || !name_ok(v->text) || u->services.front() != s ||
           (us.size() == 1 && u->name != s->name + "-" + v->text))
         versioned = false;
     }
@@ -895,8 +939,32 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
       continue;
     }
     if (k == "ExternalSecret") {
-      out.secret_notes.push_back(fmt::format("{} (an ExternalSecret in the input)", d->name));
+      std::vector<std::string> keys;
+      std::string prefix;
+      if (const Node* data = path(&d->root, {"spec", "data"}); data && data->is_seq())
+        for (const Node& e : data->items) {
+          keys.push_back(std::string(e.str("secretKey")));
+          std::string key(e.get("remoteRef") ? e.get("remoteRef")->str("key") : "");
+          if (auto slash = key.rfind('/'); slash != std::string::npos)
+            prefix = key.substr(0, slash);
+        }
+      if (!prefix.empty() && out.vault_prefix.empty()) out.vault_prefix = prefix;
+      std::int64_t secs = go_seconds(path(&d->root, {"spec", "refreshInterval"}));
+      if (secs > 0 && out.refresh.empty()) out.refresh = duration_text(secs);
+      out.secret_notes.push_back(fmt::format("{} (keys: {}; an ExternalSecret in the input)",
+                                             d->name, fmt::join(keys, ", ")));
       continue;
+    }
+    if (k == "SecretStore" || k == "ClusterSecretStore") {
+      const Node* v = path(&d->root, {"spec", "provider", "vault"});
+      if (v && !v->str("server").empty() && out.vault_address.empty()) {
+        out.vault_address = std::string(v->str("server"));
+        out.vault_path = std::string(v->str("path"));
+        out.vault_version = std::string(v->str("version"));
+        const Node* role = path(v, {"auth", "kubernetes", "role"});
+        out.vault_role = role ? role->text : "";
+        continue;
+      }
     }
     out.kept.push_back(Stmt::comment(keep_object(c, *d, "")));
   }

@@ -40,6 +40,10 @@ struct Imported {
   std::size_t objects = 0;                // objects read
   std::size_t objects_kept = 0;           // objects kept whole as comments
   std::size_t fields_kept = 0;            // fields kept as comments
+  // A Vault SecretStore of External Secrets: `backend = vault { ... }` (empty address: none).
+  std::string vault_address, vault_path, vault_role, vault_version;
+  std::string vault_prefix;  // the ExternalSecrets' key prefix (`personage` of `personage/db`)
+  std::string refresh;       // the ExternalSecrets' refreshInterval, as the language writes it
   // stackc's own labels when the input is stackc's output: `part-of` (the stack) and
   // `instance` (`<stack>-<env>`), the most used values.
   std::string part_of, instance;
@@ -81,6 +85,9 @@ std::vector<std::string> keep(Context& c, const manifests::Node& key, const mani
 // A container that is a metrics exporter: named `*exporter`, with one port (stackc's own is
 // named `exporter`, its port `metrics`).
 bool is_exporter(const manifests::Node& container);
+// A Go duration (`1h30m`) in seconds, 0 when it is none; seconds as the language writes them.
+std::int64_t go_seconds(const manifests::Node* n);
+std::string duration_text(std::int64_t seconds);
 // The lines of `text` for a comment: indented by two, without the indentation they share.
 std::vector<std::string> quoted_lines(std::string_view text);
 

@@ -17,4 +17,8 @@ void run_build_one(const std::uint8_t* data, std::size_t size);
 // files.
 void run_writer_one(const std::uint8_t* data, std::size_t size);
 
+// The bytes as Kubernetes YAML through `stackc import` (fuzz_import.cpp), as one environment and
+// as two: the output always parses as .stack, and the same input gives the same text.
+void run_import_one(const std::uint8_t* data, std::size_t size);
+
 }  // namespace stackc::fuzz
