@@ -117,26 +117,6 @@ struct Reader {
   }
 };
 
-// A docker-compose file: by its name (`compose.yaml`, `docker-compose.yml`, and their
-// `docker-compose.NAME.yml` overrides), or a `services:` at the start of a line where no line
-// starts with `kind:` (a Kubernetes object says its kind at the top level).
-bool is_compose_file(std::string_view path, std::string_view text) {
-  std::string name = fs::path(path).filename().string();
-  for (std::string_view base : {"compose.", "docker-compose."})
-    if (name.rfind(base, 0) == 0 && (name.ends_with(".yml") || name.ends_with(".yaml")))
-      return true;
-  bool services = false;
-  std::size_t at = 0;
-  while (at < text.size()) {
-    std::string_view line = text.substr(at, text.find('\n', at) - at);
-    if (line.starts_with("kind:")) return false;
-    services = services || line.starts_with("services:");
-    if (text.find('\n', at) == std::string_view::npos) break;
-    at = text.find('\n', at) + 1;
-  }
-  return services;
-}
-
 // Writes `text` to `p`: over an existing file as `stackc fmt` does (atomically, keeping its
 // mode), or as a new file (a temporary file in the same folder renamed to it).
 bool write_out(const fs::path& p, const std::string& text, std::string& error) {
@@ -238,7 +218,7 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
     for (const auto& p : paths_of[i]) reader.read(p, files);
     sources[i].paths = paths_of[i];
     for (base::FileId f : files) {
-      if (is_compose_file(sm.file(f).path(), sm.file(f).text())) {
+      if (importer::looks_like_compose(sm.file(f).path(), sm.file(f).text())) {
         for (const auto& d : manifests::parse(sm, f, sink, /*objects=*/false)) {
           for (auto& w : importer::from_compose(d, sm, sink))
             sources[i].workloads.push_back(std::move(w));

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/diagnostics.hpp"
@@ -27,6 +28,12 @@ namespace stackc::importer {
 // (no `services` mapping) is E5030 and gives nothing.
 std::vector<Stmt> from_compose(const manifests::Document& doc, const base::SourceManager& sm,
                                base::Sink& sink);
+
+// A docker-compose file: by its name (`compose.yaml`, `docker-compose.yml`, and their
+// `docker-compose.NAME.yml` overrides), or a `services:` at the start of a line where no line
+// starts with `kind:` (a Kubernetes object says its kind at the top level). The dispatcher of
+// `stackc import` reads such a file with from_compose.
+bool looks_like_compose(std::string_view path, std::string_view text);
 
 // True when the document looks like a compose file: a root mapping with `services` and no
 // `kind` (the dispatcher of `stackc import` also goes by the file name).

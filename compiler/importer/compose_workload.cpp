@@ -734,6 +734,24 @@ std::vector<Stmt> from_compose(const manifests::Document& doc, const base::Sourc
   return compose_detail::Importer(doc, sm, sink).run();
 }
 
+bool looks_like_compose(std::string_view path, std::string_view text) {
+  std::string_view name =
+      path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+  for (std::string_view base : {"compose.", "docker-compose."})
+    if (name.starts_with(base) && (name.ends_with(".yml") || name.ends_with(".yaml"))) return true;
+  bool services = false;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t nl = text.find('\n', at);
+    std::string_view line = text.substr(at, nl == std::string_view::npos ? nl : nl - at);
+    if (line.starts_with("kind:")) return false;
+    services = services || line.starts_with("services:");
+    if (nl == std::string_view::npos) break;
+    at = nl + 1;
+  }
+  return services;
+}
+
 bool is_compose(const manifests::Document& doc) {
   const manifests::Node* s = doc.root.get("services");
   return doc.root.is_map() && s && s->is_map() && !doc.root.get("kind");
