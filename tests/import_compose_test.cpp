@@ -58,6 +58,14 @@ TEST_F(ImportCompose, FixturesImportCheckAndBuild) {
   }
 }
 
+TEST_F(ImportCompose, TheSecretsToCreateAreListed) {
+  stackc::testing::Run r = run({"import", "tests/import/compose/webapp/docker-compose.yml"});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("#   api (keys: DATABASE_PASSWORD)\nsecrets { backend = kubernetes }"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(ImportCompose, RecognisedByContentAsWellAsByName) {
   fs::path p = tmp_ / "app.yml";
   std::ofstream(p) << "services:\n  api:\n    image: ghcr.io/x/api:1.0\n    ports: [\"8080\"]\n"

@@ -438,6 +438,7 @@ void Importer::secret_entry(Svc& s, const std::string& name, const std::string& 
     }
   }
   std::string ref = fmt::format("secret({}, key = {})", quote(secret), quote(key));
+  secrets_made[secret].insert(key);
   Stmt e = Stmt::assign(name, ref);
   auto old =
       std::find_if(s.env.begin(), s.env.end(), [&](const Stmt& x) { return x.head == name; });

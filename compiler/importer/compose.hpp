@@ -26,8 +26,10 @@ namespace stackc::importer {
 // the order of its services. Top-level sections with no .stack form (networks, secrets, configs,
 // include) are kept as comments above the first workload. A file that is not a compose file
 // (no `services` mapping) is E5030 and gives nothing.
+// `secrets`, when given, receives the Secrets the `secret(...)` references name, as
+// `name (keys: a, b)`, for the wrapper's list of Secrets to create.
 std::vector<Stmt> from_compose(const manifests::Document& doc, const base::SourceManager& sm,
-                               base::Sink& sink);
+                               base::Sink& sink, std::vector<std::string>* secrets = nullptr);
 
 // A docker-compose file: by its name (`compose.yaml`, `docker-compose.yml`, and their
 // `docker-compose.NAME.yml` overrides), or a `services:` at the start of a line where no line

@@ -102,6 +102,8 @@ class Importer {
   Importer(const manifests::Document& doc, const base::SourceManager& sm, base::Sink& sink)
       : doc_(doc), sm_(sm), sink_(sink) {}
   std::vector<Stmt> run();
+  // The Secrets the references name, and their keys.
+  std::map<std::string, std::set<std::string>> secrets_made;
 
  private:
   const manifests::Document& doc_;

@@ -1,6 +1,7 @@
 // The workload statements of each compose service (compose.cpp collects what they need first:
 // ports, volumes, environment with its references, dependencies), and from_compose().
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
@@ -730,8 +731,13 @@ std::vector<Stmt> Importer::run() {
 }  // namespace compose_detail
 
 std::vector<Stmt> from_compose(const manifests::Document& doc, const base::SourceManager& sm,
-                               base::Sink& sink) {
-  return compose_detail::Importer(doc, sm, sink).run();
+                               base::Sink& sink, std::vector<std::string>* secrets) {
+  compose_detail::Importer im(doc, sm, sink);
+  std::vector<Stmt> out = im.run();
+  if (secrets)
+    for (const auto& [name, keys] : im.secrets_made)
+      secrets->push_back(fmt::format("{} (keys: {})", name, fmt::join(keys, ", ")));
+  return out;
 }
 
 bool looks_like_compose(std::string_view path, std::string_view text) {

@@ -227,6 +227,7 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
   // Secrets: the references stay, the values are never copied.
   std::set<std::string> secret_notes;
   for (const Imported& e : envs) secret_notes.insert(e.secret_notes.begin(), e.secret_notes.end());
+  for (const Source& s : sources) secret_notes.insert(s.secret_notes.begin(), s.secret_notes.end());
   const Imported* vault = nullptr;
   for (const Imported& e : envs)
     if (!vault && !e.vault_address.empty()) vault = &e;

@@ -23,6 +23,8 @@ struct Source {
   std::vector<Stmt> workloads;
   // The name a compose project gives itself (`name:`, else its folder's), for the stack's name.
   std::string project;
+  // The Secrets its workloads read that the input gives no object for (`name (keys: a, b)`).
+  std::vector<std::string> secret_notes;
 };
 
 struct Summary {
