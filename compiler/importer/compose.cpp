@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 #include <tuple>
 
 #include "check/credentials.hpp"
@@ -495,8 +497,7 @@ void Importer::env_entry(Svc& s, const std::string& name, std::string_view raw, 
     secret_entry(s, name, v, at, fmt::format("holds a literal credential ({})", found.what));
     return;
   }
-  for (const std::string& h : hits)
-    s.notes.push_back(fmt::format("inferred: {} addresses `{}` (was {})", name, h, quote(v)));
+  if (!hits.empty()) s.refs.push_back({name, value, quote(v), v, hits});
   Stmt e = Stmt::assign(name, value);
   for (Stmt& x : s.env)
     if (x.head == name) {
@@ -533,6 +534,45 @@ void Importer::environment(Svc& s, const Node& key, const Node& value) {
            "write `environment: { NAME: value }` or `environment: [\"NAME=value\"]`");
   }
   (void)key;
+}
+
+// References are dependency edges (language.md §5.6), and services that call each other would
+// be a cycle (E3001). In file order, a value whose reference would close a cycle with the edges
+// already taken (depends_on first, which Compose keeps acyclic) stays text, with a note.
+void Importer::break_cycles() {
+  std::map<std::string, std::vector<std::string>> edges;
+  for (const Svc& s : svcs_) edges[s.name] = s.needs;
+  auto reaches = [&](const std::string& from, const std::string& to) {
+    std::set<std::string> seen{from};
+    std::vector<std::string> todo{from};
+    while (!todo.empty()) {
+      std::string at = std::move(todo.back());
+      todo.pop_back();
+      if (at == to) return true;
+      for (const std::string& next : edges[at])
+        if (seen.insert(next).second) todo.push_back(next);
+    }
+    return false;
+  };
+  for (Svc& s : svcs_)
+    for (const Svc::Ref& r : s.refs) {
+      auto back = std::find_if(r.hits.begin(), r.hits.end(),
+                               [&](const std::string& h) { return reaches(h, s.name); });
+      if (back == r.hits.end()) {
+        for (const std::string& h : r.hits) {
+          edges[s.name].push_back(h);
+          s.notes.push_back(
+              fmt::format("inferred: {} addresses `{}` (was {})", r.env, h, r.literal));
+        }
+        continue;
+      }
+      for (Stmt& e : s.env)
+        if (e.head == r.env && e.value == r.value) e.value = r.literal;
+      s.notes.push_back(fmt::format(
+          "not inferred: {} addresses `{}`, which depends on `{}` already: as a reference it "
+          "would close a cycle (E3001), so it stays text",
+          r.env, *back, s.name));
+    }
 }
 
 void Importer::depends_on(Svc& s, const Node& key, const Node& value) {

@@ -51,6 +51,12 @@ struct Svc {
   bool runs_once = false;
   int retries = -1;
   const Node* restart = nullptr;  // the restart key that made it run once
+  // The env values written as references, to keep as text those that would close a cycle.
+  struct Ref {
+    std::string env, value, literal, was;
+    std::vector<std::string> hits;
+  };
+  std::vector<Ref> refs;
 };
 
 inline std::string lower(std::string_view s) {
@@ -163,6 +169,7 @@ class Importer {
   void security(Svc& s, Stmt& w);
   void deploy_rest(Svc& s, const Node& deploy);
   void top_level();
+  void break_cycles();
 };
 
 }  // namespace stackc::importer::compose_detail

@@ -193,6 +193,32 @@ TEST(Compose, ReferencesDeclareThePortTheyUse) {
   EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
 }
 
+TEST(Compose, ReferencesThatWouldBeACycleStayText) {
+  Imported r = import(R"(services:
+  a:
+    image: example/a:1.0
+    ports: ["8080"]
+    environment: { B_URL: "http://b:9090" }
+  b:
+    image: example/b:1.0
+    ports: ["9090"]
+    environment: { A_URL: "http://a:8080" }
+  c:
+    image: example/c:1.0
+    ports: ["7070"]
+    depends_on: [a]
+  d:
+    image: example/d:1.0
+    environment: { C_URL: "http://c:7070" }
+)");
+  EXPECT_TRUE(holds(r.text, "B_URL = \"http://${b.address}\"")) << r.text;
+  EXPECT_TRUE(holds(r.text, "A_URL = \"http://a:8080\"")) << r.text;
+  EXPECT_TRUE(holds(r.text, "# not inferred: A_URL addresses `a`, which depends on `b` already"))
+      << r.text;
+  EXPECT_TRUE(holds(r.text, "C_URL = \"http://${c.address}\"")) << r.text;
+  EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
+}
+
 TEST(Compose, WhatHasNoFormIsKeptAndReported) {
   Imported r = import(R"(services:
   app:

@@ -716,6 +716,7 @@ std::vector<Stmt> Importer::run() {
           "networks {}: its NetworkPolicy follows the dependency graph instead", joined));
     }
   }
+  break_cycles();
   std::vector<Stmt> out;
   for (Svc& s : svcs_) out.push_back(build(s));
   if (!out.empty() && !top_kept_.empty()) {

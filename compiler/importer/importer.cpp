@@ -102,6 +102,11 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
       w.name = sp == std::string::npos ? "" : st.head.substr(sp + 1);
       w.decl = st;
       requests_of(st, w.cpu_m, w.memory_b);
+      if (const Stmt* r = st.find("replicas")) {  // the most replicas: `3` or `2..5`
+        std::string most =
+            r->value.substr(r->value.find("..") == std::string::npos ? 0 : r->value.find("..") + 2);
+        w.pods = std::clamp<std::int64_t>(std::atoll(most.c_str()), 1, 100000);
+      }
       im.workloads.push_back(std::move(w));
     }
     sum.objects += im.objects;
