@@ -217,6 +217,8 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
     std::vector<base::FileId> files;
     for (const auto& p : paths_of[i]) reader.read(p, files);
     sources[i].paths = paths_of[i];
+    // Each file is Kubernetes YAML, or a docker-compose file (by its name or its top-level
+    // `services:`), read whole and imported by from_compose into `sources[i].workloads`.
     for (base::FileId f : files) {
       if (importer::looks_like_compose(sm.file(f).path(), sm.file(f).text())) {
         for (const auto& d : manifests::parse(sm, f, sink, /*objects=*/false)) {

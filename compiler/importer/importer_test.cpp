@@ -320,6 +320,93 @@ TEST(Import, BrokenObjectsAreReportedNotCrashedOn) {
   EXPECT_NE(c.text.find("worker bad-name"), std::string::npos) << c.text;
 }
 
+TEST(Import, AVaultSecretStoreIsTheVaultBackend) {
+  std::string yaml = kApi;
+  yaml += R"(---
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata: {name: shop-vault, namespace: shop}
+spec:
+  provider:
+    vault:
+      server: https://vault.example
+      path: kv
+      version: v2
+      auth: {kubernetes: {mountPath: kubernetes, role: platform}}
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: {name: db, namespace: shop}
+spec:
+  refreshInterval: 1h30m
+  secretStoreRef: {name: shop-vault, kind: SecretStore}
+  target: {name: db}
+  data:
+  - secretKey: password
+    remoteRef: {key: shop/db, property: password}
+)";
+  Imports im(yaml);
+  EXPECT_NE(im.text.find("backend = vault { address = \"https://vault.example\"  path = "
+                         "\"kv/shop\"  role = \"platform\" }"),
+            std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("refresh = 90m"), std::string::npos) << im.text;
+  EXPECT_NE(im.text.find("#   db (keys: password; an ExternalSecret in the input)"),
+            std::string::npos);
+  EXPECT_EQ(check_text(im.text).code, 0);
+  manifests::Node n;
+  n.type = manifests::Type::String;
+  for (auto [text, secs] :
+       {std::pair{"1h30m", 5400}, {"45s", 45}, {"2h", 7200}, {"1x", 0}, {"h", 0}, {"10", 0}}) {
+    n.text = text;
+    EXPECT_EQ(go_seconds(&n), secs) << text;
+  }
+  EXPECT_EQ(duration_text(86400), "1d");
+  EXPECT_EQ(duration_text(5400), "90m");
+}
+
+TEST(Import, NetworkPoliciesAreComparedWithTheGraph) {
+  std::string yaml = kApi;
+  yaml.replace(yaml.find("postgres://db:5432/shop"), 23, "postgres://elsewhere/shop");
+  // db -> api is admitted and no edge explains it; api -> db is the reference already there.
+  yaml += R"(---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: db}}
+    - namespaceSelector: {matchLabels: {team: ops}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-in, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  ingress:
+  - from:
+    - podSelector: {matchLabels: {app: api}}
+)";
+  Imports im(yaml);
+  // api-in comes first: db -> api is added; then db-in's api -> db would close a cycle.
+  EXPECT_NE(im.text.find("# needs api: the NetworkPolicy api-in of the input admits this call\n"
+                         "service db {"),
+            std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("needs         = [api]"), std::string::npos) << im.text;
+  EXPECT_EQ(im.text.find("needs db"), std::string::npos) << im.text;
+  std::string messages;
+  for (const auto& d : im.sink.sorted()) messages += d.message + "\n";
+  EXPECT_NE(messages.find("the calls it admits became `needs`: db -> api"), std::string::npos)
+      << messages;
+  EXPECT_NE(messages.find("not carried over, as the graph has no cycles: api -> db"),
+            std::string::npos)
+      << messages;
+  EXPECT_EQ(check_text(im.text).code, 0);
+}
+
 // The committed out/ of the examples, imported and built again, gives the same objects.
 TEST(Import, RoundTripOfTheCommittedExamples) {
   fs::current_path(STACKC_SOURCE_DIR);

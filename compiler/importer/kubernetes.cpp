@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -332,6 +333,94 @@ std::vector<std::string> keep_object(Context& c, const Document& d, const std::s
   for (auto& l : quoted_lines(manifests::source_lines(c.sm, d.root.span))) lines.push_back(l);
   c.out->objects_kept++;
   return lines;
+}
+
+// The workloads whose pods `sel` (a label selector's matchLabels; empty: all) selects.
+std::set<std::string> selected_workloads(const Node* sel, const std::vector<Unit>& units) {
+  std::set<std::string> out;
+  for (const Unit& u : units) {
+    bool all = !sel || !sel->is_map() || sel->size() == 0;
+    if (all || selects(sel, u.pod_labels)) out.insert(u.group.empty() ? u.name : u.group);
+  }
+  return out;
+}
+
+// Whether the declaration refers to `dep` already: in `needs` or by `${dep.`.
+bool has_edge(const Stmt& decl, const std::string& dep) {
+  if (text_of(decl).find("${" + dep + ".") != std::string::npos) return true;
+  for (const Stmt& s : decl.body)
+    if (s.head == "needs") {
+      std::string v = s.value;
+      for (char& ch : v)
+        if (ch == '[' || ch == ']' || ch == ',') ch = ' ';
+      std::istringstream in(v);
+      std::string w;
+      while (in >> w)
+        if (w == dep) return true;
+    }
+  return false;
+}
+
+// The calls a NetworkPolicy of the input admits between imported workloads (a `podSelector`
+// peer without `namespaceSelector` in an ingress rule) that no edge explains: each is added to
+// the caller's `needs`, with a comment. Returns them as `a -> b`.
+std::vector<std::string> admitted_edges(const Document& d, const std::vector<Unit>& units,
+                                        Imported& out, std::vector<std::string>& cyclic) {
+  std::vector<std::string> added;
+  // Whether `to` reaches `from` through the edges already written (a new edge would close a
+  // cycle, E3001: the graph cannot say that two workloads call each other).
+  auto reaches = [&](const std::string& from, const std::string& to) {
+    std::vector<std::string> todo{from};
+    std::set<std::string> seen{from};
+    while (!todo.empty()) {
+      std::string at = todo.back();
+      todo.pop_back();
+      if (at == to) return true;
+      auto w = std::find_if(out.workloads.begin(), out.workloads.end(),
+                            [&](const Workload& x) { return x.name == at; });
+      if (w == out.workloads.end()) continue;
+      for (const Workload& x : out.workloads)
+        if (!seen.count(x.name) && has_edge(w->decl, x.name)) {
+          seen.insert(x.name);
+          todo.push_back(x.name);
+        }
+    }
+    return false;
+  };
+  const Node* spec = d.root.get("spec");
+  const Node* ingress = spec ? spec->get("ingress") : nullptr;
+  if (!ingress || !ingress->is_seq()) return added;
+  auto targets = selected_workloads(path(spec, {"podSelector", "matchLabels"}), units);
+  for (const Node& rule : ingress->items) {
+    const Node* from = rule.get("from");
+    if (!from || !from->is_seq()) continue;
+    for (const Node& peer : from->items) {
+      if (!peer.get("podSelector") || peer.get("namespaceSelector") || peer.get("ipBlock"))
+        continue;
+      auto sources = selected_workloads(path(&peer, {"podSelector", "matchLabels"}), units);
+      for (const std::string& src : sources)
+        for (const std::string& dst : targets) {
+          if (src == dst) continue;
+          auto w = std::find_if(out.workloads.begin(), out.workloads.end(),
+                                [&](const Workload& x) { return x.name == src; });
+          bool dst_exists = std::any_of(out.workloads.begin(), out.workloads.end(),
+                                        [&](const Workload& x) { return x.name == dst; });
+          if (w == out.workloads.end() || !dst_exists || has_edge(w->decl, dst)) continue;
+          if (reaches(dst, src)) {
+            cyclic.push_back(src + " -> " + dst);
+            continue;
+          }
+          if (Stmt* needs = w->decl.find("needs"))
+            needs->value.insert(needs->value.size() - 1, ", " + label(dst));
+          else
+            w->decl.add(Stmt::assign("needs", list({label(dst)})));
+          w->decl.comments.push_back(fmt::format(
+              "needs {}: the NetworkPolicy {} of the input admits this call", dst, d.name));
+          added.push_back(src + " -> " + dst);
+        }
+    }
+  }
+  return added;
 }
 
 }  // namespace
@@ -910,13 +999,25 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
             {fmt::format("NetworkPolicy {}: stackc's own, made again from the graph", d->name)}));
         continue;
       }
+      // Compared with the graph: the calls it admits between imported workloads that no edge
+      // explains become `needs`, so that stackc's policies admit them too.
+      std::vector<std::string> cyclic;
+      std::vector<std::string> added = admitted_edges(*d, units, out, cyclic);
       sink.report(base::make(
           base::Code::W0043, d->root.span,
-          fmt::format("NetworkPolicy `{}` is not imported: stackc makes the NetworkPolicies from "
-                      "the dependency graph",
-                      d->name),
-          "check the edges (`needs`, references) of the workloads it admits traffic between; "
-          "`stackc graph` shows them"));
+          fmt::format(
+              "NetworkPolicy `{}` is not imported: stackc makes the NetworkPolicies from "
+              "the dependency graph{}{}",
+              d->name,
+              added.empty()
+                  ? ""
+                  : fmt::format("; the calls it admits became `needs`: {}", fmt::join(added, ", ")),
+              cyclic.empty() ? ""
+                             : fmt::format("; not carried over, as the graph has no cycles: {}",
+                                           fmt::join(cyclic, ", "))),
+          "check the edges (`needs`, references) of the workloads it admits traffic between "
+          "(`stackc graph` shows them); traffic from other namespaces or addresses is not "
+          "carried over"));
       out.kept.push_back(Stmt::comment({fmt::format(
           "not imported: NetworkPolicy {} (stackc derives the NetworkPolicies from the graph)",
           d->name)}));
