@@ -386,7 +386,8 @@ std::string Importer::reference(std::size_t target, int port) {
   return fmt::format("${{{}.host}}:${{{}.port.{}}}", t.name, t.name, it->name);
 }
 
-std::string Importer::referenced(Svc& self, std::string_view v, std::vector<std::string>& hits) {
+std::string Importer::referenced(Svc& self, std::string_view v, std::vector<std::string>& hits,
+                                 bool bare) {
   std::string out = "\"", lit;
   std::size_t i = 0;
   while (i < v.size()) {
@@ -413,7 +414,11 @@ std::string Importer::referenced(Svc& self, std::string_view v, std::vector<std:
     bool boundary =
         k == v.size() || std::string_view("/,?; #").find(v[k]) != std::string_view::npos;
     auto host = hosts_.find(lower(v.substr(i, j - i)));
-    if (!boundary || host == hosts_.end() || svcs_[host->second].name == self.name) {
+    // A name alone (no port, not a URL's host) is a host only where the variable says so:
+    // `MYSQL_DATABASE=wordpress` names a database, not the service `wordpress`.
+    bool url_host = i > 0 && (v[i - 1] == '/' || v[i - 1] == '@');
+    if (!boundary || host == hosts_.end() || svcs_[host->second].name == self.name ||
+        (port == 0 && !url_host && !bare)) {
       lit += v.substr(i, j - i);
       i = j;
       continue;
@@ -487,7 +492,14 @@ void Importer::env_entry(Svc& s, const std::string& name, std::string_view raw, 
   }
   std::string v = text(raw, at);
   std::vector<std::string> hits;
-  std::string value = referenced(s, v, hits);
+  std::string upper = name;
+  for (char& c : upper)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  bool names_a_host = false;
+  for (std::string_view word : {"HOST", "SERVER", "ADDR", "ENDPOINT", "BROKER", "BOOTSTRAP",
+                                "UPSTREAM", "PEER", "SEED", "NODES", "BACKEND", "SERVICE"})
+    names_a_host = names_a_host || upper.find(word) != std::string::npos;
+  std::string value = referenced(s, v, hits, names_a_host);
   if (auto found = check::find_credential_entry(name, v)) {
     for (const std::string& h : hits) {
       need(s, h);

@@ -152,7 +152,9 @@ class Importer {
   void env_entry(Svc& s, const std::string& name, std::string_view raw, bool has_value, Span at);
   void secret_entry(Svc& s, const std::string& name, const std::string& literal, Span at,
                     const std::string& why);
-  std::string referenced(Svc& self, std::string_view v, std::vector<std::string>& hits);
+  // `v` with the addresses of other services as references (`bare`: a name alone counts, as
+  // the variable names a host).
+  std::string referenced(Svc& self, std::string_view v, std::vector<std::string>& hits, bool bare);
   std::string reference(std::size_t target, int port);
   // A port for `t` when it declares none and its image is a well-known server (`redis` 6379).
   void default_port(Svc& t, std::string_view why);

@@ -193,6 +193,25 @@ TEST(Compose, ReferencesDeclareThePortTheyUse) {
   EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
 }
 
+TEST(Compose, ANameAloneIsAHostOnlyWhereTheVariableSaysSo) {
+  Imported r = import(R"(services:
+  db:
+    image: mysql:8.4
+    environment: [MYSQL_DATABASE=wordpress, MYSQL_USER=wordpress]
+    volumes: ["data:/var/lib/mysql"]
+  wordpress:
+    image: wordpress:6.6
+    ports: ["80:80"]
+    environment: [WORDPRESS_DB_HOST=db, WORDPRESS_DB_NAME=wordpress]
+volumes:
+  data:
+)");
+  EXPECT_TRUE(holds(r.text, "MYSQL_DATABASE = \"wordpress\"")) << r.text;
+  EXPECT_TRUE(holds(r.text, "WORDPRESS_DB_HOST = \"${db.host}\"")) << r.text;
+  EXPECT_TRUE(holds(r.text, "port mysql = 3306")) << r.text;  // its image's: reached by name
+  EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
+}
+
 TEST(Compose, ReferencesThatWouldBeACycleStayText) {
   Imported r = import(R"(services:
   a:
