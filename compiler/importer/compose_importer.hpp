@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -66,6 +67,39 @@ inline std::string lower(std::string_view s) {
   return out;
 }
 
+// `n` with every YAML merge key (`<<: *anchor`, or a list of them) applied, as Compose reads
+// it: the merged mappings' entries where the mapping does not set the key itself.
+inline Node with_merges(const Node& n) {
+  Node out = n;
+  out.items.clear();
+  if (n.is_seq()) {
+    for (const Node& x : n.items) out.items.push_back(with_merges(x));
+    return out;
+  }
+  if (!n.is_map()) return n;
+  std::vector<const Node*> sources;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    if (n.key(i).is_scalar() && n.key(i).text == "<<") {
+      if (n.value(i).is_map()) sources.push_back(&n.value(i));
+      if (n.value(i).is_seq())
+        for (const Node& m : n.value(i).items)
+          if (m.is_map()) sources.push_back(&m);
+      continue;
+    }
+    out.items.push_back(n.key(i));
+    out.items.push_back(with_merges(n.value(i)));
+  }
+  for (const Node* src : sources) {
+    Node m = with_merges(*src);
+    for (std::size_t i = 0; i < m.size(); ++i)
+      if (!out.get(m.key(i).text)) {
+        out.items.push_back(m.key(i));
+        out.items.push_back(m.value(i));
+      }
+  }
+  return out;
+}
+
 // The key of `value` in the mapping `map` (`value` points into it).
 inline const Node& key_of(const Node& map, const Node* value) {
   for (std::size_t i = 0; i < map.size(); ++i)
@@ -116,6 +150,7 @@ class Importer {
   const base::SourceManager& sm_;
   base::Sink& sink_;
   std::vector<Svc> svcs_;
+  std::deque<Node> merged_;  // services with their YAML merge keys (`<<: *common`) applied
   std::map<std::string, std::size_t> hosts_;  // a name that addresses a service -> its index
   // A literal secret -> the secret and key it became (equal literals share one).
   std::map<std::string, std::pair<std::string, std::string>> secret_refs_;

@@ -212,6 +212,28 @@ volumes:
   EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
 }
 
+TEST(Compose, MergeKeysApplyAsComposeReadsThem) {
+  Imported r = import(R"(x-app: &app
+  image: example/app:1.0
+  environment: &env { LOG: info, MODE: web }
+  deploy: {resources: {limits: {cpus: "0.5", memory: 256M}}}
+services:
+  web:
+    <<: *app
+    ports: ["8080"]
+  jobs:
+    <<: *app
+    environment:
+      <<: *env
+      MODE: worker
+)");
+  EXPECT_TRUE(holds(r.text, "service web {\n image = \"example/app:1.0\"")) << r.text;
+  EXPECT_TRUE(holds(r.text, "env { MODE = \"worker\" LOG = \"info\" }")) << r.text;
+  EXPECT_EQ(r.text.find("<<"), std::string::npos) << r.text;
+  EXPECT_FALSE(r.has(base::Code::W0052)) << r.messages();
+  EXPECT_EQ(errors_of(check_stack(r.text)), "") << r.text;
+}
+
 TEST(Compose, ReferencesThatWouldBeACycleStayText) {
   Imported r = import(R"(services:
   a:

@@ -665,7 +665,8 @@ std::vector<Stmt> Importer::run() {
     s.compose_name = key.text;
     s.name = name;
     s.key = &key;
-    s.node = &value;
+    merged_.push_back(with_merges(value));
+    s.node = &merged_.back();
     svcs_.push_back(std::move(s));
     add_host(key.text, svcs_.size() - 1);
   }
