@@ -35,7 +35,8 @@ class ImportCompose : public ::testing::Test {
 };
 
 const char* const kFixtures[] = {"webapp/docker-compose.yml", "worker-queue/docker-compose.yml",
-                                 "healthchecks/compose.yaml", "voting-app/docker-compose.yml"};
+                                 "healthchecks/compose.yaml", "voting-app/docker-compose.yml",
+                                 "kafka/docker-compose.yml"};
 
 TEST_F(ImportCompose, FixturesImportCheckAndBuild) {
   for (const char* f : kFixtures) {
