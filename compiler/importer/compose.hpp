@@ -37,10 +37,6 @@ std::vector<Stmt> from_compose(const manifests::Document& doc, const base::Sourc
 // `stackc import` reads such a file with from_compose.
 bool looks_like_compose(std::string_view path, std::string_view text);
 
-// True when the document looks like a compose file: a root mapping with `services` and no
-// `kind` (the dispatcher of `stackc import` also goes by the file name).
-bool is_compose(const manifests::Document& doc);
-
 // The project name a compose file gives itself (`name:`), as a DNS label, or empty.
 std::string compose_project_name(const manifests::Document& doc);
 

@@ -760,11 +760,6 @@ bool looks_like_compose(std::string_view path, std::string_view text) {
   return services;
 }
 
-bool is_compose(const manifests::Document& doc) {
-  const manifests::Node* s = doc.root.get("services");
-  return doc.root.is_map() && s && s->is_map() && !doc.root.get("kind");
-}
-
 std::string compose_project_name(const manifests::Document& doc) {
   return compose::workload_name(doc.root.str("name"));
 }
