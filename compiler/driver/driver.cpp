@@ -880,10 +880,10 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
   if (importc->parsed()) {
     base::SourceManager sm;
     base::Collector sink;
-    std::string usage;
+    std::string usage, note;
     import_opts.max_input = common.max_input;
     std::ostringstream text;
-    int status = run_import(import_opts, sm, sink, text, usage);
+    int status = run_import(import_opts, sm, sink, text, usage, note);
     if (!usage.empty()) {
       err << "stackc: error: " << usage << "\n";
       return 2;
@@ -892,6 +892,7 @@ int run(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
     // stdout stays one .stack file.
     out << text.str();
     emit_diagnostics(sm, sink, common, import_opts.out.empty() ? err : out, err);
+    if (common.diagnostics == "text") err << note;
     return status;
   }
   if (version->parsed()) {

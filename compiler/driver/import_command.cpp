@@ -170,7 +170,7 @@ bool write_out(const fs::path& p, const std::string& text, std::string& error) {
 }  // namespace
 
 int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector& sink,
-               std::ostream& out, std::string& usage) {
+               std::ostream& out, std::string& usage, std::string& note) {
   if (o.paths.empty() && o.envs.empty()) {
     usage = "give the manifests to import: files, folders or `-` (stdin), or --env NAME=PATH";
     return 2;
@@ -238,8 +238,15 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
   if (reader.failed) return 2;
   // Input that cannot be read whole is not imported in part.
   if (sink.error_count()) return 1;
-  std::string text = importer::import(sources, sm, sink);
+  importer::Summary sum;
+  std::string text = importer::import(sources, sm, sink, &sum);
   if (sink.error_count()) return 1;
+  note = fmt::format(
+      "stackc: imported {} object{} into {} workload{}; kept as comments: {} object{}, {} "
+      "field{}\n",
+      sum.objects, sum.objects == 1 ? "" : "s", sum.workloads, sum.workloads == 1 ? "" : "s",
+      sum.objects_kept, sum.objects_kept == 1 ? "" : "s", sum.fields_kept,
+      sum.fields_kept == 1 ? "" : "s");
   if (o.out.empty()) {
     out << text;
     return 0;

@@ -22,7 +22,8 @@ struct ImportOptions {
 // `options.out`. Diagnostics go to `sink` (in `sm`) for the caller to render. Returns the exit
 // status: 0, 1 (errors in the input), 2 (usage, an input that cannot be read, a file that cannot
 // be written); `usage` is set for a usage error (the caller prints it).
+// `note`, on success, is the one-line summary the text mode prints on stderr.
 int run_import(const ImportOptions& options, base::SourceManager& sm, base::Collector& sink,
-               std::ostream& out, std::string& usage);
+               std::ostream& out, std::string& usage, std::string& note);
 
 }  // namespace stackc::driver

@@ -34,7 +34,7 @@ struct Summary {
 // The .stack text of `sources` (at least one). Diagnostics go to `sink`: W0040 for what is kept
 // as a comment, W0041 for literal secrets, W0042 for what was assumed, W0043 for
 // NetworkPolicies, E5010 for a workload without containers, E5011 when there is nothing to
-// import. `summary`, when given, receives the figures the command prints with --stats.
+// import. `summary`, when given, receives the figures the command prints at the end.
 std::string import(const std::vector<Source>& sources, const base::SourceManager& sm,
                    base::Sink& sink, Summary* summary = nullptr);
 

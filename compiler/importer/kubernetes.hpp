@@ -39,7 +39,8 @@ struct Imported {
   std::vector<Stmt> kept;                 // top-level comments: objects without a .stack form
   std::size_t objects = 0;                // objects read
   std::size_t objects_kept = 0;           // objects kept whole as comments
-  std::size_t fields_kept = 0;            // fields kept as comments
+  std::size_t fields_kept = 0;            // fields kept as comments (each place once)
+  std::set<std::pair<base::FileId, std::uint32_t>> kept_at;
   // A Vault SecretStore of External Secrets: `backend = vault { ... }` (empty address: none).
   std::string vault_address, vault_path, vault_role, vault_version;
   std::string vault_prefix;  // the ExternalSecrets' key prefix (`personage` of `personage/db`)

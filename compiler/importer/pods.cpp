@@ -742,6 +742,17 @@ PodResult pod_fields(Context& c, const std::string& workload, const Node& tmpl, 
                                                                "terminationMessagePath",
                                                                "terminationMessagePolicy"};
     rest(c, k, known, cwhat, own);
+    // stackc gives init and sidecar containers the main container's mounts (and the exporter
+    // none): a mount of a volume the main container does not mount is kept.
+    if (const Node* ms = k.get("volumeMounts"); ms && ms->is_seq())
+      for (const Node& m : ms->items)
+        if (!mounted.count(std::string(m.str("name")))) {
+          Node key;
+          key.span = m.span;
+          auto lines =
+              keep(c, key, m, fmt::format("the mount of volume `{}` by {}", m.str("name"), cwhat));
+          own.insert(own.end(), lines.begin(), lines.end());
+        }
     if (!own.empty()) {
       b.comments = own;
     }

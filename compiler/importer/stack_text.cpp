@@ -101,8 +101,13 @@ std::string text_of(const Stmt& s) {
   return out + " }";
 }
 
-void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::vector<Stmt>& own,
-                  const std::vector<std::string>& atomic) {
+namespace {
+
+// `nested`: inside a block (an `env`, a `security`...), where the order of the entries is the
+// order of the output (env variables): a value every variant has stays in place with the first
+// variant's value, and is replaced where another differs.
+void split(const std::vector<const Stmt*>& variants, Stmt& common, std::vector<Stmt>& own,
+           const std::vector<std::string>& atomic, bool nested) {
   own.clear();
   for (const Stmt* v : variants) {
     Stmt o = Stmt::open(v->head);
@@ -136,9 +141,9 @@ void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::v
       common.add(b);
       continue;
     }
-    if (is_atomic(b.head)) {
+    if (is_atomic(b.head) || (nested && !b.block)) {
       // Kept in place with the first variant's value (its position decides which port is the
-      // first), replaced where another differs.
+      // first, or where the variable is), replaced where another differs.
       common.add(b);
       for (std::size_t i = 1; i < variants.size(); ++i)
         if (text_of(*same[i]) != text_of(b)) own[i].add(*same[i]);
@@ -151,7 +156,7 @@ void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::v
     Stmt sub = Stmt::open(b.head);
     sub.comments = b.comments;
     std::vector<Stmt> sub_own;
-    split_common(same, sub, sub_own, atomic);
+    split(same, sub, sub_own, atomic, true);
     if (!sub.body.empty()) common.add(std::move(sub));
     for (std::size_t i = 0; i < variants.size(); ++i)
       if (!sub_own[i].body.empty()) own[i].add(std::move(sub_own[i]));
@@ -159,6 +164,13 @@ void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::v
   for (std::size_t i = 0; i < variants.size(); ++i)
     for (const Stmt& b : variants[i]->body)
       if (!b.head.empty() && !shared.count(b.head)) own[i].add(b);
+}
+
+}  // namespace
+
+void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::vector<Stmt>& own,
+                  const std::vector<std::string>& atomic) {
+  split(variants, common, own, atomic, false);
 }
 
 std::string quote(std::string_view text) {

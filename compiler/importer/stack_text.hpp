@@ -63,10 +63,10 @@ std::string text_of(const Stmt& s);
 // of one workload) into what they all share (`common`) and what each has of its own (`own[i]`),
 // by the merge rules of language.md §5.4: a block present in every variant is split field by
 // field; a statement whose head starts with one of `atomic` (`port `: their order decides the
-// first port) stays in `common` with the first variant's value, and goes to `own[i]` where it
-// differs;
-// anything else is common only when all variants have it, equal. `common` keeps the order of the
-// first variant; comments stay with the first variant's statements.
+// first port), and inside a block every value (their order is the order of the env variables),
+// stays in `common` with the first variant's value and goes to `own[i]` where it differs; any
+// other statement is common only when all variants have it, equal. `common` keeps the order of
+// the first variant; comments stay with the first variant's statements.
 void split_common(const std::vector<const Stmt*>& variants, Stmt& common, std::vector<Stmt>& own,
                   const std::vector<std::string>& atomic = {"port "});
 

@@ -60,10 +60,11 @@ TEST(StackText, SplitCommonKeepsWhatAllShareAndThePortsInPlace) {
   std::vector<Stmt> own;
   split_common({&a, &b}, common, own);
   ASSERT_EQ(own.size(), 2u);
+  // In a block the first variant's value stays in place (the env variables keep their order).
   EXPECT_EQ(text_of(common),
             "service api { image = \"api:1\"; port http = 80; port metrics = 9090; env { A = "
-            "\"1\"; }; }");
-  EXPECT_EQ(text_of(own[0]), "service api { replicas = 2; env { LOG = \"info\"; }; }");
+            "\"1\"; LOG = \"info\"; }; }");
+  EXPECT_EQ(text_of(own[0]), "service api { replicas = 2; }");
   EXPECT_EQ(text_of(own[1]),
             "service api { port http = 8080; replicas = 5; env { LOG = \"warn\"; }; grace = 45s; "
             "}");
