@@ -222,7 +222,8 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
     for (base::FileId f : files) {
       if (importer::looks_like_compose(sm.file(f).path(), sm.file(f).text())) {
         for (const auto& d : manifests::parse(sm, f, sink, /*objects=*/false)) {
-          for (auto& w : importer::from_compose(d, sm, sink, &sources[i].secret_notes))
+          for (auto& w : importer::from_compose(d, sm, sink, &sources[i].secret_notes,
+                                                &sources[i].fields_kept))
             sources[i].workloads.push_back(std::move(w));
           if (sources[i].project.empty()) sources[i].project = importer::compose_project_name(d);
           if (sources[i].project.empty() && sm.file(f).path() != "<stdin>")

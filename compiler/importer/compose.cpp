@@ -50,6 +50,7 @@ std::vector<std::string> Importer::yaml_lines(Span span) {
 void Importer::keep(std::vector<std::string>& into, const Node& key, const Node& value,
                     std::string why, std::string help) {
   for (auto& l : yaml_lines(join(key, value))) into.push_back(std::move(l));
+  ++kept_count;
   report(Code::W0050, key.span, std::move(why), std::move(help));
 }
 
@@ -464,6 +465,7 @@ void Importer::env_entry(Svc& s, const std::string& name, std::string_view raw, 
   if (!is_ident(name)) {
     std::vector<std::string> lines = yaml_lines(at);
     for (auto& l : lines) s.kept.push_back(std::move(l));
+    ++kept_count;
     report(Code::W0050, at,
            fmt::format("the variable name `{}` is not an identifier, which `env` names are", name),
            "rename the variable in the program, or set it in the image");

@@ -27,9 +27,11 @@ namespace stackc::importer {
 // include) are kept as comments above the first workload. A file that is not a compose file
 // (no `services` mapping) is E5030 and gives nothing.
 // `secrets`, when given, receives the Secrets the `secret(...)` references name, as
-// `name (keys: a, b)`, for the wrapper's list of Secrets to create.
+// `name (keys: a, b)`, for the wrapper's list of Secrets to create; `kept` is increased by the
+// settings kept as comments (W0050).
 std::vector<Stmt> from_compose(const manifests::Document& doc, const base::SourceManager& sm,
-                               base::Sink& sink, std::vector<std::string>* secrets = nullptr);
+                               base::Sink& sink, std::vector<std::string>* secrets = nullptr,
+                               std::size_t* kept = nullptr);
 
 // A docker-compose file: by its name (`compose.yaml`, `docker-compose.yml`, and their
 // `docker-compose.NAME.yml` overrides), or a `services:` at the start of a line where no line

@@ -144,6 +144,7 @@ class Importer {
   std::vector<Stmt> run();
   // The Secrets the references name, and their keys.
   std::map<std::string, std::set<std::string>> secrets_made;
+  std::size_t kept_count = 0;  // settings kept as comments (W0050)
 
  private:
   const manifests::Document& doc_;

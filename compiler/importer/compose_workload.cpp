@@ -733,9 +733,11 @@ std::vector<Stmt> Importer::run() {
 }  // namespace compose_detail
 
 std::vector<Stmt> from_compose(const manifests::Document& doc, const base::SourceManager& sm,
-                               base::Sink& sink, std::vector<std::string>* secrets) {
+                               base::Sink& sink, std::vector<std::string>* secrets,
+                               std::size_t* kept) {
   compose_detail::Importer im(doc, sm, sink);
   std::vector<Stmt> out = im.run();
+  if (kept) *kept += im.kept_count;
   if (secrets)
     for (const auto& [name, keys] : im.secrets_made)
       secrets->push_back(fmt::format("{} (keys: {})", name, fmt::join(keys, ", ")));

@@ -111,7 +111,7 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
     }
     sum.objects += im.objects;
     sum.objects_kept += im.objects_kept;
-    sum.fields_kept += im.fields_kept;
+    sum.fields_kept += im.fields_kept + s.fields_kept;
     envs.push_back(std::move(im));
   }
   std::size_t total = sum.objects;

@@ -25,6 +25,8 @@ struct Source {
   std::string project;
   // The Secrets its workloads read that the input gives no object for (`name (keys: a, b)`).
   std::vector<std::string> secret_notes;
+  // Settings another importer kept as comments, for the summary.
+  std::size_t fields_kept = 0;
 };
 
 struct Summary {
