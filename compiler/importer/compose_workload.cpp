@@ -104,7 +104,9 @@ void Importer::image(Svc& s, Stmt& w) {
   if (!img && !b) {
     report(Code::E5034, s.key->span,
            fmt::format("the service `{}` has neither `image` nor `build`", s.compose_name),
-           "add `image: NAME:TAG`, or `build: ./DIR` for an image built from a Dockerfile");
+           "add `image: NAME:TAG`, or `build: ./DIR` for an image built from a Dockerfile; an "
+           "override file only completes another one: import the merged file "
+           "(`docker compose config > merged.yml`)");
     return;
   }
   std::string written = img ? text(*img) : "";
