@@ -13,6 +13,8 @@
 
 #include "driver/input.hpp"
 #include "driver/replace.hpp"
+#include "importer/compose.hpp"
+#include "importer/compose_values.hpp"
 #include "importer/importer.hpp"
 
 namespace stackc::driver {
@@ -215,9 +217,21 @@ int run_import(const ImportOptions& o, base::SourceManager& sm, base::Collector&
     std::vector<base::FileId> files;
     for (const auto& p : paths_of[i]) reader.read(p, files);
     sources[i].paths = paths_of[i];
-    // Each file is Kubernetes YAML. (A docker-compose file would be read here with
-    // `manifests::parse(sm, f, sink, false)` and its services added to `sources[i].workloads`.)
+    // Each file is Kubernetes YAML, or a docker-compose file (by its name or its top-level
+    // `services:`), read whole and imported by from_compose into `sources[i].workloads`.
     for (base::FileId f : files) {
+      if (importer::looks_like_compose(sm.file(f).path(), sm.file(f).text())) {
+        for (const auto& d : manifests::parse(sm, f, sink, /*objects=*/false)) {
+          for (auto& w : importer::from_compose(d, sm, sink, &sources[i].secret_notes,
+                                                &sources[i].fields_kept))
+            sources[i].workloads.push_back(std::move(w));
+          if (sources[i].project.empty()) sources[i].project = importer::compose_project_name(d);
+          if (sources[i].project.empty() && sm.file(f).path() != "<stdin>")
+            sources[i].project = importer::compose::workload_name(
+                fs::absolute(sm.file(f).path()).parent_path().filename().string());
+        }
+        continue;
+      }
       auto docs = manifests::parse(sm, f, sink);
       for (auto& d : docs) sources[i].kubernetes.push_back(std::move(d));
     }

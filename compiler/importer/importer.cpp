@@ -102,11 +102,16 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
       w.name = sp == std::string::npos ? "" : st.head.substr(sp + 1);
       w.decl = st;
       requests_of(st, w.cpu_m, w.memory_b);
+      if (const Stmt* r = st.find("replicas")) {  // the most replicas: `3` or `2..5`
+        std::string most =
+            r->value.substr(r->value.find("..") == std::string::npos ? 0 : r->value.find("..") + 2);
+        w.pods = std::clamp<std::int64_t>(std::atoll(most.c_str()), 1, 100000);
+      }
       im.workloads.push_back(std::move(w));
     }
     sum.objects += im.objects;
     sum.objects_kept += im.objects_kept;
-    sum.fields_kept += im.fields_kept;
+    sum.fields_kept += im.fields_kept + s.fields_kept;
     envs.push_back(std::move(im));
   }
   std::size_t total = sum.objects;
@@ -124,11 +129,20 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
   const Imported& first = envs.front();
   std::string stack_name = first.part_of;
   std::vector<std::string> assumed;
+  if (!dns_label(stack_name) && dns_label(sources.front().project))
+    stack_name = sources.front().project;  // a compose project's name
   if (!dns_label(stack_name)) {
     stack_name = dns_label(first.ns) ? first.ns : "imported";
     assumed.push_back(fmt::format("the stack's name (`{}` is {})", stack_name,
                                   dns_label(first.ns) ? "after the namespace" : "a placeholder"));
   }
+  // Images built from source (compose `build:`) are the stack's own: they need a registry and a
+  // version (language.md §5.13).
+  bool own_images = false;
+  for (const Source& s : sources)
+    for (const Stmt& w : s.workloads)
+      if (const Stmt* img = w.find("image"))
+        own_images = own_images || img->value.find_first_of(":/@") == std::string::npos;
   std::vector<Stmt> top;
   Stmt head = Stmt::open("stack " + stack_name);
   {
@@ -144,15 +158,25 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
                       for (const auto& e : envs) n += e.workloads.size();
                       return n;
                     }()));
+    bool compose = std::any_of(sources.begin(), sources.end(),
+                               [](const Source& s) { return !s.workloads.empty(); });
     head.comments.push_back(
-        "Comments starting with `not imported` keep what has no .stack form (W0040); `inferred` "
-        "lines");
+        fmt::format("Comments starting with `not imported` keep what has no .stack form ({}); "
+                    "`inferred` lines",
+                    compose ? "W0040, W0050 for compose" : "W0040"));
     head.comments.push_back(
         "list the references found in values; `not in the input` what was "
         "assumed (W0042).");
-    if (stack_name != first.part_of)
+    if (stack_name != first.part_of && stack_name != sources.front().project)
       head.comments.push_back(
           fmt::format("Not in the input: the stack's name (`{}`).", stack_name));
+    if (own_images) {
+      head.comments.push_back(
+          "Not in the input: the registry and version of the images built from source.");
+      head.add(Stmt::assign("registry", quote("registry.example.com/" + stack_name)));
+      head.add(Stmt::assign("version", quote("0.1.0")));
+      assumed.push_back("the registry and version of the images built from source");
+    }
   }
   top.push_back(std::move(head));
   std::string storage_class;
@@ -208,6 +232,7 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
   // Secrets: the references stay, the values are never copied.
   std::set<std::string> secret_notes;
   for (const Imported& e : envs) secret_notes.insert(e.secret_notes.begin(), e.secret_notes.end());
+  for (const Source& s : sources) secret_notes.insert(s.secret_notes.begin(), s.secret_notes.end());
   const Imported* vault = nullptr;
   for (const Imported& e : envs)
     if (!vault && !e.vault_address.empty()) vault = &e;

@@ -21,6 +21,12 @@ struct Source {
   std::vector<manifests::Document> kubernetes;  // Kubernetes objects, in input order
   // Workload declarations made by other importers (docker-compose), added as they are.
   std::vector<Stmt> workloads;
+  // The name a compose project gives itself (`name:`, else its folder's), for the stack's name.
+  std::string project;
+  // The Secrets its workloads read that the input gives no object for (`name (keys: a, b)`).
+  std::vector<std::string> secret_notes;
+  // Settings another importer kept as comments, for the summary.
+  std::size_t fields_kept = 0;
 };
 
 struct Summary {

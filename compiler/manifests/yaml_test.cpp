@@ -131,7 +131,8 @@ TEST(ManifestYaml, DeepNestingIsAnErrorNotACrash) {
 TEST(ManifestYaml, BinaryAndEmptyInputDoNotCrash) {
   Parsed e("");
   EXPECT_TRUE(e.docs.empty());
-  Parsed b(std::string("kind: \0\xff\xfe x\n", 14));
+  static constexpr char kBinary[] = "kind: \0\xff\xfe x\n";
+  Parsed b(std::string(kBinary, sizeof kBinary - 1));
   (void)b;
   Parsed c("\t\t- : : [ { ] }\n");
   EXPECT_FALSE(c.codes().empty());

@@ -1,6 +1,7 @@
-// The import entry: bytes as a Kubernetes YAML stream -> `stackc import`, once as one
-// environment and once split into two (the `--env` merge). The output must parse as .stack
-// without a syntax error, and importing the same input again must give the same text.
+// The import entry: bytes as a Kubernetes YAML stream (or a docker-compose file) -> `stackc
+// import`, once as one environment and once split into two (the `--env` merge). The output must
+// parse as .stack without a syntax error, and importing the same input again must give the same
+// text.
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -8,6 +9,7 @@
 #include "base/diagnostics.hpp"
 #include "base/source.hpp"
 #include "fuzz_build.hpp"
+#include "importer/compose.hpp"
 #include "importer/importer.hpp"
 #include "manifests/yaml.hpp"
 #include "syntax/parse.hpp"
@@ -23,6 +25,12 @@ std::string import_text(const std::vector<std::string_view>& parts) {
     importer::Source s;
     if (parts.size() > 1) s.env = i ? "production" : "staging";
     base::FileId id = sm.add("in.yaml", std::string(parts[i]));
+    if (importer::looks_like_compose("in.yaml", parts[i])) {  // a docker-compose file
+      for (const auto& d : manifests::parse(sm, id, sink, /*objects=*/false))
+        for (auto& w : importer::from_compose(d, sm, sink)) s.workloads.push_back(std::move(w));
+      sources.push_back(std::move(s));
+      continue;
+    }
     s.kubernetes = manifests::parse(sm, id, sink);
     sources.push_back(std::move(s));
   }
