@@ -19,23 +19,6 @@ using manifests::Document;
 using manifests::Node;
 using manifests::Type;
 
-bool as_int(const Node* n, std::int64_t& out) {
-  if (!n || n->type != Type::Int) return false;
-  try {
-    std::size_t used = 0;
-    long long v = std::stoll(n->text, &used, 0);
-    if (used != n->text.size()) return false;
-    out = v;
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
-
-bool one_of(std::string_view s, std::initializer_list<std::string_view> set) {
-  return std::find(set.begin(), set.end(), s) != set.end();
-}
-
 const Node* path(const Node* n, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     if (!n) return nullptr;

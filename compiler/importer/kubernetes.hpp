@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <set>
 #include <string>
@@ -56,6 +57,8 @@ Imported from_kubernetes(const std::vector<const manifests::Document*>& docs,
                          const base::SourceManager& sm, base::Sink& sink);
 
 // --- shared by the files of the Kubernetes mapping ---
+bool as_int(const manifests::Node* n, std::int64_t& out);
+bool one_of(std::string_view s, std::initializer_list<std::string_view> set);
 
 // A Service of the input, as the inference of references sees it.
 struct Target {

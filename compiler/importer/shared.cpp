@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,26 @@
 namespace stackc::importer {
 
 using manifests::Node;
+using manifests::Type;
+
+// An integer scalar (decimal, 0x hex, 0-led octal as YAML 1.1 reads them) into `out`.
+bool as_int(const Node* n, std::int64_t& out) {
+  if (!n || n->type != Type::Int) return false;
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(n->text, &used, 0);
+    if (used != n->text.size()) return false;
+    out = v;
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// Whether `s` is one of `set`.
+bool one_of(std::string_view s, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), s) != set.end();
+}
 
 // The lines of `text`, each indented by two, without the indentation they share.
 std::vector<std::string> quoted_lines(std::string_view text) {
