@@ -1,5 +1,7 @@
 #include "model/model.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <set>
 #include <string_view>
 
@@ -332,6 +334,30 @@ const Environment* Model::environment(const std::string& name) const {
   for (const auto& e : environments)
     if (e.name == name) return &e;
   return nullptr;
+}
+
+std::vector<EnvVar> env_with_connections(const Workload& w,
+                                         const std::function<bool(const std::string&)>& serves) {
+  std::vector<EnvVar> env = w.env;
+  for (const auto& d : w.needs) {
+    if (!serves(d.name)) continue;
+    std::string prefix;
+    for (char c : d.name)
+      prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const char* attr : {"host", "port"}) {
+      std::string name = prefix + (attr[0] == 'h' ? "_HOST" : "_PORT");
+      if (std::any_of(env.begin(), env.end(), [&](const EnvVar& v) { return v.name == name; }))
+        continue;
+      EnvVar v;
+      v.kind = EnvVar::Kind::Ref;
+      v.name = name;
+      v.ref_target = d.name;
+      v.ref_attr = attr;
+      v.span = d.span;
+      env.push_back(std::move(v));
+    }
+  }
+  return env;
 }
 
 void mark_version_heads(Environment& e) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -463,6 +464,12 @@ struct Model {
 // one whose lowering makes what the versions share (Workload::group_head), the others not. To be
 // called again by whatever removes workloads from an environment.
 void mark_version_heads(Environment& e);
+
+// The workload's env and the connection settings of its needs: `DB_HOST` and `DB_PORT` for
+// `needs = [db]` when `serves(name)` (the dependency has ports), unless the workload sets them
+// itself. What every target that runs the workload gives its containers.
+std::vector<EnvVar> env_with_connections(const Workload& w,
+                                         const std::function<bool(const std::string&)>& serves);
 
 // "service", "worker", "stateful", "job" or "cron": the .stack keyword of a workload kind.
 const char* kind_name(Workload::Kind k);

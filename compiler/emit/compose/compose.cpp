@@ -230,29 +230,12 @@ class Builder {
   }
 
   // Needs of a container: DEP_HOST and DEP_PORT for every dependency that serves something,
-  // unless set (as the Kubernetes lowering adds them).
+  // unless set (model::env_with_connections, as the Kubernetes lowering).
   std::vector<model::EnvVar> env_of(const Workload& w) const {
-    std::vector<model::EnvVar> env = w.env;
-    for (const auto& d : w.needs) {
-      auto ts = named(d.name);
-      if (ts.empty() || ts.front()->ports.empty()) continue;
-      std::string prefix;
-      for (char c : d.name)
-        prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      for (const char* attr : {"host", "port"}) {
-        std::string name = prefix + (attr[0] == 'h' ? "_HOST" : "_PORT");
-        if (std::any_of(env.begin(), env.end(),
-                        [&](const model::EnvVar& v) { return v.name == name; }))
-          continue;
-        model::EnvVar v;
-        v.kind = model::EnvVar::Kind::Ref;
-        v.name = name;
-        v.ref_target = d.name;
-        v.ref_attr = attr;
-        env.push_back(std::move(v));
-      }
-    }
-    return env;
+    return model::env_with_connections(w, [&](const std::string& name) {
+      auto ts = named(name);
+      return !ts.empty() && !ts.front()->ports.empty();
+    });
   }
 
   static Doc resources(const model::Resource& cpu, const model::Resource& mem) {

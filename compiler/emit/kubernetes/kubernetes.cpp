@@ -227,28 +227,10 @@ class Lowering {
   // The workload's environment plus the connection settings of every dependency that serves
   // something (`DB_HOST`, `DB_PORT` for `needs = [db]`), unless the workload sets them itself.
   std::vector<model::EnvVar> env_of(const Workload& w) const {
-    std::vector<model::EnvVar> env = w.env;
-    for (const auto& d : w.needs) {
-      const Workload* t = find(d.name);
-      if (!t || t->ports.empty()) continue;
-      std::string prefix;
-      for (char c : d.name)
-        prefix += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      for (const char* attr : {"host", "port"}) {
-        std::string name = prefix + (attr[0] == 'h' ? "_HOST" : "_PORT");
-        if (std::any_of(env.begin(), env.end(),
-                        [&](const model::EnvVar& v) { return v.name == name; }))
-          continue;
-        model::EnvVar v;
-        v.kind = model::EnvVar::Kind::Ref;
-        v.name = name;
-        v.ref_target = d.name;
-        v.ref_attr = attr;
-        v.span = d.span;
-        env.push_back(std::move(v));
-      }
-    }
-    return env;
+    return model::env_with_connections(w, [&](const std::string& name) {
+      const Workload* t = find(name);
+      return t && !t->ports.empty();
+    });
   }
 
   void check_name(const std::string& name, std::size_t max, base::Span at,
