@@ -13,7 +13,7 @@
 #include <istream>
 #include <map>
 #include <streambuf>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace stackc::manifests {
 
@@ -212,8 +212,10 @@ class Builder final : public YAML::EventHandler {
   struct Frame {
     Node node;
     YAML::anchor_t anchor = 0;
-    std::unordered_set<std::string> keys;  // a mapping's scalar keys so far
-    bool drop_value = false;               // the next value belongs to a repeated key
+    // A mapping's scalar keys so far, each with where it was given (a repeated key is then
+    // reported without a scan of the mapping: linear however many keys repeat).
+    std::unordered_map<std::string, base::Span> keys;
+    bool drop_value = false;  // the next value belongs to a repeated key
   };
 
   void open(Type t, const YAML::Mark& mark, YAML::anchor_t anchor) {
@@ -251,15 +253,16 @@ class Builder final : public YAML::EventHandler {
       p.drop_value = false;
       return;
     }
-    if (p.node.type == Type::Map && p.node.items.size() % 2 == 0 && n.is_scalar() &&
-        !p.keys.insert(n.text).second) {
+    if (p.node.type != Type::Map || p.node.items.size() % 2 != 0 || !n.is_scalar()) {
+      p.node.items.push_back(std::move(n));
+      return;
+    }
+    if (auto [first, added] = p.keys.try_emplace(n.text, n.span); !added) {
       // Reported, and the second entry left out (its value is the next node added here).
       auto d = base::make(base::Code::E5004, n.span,
                           fmt::format("the key `{}` is given twice in one mapping", n.text),
                           "keep one of the two: Kubernetes refuses a mapping with a repeated key");
-      for (std::size_t i = 0; i < p.node.items.size(); i += 2)
-        if (p.node.items[i].is_scalar() && p.node.items[i].text == n.text)
-          d.notes.push_back({p.node.items[i].span, "given first here"});
+      d.notes.push_back({first->second, "given first here"});
       sink_.report(std::move(d));
       p.drop_value = true;
       return;
