@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "diff/equivalent.hpp"
+
 namespace stackc::diff {
 namespace {
 
@@ -86,6 +88,11 @@ class Walker {
   void walk(std::string_view key, std::string_view list, const Value* s, const Value* a,
             base::Span near) {
     if (!s && !a) return;
+    // Allocated by the cluster where the stack leaves it out (a live Service's nodePort).
+    if (!s && list.empty() && allocated(s_.kind, key)) return;
+    if (key == kInitOrder) return compare_order(key, s, a, near);
+    // The replica count of a workload the stack's autoscaler scales is the autoscaler's.
+    if (!s && path_ == "spec.replicas" && r_.stack.autoscaled.count(s_.id())) return;
     if (s && a) {
       if (s->is_map() && a->is_map() && s->keyed == a->keyed) return walk_map(key, s, a, near);
       if (s->is_scalar() && a->is_scalar()) {
@@ -107,6 +114,24 @@ class Walker {
     if (p->is_map() && !p->keyed && list.empty()) return walk_map(key, s, a, near);
     if (p->is_map() && p->keyed) return walk_map(key, s, a, near);
     add(key, list, s, a, near);
+  }
+
+  // The order of init containers: of the names both sides have (one only side has is a
+  // difference of its own); one difference when they run in another order.
+  void compare_order(std::string_view key, const Value* s, const Value* a, base::Span near) {
+    if (!s || !a || !s->is_seq() || !a->is_seq()) return;
+    auto so = common_order(*s, *a);
+    auto ao = common_order(*a, *s);
+    r_.fields += so.size();
+    if (so == ao) return;
+    Value sv{Type::Seq}, av{Type::Seq};
+    for (auto& n : so) sv.seq.push_back(scalar(n));
+    for (auto& n : ao) av.seq.push_back(scalar(n));
+    av.span = a->span;
+    r_.made.push_back(std::move(sv));
+    const Value* sp = &r_.made.back();
+    r_.made.push_back(std::move(av));
+    add(key, {}, sp, &r_.made.back(), near, Group::None);
   }
 
   void walk_map(std::string_view key, const Value* s, const Value* a, base::Span near) {

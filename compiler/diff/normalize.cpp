@@ -7,6 +7,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "diff/equivalent.hpp"
 #include "diff/quantity.hpp"
 
 namespace stackc::diff {
@@ -191,7 +192,12 @@ void normalise_container(Value& c, const Value* pod_sc, const Value& volumes, co
                      {"tty", "false"}});
   Value* ports = c.get("ports");
   key_ports(ports, "containerPort");
-  key_by(c.get("env"), "name");
+  if (Value* env = c.get("env")) {
+    record_env_order(*env);
+    key_by(env, "name");
+    if (env->is_seq())  // not keyed (a name given twice): compared in order, as written
+      for (auto& e : env->seq) e.erase(kEnvPosition);
+  }
   for (const char* p : {"livenessProbe", "readinessProbe", "startupProbe"})
     normalise_probe(c.get(p), ports);
   if (Value* lc = c.get("lifecycle"))
@@ -265,6 +271,7 @@ void normalise_pod(const Pod& pod) {
       sc->erase("fsGroupChangePolicy");
   }
   std::unordered_set<std::string> used;
+  record_init_order(s);
   for (const char* list : {"containers", "initContainers", "ephemeralContainers"}) {
     Value* cs = s.get(list);
     key_by(cs, "name");
@@ -333,6 +340,8 @@ void normalise_workload(Object& o) {
       if (vct->keyed)
         for (auto& e : vct->map) {
           if (Value* m = e.value.get("metadata")) m->erase("name");
+          e.value.erase("apiVersion");  // `kubectl get` shows them in each claim template
+          e.value.erase("kind");
           drop_defaults(e.value.get("spec"), {{"volumeMode", "Filesystem"}});
           e.value.erase("status");
         }
@@ -345,6 +354,7 @@ void normalise_workload(Object& o) {
     tmpl = spec->get("template");
   } else if (k == "Job") {
     normalise_job_spec(spec);
+    normalise_job_labels(*spec);
     tmpl = spec->get("template");
     job = true;
   } else if (k == "CronJob") {
@@ -355,6 +365,7 @@ void normalise_workload(Object& o) {
     if (Value* jt = spec->get("jobTemplate")) {
       Value* js = jt->get("spec");
       normalise_job_spec(js);
+      if (js) normalise_job_labels(*js);
       tmpl = js ? js->get("template") : nullptr;
     }
     job = true;
@@ -362,7 +373,11 @@ void normalise_workload(Object& o) {
     normalise_pod({spec, false, nullptr});
     return;
   }
-  if (tmpl) normalise_pod({tmpl->get("spec"), job, claims});
+  if (!tmpl) return;
+  // `kubectl rollout restart` stamps the template; it is not part of what was applied.
+  if (Value* m = tmpl->get("metadata"))
+    if (Value* a = m->get("annotations")) a->erase("kubectl.kubernetes.io/restartedAt");
+  normalise_pod({tmpl->get("spec"), job, claims});
 }
 
 void normalise_service(Value& r) {
@@ -637,6 +652,21 @@ void resolve_env(Object& o, const std::unordered_map<std::string, const Value*>&
   }
 }
 
+// The order of each container's env entries, where it matters (after resolve_env: a value read
+// from a ConfigMap may reference another entry).
+void env_order(Object& o) {
+  const Value* t = Workloads::pod_template(o);
+  if (!t) return;
+  Value* pod = o.kind == "Pod" ? o.root.get("spec") : const_cast<Value*>(t)->get("spec");
+  if (!pod) return;
+  for (const char* list : {"containers", "initContainers", "ephemeralContainers"}) {
+    Value* cs = pod->get(list);
+    if (!cs || !cs->keyed) continue;
+    for (auto& c : cs->map)
+      if (Value* env = c.value.get("env"); env && env->keyed) apply_env_order(*env);
+  }
+}
+
 }  // namespace
 
 std::string Object::id() const {
@@ -667,8 +697,14 @@ Side normalise(std::vector<manifests::Document> docs) {
     drop_server_fields(o.root);
     if (o.kind == "Service") normalise_service(o.root);
     if (o.kind == "Secret") normalise_secret(o.root);
-    if (o.kind == "HorizontalPodAutoscaler")
+    if (o.kind == "HorizontalPodAutoscaler") {
       drop_defaults(o.root.get("spec"), {{"minReplicas", "1"}});
+      normalise_hpa(o.root);
+    }
+    if (o.kind == "Ingress") normalise_ingress(o.root);
+    if (o.kind == "NetworkPolicy") normalise_network_policy(o.root);
+    if (o.kind == "PersistentVolumeClaim") normalise_claim(o.root);
+    normalise_selectors(o.root);
     if (o.kind == "Namespace") {
       if (Value* m = o.root.get("metadata"))
         if (Value* l = m->get("labels")) l->erase("kubernetes.io/metadata.name");
@@ -677,12 +713,28 @@ Side normalise(std::vector<manifests::Document> docs) {
     normalise_workload(o);
     side.objects.push_back(std::move(o));
   }
+  for (const auto& o : side.objects)
+    if (o.kind == "HorizontalPodAutoscaler")
+      if (const Value* sp = o.root.get("spec"))
+        if (const Value* ref = sp->get("scaleTargetRef"))
+          side.autoscaled.insert(std::string(ref->str("kind")) + "/" + o.ns + "/" +
+                                 std::string(ref->str("name")));
+  // What the controllers made (a live dump has them) is not compared.
+  std::vector<std::string> services;
+  for (const auto& o : side.objects)
+    if (o.kind == "Service")
+      if (const Value* sp = o.root.get("spec"); sp && sp->get("selector"))
+        services.push_back(o.ns + "/" + o.name);
+  std::erase_if(side.objects, [&](const Object& o) {
+    return made_by_cluster(o.kind, o.ns, o.name, o.root, services);
+  });
   // Across objects: ConfigMaps by namespace/name, workloads by label.
   std::unordered_map<std::string, const Value*> configmaps;
   for (const auto& o : side.objects)
     if (o.kind == "ConfigMap")
       if (const Value* data = o.root.get("data")) configmaps.emplace(o.ns + "/" + o.name, data);
   for (auto& o : side.objects) resolve_env(o, configmaps, side.env_configmaps);
+  for (auto& o : side.objects) env_order(o);
   Workloads workloads(side.objects);
   for (auto& o : side.objects)
     if (o.kind == "Service") resolve_service(o, workloads);

@@ -30,6 +30,9 @@ struct Side {
   std::vector<Object> objects;
   // "namespace/name" of the ConfigMaps whose data environment values were resolved from.
   std::unordered_set<std::string> env_configmaps;
+  // "Kind/namespace/name" of the workloads an HorizontalPodAutoscaler of the side scales (their
+  // `replicas` is the autoscaler's).
+  std::unordered_set<std::string> autoscaled;
 };
 
 // Normalises the objects of one side (documents without a name are left out: the caller

@@ -1,0 +1,282 @@
+// The spellings `stackc diff` takes as one (equivalent.cpp): each rule is shown to make the two
+// spellings equal, and a real change under it still to be a difference.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "diff/compare.hpp"
+#include "diff/equivalent.hpp"
+#include "manifests/yaml.hpp"
+
+namespace stackc::diff {
+namespace {
+
+struct Diffed {
+  base::SourceManager sm;
+  base::Collector sink;
+  Result r;
+  Diffed(std::string stack, std::string against) {
+    auto s = sm.add("stack.yaml", std::move(stack));
+    auto a = sm.add("against.yaml", std::move(against));
+    r = compare(normalise(manifests::parse(sm, s, sink)), normalise(manifests::parse(sm, a, sink)));
+  }
+  // "OBJECT PATH stack->against" of each real difference.
+  std::vector<std::string> real() const {
+    std::vector<std::string> out;
+    for (const auto& d : r.differences)
+      if (d.group == Group::None)
+        out.push_back(d.object + " " + d.path + " " + (d.stack ? flow(*d.stack) : "-") + "->" +
+                      (d.against ? flow(*d.against) : "-"));
+    return out;
+  }
+};
+
+using Strings = std::vector<std::string>;
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+const char* kHpaV2 = R"(apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api, namespace: shop}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 5
+  metrics:
+  - type: Resource
+    resource:
+      name: cpu
+      target: {type: Utilization, averageUtilization: 70}
+)";
+
+const char* kHpaV1 = R"(apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata:
+  name: api
+  namespace: shop
+  annotations:
+    autoscaling.alpha.kubernetes.io/conditions: '[]'
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 5
+  targetCPUUtilizationPercentage: 70
+)";
+
+TEST(Equivalent, HpaV1IsTheV2Metric) {
+  EXPECT_EQ(Diffed(kHpaV2, kHpaV1).real(), Strings{});
+  Diffed other(kHpaV2, replace(kHpaV1, "Percentage: 70", "Percentage: 60"));
+  ASSERT_EQ(other.real().size(), 1u) << other.real()[0];
+  EXPECT_NE(other.real()[0].find("HorizontalPodAutoscaler/shop/api spec.metrics"),
+            std::string::npos)
+      << other.real()[0];
+  // A memory metric the v1 object cannot have is a difference.
+  std::string memory = replace(kHpaV2, "name: cpu", "name: memory");
+  EXPECT_EQ(Diffed(memory, kHpaV1).real().size(), 1u);
+}
+
+TEST(Equivalent, HpaV2beta1AndDefaults) {
+  std::string beta = replace(kHpaV2, "      target: {type: Utilization, averageUtilization: 70}\n",
+                             "      targetAverageUtilization: 70\n");
+  EXPECT_EQ(Diffed(kHpaV2, beta).real(), Strings{});
+  // No metric is CPU at 80 %; the behaviour rules the API server fills in are defaults.
+  std::string v80 = replace(kHpaV2, "averageUtilization: 70", "averageUtilization: 80");
+  std::string none = replace(kHpaV1, "  targetCPUUtilizationPercentage: 70\n",
+                             "  behavior:\n    scaleUp:\n      stabilizationWindowSeconds: 0\n"
+                             "      selectPolicy: Max\n      policies:\n"
+                             "      - {type: Pods, value: 4, periodSeconds: 15}\n"
+                             "      - {type: Percent, value: 100, periodSeconds: 15}\n"
+                             "    scaleDown:\n      selectPolicy: Max\n      policies:\n"
+                             "      - {type: Percent, value: 100, periodSeconds: 15}\n");
+  EXPECT_EQ(Diffed(v80, none).real(), Strings{});
+  EXPECT_EQ(Diffed(kHpaV2, none).real().size(), 1u);
+  std::string slow = replace(none, "value: 4,", "value: 2,");
+  EXPECT_EQ(Diffed(v80, slow).real().size(), 1u);  // the scale-up policies
+}
+
+const char* kIngress = R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: api, namespace: shop}
+spec:
+  ingressClassName: nginx
+  rules:
+  - host: api.example
+    http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: api
+            port: {number: 80}
+)";
+
+TEST(Equivalent, IngressClassAnnotationIsIngressClassName) {
+  std::string annotated = replace(kIngress, "metadata: {name: api, namespace: shop}",
+                                  "metadata:\n  name: api\n  namespace: shop\n  annotations:\n"
+                                  "    kubernetes.io/ingress.class: nginx");
+  annotated = replace(annotated, "  ingressClassName: nginx\n", "");
+  EXPECT_EQ(Diffed(kIngress, annotated).real(), Strings{});
+  Diffed other(kIngress, replace(annotated, "ingress.class: nginx", "ingress.class: traefik"));
+  EXPECT_EQ(other.real(), Strings{"Ingress/shop/api spec.ingressClassName nginx->traefik"});
+  // extensions/v1beta1: `serviceName`/`servicePort`, no pathType.
+  std::string beta =
+      replace(kIngress, "apiVersion: networking.k8s.io/v1", "apiVersion: extensions/v1beta1");
+  beta = replace(beta, "        pathType: Prefix\n", "");
+  beta =
+      replace(beta, "          service:\n            name: api\n            port: {number: 80}\n",
+              "          serviceName: api\n          servicePort: 80\n");
+  Diffed old(replace(kIngress, "pathType: Prefix", "pathType: ImplementationSpecific"), beta);
+  EXPECT_EQ(old.real(), Strings{});
+}
+
+const char* kNodePort = R"(apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  type: NodePort
+  ports:
+  - {name: http, port: 80, targetPort: 8080}
+)";
+
+TEST(Equivalent, AllocatedNodePortOnlyWhenTheStackSetsNone) {
+  std::string live = replace(kNodePort, "port: 80,", "port: 80, nodePort: 31380,");
+  EXPECT_EQ(Diffed(kNodePort, live).real(), Strings{});
+  std::string fixed = replace(kNodePort, "port: 80,", "port: 80, nodePort: 30001,");
+  EXPECT_EQ(Diffed(fixed, live).real(),
+            Strings{"Service/shop/web spec.ports[80].nodePort 30001->31380"});
+  EXPECT_EQ(Diffed(fixed, kNodePort).real(),
+            Strings{"Service/shop/web spec.ports[80].nodePort 30001->-"});
+}
+
+const char* kPdb = R"(apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api, namespace: shop}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: api, tier: web}
+)";
+
+TEST(Equivalent, MatchExpressionsInOneValueIsMatchLabels) {
+  std::string exprs = replace(kPdb, "    matchLabels: {app: api, tier: web}\n",
+                              "    matchLabels: {tier: web}\n    matchExpressions:\n"
+                              "    - {key: app, operator: In, values: [api]}\n");
+  EXPECT_EQ(Diffed(kPdb, exprs).real(), Strings{});
+  EXPECT_EQ(Diffed(kPdb, replace(exprs, "operator: In", "operator: NotIn")).real().size(), 2u);
+  EXPECT_EQ(Diffed(kPdb, replace(exprs, "values: [api]", "values: [api, web]")).real().size(), 2u);
+  // `In` of two values is a set.
+  std::string two = replace(exprs, "values: [api]", "values: [web, api]");
+  EXPECT_EQ(Diffed(replace(exprs, "values: [api]", "values: [api, web]"), two).real(), Strings{});
+}
+
+const char* kPod = R"(apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      initContainers:
+      - {name: migrate, image: m:1}
+      - {name: seed, image: s:1}
+      - {name: warm, image: w:1}
+      containers:
+      - name: api
+        image: a:1
+        env:
+        - {name: HOST, value: db}
+        - {name: URL, value: "pg://$(HOST)/x"}
+        - {name: MODE, value: live}
+)";
+
+TEST(Equivalent, EnvOrderMattersOnlyForReferences) {
+  std::string moved = replace(kPod, "        - {name: MODE, value: live}\n", "");
+  moved = replace(moved, "        - {name: HOST, value: db}\n",
+                  "        - {name: MODE, value: live}\n        - {name: HOST, value: db}\n");
+  EXPECT_EQ(Diffed(kPod, moved).real(), Strings{});
+  std::string late = replace(kPod, "        - {name: HOST, value: db}\n", "");
+  late = replace(late, "        - {name: MODE, value: live}\n",
+                 "        - {name: MODE, value: live}\n        - {name: HOST, value: db}\n");
+  EXPECT_EQ(Diffed(kPod, late).real(),
+            Strings{"Deployment/shop/api spec.template.spec.containers[api].env[URL].expands "
+                    "[HOST]->-"});
+  // `$$(HOST)` is a literal: no order to keep.
+  EXPECT_EQ(
+      Diffed(replace(kPod, "$(HOST)", "$$(HOST)"), replace(late, "$(HOST)", "$$(HOST)")).real(),
+      Strings{});
+}
+
+TEST(Equivalent, InitContainerReorderIsOneDifference) {
+  std::string swapped = replace(kPod, "      - {name: migrate, image: m:1}\n", "");
+  swapped = replace(swapped, "      - {name: warm, image: w:1}\n",
+                    "      - {name: warm, image: w:1}\n      - {name: migrate, image: m:1}\n");
+  EXPECT_EQ(Diffed(kPod, swapped).real(),
+            Strings{"Deployment/shop/api spec.template.spec.initContainerOrder [migrate, seed, "
+                    "warm]->[seed, warm, migrate]"});
+  // One init container the manifests lack: that one difference, not an order.
+  std::string fewer = replace(kPod, "      - {name: seed, image: s:1}\n", "");
+  EXPECT_EQ(Diffed(kPod, fewer).real().size(), 1u);
+  EXPECT_NE(Diffed(kPod, fewer).real()[0].find("initContainers[seed]"), std::string::npos);
+}
+
+TEST(Equivalent, WhatTheControllersMakeIsNotCompared) {
+  std::string live = std::string(kPod) + R"(---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: api-6d5f7c9b8
+  namespace: shop
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: api, controller: true, uid: x}]
+spec: {replicas: 1}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: kube-root-ca.crt, namespace: shop}
+data: {ca.crt: x}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+)";
+  EXPECT_EQ(Diffed(kPod, live).real(), Strings{});
+  // A ReplicaSet nobody owns was applied: it is compared.
+  std::string applied = replace(live,
+                                "  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: "
+                                "api, controller: true, uid: x}]\n",
+                                "");
+  EXPECT_EQ(Diffed(kPod, applied).real(), Strings{"ReplicaSet/shop/api-6d5f7c9b8  -->{}"});
+}
+
+TEST(Equivalent, ReplicasOfAnAutoscaledWorkloadAreTheAutoscalers) {
+  std::string scaled = replace(kPod, "spec:\n  selector", "spec:\n  replicas: 3\n  selector");
+  std::string hpa = replace(kHpaV2, "namespace: shop}", "namespace: shop}");
+  EXPECT_EQ(Diffed(std::string(kPod) + "---\n" + hpa, scaled + "---\n" + hpa).real(), Strings{});
+  EXPECT_EQ(Diffed(kPod, scaled).real(), Strings{"Deployment/shop/api spec.replicas -->3"});
+}
+
+TEST(Equivalent, NetworkPolicyDefaultPolicyTypes) {
+  const char* np = R"(apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: a, namespace: shop}
+spec:
+  podSelector: {}
+  ingress: [{from: [{podSelector: {}}]}]
+)";
+  std::string typed =
+      replace(np, "  podSelector: {}\n", "  podSelector: {}\n  policyTypes: [Ingress]\n");
+  EXPECT_EQ(Diffed(np, typed).real(), Strings{});
+  std::string both =
+      replace(np, "  podSelector: {}\n", "  podSelector: {}\n  policyTypes: [Ingress, Egress]\n");
+  EXPECT_EQ(Diffed(np, both).real().size(), 1u);  // no egress at all: a real difference
+}
+
+}  // namespace
+}  // namespace stackc::diff
