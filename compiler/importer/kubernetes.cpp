@@ -974,6 +974,12 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     }
     out.kept.push_back(Stmt::comment(keep_object(c, *d, "")));
   }
+  std::vector<Served> served;
+  std::set<const Document*> served_by;
+  for (const Unit& u : units)
+    if (!u.services.empty() && served_by.insert(u.services.front()).second)
+      served.push_back({u.group.empty() ? u.name : u.group, u.services.front()});
+  warn_uncalled(out, served, sink);
   for (const auto& [name, keys] : c.secret_keys)
     if (!c.secrets.count(name)) {
       bool listed = false;

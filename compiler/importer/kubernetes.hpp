@@ -136,4 +136,25 @@ const manifests::Node* main_container(const manifests::Node& pod_spec, const std
 bool infer(const Context& c, const std::string& self, std::string_view var, std::string_view text,
            std::string& out, std::vector<std::string>& notes);
 
+// A variable made for a credential of `command`/`args`: `$(var)` in the argument, the Secret of
+// the workload's `key` in the container's env (`value` is only compared, never written).
+struct ArgSecret {
+  std::string var, key, value;
+};
+// The text of an item of `command`/`args` (`what`) of the container `ctr` with each literal
+// credential (E2009's rules) replaced by `$(VAR)`: the variables go to `vars`, each reported as
+// W0041 (arg_credentials.cpp). Returns the text as it is when it holds none.
+std::string hide_arg_credentials(Context& c, const std::string& workload,
+                                 const manifests::Node& ctr, const manifests::Node& item,
+                                 std::string_view what, std::vector<ArgSecret>& vars,
+                                 std::vector<std::string>& notes);
+
+// A workload of the input behind a Service (the first that selects it).
+struct Served {
+  std::string workload;                // the .stack name (a versioned workload's group)
+  const manifests::Document* service;  // the Service
+};
+// W0048 for each that no other workload calls and nothing outside reaches (callers.cpp).
+void warn_uncalled(Imported& out, const std::vector<Served>& served, base::Sink& sink);
+
 }  // namespace stackc::importer

@@ -27,15 +27,18 @@ void rest(Context& c, const Node& m, std::initializer_list<std::string_view> kno
     }
 }
 
-std::string strings(const Node& seq, const Context& c, const std::string& self,
-                    std::vector<std::string>& notes, std::string_view what) {
+// `command` or `args`: references inferred, literal credentials read from a Secret (`vars`).
+std::string strings(const Node& seq, Context& c, const std::string& self, const Node& ctr,
+                    std::vector<ArgSecret>& vars, std::vector<std::string>& notes,
+                    std::string_view what) {
   std::vector<std::string> items;
   for (const Node& n : seq.items) {
+    std::string text = hide_arg_credentials(c, self, ctr, n, what, vars, notes);
     std::string inferred;
-    if (infer(c, self, what, n.text, inferred, notes))
+    if (infer(c, self, what, text, inferred, notes))
       items.push_back(inferred);
     else
-      items.push_back(quote(n.text));
+      items.push_back(quote(text));
   }
   return list(items);
 }
@@ -326,13 +329,17 @@ void container_basics(Context& c, const std::string& workload, const Node& ctr, 
                       const std::string& cm_prefix, std::vector<std::string>& notes,
                       std::vector<std::string>& comments, std::vector<EnvEntry>* entries_out) {
   into.add(Stmt::assign("image", image_of(c, ctr)));
+  std::vector<ArgSecret> vars;
   if (const Node* cmd = ctr.get("command"); cmd && cmd->is_seq() && !cmd->items.empty())
-    into.add(Stmt::assign("command", strings(*cmd, c, workload, notes, "command")));
+    into.add(Stmt::assign("command", strings(*cmd, c, workload, ctr, vars, notes, "command")));
   if (const Node* a = ctr.get("args"); a && a->is_seq() && !a->items.empty())
-    into.add(Stmt::assign("args", strings(*a, c, workload, notes, "args")));
+    into.add(Stmt::assign("args", strings(*a, c, workload, ctr, vars, notes, "args")));
   if (!ctr.str("workingDir").empty())
     into.add(Stmt::assign("working_dir", quote(ctr.str("workingDir"))));
   auto entries = env_entries(c, workload, ctr, cm_prefix, notes, comments);
+  for (const auto& v : vars)  // the credentials of the arguments, as `$(VAR)` reads them
+    entries.push_back(
+        {v.var, fmt::format("secret({}, key = {})", quote(workload), quote(v.key)), "", false});
   if (entries_out) {
     *entries_out = std::move(entries);
     return;
