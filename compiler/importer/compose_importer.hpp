@@ -205,6 +205,8 @@ class Importer {
   void resources(Svc& s, Stmt& w);
   std::optional<std::vector<std::string>> words(Svc& s, const Node& key, const Node& value);
   void security(Svc& s, Stmt& w);
+  // W0057 when compose gives no `user`, W0058 no `read_only: true` (compose_security.cpp).
+  void secure_defaults(Svc& s, bool user_given, bool read_only);
   void deploy_rest(Svc& s, const Node& deploy);
   void top_level();
   void break_cycles();

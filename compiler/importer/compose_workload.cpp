@@ -412,6 +412,7 @@ void Importer::security(Svc& s, Stmt& w) {
         "compose ran it as {}{}; stackc: user 65532, read-only root "
         "(see `security`)",
         user ? "user " + user->text : "the image's user", read_only ? "" : ", writable root"));
+  secure_defaults(s, user != nullptr, read_only);
   if (!sec.body.empty()) w.add(std::move(sec));
 }
 
