@@ -82,7 +82,8 @@ void warn_uncalled(Imported& out, const std::vector<Served>& served, base::Sink&
                     "`needs = [{}]` to each of them; when it is called from outside the "
                     "namespace, give it an `ingress` or `expose`",
                     label(sv.workload))));
-    w->decl.comments.push_back(
+    w->decl.comments.insert(
+        w->decl.comments.begin(),
         fmt::format("no imported workload calls it (W0048): add `needs = [{}]` to its callers",
                     label(sv.workload)));
   }
