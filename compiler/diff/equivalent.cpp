@@ -1,6 +1,7 @@
 #include "diff/equivalent.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <initializer_list>
 #include <optional>
 #include <set>
@@ -315,7 +316,9 @@ void apply_env_order(Value& env) {
   // Entries without a position came from `envFrom`, defined before every `env` entry.
   auto position = [](const Value& e) -> long {
     std::string_view p = e.str(kEnvPosition);
-    return p.empty() ? -1 : std::stol(std::string(p));
+    long n = -1;
+    if (p.empty() || std::from_chars(p.data(), p.data() + p.size(), n).ec != std::errc()) return -1;
+    return n;
   };
   std::unordered_map<std::string_view, long> at;
   for (const auto& e : env.map) at.emplace(e.key, position(e.value));
