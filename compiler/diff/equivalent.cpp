@@ -107,6 +107,8 @@ void drop_rule_defaults(Value* rule, bool up) {
 
 // Everything a selector's `matchExpressions` entry `key In [one]` says is `key: one`.
 void normalise_selector(Value& sel) {
+  if (sel.keyed) return;  // a list keyed by name, not a selector
+  if (const Value* e = sel.get("matchExpressions"); !e || !e->is_seq()) return;
   if (!sel.get("matchLabels")) sel.set("matchLabels", map());  // tidy drops it when empty
   Value* exprs = sel.get("matchExpressions");
   Value* labels = sel.get("matchLabels");
