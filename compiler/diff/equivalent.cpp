@@ -367,7 +367,7 @@ std::vector<std::string> common_order(const Value& order, const Value& other) {
 }
 
 bool made_by_cluster(std::string_view kind, std::string_view ns, std::string_view name,
-                     const Value& root, const std::vector<std::string>& services) {
+                     const Value& root, const std::unordered_set<std::string>& services) {
   if (const Value* o = owner_controller(root)) {
     std::string_view owner = o->str("kind");
     if (kind == "ReplicaSet" && owner == "Deployment") return true;
@@ -386,8 +386,7 @@ bool made_by_cluster(std::string_view kind, std::string_view ns, std::string_vie
         return true;
   }
   if (kind == "Endpoints") {
-    std::string id = std::string(ns) + "/" + std::string(name);
-    return std::find(services.begin(), services.end(), id) != services.end();
+    return services.count(std::string(ns) + "/" + std::string(name)) > 0;
   }
   if (kind == "ConfigMap" && name == "kube-root-ca.crt") return true;
   if (kind == "ServiceAccount" && name == "default") {

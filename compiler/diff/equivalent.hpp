@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "diff/value.hpp"
@@ -71,7 +72,7 @@ std::vector<std::string> common_order(const Value& order, const Value& other);
 // EndpointSlices), an Endpoints object of a Service of `services` ("ns/name" of those with a
 // selector), the namespace's `kube-root-ca.crt` ConfigMap, its `default` ServiceAccount.
 bool made_by_cluster(std::string_view kind, std::string_view ns, std::string_view name,
-                     const Value& root, const std::vector<std::string>& services);
+                     const Value& root, const std::unordered_set<std::string>& services);
 
 // Fields the cluster allocates when the applied object leaves them out (a Service's `nodePort`
 // and `healthCheckNodePort`, a claim's `volumeName`): not a difference when only the manifests

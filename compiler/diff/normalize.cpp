@@ -720,11 +720,11 @@ Side normalise(std::vector<manifests::Document> docs) {
           side.autoscaled.insert(std::string(ref->str("kind")) + "/" + o.ns + "/" +
                                  std::string(ref->str("name")));
   // What the controllers made (a live dump has them) is not compared.
-  std::vector<std::string> services;
+  std::unordered_set<std::string> services;
   for (const auto& o : side.objects)
     if (o.kind == "Service")
       if (const Value* sp = o.root.get("spec"); sp && sp->get("selector"))
-        services.push_back(o.ns + "/" + o.name);
+        services.insert(o.ns + "/" + o.name);
   std::erase_if(side.objects, [&](const Object& o) {
     return made_by_cluster(o.kind, o.ns, o.name, o.root, services);
   });

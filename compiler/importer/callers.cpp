@@ -6,6 +6,8 @@
 // Service, with the fix (`needs` on each caller). specs/import.md §4.
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
 #include <sstream>
 
 #include "importer/kubernetes.hpp"
@@ -13,25 +15,27 @@
 namespace stackc::importer {
 namespace {
 
-// Whether `decl` (or a block inside it: a version, an init container) refers to `dep`: by
-// `${dep.` in any value, or in a `needs` list.
-bool refers_to(const Stmt& decl, const std::string& dep) {
+// The workloads `decl` (or a block inside it: a version, an init container) refers to: by
+// `${NAME.` in any value, or in a `needs` list.
+void referred(const Stmt& decl, std::set<std::string>& out) {
   for (const Stmt& s : decl.body) {
     if (s.block) {
-      if (refers_to(s, dep)) return true;
+      referred(s, out);
       continue;
     }
-    if (s.value.find("${" + dep + ".") != std::string::npos) return true;
+    for (auto at = s.value.find("${"); at != std::string::npos; at = s.value.find("${", at + 2)) {
+      auto dot = s.value.find_first_of(".}", at + 2);
+      if (dot != std::string::npos && s.value[dot] == '.')
+        out.insert(s.value.substr(at + 2, dot - at - 2));
+    }
     if (s.head != "needs") continue;
     std::string v = s.value;
     for (char& ch : v)
       if (ch == '[' || ch == ']' || ch == ',') ch = ' ';
     std::istringstream in(v);
     std::string w;
-    while (in >> w)
-      if (w == dep) return true;
+    while (in >> w) out.insert(w);
   }
-  return false;
 }
 
 // Whether traffic from outside the namespace reaches it: an `ingress` block or `expose`
@@ -59,17 +63,23 @@ bool only_scraped(const Stmt& decl) {
 }  // namespace
 
 void warn_uncalled(Imported& out, const std::vector<Served>& served, base::Sink& sink) {
+  // Who calls whom, once: a workload never counts as its own caller.
+  std::map<std::string, std::set<std::string>> callers;  // callee -> callers
+  for (const Workload& x : out.workloads) {
+    std::set<std::string> names;
+    referred(x.decl, names);
+    for (const auto& n : names)
+      if (n != x.name) callers[n].insert(x.name);
+  }
+  std::map<std::string, Workload*> by_name;
+  for (Workload& x : out.workloads) by_name.emplace(x.name, &x);
   for (const Served& sv : served) {
-    Workload* w = nullptr;
-    for (Workload& x : out.workloads)
-      if (x.name == sv.workload) w = &x;
+    auto it = by_name.find(sv.workload);
+    Workload* w = it == by_name.end() ? nullptr : it->second;
     if (!w || w->kind == "job" || w->kind == "cron" || reached_from_outside(w->decl) ||
         only_scraped(w->decl))
       continue;
-    bool called = false;
-    for (const Workload& x : out.workloads)
-      if (&x != w && refers_to(x.decl, sv.workload)) called = true;
-    if (called) continue;
+    if (callers.count(sv.workload)) continue;
     const manifests::Node* name = sv.service->root.get("metadata");
     name = name ? name->get("name") : nullptr;
     sink.report(base::make(
