@@ -105,34 +105,6 @@ void drop_rule_defaults(Value* rule, bool up) {
   }
 }
 
-// Everything a selector's `matchExpressions` entry `key In [one]` says is `key: one`.
-void normalise_selector(Value& sel) {
-  if (sel.keyed) return;  // a list keyed by name, not a selector
-  if (const Value* e = sel.get("matchExpressions"); !e || !e->is_seq()) return;
-  if (!sel.get("matchLabels")) sel.set("matchLabels", map());  // tidy drops it when empty
-  Value* exprs = sel.get("matchExpressions");
-  Value* labels = sel.get("matchLabels");
-  if (!exprs || !exprs->is_seq() || !labels->is_map()) return;
-  std::vector<Value> kept;
-  for (auto& e : exprs->seq) {
-    Value* vs = e.is_map() ? e.get("values") : nullptr;
-    if (vs && vs->is_seq() && one_of(e.str("operator"), {"In", "NotIn"}))
-      std::sort(vs->seq.begin(), vs->seq.end(),
-                [](const Value& a, const Value& b) { return a.text < b.text; });
-    std::string key(e.is_map() ? e.str("key") : "");
-    bool single = e.is_map() && e.str("operator") == "In" && !key.empty() && vs && vs->is_seq() &&
-                  vs->seq.size() == 1 && vs->seq[0].is_scalar();
-    const Value* have = single ? labels->get(key) : nullptr;
-    if (!single || (have && have->text != vs->seq[0].text)) {  // a contradiction selects nothing
-      kept.push_back(std::move(e));
-      continue;
-    }
-    if (!have) labels->set(key, vs->seq[0]);
-  }
-  exprs->seq = std::move(kept);
-  if (exprs->seq.empty()) sel.erase("matchExpressions");
-}
-
 // The names `$(NAME)` in a value (`$$(NAME)` is an escaped, literal `$(NAME)`).
 std::vector<std::string> references(std::string_view s) {
   std::vector<std::string> out;
@@ -297,14 +269,31 @@ void normalise_job_labels(Value& job_spec) {
         for (auto k : kMade) l->erase(k);
 }
 
-void normalise_selectors(Value& v) {
-  if (v.is_seq()) {
-    for (auto& e : v.seq) normalise_selectors(e);
-    return;
+void normalise_selector(Value& sel) {
+  if (sel.keyed) return;  // a list keyed by name, not a selector
+  if (const Value* e = sel.get("matchExpressions"); !e || !e->is_seq()) return;
+  if (!sel.get("matchLabels")) sel.set("matchLabels", map());  // tidy drops it when empty
+  Value* exprs = sel.get("matchExpressions");
+  Value* labels = sel.get("matchLabels");
+  if (!exprs || !exprs->is_seq() || !labels->is_map()) return;
+  std::vector<Value> kept;
+  for (auto& e : exprs->seq) {
+    Value* vs = e.is_map() ? e.get("values") : nullptr;
+    if (vs && vs->is_seq() && one_of(e.str("operator"), {"In", "NotIn"}))
+      std::sort(vs->seq.begin(), vs->seq.end(),
+                [](const Value& a, const Value& b) { return a.text < b.text; });
+    std::string key(e.is_map() ? e.str("key") : "");
+    bool single = e.is_map() && e.str("operator") == "In" && !key.empty() && vs && vs->is_seq() &&
+                  vs->seq.size() == 1 && vs->seq[0].is_scalar();
+    const Value* have = single ? labels->get(key) : nullptr;
+    if (!single || (have && have->text != vs->seq[0].text)) {  // a contradiction selects nothing
+      kept.push_back(std::move(e));
+      continue;
+    }
+    if (!have) labels->set(key, vs->seq[0]);
   }
-  if (!v.is_map()) return;
-  if (v.get("matchExpressions")) normalise_selector(v);
-  for (auto& e : v.map) normalise_selectors(e.value);
+  exprs->seq = std::move(kept);
+  if (exprs->seq.empty()) sel.erase("matchExpressions");
 }
 
 void record_env_order(Value& env) {

@@ -45,9 +45,10 @@ void normalise_claim(Value& root);
 // A Job's selector and pod labels the controller adds (`batch.kubernetes.io/controller-uid`...).
 void normalise_job_labels(Value& job_spec);
 
-// Every label selector in the tree: `In` with one value becomes a `matchLabels` entry (when it
-// does not contradict one), the values of `In`/`NotIn` a set.
-void normalise_selectors(Value& v);
+// A label selector (`selector`, `podSelector`, `namespaceSelector`, `labelSelector`): a
+// `matchExpressions` entry `In` with one value becomes a `matchLabels` entry (when it does not
+// contradict one), the values of `In`/`NotIn` a set. Node selector terms are not label selectors.
+void normalise_selector(Value& sel);
 
 // Before an env list is keyed by name: each entry's position, as a made field.
 inline constexpr std::string_view kEnvPosition = "\x01position";

@@ -438,6 +438,8 @@ void tidy(Value& v, std::string_view key, std::string_view parent) {
     }
     return;
   }
+  if (one_of(key, {"selector", "podSelector", "namespaceSelector", "labelSelector"}))
+    normalise_selector(v);
   // Maps whose presence means something even when empty.
   static const std::initializer_list<std::string_view> kPresence = {
       "emptyDir", "podSelector", "namespaceSelector", "ingress", "egress"};
@@ -704,7 +706,6 @@ Side normalise(std::vector<manifests::Document> docs) {
     if (o.kind == "Ingress") normalise_ingress(o.root);
     if (o.kind == "NetworkPolicy") normalise_network_policy(o.root);
     if (o.kind == "PersistentVolumeClaim") normalise_claim(o.root);
-    normalise_selectors(o.root);
     if (o.kind == "Namespace") {
       if (Value* m = o.root.get("metadata"))
         if (Value* l = m->get("labels")) l->erase("kubernetes.io/metadata.name");
