@@ -1,9 +1,7 @@
 #include "diff/equivalent.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <initializer_list>
-#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -298,37 +296,22 @@ void normalise_selector(Value& sel) {
 
 void record_env_order(Value& env) {
   if (!env.is_seq()) return;
+  std::unordered_map<std::string, std::size_t> at;
   for (std::size_t i = 0; i < env.seq.size(); ++i)
-    if (env.seq[i].is_map()) env.seq[i].set(kEnvPosition, scalar(std::to_string(i)));
-}
-
-void apply_env_order(Value& env) {
-  if (!env.is_map()) return;
-  // Entries without a position came from `envFrom`, defined before every `env` entry.
-  auto position = [](const Value& e) -> long {
-    std::string_view p = e.str(kEnvPosition);
-    long n = -1;
-    if (p.empty() || std::from_chars(p.data(), p.data() + p.size(), n).ec != std::errc()) return -1;
-    return n;
-  };
-  std::unordered_map<std::string_view, long> at;
-  for (const auto& e : env.map) at.emplace(e.key, position(e.value));
-  for (auto& e : env.map) {
-    long mine = position(e.value);
-    const Value* v = e.value.get("value");
+    if (env.seq[i].is_map()) at.emplace(std::string(env.seq[i].str("name")), i);
+  for (std::size_t i = 0; i < env.seq.size(); ++i) {
+    Value& e = env.seq[i];
+    // Only a literal `value` is expanded; a value from a ConfigMap or Secret is taken as it is.
+    const Value* v = e.is_map() ? e.get("value") : nullptr;
+    if (!v || !v->is_scalar()) continue;
     std::set<std::string> before;
-    if (v && v->is_scalar())
-      for (const auto& r : references(v->text))
-        if (auto it = at.find(r); it != at.end() && it->second < mine && r != e.key)
-          before.insert(r);
-    std::optional<base::Span> span;
-    if (v) span = v->span;
-    e.value.erase(kEnvPosition);
+    for (const auto& r : references(v->text))
+      if (auto it = at.find(r); it != at.end() && it->second < i) before.insert(r);
     if (before.empty()) continue;
     Value list{Type::Seq};
-    if (span) list.span = *span;
+    list.span = v->span;
     for (const auto& n : before) list.seq.push_back(scalar(n));
-    e.value.set(kExpands, std::move(list));
+    e.set(kExpands, std::move(list));
   }
 }
 

@@ -50,15 +50,11 @@ void normalise_job_labels(Value& job_spec);
 // contradict one), the values of `In`/`NotIn` a set. Node selector terms are not label selectors.
 void normalise_selector(Value& sel);
 
-// Before an env list is keyed by name: each entry's position, as a made field.
-inline constexpr std::string_view kEnvPosition = "\x01position";
+// Before an env list is keyed by name: each entry whose literal `value` has `$(NAME)` of another
+// entry of the list gets `expands: [NAME...]`, the names it references that come before it
+// (those the kubelet replaces; a reference to a later one stays as written). A value from a
+// ConfigMap or Secret (`valueFrom`) is never expanded.
 void record_env_order(Value& env);
-
-// After the env list is keyed and its values resolved (from ConfigMaps): each entry whose value
-// has `$(NAME)` of another entry gets `expands: [NAME...]`, the names it references that come
-// before it (those Kubernetes replaces; a reference to a later one stays as written), and loses
-// its position.
-void apply_env_order(Value& env);
 
 // Before a pod spec's `initContainers` are keyed by name: their names in order, as
 // `initContainerOrder` of the pod spec.

@@ -2,11 +2,16 @@
 // spellings equal, and a real change under it still to be a difference.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "diff/compare.hpp"
 #include "diff/equivalent.hpp"
+#include "driver/driver.hpp"
 #include "manifests/yaml.hpp"
 
 namespace stackc::diff {
@@ -208,6 +213,20 @@ TEST(Equivalent, EnvOrderMattersOnlyForReferences) {
   EXPECT_EQ(Diffed(kPod, late).real(),
             Strings{"Deployment/shop/api spec.template.spec.containers[api].env[URL].expands "
                     "[HOST]->-"});
+  // A value from a ConfigMap is not expanded: no order to keep, but a literal value with the
+  // same text that is expanded is a difference.
+  std::string cm = std::string(kPod) +
+                   "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: env, namespace: "
+                   "shop}\ndata: {URL: \"pg://$(HOST)/x\"}\n";
+  std::string from_cm = replace(cm, "{name: URL, value: \"pg://$(HOST)/x\"}",
+                                "{name: URL, valueFrom: {configMapKeyRef: {name: env, key: URL}}}");
+  std::string from_cm_late =
+      replace(late + cm.substr(std::string(kPod).size()), "{name: URL, value: \"pg://$(HOST)/x\"}",
+              "{name: URL, valueFrom: {configMapKeyRef: {name: env, key: URL}}}");
+  EXPECT_EQ(Diffed(from_cm, from_cm_late).real(), Strings{});
+  EXPECT_EQ(Diffed(from_cm, cm).real(),
+            Strings{"Deployment/shop/api spec.template.spec.containers[api].env[URL].expands "
+                    "-->[HOST]"});
   // `$$(HOST)` is a literal: no order to keep.
   EXPECT_EQ(
       Diffed(replace(kPod, "$(HOST)", "$$(HOST)"), replace(late, "$(HOST)", "$$(HOST)")).real(),
@@ -276,6 +295,84 @@ spec:
   std::string both =
       replace(np, "  podSelector: {}\n", "  podSelector: {}\n  policyTypes: [Ingress, Egress]\n");
   EXPECT_EQ(Diffed(np, both).real().size(), 1u);  // no egress at all: a real difference
+}
+
+TEST(Equivalent, NodeSelectorTermsAreNotLabelSelectors) {
+  std::string affinity = replace(
+      kPod, "    spec:\n      initContainers:",
+      "    spec:\n      affinity:\n        nodeAffinity:\n"
+      "          requiredDuringSchedulingIgnoredDuringExecution:\n            nodeSelectorTerms:\n"
+      "            - matchExpressions:\n              - {key: zone, operator: In, values: [a]}\n"
+      "      initContainers:");
+  Diffed same(affinity, affinity);
+  EXPECT_EQ(same.real(), Strings{});
+  for (const auto& d : same.r.differences) EXPECT_EQ(d.path.find("matchLabels"), std::string::npos);
+  Diffed other(affinity, replace(affinity, "values: [a]", "values: [b]"));
+  ASSERT_EQ(other.real().size(), 1u);
+  EXPECT_NE(other.real()[0].find("nodeSelectorTerms"), std::string::npos) << other.real()[0];
+}
+
+// The live dump of tests/golden/against/ with one drift each: every one is found, alone (the
+// normalisations make the dump equal to the stack, they do not hide a change).
+TEST(Equivalent, TheLiveDumpStillShowsEachDrift) {
+  namespace fs = std::filesystem;
+  fs::path root(STACKC_SOURCE_DIR);
+  std::ifstream in(root / "tests/golden/against/diff-live-dump.yaml");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string dump = ss.str();
+  ASSERT_FALSE(dump.empty());
+  fs::path dir = fs::temp_directory_path() / ("stackc-live-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto diff = [&](const std::string& against) {
+    std::ofstream(dir / "live.yaml") << against;
+    std::string stack = (root / "tests/golden/cases/diff-live-dump.stack").string();
+    std::string file = (dir / "live.yaml").string();
+    std::vector<const char*> argv{"stackc", "diff", stack.c_str(), "--against", file.c_str()};
+    std::ostringstream out, err;
+    int code = driver::run(static_cast<int>(argv.size()), argv.data(), out, err);
+    return std::pair{code, out.str()};
+  };
+  EXPECT_EQ(diff(dump).first, 0);
+  struct Drift {
+    std::string from, to, path;
+  };
+  const std::vector<Drift> drifts = {
+      {"targetCPUUtilizationPercentage: 70", "targetCPUUtilizationPercentage: 90",
+       "HorizontalPodAutoscaler/shop/api: spec.metrics"},
+      {"      kubernetes.io/ingress.class: nginx", "      kubernetes.io/ingress.class: traefik",
+       "Ingress/shop/api: spec.ingressClassName"},
+      {"      - key: app.kubernetes.io/name\n        operator: In",
+       "      - key: app.kubernetes.io/name\n        operator: NotIn",
+       "PodDisruptionBudget/shop/api: spec.selector"},
+      {"    - name: http\n      nodePort: 31380\n      port: 80",
+       "    - name: http\n      nodePort: 31380\n      port: 8080", "Service/shop/api: spec.ports"},
+      {"        - image: ghcr.io/shop/warm:1.4.2", "        - image: ghcr.io/shop/warm:1.4.3",
+       "Deployment/shop/api: spec.template.spec.initContainers[warm].image"},
+  };
+  for (const auto& d : drifts) {
+    SCOPED_TRACE(d.path);
+    std::string edited = replace(dump, d.from, d.to);
+    auto [code, out] = diff(edited);
+    EXPECT_EQ(code, 1) << out;
+    EXPECT_NE(out.find(d.path), std::string::npos) << out;
+  }
+  // Init containers run in order: swapping them is one difference, the order.
+  std::string init = dump;
+  auto warm = init.find("        - image: ghcr.io/shop/warm:1.4.2");
+  auto end = init.find("        restartPolicy: Always", warm);
+  auto first = init.find("        initContainers:\n") + 24;
+  ASSERT_NE(warm, std::string::npos);
+  std::string block = init.substr(warm, end - warm);
+  init.erase(warm, end - warm);
+  init.insert(first, block);
+  auto [code, out] = diff(init);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("1 difference:\n  Deployment/shop/api: spec.template.spec.initContainerOrder\n"
+                     "    stack:   [migrate, warm]\n    against: [warm, migrate]"),
+            std::string::npos)
+      << out;
+  fs::remove_all(dir);
 }
 
 }  // namespace

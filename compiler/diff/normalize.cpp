@@ -195,8 +195,6 @@ void normalise_container(Value& c, const Value* pod_sc, const Value& volumes, co
   if (Value* env = c.get("env")) {
     record_env_order(*env);
     key_by(env, "name");
-    if (env->is_seq())  // not keyed (a name given twice): compared in order, as written
-      for (auto& e : env->seq) e.erase(kEnvPosition);
   }
   for (const char* p : {"livenessProbe", "readinessProbe", "startupProbe"})
     normalise_probe(c.get(p), ports);
@@ -654,21 +652,6 @@ void resolve_env(Object& o, const std::unordered_map<std::string, const Value*>&
   }
 }
 
-// The order of each container's env entries, where it matters (after resolve_env: a value read
-// from a ConfigMap may reference another entry).
-void env_order(Object& o) {
-  const Value* t = Workloads::pod_template(o);
-  if (!t) return;
-  Value* pod = o.kind == "Pod" ? o.root.get("spec") : const_cast<Value*>(t)->get("spec");
-  if (!pod) return;
-  for (const char* list : {"containers", "initContainers", "ephemeralContainers"}) {
-    Value* cs = pod->get(list);
-    if (!cs || !cs->keyed) continue;
-    for (auto& c : cs->map)
-      if (Value* env = c.value.get("env"); env && env->keyed) apply_env_order(*env);
-  }
-}
-
 }  // namespace
 
 std::string Object::id() const {
@@ -735,7 +718,6 @@ Side normalise(std::vector<manifests::Document> docs) {
     if (o.kind == "ConfigMap")
       if (const Value* data = o.root.get("data")) configmaps.emplace(o.ns + "/" + o.name, data);
   for (auto& o : side.objects) resolve_env(o, configmaps, side.env_configmaps);
-  for (auto& o : side.objects) env_order(o);
   Workloads workloads(side.objects);
   for (auto& o : side.objects)
     if (o.kind == "Service") resolve_service(o, workloads);
