@@ -11,6 +11,7 @@
 
 #include "check/checker.hpp"
 #include "check/images.hpp"
+#include "check/objects.hpp"
 #include "check/ports.hpp"
 #include "check/presence.hpp"
 #include "check/security.hpp"
@@ -240,6 +241,7 @@ model::Model Checker::build() {
     presence.apply(e);
     // The first version present makes a versioned workload's shared objects.
     model::mark_version_heads(e);
+    check_object_targets(e, sink_);
     for (const auto& w : e.workloads)
       if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
     m.environments.push_back(std::move(e));

@@ -208,6 +208,9 @@ class Checker {
   void pod_details(const MNode& n, const Decl& d, const model::Model& m,
                    const model::Environment& e, model::Workload& w);
   void egress(const Value& list, model::Workload& w);
+  // `object KIND { ... }` read into the model (objects.cpp).
+  void object_meta(const MNode& n, const model::Model& m, const model::Environment& e,
+                   model::Workload& w);
 
   // ---- pass 2: monitoring (monitoring.cpp) ----------------------------------------------------
   model::Monitoring monitoring(const Decl& d, const std::string& env);

@@ -338,6 +338,7 @@ void Checker::pod_details(const MNode& n, const Decl& d, const model::Model& m,
                        v.kind == ValueKind::String ? interpolate(v, m, e) : std::string(v.raw));
     }
   }
+  object_meta(n, m, e, w);
   if (auto* v = n.value("service_account")) {
     w.service_account = str(v);
     if (!is_dns_subdomain(w.service_account))
