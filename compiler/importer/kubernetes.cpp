@@ -252,15 +252,21 @@ void insert_after(Stmt& decl, Stmt s, std::initializer_list<std::string_view> af
   decl.body.insert(decl.body.begin() + static_cast<std::ptrdiff_t>(at), std::move(s));
 }
 
-// The object's own metadata: what stackc writes itself is consumed, the rest kept.
+// The object's own metadata: what stackc writes itself is consumed, the rest kept. With `into`,
+// the object is one `object KIND` names: its labels and annotations go there (objects.cpp).
 void object_metadata(Context& c, const Document& d, const std::string& what,
-                     std::vector<std::string>& comments) {
+                     std::vector<std::string>& comments, Stmt* into = nullptr,
+                     std::string_view kind = {}, bool versioned = false) {
   const Node* md = d.root.get("metadata");
   if (!md) return;
   rest(c, md,
        {"name", "namespace", "labels", "annotations", "creationTimestamp", "uid", "resourceVersion",
         "generation", "managedFields", "selfLink"},
        what, comments);
+  if (into) {
+    object_fields(c, *md, kind, versioned, what, *into, comments);
+    return;
+  }
   if (const Node* l = md->get("labels"); l && l->is_map())
     for (std::size_t i = 0; i < l->size(); ++i) {
       const std::string& k = l->key(i).text;
@@ -379,6 +385,36 @@ std::vector<std::string> admitted_edges(const Document& d, const std::vector<Uni
     }
   }
   return added;
+}
+
+// A ServiceAccount a workload runs as: its labels and annotations go to `object
+// service_account` of the first workload that runs as it (they label it once, E2072).
+void account_fields(Context& c, const Document& d, std::vector<Workload>& workloads) {
+  const Node* md = d.root.get("metadata");
+  if (!md) return;
+  auto runs_as = [&](const Stmt& body, const std::string& fallback) {
+    const Stmt* sa = nullptr;
+    for (const Stmt& s : body.body)
+      if (s.head == "service_account") sa = &s;
+    return sa ? sa->value.substr(1, sa->value.size() - 2) : fallback;
+  };
+  for (Workload& w : workloads) {
+    bool runs = runs_as(w.decl, w.name) == d.name;
+    for (const Stmt& s : w.decl.body)
+      if (s.block && s.head.rfind("version ", 0) == 0)
+        runs = runs || runs_as(s, runs_as(w.decl, w.name)) == d.name;
+    if (!runs) continue;
+    Stmt block = Stmt::open("_");
+    object_fields(c, *md, "service_account", false, fmt::format("ServiceAccount `{}`", d.name),
+                  block, w.decl.comments);
+    // Beside the workload's other `object` blocks, before its versions.
+    auto at = std::find_if(w.decl.body.begin(), w.decl.body.end(), [](const Stmt& s) {
+      return s.block && s.head.rfind("version ", 0) == 0;
+    });
+    w.decl.body.insert(at, std::make_move_iterator(block.body.begin()),
+                       std::make_move_iterator(block.body.end()));
+    return;
+  }
 }
 
 }  // namespace
@@ -619,7 +655,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
                           fmt::format("Service `{}`", s.name));
         u.comments.insert(u.comments.end(), lines.begin(), lines.end());
       }
-      object_metadata(c, s, fmt::format("Service `{}`", s.name), u.comments);
+      object_metadata(c, s, fmt::format("Service `{}`", s.name), u.comments, &u.decl, "service");
     }
     for (auto it = head.rbegin(); it != head.rend(); ++it)
       insert_after(u.decl, std::move(*it), {"image", "command", "args", "working_dir"});
@@ -803,7 +839,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     }
     if (u.kind == "stateful" && u.pods > 1 && !u.decl.find("spread"))
       u.decl.add(Stmt::assign("spread", "none"));
-    object_metadata(c, *u.doc, what, u.comments);
+    object_metadata(c, *u.doc, what, u.comments, &u.decl, "controller", !u.group.empty());
   }
 
   // Versions are joined into their workload: what they share stays in it, the rest goes to
@@ -895,7 +931,10 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     const std::string& k = d->kind;
     if (k == "Namespace") continue;
     if (k == "ConfigMap" && c.used_configmaps.count(d->name)) continue;
-    if (k == "ServiceAccount" && service_accounts.count(d->name)) continue;
+    if (k == "ServiceAccount" && service_accounts.count(d->name)) {
+      account_fields(c, *d, out.workloads);
+      continue;
+    }
     if (k == "NetworkPolicy") {
       // stackc's own (the input is its output) are the graph's: made again, nothing to report.
       const Node* l = path(&d->root, {"metadata", "labels"});
