@@ -241,7 +241,7 @@ model::Model Checker::build() {
     presence.apply(e);
     // The first version present makes a versioned workload's shared objects.
     model::mark_version_heads(e);
-    check_object_targets(e, sink_);
+    settle_objects(e, sink_);
     for (const auto& w : e.workloads)
       if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
     m.environments.push_back(std::move(e));

@@ -104,7 +104,7 @@ void check_objects(const Stmt& decl, bool versioned, base::Sink& sink) {
   walk(decl.body, versioned, "", sink);
 }
 
-void check_object_targets(const model::Environment& e, base::Sink& sink) {
+void settle_objects(model::Environment& e, base::Sink& sink) {
   using K = model::Workload::Kind;
   for (const auto& w : e.workloads) {
     const bool job = w.kind == K::Job || w.kind == K::Cron;
@@ -137,16 +137,19 @@ void check_object_targets(const model::Environment& e, base::Sink& sink) {
       }
     }
   }
-}
-
-model::Workload::ObjectMeta account_meta(const model::Environment& e, const std::string& name) {
-  model::Workload::ObjectMeta out;
+  // Each ServiceAccount's keys, on every workload that runs as it.
+  std::map<std::string_view, model::Workload::ObjectMeta> accounts;
   for (const auto& w : e.workloads) {
-    if (account_of(w) != name) continue;
-    add_missing(out.labels, w.account_meta.labels);
-    add_missing(out.annotations, w.account_meta.annotations);
+    if (w.account_meta.empty()) continue;
+    auto& a = accounts[account_of(w)];
+    add_missing(a.labels, w.account_meta.labels);
+    add_missing(a.annotations, w.account_meta.annotations);
   }
-  return out;
+  for (auto& w : e.workloads)
+    if (auto it = accounts.find(account_of(w)); it != accounts.end()) {
+      w.account_meta.labels = it->second.labels;
+      w.account_meta.annotations = it->second.annotations;
+    }
 }
 
 // `object KIND { ... }` of the merged workload (templates, `when`, version): read into the

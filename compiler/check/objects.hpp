@@ -25,11 +25,9 @@ bool is_object_kind(std::string_view kind);
 void check_objects(const ast::Stmt& decl, bool versioned, base::Sink& sink);
 
 // Pass 2, one environment (its present workloads): `object service` where the workload has a
-// Service, and one value per key on a shared ServiceAccount.
-void check_object_targets(const model::Environment& e, base::Sink& sink);
-
-// The labels and annotations of the ServiceAccount `name`: those of every workload of `e` that
-// runs as it, in declaration order, the first value of a key kept (E2072 when they differ).
-model::Workload::ObjectMeta account_meta(const model::Environment& e, const std::string& name);
+// Service (E2071), and one value per key on a shared ServiceAccount (E2072). Then each workload's
+// `account_meta` becomes its ServiceAccount's: the keys of every workload that runs as it, in
+// declaration order (the first value of a key kept), so that whichever makes it carries them.
+void settle_objects(model::Environment& e, base::Sink& sink);
 
 }  // namespace stackc::check

@@ -12,7 +12,6 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "check/objects.hpp"
 #include "check/security.hpp"
 #include "check/units.hpp"
 #include "emit/kubernetes/pod.hpp"
@@ -1000,10 +999,8 @@ class Lowering {
       // A version's: what the versions share, without the version's own labels.
       Doc sa =
           object("v1", "ServiceAccount", meta(name, w.group.empty() ? labels(w) : group_labels(w)));
-      // Its own (no other workload may name it, E2042), or the union of those that share it.
-      object_meta(sa["metadata"], w.service_account.empty() || w.service_account == w.name
-                                      ? w.account_meta
-                                      : check::account_meta(e_, name));
+      // With those of the workloads that share it (check::settle_objects).
+      object_meta(sa["metadata"], w.account_meta);
       sa["automountServiceAccountToken"] = w.security.service_account_token;
       add(n, std::move(sa));
     }
