@@ -142,7 +142,7 @@ struct Tables {
     labels = {"labels",
               "Labels: `team = \"web\"` (plain strings, never secrets). On `stack`, put on every "
               "object; on a workload, on its pods (`labels \"example.com\" { tier = \"web\" }` "
-              "for `example.com/tier`).",
+              "for `example.com/tier`); in `object KIND`, on that object.",
               {}};
     node_selector = {"node_selector",
                      "Labels a node must have to run the workload's pods: `node_selector "
