@@ -94,7 +94,7 @@ model::Model Checker::build() {
     m.secrets.span = d.name_span;
     if (const Value* b = n.value("backend")) {
       m.secrets.backend = b->path.empty() ? "kubernetes" : std::string(b->path[0]);
-      for (const auto& s : b->body) {
+      for (const auto& s : b->body()) {
         if (!s.has_value()) continue;
         if (s.key == "address") m.secrets.address = s.val().string_value();
         if (s.key == "path") m.secrets.path = s.val().string_value();

@@ -25,7 +25,7 @@ struct Walker {
   void value(const Value& v, const std::string& why) {
     switch (v.kind) {
       case ValueKind::String:
-        for (const auto& p : v.parts) {
+        for (const auto& p : v.parts()) {
           if (!p.interpolation) continue;
           auto dot = p.text.find('.');
           if (dot == std::string_view::npos) continue;
@@ -43,7 +43,7 @@ struct Walker {
         for (const auto& i : v.items) value(i, why);
         break;
       case ValueKind::Object:
-        for (const auto& s : v.body) stmt(s, why);
+        for (const auto& s : v.body()) stmt(s, why);
         break;
       default:
         break;
