@@ -169,7 +169,7 @@ model::Model Checker::build() {
     e.workloads.resize(workload_decls.size());
     in_halves(workload_decls.size(), [&](std::size_t i) {
       const Unit& u = workload_decls[i];
-      e.workloads[i] = workload(*u.decl, m, e, u.version);
+      workload(*u.decl, m, e, u.version, e.workloads[i]);
     });
     if (auto it = singletons_.find("monitoring"); it != singletons_.end())
       e.monitoring = monitoring(decls_[it->second], e.name);
