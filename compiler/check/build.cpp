@@ -95,7 +95,7 @@ model::Model Checker::build() {
     m.secrets.span = d.name_span;
     if (const Value* b = n.value("backend")) {
       m.secrets.backend = b->path.empty() ? "kubernetes" : std::string(b->path[0]);
-      for (const auto& s : b->body) {
+      for (const auto& s : b->body()) {
         if (!s.has_value()) continue;
         if (s.key == "address") m.secrets.address = s.val().string_value();
         if (s.key == "path") m.secrets.path = s.val().string_value();
@@ -170,7 +170,7 @@ model::Model Checker::build() {
     e.workloads.resize(workload_decls.size());
     in_halves(workload_decls.size(), [&](std::size_t i) {
       const Unit& u = workload_decls[i];
-      e.workloads[i] = workload(*u.decl, m, e, u.version);
+      workload(*u.decl, m, e, u.version, e.workloads[i]);
     });
     if (auto it = singletons_.find("monitoring"); it != singletons_.end())
       e.monitoring = monitoring(decls_[it->second], e.name);

@@ -195,7 +195,7 @@ struct Walker {
              const check::Kind* kind) {
     switch (v.kind) {
       case ast::ValueKind::String:
-        for (const auto& p : v.parts)
+        for (const auto& p : v.parts())
           if (p.interpolation) interpolation(p, workload);
         break;
       case ast::ValueKind::Path:
@@ -208,7 +208,7 @@ struct Walker {
       case ast::ValueKind::Call: {
         std::string_view fn = v.path.empty() ? std::string_view() : v.path[0];
         if (fn == "secret" && !v.items.empty() && v.items[0].kind == ast::ValueKind::String &&
-            v.items[0].arg_name.empty()) {
+            v.items[0].arg_name().empty()) {
           const auto& a = v.items[0];
           if (a.span.end - a.span.begin >= 2 && !a.has_interpolation())
             refer(SymbolKind::Secret, a.string_value(),
@@ -217,7 +217,8 @@ struct Walker {
         if (fn == "http" || fn == "tcp" || fn == "grpc") {
           for (std::size_t i = 0; i < v.items.size(); ++i) {
             const auto& a = v.items[i];
-            bool port_arg = a.arg_name == "port" || (i == 0 && fn != "http" && a.arg_name.empty());
+            bool port_arg =
+                a.arg_name() == "port" || (i == 0 && fn != "http" && a.arg_name().empty());
             if (!port_arg || workload.empty()) continue;
             if (a.kind == ast::ValueKind::Path && a.path.size() == 1)
               refer(SymbolKind::Port, a.path[0], span_of(a.path[0]), "probe", workload);
@@ -236,7 +237,7 @@ struct Walker {
         for (const auto& a : v.items) value(a, key, workload, kind);
         break;
       case ast::ValueKind::Object:
-        for (const auto& b : v.body) inner(b, kind, workload);
+        for (const auto& b : v.body()) inner(b, kind, workload);
         break;
       default:
         break;

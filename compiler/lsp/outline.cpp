@@ -116,7 +116,7 @@ void fold(const LineIndex& lines, const ast::Stmt& s, json& out, std::size_t dep
         v.kind == ast::ValueKind::Object || v.kind == ast::ValueKind::Call)
       add(v.span, nullptr);
     if (v.kind == ast::ValueKind::Object)
-      for (const auto& b : v.body) fold(lines, b, out, depth + 1);
+      for (const auto& b : v.body()) fold(lines, b, out, depth + 1);
   }
   for (const auto& b : s.body) fold(lines, b, out, depth + 1);
 }
@@ -210,7 +210,8 @@ void stmt_tokens(Tokens& t, const ast::Stmt& s, const check::Kind* parent, bool 
   for (const auto& l : s.from) t.add(l.span, kTypeTok);
   if (s.has_value()) value_tokens(t, *s.value, f, depth + 1);
   if (s.has_value() && s.value->kind == ast::ValueKind::Object)
-    for (const auto& b : s.value->body) stmt_tokens(t, b, f ? f->block : nullptr, false, depth + 1);
+    for (const auto& b : s.value->body())
+      stmt_tokens(t, b, f ? f->block : nullptr, false, depth + 1);
   for (const auto& b : s.body) stmt_tokens(t, b, body, false, depth + 1);
 }
 
@@ -220,7 +221,7 @@ void value_tokens(Tokens& t, const ast::Value& v, const check::Field* f, std::si
   switch (v.kind) {
     case ast::ValueKind::String: {
       std::uint32_t at = v.span.begin;
-      for (const auto& p : v.parts) {
+      for (const auto& p : v.parts()) {
         if (!p.interpolation) continue;
         t.add(base::Span{v.span.file, at, p.span.begin}, kString);
         t.add(p.span, kMacro);
@@ -245,7 +246,7 @@ void value_tokens(Tokens& t, const ast::Value& v, const check::Field* f, std::si
     case ast::ValueKind::Call:
       if (!v.path.empty()) t.add(v.path[0], kFunction);
       for (const auto& a : v.items) {
-        if (!a.arg_name.empty()) t.add(a.arg_name_span, kParameter);
+        if (!a.arg_name().empty()) t.add(a.arg_name_span(), kParameter);
         value_tokens(t, a, nullptr, depth + 1);
       }
       break;
