@@ -2,6 +2,9 @@
 // the symbol index, and whole sessions through Server::handle with the messages it sends back.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "lsp/diagnostics.hpp"
@@ -112,7 +115,7 @@ struct Session {
   std::vector<json> sent;
   Server server{[this](const json& m) { sent.push_back(m); }, "test"};
   int next_id = 1;
-  const std::string uri = path_to_uri("/nonexistent-stackc-test/main.stack");
+  std::string uri = path_to_uri("/nonexistent-stackc-test/main.stack");
 
   json request(const std::string& method, json params) {
     int id = next_id++;
@@ -269,6 +272,100 @@ TEST(LspServer, MidEditSymbolsAndJsonRpcErrors) {
   s.notify("exit", nullptr);
   EXPECT_TRUE(s.server.exited());
   EXPECT_EQ(s.server.exit_code(), 0);
+}
+
+// A folder of files on disk for a test, removed at its end.
+struct Folder {
+  std::filesystem::path dir;
+  explicit Folder(const std::string& name)
+      : dir(std::filesystem::temp_directory_path() /
+            ("stackc-lsp-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    dir = std::filesystem::canonical(dir);
+  }
+  ~Folder() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::string write(const std::string& rel, const std::string& text) const {
+    auto p = dir / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+};
+
+constexpr const char* kBuilt =
+    "stack shop      { registry = \"ghcr.io/shop\"  version = \"1.0.0\" }\n"
+    "cluster local   { nodes = 1  node { cpu = 4  memory = 8Gi } }\n"
+    "environment dev { cluster = local }\n"
+    "service api {\n"
+    "  image     = \"api\"\n"
+    "  port http = 8080\n"
+    "  cpu       = 100m..500m\n"
+    "  memory    = 128Mi..256Mi\n"
+    "  build     { context = \"docker/api\" }\n"
+    "}\n";
+constexpr const char* kRootDockerfile =
+    "FROM golang:1.23 AS build\n"
+    "RUN go build -o /out/api .\n"
+    "\n"
+    "FROM gcr.io/distroless/static-debian12:debug AS runtime\n"
+    "COPY --from=build /out/api /api\n"
+    "ENTRYPOINT [\"/api\"]\n";
+
+TEST(LspServer, DockerfileDiagnosticsInTheDockerfileAndWhereTheStackNamesIt) {
+  Folder f("dockerfile");
+  std::string stack = f.write("main.stack", kBuilt);
+  std::string dockerfile = f.write("docker/api/Dockerfile", kRootDockerfile);
+  Session s;
+  s.uri = path_to_uri(stack);
+  s.open(kBuilt);
+  std::string docker_uri = path_to_uri(dockerfile);
+  auto published = [&](const std::string& uri) {
+    for (auto it = s.sent.rbegin(); it != s.sent.rend(); ++it)
+      if (it->value("method", "") == "textDocument/publishDiagnostics" &&
+          (*it)["params"]["uri"] == uri)
+        return (*it)["params"]["diagnostics"];
+    return json();
+  };
+  // In the Dockerfile: the final stage without USER, at its FROM line.
+  json in_file = published(docker_uri);
+  ASSERT_EQ(in_file.size(), 1u) << in_file.dump();
+  EXPECT_EQ(in_file[0]["code"], "E2066");
+  EXPECT_EQ(in_file[0]["range"], json::parse(R"({"start": {"line": 3, "character": 0},
+                                                "end": {"line": 3, "character": 55}})"));
+  EXPECT_EQ(in_file[0]["message"].get<std::string>().rfind(
+                "the stage `runtime` of `api` sets no `USER`", 0),
+            0u);
+  // In the stack: at the context that names the Dockerfile, with the Dockerfile's place first.
+  json in_stack = s.diagnostics();
+  ASSERT_EQ(in_stack.size(), 1u) << in_stack.dump();
+  EXPECT_EQ(in_stack[0]["code"], "E2066");
+  EXPECT_EQ(in_stack[0]["range"], json::parse(R"({"start": {"line": 8, "character": 24},
+                                                 "end": {"line": 8, "character": 36}})"));
+  EXPECT_EQ(
+      in_stack[0]["message"].get<std::string>().rfind(
+          "in `docker/api/Dockerfile`, line 4: the stage `runtime` of `api` sets no `USER`", 0),
+      0u);
+  EXPECT_EQ(in_stack[0]["relatedInformation"][0]["location"]["uri"], docker_uri);
+  EXPECT_EQ(in_stack[0]["relatedInformation"][0]["location"]["range"], in_file[0]["range"]);
+  EXPECT_FALSE(in_stack[0].contains("data"));
+  // The Dockerfile opened and fixed in the editor (not saved): both lists clear.
+  std::string fixed = kRootDockerfile;
+  fixed.insert(fixed.find("ENTRYPOINT"), "USER 65532:65532\n");
+  s.notify(
+      "textDocument/didOpen",
+      {{"textDocument",
+        {{"uri", docker_uri}, {"languageId", "dockerfile"}, {"version", 1}, {"text", fixed}}}});
+  EXPECT_EQ(published(docker_uri), json::array());
+  EXPECT_EQ(s.diagnostics(), json::array());
+  // Closed without saving: the file on disk counts again.
+  s.notify("textDocument/didClose", {{"textDocument", {{"uri", docker_uri}}}});
+  s.notify("textDocument/didChange", {{"textDocument", {{"uri", s.uri}, {"version", 2}}},
+                                      {"contentChanges", {{{"text", kBuilt}}}}});
+  EXPECT_EQ(published(docker_uri).size(), 1u);
 }
 
 }  // namespace
