@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -272,6 +273,96 @@ TEST(LspServer, MidEditSymbolsAndJsonRpcErrors) {
   s.notify("exit", nullptr);
   EXPECT_TRUE(s.server.exited());
   EXPECT_EQ(s.server.exit_code(), 0);
+}
+
+// LSP's relative token integers as absolute (line, character, length, type, modifiers) rows.
+std::vector<std::array<std::uint32_t, 5>> absolute_tokens(const json& data) {
+  std::vector<std::array<std::uint32_t, 5>> out;
+  std::uint32_t line = 0, character = 0;
+  for (std::size_t i = 0; i + 4 < data.size(); i += 5) {
+    std::uint32_t dl = data[i], dc = data[i + 1];
+    character = dl == 0 ? character + dc : dc;
+    line += dl;
+    out.push_back({line, character, data[i + 2], data[i + 3], data[i + 4]});
+  }
+  return out;
+}
+
+TEST(LspServer, SemanticTokensRangeAndDelta) {
+  Session s;
+  json init = s.request("initialize", json::object());
+  EXPECT_EQ(init["result"]["capabilities"]["semanticTokensProvider"]["full"],
+            json::parse(R"({"delta": true})"));
+  EXPECT_EQ(init["result"]["capabilities"]["semanticTokensProvider"]["range"], true);
+  s.notify("textDocument/didOpen",
+           {{"textDocument",
+             {{"uri", s.uri}, {"languageId", "stack"}, {"version", 1}, {"text", kStack}}}});
+  json doc = {{"textDocument", {{"uri", s.uri}}}};
+  json full = s.request("textDocument/semanticTokens/full", doc)["result"];
+  ASSERT_TRUE(full.contains("resultId"));
+  auto all = absolute_tokens(full["data"]);
+  // Lines 12 and 13 (`port http = 8080`, `replicas = 3`): exactly the full list's tokens there.
+  json range = doc;
+  range["range"] = json::parse(R"({"start": {"line": 12, "character": 0},
+                                   "end": {"line": 13, "character": 99}})");
+  auto some =
+      absolute_tokens(s.request("textDocument/semanticTokens/range", range)["result"]["data"]);
+  decltype(all) expected;
+  for (const auto& t : all)
+    if (t[0] == 12 || t[0] == 13) expected.push_back(t);
+  EXPECT_EQ(some, expected);
+  ASSERT_EQ(some.size(), 5u);                                          // port http 8080, replicas 3
+  EXPECT_EQ(some[0], (std::array<std::uint32_t, 5>{12, 2, 4, 1, 0}));  // `port`: a property
+  // Part of a line: the tokens that overlap it.
+  range["range"] = json::parse(R"({"start": {"line": 13, "character": 14},
+                                   "end": {"line": 13, "character": 15}})");
+  auto one =
+      absolute_tokens(s.request("textDocument/semanticTokens/range", range)["result"]["data"]);
+  EXPECT_EQ(one, (decltype(all){{13, 14, 1, 4, 0}}));  // `3`: a number
+  range["range"] = json::parse(R"({"start": {"line": 13, "character": 3},
+                                   "end": {"line": 12, "character": 0}})");
+  EXPECT_EQ(s.request("textDocument/semanticTokens/range", range)["error"]["code"],
+            rpc::kInvalidParams);
+  // An edit, then a delta: applied to the first list it gives the second.
+  s.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", s.uri}, {"version", 2}}},
+            {"contentChanges",
+             {{{"range", json::parse(R"({"start": {"line": 13, "character": 15},
+                                         "end": {"line": 13, "character": 15}})")},
+               {"text", "0  # ten times"}}}}});
+  json delta_params = doc;
+  delta_params["previousResultId"] = full["resultId"];
+  json delta = s.request("textDocument/semanticTokens/full/delta", delta_params)["result"];
+  ASSERT_TRUE(delta.contains("edits")) << delta.dump();
+  ASSERT_EQ(delta["edits"].size(), 1u);
+  std::vector<std::uint32_t> applied = full["data"];
+  const json& e = delta["edits"][0];
+  applied.erase(
+      applied.begin() + e["start"].get<std::ptrdiff_t>(),
+      applied.begin() + e["start"].get<std::ptrdiff_t>() + e["deleteCount"].get<std::ptrdiff_t>());
+  std::vector<std::uint32_t> inserted = e["data"];
+  applied.insert(applied.begin() + e["start"].get<std::ptrdiff_t>(), inserted.begin(),
+                 inserted.end());
+  json now = s.request("textDocument/semanticTokens/full", doc)["result"];
+  EXPECT_EQ(json(applied), now["data"]);
+  auto changed = absolute_tokens(now["data"]);
+  EXPECT_NE(
+      std::find(changed.begin(), changed.end(), std::array<std::uint32_t, 5>{13, 14, 2, 4, 0}),
+      changed.end());  // `30`
+  EXPECT_NE(
+      std::find(changed.begin(), changed.end(), std::array<std::uint32_t, 5>{13, 18, 11, 5, 0}),
+      changed.end());  // the comment
+  // No change: no edits. An unknown previous result: the whole list.
+  delta_params["previousResultId"] = now["resultId"];
+  EXPECT_EQ(s.request("textDocument/semanticTokens/full/delta", delta_params)["result"]["edits"],
+            json::array());
+  delta_params["previousResultId"] = "no such result";
+  EXPECT_EQ(s.request("textDocument/semanticTokens/full/delta", delta_params)["result"]["data"],
+            now["data"]);
+  EXPECT_EQ(semantic_tokens_edits({1, 2, 3, 4}, {1, 9, 4}),
+            json::parse(R"([{"start": 1, "deleteCount": 2, "data": [9]}])"));
+  EXPECT_EQ(semantic_tokens_edits({1, 2}, {1, 2, 1, 2}),
+            json::parse(R"([{"start": 2, "deleteCount": 0, "data": [1, 2]}])"));
 }
 
 // A folder of files on disk for a test, removed at its end.
