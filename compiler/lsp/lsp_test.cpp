@@ -275,6 +275,72 @@ TEST(LspServer, MidEditSymbolsAndJsonRpcErrors) {
   EXPECT_EQ(s.server.exit_code(), 0);
 }
 
+TEST(LspServer, RenameOfVersionedWorkloads) {
+  std::string text = std::string(kStack) +
+                     "service reviews {\n"              // 28
+                     "  image  = \"reviews\"\n"         // 29
+                     "  port http = 9080\n"             // 30
+                     "  cpu    = 100m..200m\n"          // 31
+                     "  memory = 64Mi..128Mi\n"         // 32
+                     "  version v1 { replicas = 1 }\n"  // 33
+                     "  version v2 { needs = [db] }\n"  // 34
+                     "}\n"                              // 35
+                     "worker page {\n"                  // 36
+                     "  image  = \"page\"\n"            // 37
+                     "  cpu    = 100m..200m\n"          // 38
+                     "  memory = 64Mi..128Mi\n"         // 39
+                     "  needs  = [reviews]\n"           // 40
+                     "}\n";
+  Session s;
+  s.open(text);
+  ASSERT_EQ(s.diagnostics(), json::array());
+  auto rename = [&](std::uint32_t line, std::uint32_t character, const std::string& name) {
+    json p = s.at(line, character);
+    p["newName"] = name;
+    return s.request("textDocument/rename", p);
+  };
+  auto range = [](std::uint32_t line, std::uint32_t b, std::uint32_t e) {
+    return json{{"start", {{"line", line}, {"character", b}}},
+                {"end", {{"line", line}, {"character", e}}}};
+  };
+  // A version: its name is its only mention (naming `reviews-v2` elsewhere is E2034).
+  auto prep = s.request("textDocument/prepareRename", s.at(34, 11));
+  EXPECT_EQ(prep["result"]["range"], range(34, 10, 12));
+  EXPECT_EQ(prep["result"]["placeholder"], "v2");
+  EXPECT_EQ(rename(34, 11, "v3")["result"]["changes"][s.uri],
+            json::array({{{"range", range(34, 10, 12)}, {"newText", "v3"}}}));
+  const std::string at = "/nonexistent-stackc-test/main.stack:";
+  EXPECT_EQ(rename(34, 11, "v1")["error"]["message"],
+            "`reviews-v1` is taken: version `v1` of `reviews` makes the workload `reviews-v1` at " +
+                at + "34");
+  EXPECT_EQ(rename(34, 11, "V2")["error"]["message"],
+            "`V2` cannot name a version: its Kubernetes objects need a DNS label (lower case "
+            "letters, digits and `-`, at most 63, starting and ending with a letter or digit); "
+            "try `v2`");
+  // A workload named like a version's workload, or whose versions' would be.
+  EXPECT_EQ(rename(36, 9, "reviews-v2")["error"]["message"],
+            "`reviews-v2` is taken: version `v2` of `reviews` makes the workload `reviews-v2` at " +
+                at + "35");
+  EXPECT_EQ(rename(21, 9, "page-v1")["error"]["code"], json());  // no version makes it
+  std::string long_name(61, 'r');
+  EXPECT_EQ(rename(28, 9, long_name)["error"]["message"],
+            "version `v1` would make the workload `" + long_name +
+                "-v1`, 64 characters long: a Kubernetes name has at most 63 (E2033)");
+  EXPECT_EQ(rename(28, 9, "api")["error"]["message"],
+            "`api` is taken: service `api` is declared at " + at + "11");
+  // The versioned workload: its declaration and the `needs` naming it; the versions follow.
+  EXPECT_EQ(rename(28, 9, "critic")["result"]["changes"][s.uri],
+            json::array({{{"range", range(28, 8, 15)}, {"newText", "critic"}},
+                         {{"range", range(40, 12, 19)}, {"newText", "critic"}}}));
+  // A workload a version needs: the version's `needs` is renamed with the others.
+  auto db = rename(21, 9, "store")["result"]["changes"][s.uri];
+  EXPECT_EQ(db.size(), 4u);
+  EXPECT_EQ(db[3], (json{{"range", range(34, 24, 26)}, {"newText", "store"}}));
+  // A port is not renamed.
+  EXPECT_EQ(s.request("textDocument/prepareRename", s.at(30, 8))["error"]["message"],
+            "only a workload, a template or a version can be renamed");
+}
+
 // LSP's relative token integers as absolute (line, character, length, type, modifiers) rows.
 std::vector<std::array<std::uint32_t, 5>> absolute_tokens(const json& data) {
   std::vector<std::array<std::uint32_t, 5>> out;

@@ -238,7 +238,7 @@ try {
     await assert.rejects(req('textDocument/rename', { ...at, newName: 'not a name' }),
       (e) => e.code === -32803 && e.message.startsWith('`not a name` is not a name'));
     await assert.rejects(req('textDocument/rename', { textDocument: { uri: P }, position: pos(personage, 'environment dev', 0, 13), newName: 'test' }),
-      (e) => e.code === -32803 && e.message === 'only a workload or a template can be renamed');
+      (e) => e.code === -32803 && e.message === 'only a workload, a template or a version can be renamed');
   });
 
   // ---- completion ----------------------------------------------------------------------------
