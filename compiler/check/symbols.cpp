@@ -1,10 +1,10 @@
-#include "lsp/index.hpp"
+#include "check/symbols.hpp"
 
 #include <algorithm>
 
 #include "check/schema.hpp"
 
-namespace stackc::lsp {
+namespace stackc::check {
 
 std::string_view kind_name(SymbolKind k) {
   switch (k) {
@@ -87,13 +87,12 @@ struct Walker {
         refer(SymbolKind::Import, s.labels[0].text, label_span(s.labels[0]), "import");
       return;
     }
-    const check::Kind* kind = check::top_kind(s.key);
+    const Kind* kind = top_kind(s.key);
     std::string workload;
     if (s.key == "template") {
       if (!s.labels.empty()) declare(SymbolKind::Template, s, s.labels[0], {});
       // template NAME for KIND: its body has that kind's fields.
-      if (s.labels.size() >= 3 && s.labels[1].text == "for")
-        kind = check::top_kind(s.labels[2].text);
+      if (s.labels.size() >= 3 && s.labels[1].text == "for") kind = top_kind(s.labels[2].text);
     } else if (kind && kind->named && !s.labels.empty()) {
       SymbolKind sk = kind->workload           ? SymbolKind::Workload
                       : s.key == "stack"       ? SymbolKind::Stack
@@ -117,9 +116,9 @@ struct Walker {
     for (const auto& b : s.body) inner(b, kind, workload);
   }
 
-  void inner(const ast::Stmt& s, const check::Kind* kind, const std::string& workload) {
-    const check::Field* field = kind ? kind->field(s.key) : nullptr;
-    const check::Kind* sub = field && field->block ? field->block : nullptr;
+  void inner(const ast::Stmt& s, const Kind* kind, const std::string& workload) {
+    const Field* field = kind ? kind->field(s.key) : nullptr;
+    const Kind* sub = field && field->block ? field->block : nullptr;
     if (s.key == "when") {
       for (const auto& l : s.labels) refer(SymbolKind::Environment, l.text, label_span(l), "when");
       sub = kind;
@@ -192,7 +191,7 @@ struct Walker {
   }
 
   void value(const ast::Value& v, std::string_view key, const std::string& workload,
-             const check::Kind* kind) {
+             const Kind* kind) {
     switch (v.kind) {
       case ast::ValueKind::String:
         for (const auto& p : v.parts)
@@ -339,4 +338,4 @@ const Symbol* Index::enclosing_workload(base::FileId file, std::uint32_t offset)
   return nullptr;
 }
 
-}  // namespace stackc::lsp
+}  // namespace stackc::check
