@@ -509,6 +509,14 @@ TEST(LspServer, DockerfileDiagnosticsInTheDockerfileAndWhereTheStackNamesIt) {
   EXPECT_EQ(in_stack[0]["relatedInformation"][0]["location"]["uri"], docker_uri);
   EXPECT_EQ(in_stack[0]["relatedInformation"][0]["location"]["range"], in_file[0]["range"]);
   EXPECT_FALSE(in_stack[0].contains("data"));
+  // Opened alone (no stack open), a Dockerfile is no stack: nothing is checked or published.
+  {
+    Session alone;
+    alone.uri = docker_uri;
+    alone.open(kRootDockerfile);
+    EXPECT_EQ(alone.diagnostics(), nullptr);
+    EXPECT_EQ(alone.server.workspace().units().size(), 0u);
+  }
   // The Dockerfile opened and fixed in the editor (not saved): both lists clear.
   std::string fixed = kRootDockerfile;
   fixed.insert(fixed.find("ENTRYPOINT"), "USER 65532:65532\n");

@@ -129,6 +129,13 @@ void recover(Unit& u, base::FileId root) {
   }
 }
 
+// A document that can be a stack's file: a `.stack` file, or one that is not a file (an
+// untitled buffer). Others (a Dockerfile the client has open) are read only by the units whose
+// stacks name them, never checked as stacks of their own.
+bool stack_document(const Document& d) {
+  return d.path.empty() || fs::path(d.path).extension() == ".stack";
+}
+
 }  // namespace
 
 void Workspace::open(const std::string& uri, std::string text, std::int64_t version) {
@@ -293,7 +300,7 @@ void Workspace::analyze(const std::string& uri) {
     }
   }
   for (const auto& [d, doc] : docs_)
-    if ((uri.empty() || d == uri) && !covered(d)) add_root(root_for(doc));
+    if ((uri.empty() || d == uri) && !covered(d) && stack_document(doc)) add_root(root_for(doc));
   // A unit whose root another unit imports is that one's part.
   std::vector<std::shared_ptr<Unit>> kept;
   for (auto& u : units_) {
@@ -309,7 +316,7 @@ void Workspace::analyze(const std::string& uri) {
     it = live ? std::next(it) : good_.erase(it);
   }
   for (const auto& [d, doc] : docs_)
-    if (!covered(d)) add_root(root_for(doc));
+    if (!covered(d) && stack_document(doc)) add_root(root_for(doc));
 }
 
 std::vector<json> Workspace::take_diagnostics(const std::string& touched,
