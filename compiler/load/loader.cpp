@@ -81,18 +81,15 @@ check::Loader::Result Loader::load(std::string_view spec_view, base::FileId from
   }
   if (fs::path(spec).extension() != ".stack" && !spec.empty() && spec.back() != '/') {
     std::error_code dir_ec;
-    auto from_dir = real_.count(from) ? real_[from].parent_path() : root_;
-    if (!fs::is_directory(from_dir / spec, dir_ec)) {
+    if (!fs::is_directory(folder_of(from) / spec, dir_ec)) {
       res.code = base::Code::E2014;
       res.message = fmt::format("`{}` is not a .stack file", spec);
       res.help = "imports name .stack files: `import \"./common.stack\"`";
       return res;
     }
   }
-  auto from_it = real_.find(from);
-  fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
   std::error_code ec;
-  fs::path target = fs::weakly_canonical(base_dir / spec, ec);
+  fs::path target = fs::weakly_canonical(folder_of(from) / spec, ec);
   if (ec) {
     res.code = base::Code::E2014;
     res.message = ec.value() == ELOOP
@@ -171,10 +168,8 @@ check::Loader::Beside Loader::beside(std::string_view path_view, base::FileId fr
     b.reason = "it is an absolute path";
     return b;
   }
-  auto from_it = real_.find(from);
-  fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
   std::error_code ec;
-  fs::path target = fs::weakly_canonical(base_dir / path, ec);
+  fs::path target = fs::weakly_canonical(folder_of(from) / path, ec);
   if (ec) {
     b.status = Beside::Status::Unreadable;
     b.reason = std::strerror(ec.value());
@@ -223,6 +218,11 @@ check::Loader::Beside Loader::beside(std::string_view path_view, base::FileId fr
   named_[id] = Named{b.path, {}};
   b.file = id;
   return b;
+}
+
+fs::path Loader::folder_of(base::FileId file) const {
+  auto it = real_.find(file);
+  return it != real_.end() ? it->second.parent_path() : root_;
 }
 
 void Loader::named(base::FileId file, base::Span where) {

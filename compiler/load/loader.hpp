@@ -48,6 +48,8 @@ class Loader final : public check::Loader {
   // Reads `target` (canonical) from the overlay or the disk.
   ReadResult read(const std::filesystem::path& target, std::uint64_t max, std::string& out) const;
   bool exists(const std::filesystem::path& target) const;
+  // The folder of a file read from disk or the overlay; the project root for others.
+  std::filesystem::path folder_of(base::FileId file) const;
 
   base::SourceManager& sm_;
   base::FileId root_id_;
