@@ -1,7 +1,9 @@
 // textDocument/definition, references, prepareRename and rename, on the unit's symbol index.
 #include <fmt/format.h>
 
+#include <map>
 #include <regex>
+#include <string_view>
 
 #include "check/names.hpp"
 #include "lsp/features.hpp"
@@ -34,14 +36,16 @@ struct Made {
 };
 
 std::vector<Made> workloads_after(const Index& ix, const Symbol& s, const std::string& name) {
+  std::map<std::string_view, std::vector<const Symbol*>> versions;  // by workload
+  for (const auto& v : ix.symbols())
+    if (v.kind == SymbolKind::Version) versions[v.container].push_back(&v);
   std::vector<Made> out;
   for (const auto& w : ix.symbols()) {
     if (w.kind != SymbolKind::Workload) continue;
     const std::string& wn = &w == &s ? name : w.name;
     out.push_back({wn, &w});
-    for (const auto& v : ix.symbols())
-      if (v.kind == SymbolKind::Version && v.container == w.name)
-        out.push_back({wn + "-" + (&v == &s ? name : v.name), &v});
+    if (auto it = versions.find(w.name); it != versions.end())
+      for (const Symbol* v : it->second) out.push_back({wn + "-" + (v == &s ? name : v->name), v});
   }
   return out;
 }
@@ -51,6 +55,8 @@ std::vector<Made> workloads_after(const Index& ix, const Symbol& s, const std::s
 // most 63 characters.
 std::string workload_name_clash(const Unit& u, const Symbol& s, const std::string& name) {
   auto made = workloads_after(u.index, s, name);
+  std::multimap<std::string_view, const Symbol*> by_name;
+  for (const auto& m : made) by_name.emplace(m.name, m.by);
   auto at = [&](const Symbol& x) {
     const auto& f = u.sm.file(x.name_span.file);
     return fmt::format("{}:{}", f.path(), f.line_col(x.name_span.begin).line);
@@ -63,10 +69,11 @@ std::string workload_name_clash(const Unit& u, const Symbol& s, const std::strin
       return fmt::format(
           "version `{}` would make the workload `{}`, {} characters long: a "
           "Kubernetes name has at most 63 (E2033)",
-          &*m.by == &s ? name : m.by->name, m.name, m.name.size());
-    for (const auto& other : made) {
-      if (other.by == m.by || other.name != m.name) continue;
-      const Symbol& o = *other.by;
+          m.by == &s ? name : m.by->name, m.name, m.name.size());
+    auto [first, last] = by_name.equal_range(m.name);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == m.by) continue;
+      const Symbol& o = *it->second;
       if (o.kind == SymbolKind::Version)
         return fmt::format("`{}` is taken: version `{}` of `{}` makes the workload `{}` at {}",
                            m.name, o.name, o.container, m.name, at(o));
