@@ -1,6 +1,7 @@
 #include "check/symbols.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "check/schema.hpp"
 
@@ -48,6 +49,20 @@ namespace {
 
 bool contains(base::Span s, base::FileId file, std::uint32_t offset) {
   return s.file == file && s.begin <= offset && offset <= s.end;
+}
+
+// The kind of declaration a field's value names, by the schema's rule that the checker resolves
+// it by (values.cpp): `Ref` and `RefList` name the kind in `choices` (`needs`: workloads,
+// `cluster`: a cluster, `notify`: receivers), and a `BackupSource` a workload.
+std::optional<SymbolKind> referenced_kind(const Field& f) {
+  if (f.type == Type::BackupSource) return SymbolKind::Workload;
+  if (f.type != Type::Ref && f.type != Type::RefList) return std::nullopt;
+  if (f.choices == "workload") return SymbolKind::Workload;
+  if (f.choices == "cluster") return SymbolKind::Cluster;
+  if (f.choices == "receiver") return SymbolKind::Receiver;
+  if (f.choices == "environment") return SymbolKind::Environment;
+  if (f.choices == "template") return SymbolKind::Template;
+  return std::nullopt;
 }
 
 bool is_metric_kind(std::string_view key) {
@@ -134,12 +149,13 @@ struct Walker {
     }
     if (s.has_value()) {
       const auto& v = *s.value;
-      if (s.key == "needs" || (s.key == "of" && kind && kind->name == "backup")) {
-        names(v, SymbolKind::Workload, s.key);
-      } else if (s.key == "cluster" && kind && kind->name == "environment") {
-        names(v, SymbolKind::Cluster, s.key);
-      } else if (s.key == "notify") {
-        names(v, SymbolKind::Receiver, s.key);
+      if (auto named = field ? referenced_kind(*field) : std::nullopt) {
+        if (field->type == Type::BackupSource) {
+          if (v.kind == ast::ValueKind::Path && v.path.size() == 1)  // else the kinds of data
+            refer(*named, v.path[0], span_of(v.path[0]), s.key);
+        } else {
+          names(v, *named, s.key);
+        }
       } else if (s.key == "port" && kind && kind->name == "ingress" &&
                  v.kind == ast::ValueKind::Path && v.path.size() == 1) {
         refer(SymbolKind::Port, v.path[0], span_of(v.path[0]), "port", workload);

@@ -28,7 +28,10 @@ constexpr const char* kText =
     "  when dev { replicas = 1 }\n"
     "}\n"
     "stateful db { image = \"postgres\"  port sql = 5432 }\n"
-    "alert Slow { expr = \"rate(requests_total[5m]) > 1\" }\n";
+    "alert Slow { expr = \"rate(requests_total[5m]) > 1\"  notify = [ops] }\n"
+    "monitoring { alertmanager { receiver ops { webhook = \"https://x\" } } }\n"
+    "backup daily { of = db }\n"
+    "backup config { of = [manifests, secrets] }\n";
 
 struct Indexed {
   base::SourceManager sm;
@@ -57,7 +60,9 @@ TEST(Symbols, DeclarationsWithTheirSpans) {
                      "stack s @s", "cluster c @c", "environment dev @dev", "template web @web",
                      "workload api @api", "port http in api @http",
                      "metric requests_total in api @requests_total", "version v1 in api @v1",
-                     "workload db @db", "port sql in db @sql", "alert Slow @Slow"}));
+                     "workload db @db", "port sql in db @sql", "alert Slow @Slow",
+                     "block monitoring @monitoring", "receiver ops @ops", "backup daily @daily",
+                     "backup config @config"}));
   const Symbol* api = x.index.find(SymbolKind::Workload, "api");
   ASSERT_NE(api, nullptr);
   EXPECT_EQ(api->word, "service");
@@ -84,12 +89,15 @@ TEST(Symbols, EveryReferenceWithWhatNamesIt) {
                      "secret db-pass via secret @db-pass",
                      "workload db via needs @db",
                      "environment dev via when @dev",
+                     "receiver ops via notify @ops",
+                     // `of` names a workload, or the kinds of data (`manifests`), which are none.
+                     "workload db via of @db",
                      "metric requests_total via expression @requests_total",
                  }));
   // The references of a declaration, and what is under an offset.
   const Symbol* db = x.index.find(SymbolKind::Workload, "db");
   ASSERT_NE(db, nullptr);
-  EXPECT_EQ(x.index.references_to(*db).size(), 3u);
+  EXPECT_EQ(x.index.references_to(*db).size(), 4u);
   auto needs = static_cast<std::uint32_t>(x.text.find("[db]") + 1);
   const Reference* r = x.index.reference_at(0, needs);
   ASSERT_NE(r, nullptr);
