@@ -3,6 +3,8 @@
 // one Service, and what the other objects become (Secrets, NetworkPolicies, kept objects).
 #include "importer/kubernetes.hpp"
 
+#include "importer/own.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,6 +80,14 @@ bool name_ok(std::string_view s) {
 bool port_name_ok(std::string_view s) {
   if (!name_ok(s) || s.size() > 15) return false;
   return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+}
+
+// The kind word stackc wrote on its own object (`app.kubernetes.io/component` beside
+// `managed-by: stackc`), or "".
+std::string stackc_component(const Document& d) {
+  const Node* l = path(&d.root, {"metadata", "labels"});
+  if (!l || l->str("app.kubernetes.io/managed-by") != "stackc") return "";
+  return std::string(l->str("app.kubernetes.io/component"));
 }
 
 // One workload object of the input.
@@ -415,9 +425,15 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (out.ns.empty() || k > ns_count[out.ns]) out.ns = n;
   c.ns = out.ns;
 
+  // stackc's own objects (its backups, its monitoring) become the blocks they were built from.
+  Own own;
+  out.controllers = ingress_controllers(docs);
+  out.blocks = backups(c, docs, own);
+
   std::vector<Unit> units;
   std::vector<const Document*> services, hpas, pdbs, ingresses, others;
   for (const Document* d : docs) {
+    if (own.consumed.count(d)) continue;
     const std::string& k = d->kind;
     if (k == "ConfigMap") c.configmaps[d->name] = d;
     if (k == "Secret") c.secrets[d->name] = d;
@@ -575,6 +591,8 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
       u.kind = "job";
     else if (k == "StatefulSet" && has_claims)
       u.kind = "stateful";
+    else if (stackc_component(*u.doc) == "worker")
+      u.kind = "worker";  // stackc's worker with ports: its Service is for them (metrics)
     else
       u.kind = u.ports.empty() ? "worker" : "service";
     if (k == "StatefulSet" && !has_claims)
@@ -869,6 +887,12 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
         }(),
         u.group));
     out.workloads.push_back(std::move(w));
+  }
+
+  // What stackc's own objects add to the workloads they concern.
+  for (Workload& w : out.workloads) {
+    for (Stmt& s : own.additions[w.name]) w.decl.add(std::move(s));
+    for (auto& n : own.notes[w.name]) w.decl.comments.push_back(std::move(n));
   }
 
   // The other objects.
