@@ -428,7 +428,8 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
   // stackc's own objects (its backups, its monitoring) become the blocks they were built from.
   Own own;
   out.controllers = ingress_controllers(docs);
-  out.blocks = backups(c, docs, own);
+  out.blocks = monitoring(c, docs, out.part_of, own);
+  for (Stmt& b : backups(c, docs, own)) out.blocks.push_back(std::move(b));
 
   std::vector<Unit> units;
   std::vector<const Document*> services, hpas, pdbs, ingresses, others;
@@ -889,9 +890,32 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     out.workloads.push_back(std::move(w));
   }
 
+  // The declaration order stackc's dashboards follow, where the input tells it: the workloads
+  // it names take their places among the others in that order.
+  if (!own.order.empty()) {
+    std::vector<std::size_t> slots;
+    std::vector<Workload> listed;
+    for (std::size_t i = 0; i < out.workloads.size(); ++i)
+      if (std::find(own.order.begin(), own.order.end(), out.workloads[i].name) != own.order.end()) {
+        slots.push_back(i);
+        listed.push_back(std::move(out.workloads[i]));
+      }
+    std::stable_sort(listed.begin(), listed.end(), [&](const Workload& a, const Workload& b) {
+      return std::find(own.order.begin(), own.order.end(), a.name) <
+             std::find(own.order.begin(), own.order.end(), b.name);
+    });
+    for (std::size_t k = 0; k < slots.size(); ++k) out.workloads[slots[k]] = std::move(listed[k]);
+  }
+
   // What stackc's own objects add to the workloads they concern.
   for (Workload& w : out.workloads) {
-    for (Stmt& s : own.additions[w.name]) w.decl.add(std::move(s));
+    for (Stmt& s : own.additions[w.name]) {
+      Stmt* into = s.block ? w.decl.find(s.head) : nullptr;  // the exporter's `prefix`
+      if (into && into->block)
+        for (Stmt& x : s.body) into->add(std::move(x));
+      else
+        w.decl.add(std::move(s));
+    }
     for (auto& n : own.notes[w.name]) w.decl.comments.push_back(std::move(n));
   }
 

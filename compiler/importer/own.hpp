@@ -21,6 +21,9 @@ struct Own {
   std::map<std::string, std::vector<Stmt>> additions;
   // Comments added above an imported workload, by name.
   std::map<std::string, std::vector<std::string>> notes;
+  // The declaration order of the long-running workloads (the rows of stackc's overview
+  // dashboard), which the manifests' order does not keep: the dashboards follow it.
+  std::vector<std::string> order;
 };
 
 // `ingress CLASS { ... }` of the cluster for each class of the input's Ingresses that stackc does
@@ -32,5 +35,12 @@ std::vector<Stmt> ingress_controllers(const std::vector<const manifests::Documen
 // their claims). Their objects go to `own.consumed`, `backup_method` to the database's additions.
 std::vector<Stmt> backups(Context& c, const std::vector<const manifests::Document*>& docs,
                           Own& own);
+
+// The `monitoring` block of stackc's own monitoring stack (monitoring.cpp), then the `alert`
+// and `record` declarations of its rules; each scraped workload's `metrics` (from its Grafana
+// dashboard) and the prefix of a stdlib exporter go to `own.additions`. Without the stack, the
+// workloads stackc's NetworkPolicies let Prometheus scrape are reported (W0045).
+std::vector<Stmt> monitoring(Context& c, const std::vector<const manifests::Document*>& docs,
+                             const std::string& stack, Own& own);
 
 }  // namespace stackc::importer
