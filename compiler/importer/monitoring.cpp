@@ -425,6 +425,15 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
       lost(c, *am, "its configuration (`alertmanager-config`) is not what stackc writes",
            "the Alertmanager is imported as a workload; write `alertmanager { receiver ... }` "
            "in the `monitoring` block by hand");
+      // Without its receivers, the alerts cannot name them.
+      for (Stmt& a : out)
+        for (auto it = a.body.begin(); it != a.body.end(); ++it)
+          if (it->head == "notify") {
+            a.comments.push_back("not imported: `notify = " + it->value +
+                                 "` (its Alertmanager is not read back, W0045)");
+            a.body.erase(it);
+            break;
+          }
     }
   }
   // Grafana.

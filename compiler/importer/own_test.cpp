@@ -1,0 +1,285 @@
+// stackc's own objects read back as blocks (own.cpp, monitoring.cpp): unit tests beside the
+// code; tests/roundtrip/run.sh checks the whole examples.
+#include "importer/own.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "driver/driver.hpp"
+#include "importer/importer.hpp"
+
+namespace stackc::importer {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Imported1 {
+  base::SourceManager sm;
+  base::Collector sink;
+  std::string text;
+  explicit Imported1(const std::string& yaml) {
+    Source s;
+    base::FileId id = sm.add("in.yaml", yaml);
+    s.kubernetes = manifests::parse(sm, id, sink);
+    text = import({s}, sm, sink);
+  }
+  std::size_t count(base::Code code) const {
+    std::size_t n = 0;
+    for (const auto& d : sink.all()) n += d.code == code;
+    return n;
+  }
+};
+
+std::string run(std::vector<std::string> args, int* code = nullptr) {
+  std::vector<const char*> argv{"stackc"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  int rc = driver::run(static_cast<int>(argv.size()), argv.data(), out, err);
+  if (code) *code = rc;
+  return out.str();
+}
+
+// stackc's labels on an object of workload `w`.
+std::string labels(const std::string& w, const std::string& component) {
+  return "{app.kubernetes.io/name: " + w +
+         ", app.kubernetes.io/instance: shop-production, app.kubernetes.io/component: " +
+         component + ", app.kubernetes.io/part-of: shop, app.kubernetes.io/managed-by: stackc}";
+}
+
+std::string deployment(const std::string& w, const std::string& component, bool own) {
+  return R"(apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: )" +
+         w + R"(
+  namespace: shop-production
+  labels: )" +
+         (own ? labels(w, component) : std::string("{app: x}")) +
+         R"(
+spec:
+  selector: {matchLabels: {app.kubernetes.io/name: )" +
+         w + R"(}}
+  template:
+    metadata: {labels: {app.kubernetes.io/name: )" +
+         w + R"(}}
+    spec:
+      containers:
+      - name: )" +
+         w + R"(
+        image: ghcr.io/shop/)" +
+         w + R"(:1.0.0
+        ports: [{name: http, containerPort: 8080}]
+        resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: 500m, memory: 256Mi}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: )" +
+         w + R"(, namespace: shop-production}
+spec:
+  selector: {app.kubernetes.io/name: )" +
+         w + R"(}
+  ports: [{name: http, port: 8080, targetPort: http}]
+)";
+}
+
+TEST(ImportOwn, AWorkerWithPortsStaysAWorker) {
+  Imported1 own(deployment("processor", "worker", true));
+  EXPECT_NE(own.text.find("worker processor {"), std::string::npos) << own.text;
+  // Without stackc's labels, a Deployment behind a Service is a service.
+  Imported1 plain(deployment("processor", "worker", false));
+  EXPECT_NE(plain.text.find("service processor {"), std::string::npos) << plain.text;
+}
+
+std::string status_policy(const std::string& peers) {
+  return deployment("status", "service", true) + R"(---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: status
+  namespace: shop-production
+  labels: )" +
+         labels("status", "service") +
+         R"(
+spec:
+  ingressClassName: internal
+  rules:
+  - http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend: {service: {name: status, port: {name: http}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: status
+  namespace: shop-production
+  labels: )" +
+         labels("status", "service") +
+         R"(
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: status}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+  - from: )" +
+         peers + R"(
+    ports: [{protocol: TCP, port: 8080}]
+)";
+}
+
+TEST(ImportOwn, TheIngressControllerOfAClassComesFromStackcsPolicy) {
+  Imported1 pods(status_policy(
+      "[{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ingress-internal}}, "
+      "podSelector: {matchLabels: {app.kubernetes.io/name: ingress-nginx}}}]"));
+  EXPECT_NE(pods.text.find("  ingress internal {\n"
+                           "    namespace                = \"ingress-internal\"\n"
+                           "    pods \"app.kubernetes.io\" { name = \"ingress-nginx\" }\n"
+                           "  }"),
+            std::string::npos)
+      << pods.text;
+  Imported1 nets(status_policy("[{ipBlock: {cidr: 10.0.0.0/8}}, {ipBlock: {cidr: 10.1.0.0/16}}]"));
+  EXPECT_NE(nets.text.find("ingress internal { cidrs = [\"10.0.0.0/8\", \"10.1.0.0/16\"] }"),
+            std::string::npos)
+      << nets.text;
+  Imported1 any(status_policy("[{ipBlock: {cidr: 0.0.0.0/0}}, {ipBlock: {cidr: \"::/0\"}}]"));
+  EXPECT_NE(any.text.find("ingress internal { anywhere = true }"), std::string::npos) << any.text;
+  // A namespace chosen by other labels than its name: the language cannot say it.
+  Imported1 other(
+      status_policy("[{namespaceSelector: {matchLabels: {team: edge}}, podSelector: {}}]"));
+  EXPECT_EQ(other.text.find("ingress internal"), std::string::npos) << other.text;
+}
+
+TEST(ImportOwn, BackupsComeBackAsBlocks) {
+  fs::current_path(STACKC_SOURCE_DIR);
+  int code = 0;
+  std::string yaml =
+      run({"build", "--stdout", "--env", "production", "examples/webapp/webapp.stack"}, &code);
+  ASSERT_EQ(code, 0);
+  Imported1 im(yaml);
+  EXPECT_NE(im.text.find("backup db-daily {\n"
+                         "  of       = db\n"
+                         "  schedule = \"0 2 * * *\"\n"
+                         "  retain   = 14d\n"
+                         "  storage  = 40Gi\n"
+                         "}"),
+            std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("backup_method = pg_dump"), std::string::npos);
+  EXPECT_EQ(im.text.find("cron backup-db-daily"), std::string::npos);
+  EXPECT_EQ(im.text.find("PersistentVolumeClaim backup-db-daily"), std::string::npos);
+  EXPECT_EQ(im.count(base::Code::W0045), 2u);  // restore_within; api's metric names
+  // A dump that does not run stackc's script is not stackc's backup: it stays a cron.
+  std::string edited = yaml;
+  auto at = edited.find("pg_dump --clean");
+  ASSERT_NE(at, std::string::npos);
+  edited.replace(at, 7, "pg_dumpall");
+  Imported1 other(edited);
+  EXPECT_NE(other.text.find("cron backup-db-daily"), std::string::npos);
+  EXPECT_EQ(other.text.find("backup db-daily"), std::string::npos);
+}
+
+TEST(ImportOwn, VeleroSchedulesAreBackupsOfResources) {
+  Imported1 im(deployment("api", "service", true) + R"(---
+apiVersion: velero.io/v1
+kind: Schedule
+metadata:
+  name: shop-production-config
+  namespace: velero
+  labels: {app.kubernetes.io/part-of: shop, app.kubernetes.io/managed-by: stackc, app.kubernetes.io/instance: shop-production}
+spec:
+  schedule: "0 3 * * *"
+  template:
+    includedNamespaces: [shop-production]
+    includedResources: [secrets]
+    snapshotVolumes: false
+    ttl: "36h0m0s"
+)");
+  EXPECT_NE(
+      im.text.find("backup config { of = [secrets]  schedule = \"0 3 * * *\"  retain = 36h }"),
+      std::string::npos)
+      << im.text;
+}
+
+TEST(ImportOwn, TheMonitoringStackComesBackAsItsBlock) {
+  fs::current_path(STACKC_SOURCE_DIR);
+  int code = 0;
+  std::string yaml =
+      run({"build", "--stdout", "--env", "dev", "examples/personage/personage.stack"}, &code);
+  ASSERT_EQ(code, 0);
+  Imported1 im(yaml);
+  const std::string& t = im.text;
+  EXPECT_NE(t.find("monitoring {\n"
+                   "  prometheus { retention = 2d  storage = 2Gi }\n"
+                   "  alertmanager {\n"
+                   "    receiver telegram {\n"
+                   "      bot_token = secret(\"alerting\", key = \"telegram-token\")\n"
+                   "      chat_id   = \"-1001234567890\"\n"
+                   "    }\n"
+                   "    receiver slack {\n"
+                   "      webhook = secret(\"alerting\", key = \"slack-webhook\")\n"
+                   "      channel = \"#personage-alerts\"\n"
+                   "    }\n"
+                   "  }\n"
+                   "  grafana { admin_password = secret(\"grafana\", key = \"admin-password\") }\n"
+                   "  loki    { retention = 2d  storage = 2Gi }\n"
+                   "}"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("alert DatabaseDown {\n"
+                   "  expr     = \"pg_up == 0 or up{job=\\\"postgres\\\"} == 0\"\n"
+                   "  for      = 1m\n"
+                   "  severity = critical\n"
+                   "  summary  = \"Database is down\"\n"
+                   "  notify   = [telegram, slack]\n"
+                   "}"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("  metrics {\n"
+                   "    counter personage_events_processed_total\n"
+                   "    counter personage_llm_requests_total\n"
+                   "  }"),
+            std::string::npos)
+      << t;
+  EXPECT_NE(t.find("prefix = \"pg_\""), std::string::npos);  // the stdlib exporter's
+  for (const char* w : {"stateful prometheus", "stateful grafana", "stateful loki",
+                        "stateful alertmanager", "worker log-collector", "ConfigMap prometheus"})
+    EXPECT_EQ(t.find(w), std::string::npos) << w;
+  // The declaration order (the overview's rows): api-service, auth-service, processor-service,
+  // then the databases.
+  EXPECT_LT(t.find("worker processor-service"), t.find("stateful postgres"));
+  // It checks: the alerts' metrics are exported (the metrics blocks, the exporter's prefix).
+  fs::path tmp = fs::temp_directory_path() / ("stackc-own-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  { std::ofstream(tmp / "personage.stack") << t; }
+  run({"check", (tmp / "personage.stack").string()}, &code);
+  EXPECT_EQ(code, 0);
+  fs::remove_all(tmp);
+}
+
+TEST(ImportOwn, AnAlertmanagerConfigurationStackcDidNotWriteIsReported) {
+  fs::current_path(STACKC_SOURCE_DIR);
+  std::string yaml =
+      run({"build", "--stdout", "--env", "production", "examples/personage/personage.stack"});
+  auto at = yaml.find("telegram_configs:");
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, 17, "pushover_configs:");
+  Imported1 im(yaml);
+  EXPECT_NE(im.text.find("stateful alertmanager {"), std::string::npos);
+  EXPECT_EQ(im.text.find("receiver telegram"), std::string::npos);
+  EXPECT_EQ(im.count(base::Code::W0045), 2u);  // the Alertmanager; restore_within
+  EXPECT_NE(im.text.find("# not imported: `notify = [telegram, slack]`"), std::string::npos);
+  // It still checks: the alerts name no receiver that is not there.
+  fs::path tmp = fs::temp_directory_path() / ("stackc-own-am-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  { std::ofstream(tmp / "personage.stack") << im.text; }
+  int code = 0;
+  run({"check", (tmp / "personage.stack").string()}, &code);
+  EXPECT_EQ(code, 0);
+  fs::remove_all(tmp);
+}
+
+}  // namespace
+}  // namespace stackc::importer
