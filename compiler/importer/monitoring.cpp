@@ -8,6 +8,8 @@
 #include <memory>
 #include <set>
 
+#include "check/promql.hpp"
+#include "check/system.hpp"
 #include "importer/own.hpp"
 #include "stdlib/stdlib.hpp"
 
@@ -203,7 +205,8 @@ bool alertmanager_block(const Node* cfg, Stmt& am) {
 
 // The `alert` and `record` declarations of the rule groups `<stack>-alerts` and
 // `<stack>-records` (the standard rules of `<stack>-workloads` are stackc's, made again).
-void rules(const Node* cfg, const std::string& stack, std::vector<Stmt>& out) {
+void rules(const Node* cfg, const std::string& stack, std::vector<Stmt>& out,
+           std::vector<std::string>& exprs) {
   const Node* groups = cfg ? cfg->get("groups") : nullptr;
   if (!groups || !groups->is_seq()) return;
   for (const Node& g : groups->items) {
@@ -222,6 +225,7 @@ void rules(const Node* cfg, const std::string& stack, std::vector<Stmt>& out) {
       if (alerts) {
         Stmt a = Stmt::open("alert " + label(r.str("alert")));
         a.add(Stmt::assign("expr", quote(r.str("expr"))));
+        exprs.push_back(std::string(r.str("expr")));
         if (std::int64_t s = seconds_of(r.str("for")); s)
           a.add(Stmt::assign("for", duration_text(s)));
         const Node* labels = r.get("labels");
@@ -251,6 +255,7 @@ void rules(const Node* cfg, const std::string& stack, std::vector<Stmt>& out) {
       } else {
         Stmt rec = Stmt::open("record " + label(r.str("record")));
         rec.add(Stmt::assign("expr", quote(r.str("expr"))));
+        exprs.push_back(std::string(r.str("expr")));
         out.push_back(std::move(rec));
       }
     }
@@ -370,6 +375,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
       }
     return out;
   }
+  std::vector<std::string> exprs;  // of each `alert` and `record` of `out`, as written
   Stmt mo = Stmt::open("monitoring");
   mo.comments.push_back("stackc's own monitoring stack (its StatefulSets, configuration and RBAC)");
   auto consume = [&](std::string_view kind, std::string_view name) {
@@ -409,7 +415,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
       if (const Node* data = d->root.get("data"); data && data->is_map())
         for (std::size_t i = 0; i < data->size(); ++i) {
           auto f = parse_file(d, data->key(i).text);
-          rules(f->root(), stack, out);
+          rules(f->root(), stack, out, exprs);
         }
     }
   }
@@ -524,7 +530,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     for (const char* kind : {"Role", "RoleBinding"}) consume(kind, "log-collector");
   }
   // The exporters of the stdlib's templates export their prefix (for the alerts' metrics).
-  auto prefixes = stdlib_prefixes();
+  auto exporter_prefixes = stdlib_prefixes();
   for (const Document* d : docs) {
     if ((d->kind != "StatefulSet" && d->kind != "Deployment") || !stackcs(*d) ||
         own.consumed.count(d))
@@ -532,13 +538,97 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     const Node* ctrs = at(&d->root, {"spec", "template", "spec", "containers"});
     for (std::size_t i = 0; ctrs && ctrs->is_seq() && i < ctrs->items.size(); ++i)
       if (ctrs->items[i].str("name") == "exporter")
-        if (auto it = prefixes.find(std::string(ctrs->items[i].str("image")));
-            it != prefixes.end()) {
+        if (auto it = exporter_prefixes.find(std::string(ctrs->items[i].str("image")));
+            it != exporter_prefixes.end()) {
           Stmt e = Stmt::open("exporter");
           e.add(Stmt::assign("prefix", quote(it->second)));
           own.additions[d->name].push_back(std::move(e));
         }
   }
+  // A workload Prometheus scrapes whose metrics no dashboard names (no Grafana): reported.
+  for (const Document* d : docs)
+    if (d->kind == "NetworkPolicy" && stackcs(*d) && !own.consumed.count(d) &&
+        scraped_for_metrics(docs, *d)) {
+      auto& adds = own.additions[d->name];
+      if (std::any_of(adds.begin(), adds.end(), [](const Stmt& x) { return x.head == "metrics"; }))
+        continue;
+      lost(c, *d,
+           fmt::format("the names of the metrics Prometheus scrapes from `{}` are not in the "
+                       "manifests (only Grafana's dashboards hold them, and the monitoring stack "
+                       "has no Grafana)",
+                       d->name),
+           "write the workload's `metrics { counter NAME ... }` block by hand");
+      own.notes[d->name].push_back(
+          "not in the input: its `metrics { }` (Prometheus scrapes it; their names are not in "
+          "the manifests, W0045)");
+    }
+  // The alerts and records whose metrics nothing imported exports would not check (E2024):
+  // kept as comments instead, and reported.
+  std::set<std::string> known(check::standard_metrics().begin(), check::standard_metrics().end());
+  std::vector<std::string> prefixes{"prometheus_"};
+  for (const auto& [w, adds] : own.additions)
+    for (const Stmt& a : adds) {
+      if (a.head == "metrics")
+        for (const Stmt& m : a.body) {
+          auto sp = m.head.find(' ');
+          std::string kind = m.head.substr(0, sp), name = m.head.substr(sp + 1);
+          known.insert(name);
+          if (kind == "histogram" || kind == "summary")
+            for (const char* x : {"_sum", "_count"}) known.insert(name + x);
+          if (kind == "histogram") known.insert(name + "_bucket");
+        }
+      if (a.head == "exporter")
+        for (const Stmt& x : a.body)
+          if (x.head == "prefix" && x.value.size() > 2)
+            prefixes.push_back(x.value.substr(1, x.value.size() - 2));
+    }
+  for (const Stmt& r : out)
+    if (r.head.rfind("record ", 0) == 0) {
+      std::string name = r.head.substr(7);
+      if (name.size() > 1 && name.front() == '"') name = name.substr(1, name.size() - 2);
+      known.insert(name);
+    }
+  std::vector<std::string> dropped;
+  std::vector<Stmt> kept;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    std::vector<std::string> missing;
+    for (const auto& sel : check::promql::parse(exprs[i]).selectors) {
+      bool exported = sel.metric.empty() || known.count(sel.metric) ||
+                      std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& p) {
+                        return sel.metric.rfind(p, 0) == 0;
+                      });
+      if (!exported && std::find(missing.begin(), missing.end(), sel.metric) == missing.end())
+        missing.push_back(sel.metric);
+    }
+    if (missing.empty()) {
+      kept.push_back(std::move(out[i]));
+      continue;
+    }
+    dropped.push_back(out[i].head);
+    Stmt comment = Stmt::comment({fmt::format(
+        "not imported: {} (it reads {}, which no imported workload is known to export, W0045):",
+        out[i].head, fmt::join(missing, ", "))});
+    comment.comments.push_back("  " + out[i].head + " {");
+    for (const Stmt& x : out[i].body) comment.comments.push_back("    " + x.head + " = " + x.value);
+    comment.comments.push_back("  }");
+    kept.push_back(std::move(comment));
+  }
+  if (!dropped.empty())
+    for (const Document* d : docs)
+      if (d->kind == "ConfigMap" && stackcs(*d) && d->name.rfind("prometheus-rules", 0) == 0) {
+        lost(c, *d,
+             fmt::format("{} of its rules read metrics whose workloads are not known (their "
+                         "`metrics` are not in the manifests): {}; kept as comments",
+                         dropped.size(),
+                         dropped.size() <= 5
+                             ? fmt::format("{}", fmt::join(dropped, ", "))
+                             : fmt::format("{}, and {} more",
+                                           fmt::join(dropped.begin(), dropped.begin() + 5, ", "),
+                                           dropped.size() - 5)),
+             "write the workloads' `metrics { }` blocks, then the rules from the comments");
+        break;
+      }
+  out = std::move(kept);
   out.insert(out.begin(), std::move(mo));
   return out;
 }

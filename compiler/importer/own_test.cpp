@@ -281,5 +281,55 @@ TEST(ImportOwn, AnAlertmanagerConfigurationStackcDidNotWriteIsReported) {
   fs::remove_all(tmp);
 }
 
+// Without Grafana, no dashboard names a workload's metrics: the workload is reported, and an
+// alert that reads them is kept as a comment (it would not check, E2024); the rest still checks.
+TEST(ImportOwn, AlertsOnMetricsNoDashboardNamesAreKeptAsComments) {
+  fs::path tmp = fs::temp_directory_path() / ("stackc-own-ng-" + std::to_string(::getpid()));
+  fs::create_directories(tmp);
+  {
+    std::ofstream(tmp / "shop.stack")
+        << R"(stack shop { registry = "ghcr.io/shop"  version = "1.0.0" }
+cluster main {
+  nodes = 2
+  node { cpu = 4  memory = 16Gi }
+}
+environment production { cluster = main }
+monitoring { prometheus { retention = 7d } }
+service api {
+  image     = "api"
+  port http = 8080
+  cpu       = 100m..500m
+  memory    = 128Mi..256Mi
+  metrics {
+    counter http_errors_total
+  }
+}
+alert ApiErrors {
+  expr    = "rate(http_errors_total[5m]) > 1"
+  summary = "api errors"
+}
+alert TargetsDown {
+  expr    = "up == 0"
+  summary = "a target is down"
+}
+)";
+  }
+  int code = 0;
+  std::string yaml = run({"build", "--stdout", (tmp / "shop.stack").string()}, &code);
+  ASSERT_EQ(code, 0);
+  Imported1 im(yaml);
+  EXPECT_NE(im.text.find("monitoring {\n  prometheus { retention = 7d }\n}"), std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("# not imported: alert ApiErrors (it reads http_errors_total"),
+            std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("alert TargetsDown {"), std::string::npos);
+  EXPECT_EQ(im.count(base::Code::W0045), 2u);  // api's metrics; the rule kept as a comment
+  { std::ofstream(tmp / "imported.stack") << im.text; }
+  run({"check", (tmp / "imported.stack").string()}, &code);
+  EXPECT_EQ(code, 0);
+  fs::remove_all(tmp);
+}
+
 }  // namespace
 }  // namespace stackc::importer
