@@ -351,6 +351,31 @@ bool scraped_for_metrics(const std::vector<const Document*>& docs, const Documen
   return false;
 }
 
+// `dashboard NAME { title  metrics }` of stackc's dashboard file `NAME.json` (grafana.md §5: one
+// chart per metric, titled by it), or a statement without a head when it is not one.
+Stmt dashboard_block(const Node& root, std::string name) {
+  if (name.size() <= 5 || name.substr(name.size() - 5) != ".json") return {};
+  name.resize(name.size() - 5);
+  const Node* panels = root.get("panels");
+  if (!is_ident(name) || !panels || !panels->is_seq()) return {};
+  Stmt b = Stmt::open("dashboard " + name);
+  b.comments.push_back("stackc's Grafana dashboard " + name + ".json");
+  if (root.str("title") != name) b.add(Stmt::assign("title", quote(root.str("title"))));
+  std::vector<std::string> metrics;
+  for (const Node& p : panels->items) {
+    std::string t(p.str("title"));
+    if (p.str("type") == "row") return {};
+    for (std::string_view suffix : {" (per second)", " (p50, p95, p99)", " (quantiles, mean)"})
+      if (t.size() > suffix.size() && t.substr(t.size() - suffix.size()) == suffix) {
+        t.resize(t.size() - suffix.size());
+        break;
+      }
+    metrics.push_back(quote(t));
+  }
+  b.add(Stmt::assign("metrics", list(metrics)));
+  return b;
+}
+
 }  // namespace
 
 std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& docs,
@@ -376,6 +401,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     return out;
   }
   std::vector<std::string> exprs;  // of each `alert` and `record` of `out`, as written
+  std::map<std::string, std::pair<std::string, std::string>> scrape;  // workload: path, port
   Stmt mo = Stmt::open("monitoring");
   mo.comments.push_back("stackc's own monitoring stack (its StatefulSets, configuration and RBAC)");
   auto consume = [&](std::string_view kind, std::string_view name) {
@@ -400,6 +426,34 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
         p.add(Stmt::assign("scrape_interval", duration_text(s)));
     resources(k, 250, 1000, std::int64_t{512} << 20, std::int64_t{2} << 30, p);
     mo.add(std::move(p));
+    // The scrape jobs of the workloads' own metrics (not their exporters'): the path and port
+    // each is scraped on, for their `metrics` blocks.
+    if (const Node* jobs = cfg->root() ? cfg->root()->get("scrape_configs") : nullptr;
+        jobs && jobs->is_seq())
+      for (const Node& j : jobs->items) {
+        std::string job(j.str("job_name"));
+        const Node* relabel = j.get("relabel_configs");
+        if (job.rfind("pods-", 0) != 0 || job.find("-exporter") != std::string::npos || !relabel ||
+            !relabel->is_seq())
+          continue;
+        std::string names, port;
+        for (const Node& r : relabel->items) {
+          const Node* src = r.get("source_labels");
+          if (r.str("action") != "keep" || !src || !src->is_seq() || src->items.size() != 1)
+            continue;
+          if (src->items[0].text == "__meta_kubernetes_pod_label_app_kubernetes_io_name")
+            names = r.str("regex");
+          if (src->items[0].text == "__meta_kubernetes_pod_container_port_number")
+            port = r.str("regex");
+        }
+        std::size_t b = 0;
+        while (!names.empty() && b <= names.size()) {
+          auto e = names.find('|', b);
+          if (e == std::string::npos) e = names.size();
+          scrape[names.substr(b, e - b)] = {std::string(j.str("metrics_path")), port};
+          b = e + 1;
+        }
+      }
     consume_workload("prometheus", "StatefulSet");
     consume("ConfigMap", "prometheus-config");
     for (const char* kind : {"Role", "RoleBinding"}) consume(kind, "prometheus");
@@ -469,9 +523,15 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
         const Node* root = dash->root();
         if (!root) continue;
         if (file.rfind(stack + "-d-", 0) == 0) {
-          lost(c, *d,
-               fmt::format("its dashboard `{}` (a `dashboard` block) is not read back", file),
-               "write the `dashboard NAME { title  metrics }` block by hand");
+          if (Stmt b = dashboard_block(*root, file.substr(stack.size() + 3)); !b.head.empty()) {
+            out.push_back(std::move(b));
+            exprs.emplace_back();
+          } else {
+            lost(c, *d,
+                 fmt::format("its dashboard `{}` (a `dashboard` block) is not read back", file),
+                 "write the `dashboard NAME { title  metrics }` block by hand");
+            own.consumed.erase(d);  // kept whole as a comment, with the rest of the ConfigMap
+          }
           continue;
         }
         if (file == stack + "-overview.json") {
@@ -504,6 +564,26 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
           if (!metric_of(expr, name, kind)) continue;
           workload = workload_of(expr);
           m.add(Stmt::assign(kind + " " + name, ""));
+        }
+        if (auto it = scrape.find(workload); it != scrape.end() && !m.body.empty()) {
+          const auto& [mpath, mport] = it->second;
+          if (!mpath.empty() && mpath != "/metrics")
+            m.body.insert(m.body.begin(), Stmt::assign("path", quote(mpath)));
+          // The port, when it is not the first of the main container (the default).
+          const Document* wd = nullptr;
+          for (const Document* x : docs)
+            if ((x->kind == "Deployment" || x->kind == "StatefulSet") && x->name == workload)
+              wd = x;
+          const Node* k = wd ? container(*wd) : nullptr;
+          const Node* ps = k ? k->get("ports") : nullptr;
+          if (ps && ps->is_seq() && !ps->items.empty())
+            for (std::size_t i = 1; i < ps->items.size(); ++i)
+              if (ps->items[i].get("containerPort") &&
+                  ps->items[i].get("containerPort")->text == mport &&
+                  ps->items[0].get("containerPort") &&
+                  ps->items[0].get("containerPort")->text != mport)
+                m.body.insert(m.body.begin(),
+                              Stmt::assign("port", quote(ps->items[i].str("name"))));
         }
         if (!workload.empty() && !m.body.empty()) {
           own.additions[workload].push_back(std::move(m));

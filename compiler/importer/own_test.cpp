@@ -16,6 +16,67 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Every part of a `monitoring` block, for the round trip of one stream.
+const char* kMonitored = R"STACK(stack shop { registry = "ghcr.io/shop"  version = "1.0.0" }
+cluster main {
+  nodes = 3
+  node { cpu = 8  memory = 32Gi }
+}
+environment production { cluster = main }
+monitoring {
+  prometheus { retention = 30d  storage = 50Gi  scrape_interval = 1m  cpu = 500m..2 }
+  grafana    { storage = 2Gi  memory = 256Mi..1Gi }
+  loki       { retention = 7d }
+  alertmanager {
+    group_wait      = 1m
+    repeat_interval = 12h
+    receiver pager { webhook = secret("alerting", key = "pager")  severity = [critical] }
+    receiver mail {
+      email     = "ops@shop.example"
+      smarthost = "smtp.shop.example:587"
+      from      = "alerts@shop.example"
+    }
+  }
+}
+service web {
+  image     = "web"
+  port http = 8080
+  cpu       = 100m..500m
+  memory    = 128Mi..256Mi
+  metrics {
+    histogram http_request_duration_seconds
+    counter   http_requests_total
+    counter   http_errors_total
+    gauge     sessions_active
+    summary   render_seconds
+  }
+}
+worker queue {
+  image        = "queue"
+  port metrics = 9100
+  cpu          = 100m..500m
+  memory       = 128Mi..256Mi
+  metrics {
+    path = "/stats"
+    counter jobs_done_total
+  }
+}
+record "job:http_requests:rate5m" { expr = "sum(rate(http_requests_total[5m]))" }
+alert WebErrors {
+  expr        = "rate(http_errors_total[5m]) > 1"
+  for         = 10m
+  severity    = critical
+  summary     = "web errors"
+  description = "More than one error a second."
+  runbook     = "https://runbooks.shop.example/web-errors"
+  notify      = [pager]
+}
+dashboard traffic {
+  title   = "Traffic"
+  metrics = ["http_requests_total", "sessions_active", "up"]
+}
+)STACK";
+
 struct Imported1 {
   base::SourceManager sm;
   base::Collector sink;
@@ -328,6 +389,25 @@ alert TargetsDown {
   { std::ofstream(tmp / "imported.stack") << im.text; }
   run({"check", (tmp / "imported.stack").string()}, &code);
   EXPECT_EQ(code, 0);
+  fs::remove_all(tmp);
+}
+
+// A stack with every part of the monitoring block imported from its stream builds that stream
+// again, byte for byte (the .stack files have the same name: the configuration files say it).
+TEST(ImportOwn, TheMonitoringBlockBuildsItsStreamAgain) {
+  fs::path tmp = fs::temp_directory_path() / ("stackc-own-rt-" + std::to_string(::getpid()));
+  fs::create_directories(tmp / "a");
+  fs::create_directories(tmp / "b");
+  { std::ofstream(tmp / "a" / "shop.stack") << kMonitored; }
+  int code = 0;
+  std::string yaml = run({"build", "--stdout", (tmp / "a" / "shop.stack").string()}, &code);
+  ASSERT_EQ(code, 0);
+  Imported1 im(yaml);
+  EXPECT_EQ(im.count(base::Code::W0045), 0u) << im.text;
+  { std::ofstream(tmp / "b" / "shop.stack") << im.text; }
+  std::string again = run({"build", "--stdout", (tmp / "b" / "shop.stack").string()}, &code);
+  EXPECT_EQ(code, 0) << im.text;
+  EXPECT_EQ(again, yaml) << im.text;
   fs::remove_all(tmp);
 }
 
