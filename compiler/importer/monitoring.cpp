@@ -376,12 +376,30 @@ Stmt dashboard_block(const Node& root, std::string name) {
   return b;
 }
 
+// Whether a workload of the monitoring stack is as stackc builds it where the block cannot say
+// otherwise: its one container, running stackc's pinned image. Else it is reported (W0045) and
+// imported as a workload, so that nothing of it is dropped.
+bool pristine(Context& c, const Document& d, const char* image) {
+  const Node* ctrs = at(&d.root, {"spec", "template", "spec", "containers"});
+  const Node* k = container(d);
+  if (ctrs && ctrs->is_seq() && ctrs->items.size() == 1 && k && k->str("image") == image &&
+      !at(&d.root, {"spec", "template", "spec", "initContainers"}))
+    return true;
+  lost(c, d,
+       fmt::format("it is not as stackc builds it (one container `{}` running `{}`): it is "
+                   "imported as a workload, not as part of the `monitoring` block",
+                   d.name, image),
+       "write the `monitoring` block by hand, or make the workload stackc's again");
+  return false;
+}
+
 }  // namespace
 
 std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& docs,
                              const std::string& stack, Own& own) {
   std::vector<Stmt> out;
   const Document* prom = own_object(docs, "StatefulSet", "prometheus");
+  if (prom && !pristine(c, *prom, check::SystemImages::prometheus)) prom = nullptr;
   const Document* prom_cfg = own_object(docs, "ConfigMap", "prometheus-config");
   if (!prom || !prom_cfg || stack.empty()) {
     // stackc's NetworkPolicies still say which workloads Prometheus scrapes: those it admits
@@ -477,14 +495,16 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
   if (const Document* am = own_object(docs, "StatefulSet", "alertmanager")) {
     Stmt a = Stmt::open("alertmanager");
     auto cfg = parse_file(own_object(docs, "ConfigMap", "alertmanager-config"), "alertmanager.yml");
-    if (alertmanager_block(cfg->root(), a)) {
+    bool as_built = pristine(c, *am, check::SystemImages::alertmanager);
+    if (as_built && alertmanager_block(cfg->root(), a)) {
       mo.add(std::move(a));
       consume_workload("alertmanager", "StatefulSet");
       consume("ConfigMap", "alertmanager-config");
     } else {
-      lost(c, *am, "its configuration (`alertmanager-config`) is not what stackc writes",
-           "the Alertmanager is imported as a workload; write `alertmanager { receiver ... }` "
-           "in the `monitoring` block by hand");
+      if (as_built)
+        lost(c, *am, "its configuration (`alertmanager-config`) is not what stackc writes",
+             "the Alertmanager is imported as a workload; write `alertmanager { receiver ... }` "
+             "in the `monitoring` block by hand");
       // Without its receivers, the alerts cannot name them.
       for (Stmt& a : out)
         for (auto it = a.body.begin(); it != a.body.end(); ++it)
@@ -497,7 +517,8 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     }
   }
   // Grafana.
-  if (const Document* gr = own_object(docs, "StatefulSet", "grafana")) {
+  if (const Document* gr = own_object(docs, "StatefulSet", "grafana");
+      gr && pristine(c, *gr, check::SystemImages::grafana)) {
     Stmt g = Stmt::open("grafana");
     const Node* k = container(*gr);
     if (const Node* env = k ? k->get("env") : nullptr; env && env->is_seq())
@@ -594,7 +615,10 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     }
   }
   // Loki and its log collector.
-  if (const Document* lk = own_object(docs, "StatefulSet", "loki")) {
+  const Document* collector = own_object(docs, "Deployment", "log-collector");
+  if (const Document* lk = own_object(docs, "StatefulSet", "loki");
+      lk && pristine(c, *lk, check::SystemImages::loki) &&
+      (!collector || pristine(c, *collector, check::SystemImages::alloy))) {
     Stmt l = Stmt::open("loki");
     auto cfg = parse_file(own_object(docs, "ConfigMap", "loki-config"), "loki.yaml");
     if (const Node* lim = cfg->root() ? cfg->root()->get("limits_config") : nullptr)

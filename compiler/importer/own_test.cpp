@@ -342,6 +342,25 @@ TEST(ImportOwn, AnAlertmanagerConfigurationStackcDidNotWriteIsReported) {
   fs::remove_all(tmp);
 }
 
+// A workload of the monitoring stack that is not as stackc builds it (another image, another
+// container) is imported as a workload, reported, not replaced by the block.
+TEST(ImportOwn, AMonitoringWorkloadChangedByHandIsImportedAsAWorkload) {
+  fs::current_path(STACKC_SOURCE_DIR);
+  std::string yaml =
+      run({"build", "--stdout", "--env", "production", "examples/personage/personage.stack"});
+  auto at = yaml.find("image: docker.io/grafana/grafana:11.3.1");
+  ASSERT_NE(at, std::string::npos);
+  yaml.replace(at, 39, "image: docker.io/grafana/grafana:11.4.0");
+  Imported1 im(yaml);
+  EXPECT_NE(im.text.find("stateful grafana {"), std::string::npos);
+  EXPECT_NE(im.text.find("image     = \"docker.io/grafana/grafana:11.4.0\""), std::string::npos)
+      << im.text;
+  EXPECT_NE(im.text.find("  prometheus { storage = 20Gi }"), std::string::npos);  // the rest
+  EXPECT_EQ(im.text.find("  grafana {"), std::string::npos);
+  // No dashboard names the metrics then: the workloads and their alert are reported.
+  EXPECT_GE(im.count(base::Code::W0045), 3u);
+}
+
 // Without Grafana, no dashboard names a workload's metrics: the workload is reported, and an
 // alert that reads them is kept as a comment (it would not check, E2024); the rest still checks.
 TEST(ImportOwn, AlertsOnMetricsNoDashboardNamesAreKeptAsComments) {
