@@ -893,16 +893,17 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
   // The declaration order stackc's dashboards follow, where the input tells it: the workloads
   // it names take their places among the others in that order.
   if (!own.order.empty()) {
+    std::map<std::string, std::size_t> rank;
+    for (const std::string& n : own.order) rank.emplace(n, rank.size());
     std::vector<std::size_t> slots;
     std::vector<Workload> listed;
     for (std::size_t i = 0; i < out.workloads.size(); ++i)
-      if (std::find(own.order.begin(), own.order.end(), out.workloads[i].name) != own.order.end()) {
+      if (rank.count(out.workloads[i].name)) {
         slots.push_back(i);
         listed.push_back(std::move(out.workloads[i]));
       }
     std::stable_sort(listed.begin(), listed.end(), [&](const Workload& a, const Workload& b) {
-      return std::find(own.order.begin(), own.order.end(), a.name) <
-             std::find(own.order.begin(), own.order.end(), b.name);
+      return rank[a.name] < rank[b.name];
     });
     for (std::size_t k = 0; k < slots.size(); ++k) out.workloads[slots[k]] = std::move(listed[k]);
   }

@@ -320,10 +320,12 @@ std::map<std::string, std::string> stdlib_prefixes() {
 
 // Whether stackc's NetworkPolicy `np` admits Prometheus on a port of its workload that is not
 // its exporter's (the workload declares `metrics`, targets.md §5.6).
-bool scraped_for_metrics(const std::vector<const Document*>& docs, const Document& np) {
+// `workloads`: the Deployments and StatefulSets of the input by name.
+bool scraped_for_metrics(const std::multimap<std::string, const Document*>& workloads,
+                         const Document& np) {
   std::set<std::int64_t> exporter;
-  for (const Document* d : docs)
-    if ((d->kind == "Deployment" || d->kind == "StatefulSet") && d->name == np.name)
+  for (auto [it, end] = workloads.equal_range(np.name); it != end; ++it)
+    if (const Document* d = it->second)
       if (const Node* ctrs = at(&d->root, {"spec", "template", "spec", "containers"});
           ctrs && ctrs->is_seq())
         for (const Node& k : ctrs->items)
@@ -398,6 +400,9 @@ bool pristine(Context& c, const Document& d, const char* image) {
 std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& docs,
                              const std::string& stack, Own& own) {
   std::vector<Stmt> out;
+  std::multimap<std::string, const Document*> workloads;
+  for (const Document* d : docs)
+    if (d->kind == "Deployment" || d->kind == "StatefulSet") workloads.emplace(d->name, d);
   const Document* prom = own_object(docs, "StatefulSet", "prometheus");
   if (prom && !pristine(c, *prom, check::SystemImages::prometheus)) prom = nullptr;
   const Document* prom_cfg = own_object(docs, "ConfigMap", "prometheus-config");
@@ -405,7 +410,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     // stackc's NetworkPolicies still say which workloads Prometheus scrapes: those it admits
     // on other ports than their exporter's declare `metrics`, whose names are lost.
     for (const Document* d : docs)
-      if (d->kind == "NetworkPolicy" && stackcs(*d) && scraped_for_metrics(docs, *d)) {
+      if (d->kind == "NetworkPolicy" && stackcs(*d) && scraped_for_metrics(workloads, *d)) {
         lost(c, *d,
              fmt::format("the names of the metrics Prometheus scrapes from `{}` are not in the "
                          "manifests (only the monitoring stack's dashboards hold them, and the "
@@ -592,9 +597,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
             m.body.insert(m.body.begin(), Stmt::assign("path", quote(mpath)));
           // The port, when it is not the first of the main container (the default).
           const Document* wd = nullptr;
-          for (const Document* x : docs)
-            if ((x->kind == "Deployment" || x->kind == "StatefulSet") && x->name == workload)
-              wd = x;
+          if (auto w = workloads.find(workload); w != workloads.end()) wd = w->second;
           const Node* k = wd ? container(*wd) : nullptr;
           const Node* ps = k ? k->get("ports") : nullptr;
           if (ps && ps->is_seq() && !ps->items.empty())
@@ -652,7 +655,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
   // A workload Prometheus scrapes whose metrics no dashboard names (no Grafana): reported.
   for (const Document* d : docs)
     if (d->kind == "NetworkPolicy" && stackcs(*d) && !own.consumed.count(d) &&
-        scraped_for_metrics(docs, *d)) {
+        scraped_for_metrics(workloads, *d)) {
       auto& adds = own.additions[d->name];
       if (std::any_of(adds.begin(), adds.end(), [](const Stmt& x) { return x.head == "metrics"; }))
         continue;
