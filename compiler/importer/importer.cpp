@@ -94,7 +94,7 @@ void versions_into_place(Stmt& common, Stmt& when) {
 // language allows `when` in all of them), a block some environment lacks with a comment (a
 // block cannot be left out of an environment).
 void top_blocks(std::vector<Imported>& envs, const std::vector<std::string>& env_names,
-                std::vector<Stmt>& top) {
+                std::vector<Stmt>& top, base::Sink& sink) {
   std::vector<std::string> order;
   std::map<std::string, std::vector<const Stmt*>> by_head;
   for (std::size_t i = 0; i < envs.size(); ++i)
@@ -140,9 +140,16 @@ void top_blocks(std::vector<Imported>& envs, const std::vector<std::string>& env
       }
       ++k;
     }
-    if (!missing.empty())
+    if (!missing.empty()) {
       common.comments.push_back(
           fmt::format("not in the input of {}: it applies there too", fmt::join(missing, ", ")));
+      sink.report(base::make(
+          base::Code::W0045, base::Span{},
+          fmt::format("`{}` of stackc's own objects is in the input of some environments only, "
+                      "not of {}: written once, it applies to every environment",
+                      head, fmt::join(missing, ", ")),
+          "check that it belongs in those environments too (a block cannot be left out of one)"));
+    }
     top.push_back(std::move(common));
   }
 }
@@ -387,7 +394,7 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
       top.push_back(std::move(common));
     }
   }
-  top_blocks(envs, env_names, top);
+  top_blocks(envs, env_names, top, sink);
   for (std::size_t i = 0; i < envs.size(); ++i) {
     if (envs[i].kept.empty()) continue;
     if (envs.size() > 1)

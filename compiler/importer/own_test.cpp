@@ -242,6 +242,37 @@ TEST(ImportOwn, BackupsComeBackAsBlocks) {
   EXPECT_EQ(other.text.find("backup db-daily"), std::string::npos);
 }
 
+// With several environments, a block some of them lack is written once, and reported.
+TEST(ImportOwn, ABlockOfSomeEnvironmentsOnlyIsReported) {
+  std::string schedule = R"(---
+apiVersion: velero.io/v1
+kind: Schedule
+metadata:
+  name: shop-production-config
+  namespace: velero
+  labels: {app.kubernetes.io/part-of: shop, app.kubernetes.io/managed-by: stackc, app.kubernetes.io/instance: shop-production}
+spec:
+  schedule: "0 3 * * *"
+  template: {includedNamespaces: [shop-production], snapshotVolumes: false, ttl: "720h0m0s"}
+)";
+  base::SourceManager sm;
+  base::Collector sink;
+  std::vector<Source> sources(2);
+  sources[0].env = "production";
+  sources[0].kubernetes =
+      manifests::parse(sm, sm.add("p.yaml", deployment("api", "service", true) + schedule), sink);
+  sources[1].env = "staging";
+  sources[1].kubernetes =
+      manifests::parse(sm, sm.add("s.yaml", deployment("api", "service", true)), sink);
+  std::string text = import(sources, sm, sink);
+  EXPECT_NE(text.find("# not in the input of staging: it applies there too\nbackup config {"),
+            std::string::npos)
+      << text;
+  std::size_t w0045 = 0;
+  for (const auto& d : sink.all()) w0045 += d.code == base::Code::W0045;
+  EXPECT_EQ(w0045, 1u);
+}
+
 TEST(ImportOwn, VeleroSchedulesAreBackupsOfResources) {
   Imported1 im(deployment("api", "service", true) + R"(---
 apiVersion: velero.io/v1
