@@ -320,6 +320,20 @@ std::map<std::string, std::string> stdlib_prefixes() {
 
 // Whether stackc's NetworkPolicy `np` admits Prometheus on a port of its workload that is not
 // its exporter's (the workload declares `metrics`, targets.md §5.6).
+// The port of the exporter container (`exporter`) of workload `name`, as written, or "".
+std::string exporter_port(const std::multimap<std::string, const Document*>& workloads,
+                          const std::string& name) {
+  for (auto [it, end] = workloads.equal_range(name); it != end; ++it)
+    if (const Node* ctrs = at(&it->second->root, {"spec", "template", "spec", "containers"});
+        ctrs && ctrs->is_seq())
+      for (const Node& k : ctrs->items)
+        if (const Node* ps = k.get("ports"); k.str("name") == "exporter" && ps && ps->is_seq() &&
+                                             !ps->items.empty() &&
+                                             ps->items[0].get("containerPort"))
+          return ps->items[0].get("containerPort")->text;
+  return "";
+}
+
 // `workloads`: the Deployments and StatefulSets of the input by name.
 bool scraped_for_metrics(const std::multimap<std::string, const Document*>& workloads,
                          const Document& np) {
@@ -456,9 +470,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
       for (const Node& j : jobs->items) {
         std::string job(j.str("job_name"));
         const Node* relabel = j.get("relabel_configs");
-        if (job.rfind("pods-", 0) != 0 || job.find("-exporter") != std::string::npos || !relabel ||
-            !relabel->is_seq())
-          continue;
+        if (job.rfind("pods-", 0) != 0 || !relabel || !relabel->is_seq()) continue;
         std::string names, port;
         for (const Node& r : relabel->items) {
           const Node* src = r.get("source_labels");
@@ -473,8 +485,18 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
         while (!names.empty() && b <= names.size()) {
           auto e = names.find('|', b);
           if (e == std::string::npos) e = names.size();
-          scrape[names.substr(b, e - b)] = {std::string(j.str("metrics_path")), port};
+          std::string name = names.substr(b, e - b), mpath(j.str("metrics_path"));
           b = e + 1;
+          // The job of the workload's exporter (its port): a path of its own is `exporter.path`.
+          if (port == exporter_port(workloads, name)) {
+            if (!mpath.empty() && mpath != "/metrics") {
+              Stmt ex = Stmt::open("exporter");
+              ex.add(Stmt::assign("path", quote(mpath)));
+              own.additions[name].push_back(std::move(ex));
+            }
+            continue;
+          }
+          scrape[name] = {mpath, port};
         }
       }
     consume_workload("prometheus", "StatefulSet");

@@ -53,12 +53,17 @@ service web {
 }
 worker queue {
   image        = "queue"
-  port metrics = 9100
+  port stats   = 9100
   cpu          = 100m..500m
   memory       = 128Mi..256Mi
   metrics {
     path = "/stats"
     counter jobs_done_total
+  }
+  exporter {
+    image = "ghcr.io/shop/queue-exporter:1.0.0"
+    port  = 9200
+    path  = "/probe"
   }
 }
 record "job:http_requests:rate5m" { expr = "sum(rate(http_requests_total[5m]))" }
