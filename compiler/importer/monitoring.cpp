@@ -160,6 +160,7 @@ bool alertmanager_block(const Node* cfg, Stmt& am) {
               auto e = list.find('|', b);
               if (e == std::string::npos) e = list.size();
               items.push_back(list.substr(b, e - b));
+              if (!is_ident(items.back())) return false;  // not a severity stackc writes
               b = e + 1;
             }
             severities[std::string(r.str("receiver"))] =
@@ -231,7 +232,7 @@ void rules(const Node* cfg, const std::string& stack, std::vector<Stmt>& out,
         const Node* labels = r.get("labels");
         const Node* ann = r.get("annotations");
         if (labels && !labels->str("severity").empty())
-          a.add(Stmt::assign("severity", std::string(labels->str("severity"))));
+          a.add(Stmt::assign("severity", label(labels->str("severity"))));
         if (ann) {
           a.add(Stmt::assign("summary", quote(ann->str("summary"))));
           if (!ann->str("description").empty())
@@ -609,7 +610,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
           if (!in_metrics || !targets || !targets->is_seq() || targets->items.empty()) continue;
           std::string expr(targets->items[0].str("expr")), name, kind;
           if (expr.find("version=\"") != std::string::npos) break;  // a version's: its workload's
-          if (!metric_of(expr, name, kind)) continue;
+          if (!metric_of(expr, name, kind) || !is_ident(name)) continue;
           workload = workload_of(expr);
           m.add(Stmt::assign(kind + " " + name, ""));
         }

@@ -10,6 +10,7 @@
 
 #include "driver/driver.hpp"
 #include "importer/importer.hpp"
+#include "syntax/parse.hpp"
 
 namespace stackc::importer {
 namespace {
@@ -245,6 +246,70 @@ TEST(ImportOwn, BackupsComeBackAsBlocks) {
   Imported1 other(edited);
   EXPECT_NE(other.text.find("cron backup-db-daily"), std::string::npos);
   EXPECT_EQ(other.text.find("backup db-daily"), std::string::npos);
+}
+
+// stackc's labels on objects whose content is broken: read as far as it goes, never a crash,
+// and the output parses (the fuzz target's promise).
+TEST(ImportOwn, BrokenOwnObjectsAreReadAsFarAsTheyGo) {
+  std::string own =
+      "{app.kubernetes.io/name: x, app.kubernetes.io/part-of: shop, "
+      "app.kubernetes.io/instance: shop-production, app.kubernetes.io/managed-by: "
+      "stackc}";
+  std::string yaml = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: prometheus, namespace: shop-production, labels: )" +
+                     own + R"(}
+spec:
+  template:
+    spec:
+      containers:
+      - {name: prometheus, image: "quay.io/prometheus/prometheus:v2.55.1", args: [7, {a: b}], resources: {requests: [1]}}
+  volumeClaimTemplates: [{spec: {resources: {requests: {storage: lots}}}}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-config, namespace: shop-production, labels: )" +
+                     own + R"(}
+data: {prometheus.yml: "[[[ {", other: 5}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: prometheus-rules, namespace: shop-production, labels: )" +
+                     own + R"(}
+data:
+  rules.yml: "groups: [{name: shop-alerts, rules: [{alert: 'a b', expr: 'rate(x[5m]', labels: {severity: 'very bad', notify: ','}}, 7]}, {name: shop-records, rules: {}}]"
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: grafana, namespace: shop-production, labels: )" +
+                     own + R"(}
+spec:
+  template:
+    spec:
+      containers: [{name: grafana, image: "docker.io/grafana/grafana:11.3.1", env: [{name: GF_SECURITY_ADMIN_PASSWORD, valueFrom: {secretKeyRef: {}}}]}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: grafana-dashboards, namespace: shop-production, labels: )" +
+                     own + R"(}
+data:
+  shop-w-x.json: "{\"panels\": [{\"type\": \"row\", \"title\": \"Metrics\"}, {\"targets\": [{\"expr\": \"sum(rate({namespace=\"}]}]}"
+  shop-d-9.json: "{\"panels\": 3}"
+  shop-overview.json: "[1, 2]"
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup-, namespace: shop-production, labels: )" +
+                     own + R"(}
+spec: {schedule: 5, jobTemplate: {spec: {template: {spec: {containers: [{name: x, args: ["-mtime +99999999999999999999"]}]}}}}}
+)";
+  Imported1 im(yaml);
+  EXPECT_FALSE(im.text.empty());
+  // It parses: `stackc fmt --check`-able text (print() returns the unformatted text otherwise).
+  base::SourceManager sm;
+  base::Collector sink;
+  syntax::parse(sm, sm.add("out.stack", im.text), sink);
+  EXPECT_EQ(sink.error_count(), 0u) << im.text;
 }
 
 // With several environments, a block some of them lack is written once, and reported.
