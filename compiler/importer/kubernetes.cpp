@@ -3,6 +3,8 @@
 // one Service, and what the other objects become (Secrets, NetworkPolicies, kept objects).
 #include "importer/kubernetes.hpp"
 
+#include "importer/own.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,6 +80,14 @@ bool name_ok(std::string_view s) {
 bool port_name_ok(std::string_view s) {
   if (!name_ok(s) || s.size() > 15) return false;
   return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+}
+
+// The kind word stackc wrote on its own object (`app.kubernetes.io/component` beside
+// `managed-by: stackc`), or "".
+std::string stackc_component(const Document& d) {
+  const Node* l = path(&d.root, {"metadata", "labels"});
+  if (!l || l->str("app.kubernetes.io/managed-by") != "stackc") return "";
+  return std::string(l->str("app.kubernetes.io/component"));
 }
 
 // One workload object of the input.
@@ -451,9 +461,16 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (out.ns.empty() || k > ns_count[out.ns]) out.ns = n;
   c.ns = out.ns;
 
+  // stackc's own objects (its backups, its monitoring) become the blocks they were built from.
+  Own own;
+  out.controllers = ingress_controllers(docs);
+  out.blocks = monitoring(c, docs, out.part_of, own);
+  for (Stmt& b : backups(c, docs, own)) out.blocks.push_back(std::move(b));
+
   std::vector<Unit> units;
   std::vector<const Document*> services, hpas, pdbs, ingresses, others;
   for (const Document* d : docs) {
+    if (own.consumed.count(d)) continue;
     const std::string& k = d->kind;
     if (k == "ConfigMap") c.configmaps[d->name] = d;
     if (k == "Secret") c.secrets[d->name] = d;
@@ -611,6 +628,8 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
       u.kind = "job";
     else if (k == "StatefulSet" && has_claims)
       u.kind = "stateful";
+    else if (stackc_component(*u.doc) == "worker")
+      u.kind = "worker";  // stackc's worker with ports: its Service is for them (metrics)
     else
       u.kind = u.ports.empty() ? "worker" : "service";
     if (k == "StatefulSet" && !has_claims)
@@ -905,6 +924,36 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
         }(),
         u.group));
     out.workloads.push_back(std::move(w));
+  }
+
+  // The declaration order stackc's dashboards follow, where the input tells it: the workloads
+  // it names take their places among the others in that order.
+  if (!own.order.empty()) {
+    std::map<std::string, std::size_t> rank;
+    for (const std::string& n : own.order) rank.emplace(n, rank.size());
+    std::vector<std::size_t> slots;
+    std::vector<Workload> listed;
+    for (std::size_t i = 0; i < out.workloads.size(); ++i)
+      if (rank.count(out.workloads[i].name)) {
+        slots.push_back(i);
+        listed.push_back(std::move(out.workloads[i]));
+      }
+    std::stable_sort(listed.begin(), listed.end(), [&](const Workload& a, const Workload& b) {
+      return rank[a.name] < rank[b.name];
+    });
+    for (std::size_t k = 0; k < slots.size(); ++k) out.workloads[slots[k]] = std::move(listed[k]);
+  }
+
+  // What stackc's own objects add to the workloads they concern.
+  for (Workload& w : out.workloads) {
+    for (Stmt& s : own.additions[w.name]) {
+      Stmt* into = s.block ? w.decl.find(s.head) : nullptr;  // the exporter's `prefix`
+      if (into && into->block)
+        for (Stmt& x : s.body) into->add(std::move(x));
+      else
+        w.decl.add(std::move(s));
+    }
+    for (auto& n : own.notes[w.name]) w.decl.comments.push_back(std::move(n));
   }
 
   // The other objects.

@@ -49,6 +49,9 @@ struct Imported {
   // stackc's own labels when the input is stackc's output: `part-of` (the stack) and
   // `instance` (`<stack>-<env>`), the most used values.
   std::string part_of, instance;
+  // stackc's own objects read back as blocks (own.hpp): `backup`, `monitoring`, `alert`,
+  // `record`; and the `ingress CLASS { }` controllers of the cluster.
+  std::vector<Stmt> blocks, controllers;
 };
 
 // Maps the objects of one environment. Never throws; bad input is reported and kept as
