@@ -11,6 +11,7 @@
 
 #include "check/checker.hpp"
 #include "check/images.hpp"
+#include "check/objects.hpp"
 #include "check/ports.hpp"
 #include "check/presence.hpp"
 #include "check/security.hpp"
@@ -94,7 +95,7 @@ model::Model Checker::build() {
     m.secrets.span = d.name_span;
     if (const Value* b = n.value("backend")) {
       m.secrets.backend = b->path.empty() ? "kubernetes" : std::string(b->path[0]);
-      for (const auto& s : b->body) {
+      for (const auto& s : b->body()) {
         if (!s.has_value()) continue;
         if (s.key == "address") m.secrets.address = s.val().string_value();
         if (s.key == "path") m.secrets.path = s.val().string_value();
@@ -169,7 +170,7 @@ model::Model Checker::build() {
     e.workloads.resize(workload_decls.size());
     in_halves(workload_decls.size(), [&](std::size_t i) {
       const Unit& u = workload_decls[i];
-      e.workloads[i] = workload(*u.decl, m, e, u.version);
+      workload(*u.decl, m, e, u.version, e.workloads[i]);
     });
     if (auto it = singletons_.find("monitoring"); it != singletons_.end())
       e.monitoring = monitoring(decls_[it->second], e.name);
@@ -240,6 +241,7 @@ model::Model Checker::build() {
     presence.apply(e);
     // The first version present makes a versioned workload's shared objects.
     model::mark_version_heads(e);
+    settle_objects(e, sink_);
     for (const auto& w : e.workloads)
       if (w.autoscaled()) ever_autoscaled[w.group.empty() ? w.name : w.group] = true;
     m.environments.push_back(std::move(e));

@@ -51,6 +51,12 @@ class Loader {
   // What is at `path` (relative to the folder of `from`). With `read`, a regular file of at most
   // `max` bytes is read and added to the SourceManager, once per file.
   virtual Beside beside(std::string_view path, base::FileId from, bool read, std::uint64_t max);
+  // Where the stack names a file that beside() read (a Dockerfile: its `dockerfile`, `context`
+  // or `build`), so that an editor can show that file's diagnostics there too.
+  virtual void named(base::FileId file, base::Span where) {
+    (void)file;
+    (void)where;
+  }
 };
 
 struct Result {

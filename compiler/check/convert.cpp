@@ -38,7 +38,7 @@ model::Resource Checker::resource(const Value* v, bool cpu, model::Resource def)
 std::string Checker::interpolate(const Value& v, const model::Model& m,
                                  const model::Environment& e) {
   std::string out;
-  for (const auto& p : v.parts) {
+  for (const auto& p : v.parts()) {
     if (!p.interpolation) {
       out += p.text;
       continue;
@@ -121,9 +121,9 @@ model::SecretRef Checker::secret_ref(const Value& v) {
   model::SecretRef s;
   s.span = v.span;
   for (const auto& a : v.items) {
-    if (a.arg_name.empty())
+    if (a.arg_name().empty())
       s.name = a.string_value();
-    else if (a.arg_name == "key")
+    else if (a.arg_name() == "key")
       s.key = a.string_value();
   }
   return s;

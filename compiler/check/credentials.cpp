@@ -148,6 +148,12 @@ CredentialFinding format(std::string what) {
 }
 
 CredentialFinding shape(std::string_view s) {
+  // Every shape but a URL's is 15 characters or more (`xoxb-` and ten): most values (names,
+  // paths, levels) are shorter and are spared the fifteen searches below.
+  if (s.size() < 15) {
+    if (url_password(s)) return format("a password in a URL (`scheme://user:password@host`)");
+    return {};
+  }
   std::string header;
   if (pem_private_key(s, header)) return format(fmt::format("a PEM private key (`{}`)", header));
   for (const auto& p : kPrefixes)

@@ -121,6 +121,7 @@ class Checks {
     b.dockerfile_path = df.path;
     if (!one_build(w, b)) return;
     if (!df.file) return;
+    loader_.named(*df.file, file_at);
     const Parsed& p = parse(*df.file, b);
     if (!p.usable) return;
     stages(w, b, *df.file, p.d);

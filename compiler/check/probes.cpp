@@ -115,22 +115,22 @@ void check_probe(const Value& v, std::string_view field, base::Sink& sink) {
   std::set<std::string_view> named;
   bool port_named = false;
   for (const auto& a : v.items) {
-    if (a.arg_name.empty()) {
+    if (a.arg_name().empty()) {
       pos.push_back(&a);
       continue;
     }
-    const std::string name(a.arg_name);
+    const std::string name(a.arg_name());
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
       auto hint = base::did_you_mean(name, allowed);
-      report(sink, Code::E2003, a.arg_name_span,
+      report(sink, Code::E2003, a.arg_name_span(),
              fmt::format("`{}` probes have no argument `{}`", kind, name),
              !hint.empty() ? hint
                            : fmt::format("the named arguments of `{}` are: {}", kind,
                                          fmt::join(allowed, ", ")));
       continue;
     }
-    if (!named.insert(a.arg_name).second) {
-      report(sink, Code::E2002, a.arg_name_span, fmt::format("`{}` is given twice", name),
+    if (!named.insert(a.arg_name()).second) {
+      report(sink, Code::E2002, a.arg_name_span(), fmt::format("`{}` is given twice", name),
              "remove one of them");
       continue;
     }
@@ -219,23 +219,23 @@ model::Probe probe_of(const Value& v) {
   };
   auto seconds = [](const Value& a) { return to_seconds(a).value; };
   for (const auto& a : v.items) {
-    if (a.arg_name.empty())
+    if (a.arg_name().empty())
       pos.push_back(&a);
-    else if (a.arg_name == "port")
+    else if (a.arg_name() == "port")
       port(a);
-    else if (a.arg_name == "service")
+    else if (a.arg_name() == "service")
       p.service = a.string_value();
-    else if (a.arg_name == "headers")
+    else if (a.arg_name() == "headers")
       for (const auto& h : a.items) p.headers.push_back(split_header(h.string_value()));
-    else if (a.arg_name == "delay")
+    else if (a.arg_name() == "delay")
       p.delay = seconds(a);
-    else if (a.arg_name == "period")
+    else if (a.arg_name() == "period")
       p.period = seconds(a);
-    else if (a.arg_name == "timeout")
+    else if (a.arg_name() == "timeout")
       p.timeout = seconds(a);
-    else if (a.arg_name == "failures")
+    else if (a.arg_name() == "failures")
       p.failures = to_int(a).value;
-    else if (a.arg_name == "successes")
+    else if (a.arg_name() == "successes")
       p.successes = to_int(a).value;
   }
   switch (p.kind) {
@@ -266,12 +266,12 @@ void check_hook(const Value& v, std::string_view field, base::Sink& sink) {
   }
   std::vector<const Value*> pos;
   for (const auto& a : v.items) {
-    if (a.arg_name.empty()) {
+    if (a.arg_name().empty()) {
       pos.push_back(&a);
       continue;
     }
-    report(sink, Code::E2003, a.arg_name_span,
-           fmt::format("`{}` has no argument `{}`", kind, a.arg_name),
+    report(sink, Code::E2003, a.arg_name_span(),
+           fmt::format("`{}` has no argument `{}`", kind, a.arg_name()),
            kind == "sleep" ? "write `sleep(5s)`" : "write `exec([\"cmd\", \"arg\"])`");
     return;
   }
@@ -296,7 +296,7 @@ model::Hook hook_of(const Value& v) {
   h.span = v.span;
   std::vector<const Value*> pos;
   for (const auto& a : v.items)
-    if (a.arg_name.empty()) pos.push_back(&a);
+    if (a.arg_name().empty()) pos.push_back(&a);
   if (v.path[0] == "sleep") {
     h.kind = model::Hook::Kind::Sleep;
     h.seconds = to_seconds(*pos[0]).value;

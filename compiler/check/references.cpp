@@ -6,26 +6,31 @@ namespace {
 using ast::Value;
 using ast::ValueKind;
 
+// The statements from the workload down to the value being read are kept on a stack, and the
+// place of a reference ("env DB_URL") is written only when one is found.
 struct Walker {
   std::string_view self;
   const std::function<bool(std::string_view)>& is_workload;
   std::vector<model::Reference> out;
+  std::vector<const ast::Stmt*> at;
 
-  static std::string place(const std::string& prefix, const ast::Stmt& s) {
-    std::string p = prefix;
+  std::string place() const {
+    std::string p;
     auto add = [&](std::string_view w) {
       if (!p.empty()) p += ' ';
       p += w;
     };
-    add(s.key);
-    for (const auto& l : s.labels) add(l.text);
+    for (const ast::Stmt* s : at) {
+      add(s->key);
+      for (const auto& l : s->labels) add(l.text);
+    }
     return p;
   }
 
-  void value(const Value& v, const std::string& why) {
+  void value(const Value& v) {
     switch (v.kind) {
       case ValueKind::String:
-        for (const auto& p : v.parts) {
+        for (const auto& p : v.parts()) {
           if (!p.interpolation) continue;
           auto dot = p.text.find('.');
           if (dot == std::string_view::npos) continue;
@@ -33,35 +38,37 @@ struct Walker {
           if (root == self || root == "stack" || root == "env" || !workload_attr(attr) ||
               !is_workload(root))
             continue;
-          out.push_back({std::string(root), std::string(attr), why, p.span});
+          out.push_back({std::string(root), std::string(attr), place(), p.span});
         }
         break;
       case ValueKind::List:
       case ValueKind::Range:
       case ValueKind::Arrow:
       case ValueKind::Call:
-        for (const auto& i : v.items) value(i, why);
+        for (const auto& i : v.items) value(i);
         break;
       case ValueKind::Object:
-        for (const auto& s : v.body) stmt(s, why);
+        for (const auto& s : v.body()) stmt(s);
         break;
       default:
         break;
     }
   }
 
-  void stmt(const ast::Stmt& s, const std::string& prefix) {
-    std::string why = place(prefix, s);
-    if (s.has_value()) value(s.val(), why);
-    for (const auto& b : s.body) stmt(b, why);
+  void stmt(const ast::Stmt& s) {
+    at.push_back(&s);
+    if (s.has_value()) value(s.val());
+    for (const auto& b : s.body) stmt(b);
+    at.pop_back();
   }
 
-  void node(const MNode& n, const std::string& prefix) {
+  void node(const MNode& n) {
     for (const auto& kid : n.kids) {
       if (!kid.stmt) continue;
-      std::string why = place(prefix, *kid.stmt);
-      if (kid.stmt->has_value()) value(kid.stmt->val(), why);
-      node(kid, why);
+      at.push_back(kid.stmt);
+      if (kid.stmt->has_value()) value(kid.stmt->val());
+      node(kid);
+      at.pop_back();
     }
   }
 };
@@ -76,8 +83,8 @@ bool workload_attr(std::string_view attr) {
 
 std::vector<model::Reference> references(const MNode& n, std::string_view self,
                                          const std::function<bool(std::string_view)>& is_workload) {
-  Walker w{self, is_workload, {}};
-  w.node(n, "");
+  Walker w{self, is_workload, {}, {}};
+  w.node(n);
   return std::move(w.out);
 }
 

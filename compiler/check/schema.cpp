@@ -11,7 +11,7 @@ struct Tables {
   Kind port, controller, build;
   Kind node, reserve, autoscale, ingress, health, env, labels, annotations, metrics, volume,
       disruption, security, node_selector, exporter, init, sidecar, prometheus, grafana, loki,
-      receiver, alertmanager, vault, base_images, gitops, version;
+      receiver, alertmanager, vault, base_images, gitops, version, object;
   Kind stack, cluster, environment, secrets, service, worker, stateful, job, cron, monitoring,
       alert, record, dashboard, backup, pipeline, template_, import_;
   std::vector<const Kind*> top;
@@ -142,7 +142,7 @@ struct Tables {
     labels = {"labels",
               "Labels: `team = \"web\"` (plain strings, never secrets). On `stack`, put on every "
               "object; on a workload, on its pods (`labels \"example.com\" { tier = \"web\" }` "
-              "for `example.com/tier`).",
+              "for `example.com/tier`); in `object KIND`, on that object.",
               {}};
     node_selector = {"node_selector",
                      "Labels a node must have to run the workload's pods: `node_selector "
@@ -152,6 +152,36 @@ struct Tables {
                    "Annotations of a workload's pods: `annotations \"prometheus.io\" { scrape = "
                    "\"true\" }` for `prometheus.io/scrape`, or unprefixed `NAME = \"text\"`.",
                    {}};
+    // `object KIND { ... }` in a workload: the labels and annotations of one of its own objects
+    // (check/objects.cpp; language.md §5.12).
+    object = {"object",
+              "Labels and annotations of one of the workload's own objects, by kind: `object "
+              "service { annotations \"prometheus.io\" { scrape = \"true\" } }`; `controller` "
+              "(its Deployments, StatefulSet, Job or CronJob), `service` (its Services), "
+              "`service_account` (the ServiceAccount it runs as).",
+              {{"labels",
+                T::Map,
+                "Labels of the object (`labels \"example.com\" { tier = \"web\" }` for "
+                "`example.com/tier`).",
+                {},
+                &labels,
+                false,
+                false,
+                {},
+                0,
+                0,
+                true},
+               {"annotations",
+                T::Map,
+                "Annotations of the object.",
+                {},
+                &annotations,
+                false,
+                false,
+                {},
+                0,
+                0,
+                true}}};
     metrics = {
         "metrics",
         "Metrics the workload exports on its `metrics` port: `counter NAME`, `gauge NAME`, "
@@ -766,6 +796,10 @@ struct Tables {
          0,
          0,
          true},
+        {"object", T::Block,
+         "Labels and annotations of one of the workload's own objects: `object service { labels "
+         "{ app = \"web\" } }`.",
+         "controller|service|service_account", &object, true},
         {"service_account",
          T::String,
          "A ServiceAccount shared by the workloads that name it (made once, by the first); "
@@ -973,7 +1007,7 @@ struct Tables {
           &health,      &env,        &labels,        &annotations, &metrics,      &volume,
           &disruption,  &security,   &node_selector, &exporter,    &init,         &sidecar,
           &prometheus,  &grafana,    &loki,          &receiver,    &alertmanager, &vault,
-          &base_images, &gitops,     &version,       &build}) {
+          &base_images, &gitops,     &version,       &build,       &object}) {
       all.push_back(k);
     }
     for (const Kind* k : all) {

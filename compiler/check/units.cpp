@@ -17,7 +17,7 @@ constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 4;
 // mantissa / 10^scale * factor, when integral and in range.
 bool scaled(const ast::Value& v, std::int64_t num, std::int64_t den, std::int64_t& out) {
   if (v.overflow) return false;
-  i128 m = v.mantissa;
+  i128 m = v.mantissa();
   i128 d = den;
   for (int i = 0; i < v.scale; ++i) d *= 10;
   i128 n = m * num;
@@ -48,7 +48,7 @@ bool is_number(const ast::Value& v) {
 }
 
 std::string number_text(const ast::Value& v) {
-  return std::string(v.raw.substr(0, v.raw.size() - v.unit.size()));
+  return std::string(v.raw.substr(0, v.raw.size() - v.unit().size()));
 }
 
 // Text that reads as a number, a quantity or a range of them once its quotes are gone: "8080",
@@ -86,9 +86,9 @@ std::string quoted_number_help(const ast::Value& v) {
 
 Quantity to_int(const ast::Value& v) {
   if (!is_number(v)) return not_a_number(v, "an integer", "`3`");
-  if (!v.unit.empty())
+  if (!v.unit().empty())
     return bad(fmt::format("`{}` is not a plain integer: the unit `{}` does not belong here", v.raw,
-                           v.unit),
+                           v.unit()),
                fmt::format("write `{}`", number_text(v)));
   std::int64_t out;
   if (!scaled(v, 1, 1, out))
@@ -100,23 +100,25 @@ Quantity to_int(const ast::Value& v) {
 Quantity to_millicores(const ast::Value& v) {
   if (!is_number(v)) return not_a_number(v, "a CPU quantity", "`500m` or `2`");
   std::int64_t out;
-  if (v.unit.empty()) {
+  if (v.unit().empty()) {
     if (!scaled(v, 1000, 1, out))
       return bad(fmt::format("`{}` cores is finer than one millicore", v.raw),
                  "CPU is counted in millicores: write e.g. `250m`");
     return good(out);
   }
-  if (v.unit == "m") {
+  if (v.unit() == "m") {
     if (!scaled(v, 1, 1, out))
       return bad(fmt::format("`{}` is not a whole number of millicores", v.raw),
                  "write e.g. `250m`");
     return good(out);
   }
   std::string help = "CPU takes cores (`2`, `0.5`) or millicores (`500m`)";
-  if (v.unit == "Mi" || v.unit == "Gi" || v.unit == "Ki" || v.unit == "M" || v.unit == "G")
-    help += fmt::format("; `{}` is a byte unit — did you mean `{}m`?", v.unit, number_text(v));
-  return bad(fmt::format("`{}` is not a CPU quantity: the unit `{}` is not for CPU", v.raw, v.unit),
-             help);
+  if (v.unit() == "Mi" || v.unit() == "Gi" || v.unit() == "Ki" || v.unit() == "M" ||
+      v.unit() == "G")
+    help += fmt::format("; `{}` is a byte unit — did you mean `{}m`?", v.unit(), number_text(v));
+  return bad(
+      fmt::format("`{}` is not a CPU quantity: the unit `{}` is not for CPU", v.raw, v.unit()),
+      help);
 }
 
 Quantity to_bytes(const ast::Value& v) {
@@ -138,7 +140,7 @@ Quantity to_bytes(const ast::Value& v) {
                                                {"T", 1000LL * 1000 * 1000 * 1000},
                                                {"P", 1000LL * 1000 * 1000 * 1000 * 1000}}};
   for (const auto& u : units) {
-    if (u.s == v.unit) {
+    if (u.s == v.unit()) {
       std::int64_t out;
       if (!scaled(v, u.f, 1, out))
         return bad(fmt::format("`{}` is not a whole number of bytes", v.raw),
@@ -149,17 +151,18 @@ Quantity to_bytes(const ast::Value& v) {
     }
   }
   std::string help = "memory and storage take bytes: `Ki Mi Gi Ti` (powers of 1024) or `K M G T`";
-  if (v.unit == "m")
+  if (v.unit() == "m")
     help = fmt::format("`m` means millis: `{}` would be {} of a byte; did you mean `{}Mi`?", v.raw,
                        "a thousandth", number_text(v));
-  else if (v.unit == "mi" || v.unit == "gi" || v.unit == "ki" || v.unit == "ti")
+  else if (v.unit() == "mi" || v.unit() == "gi" || v.unit() == "ki" || v.unit() == "ti")
     help = fmt::format("units are case-sensitive: did you mean `{}{}i`?", number_text(v),
-                       static_cast<char>(std::toupper(static_cast<unsigned char>(v.unit[0]))));
-  else if (v.unit.size() == 2 && std::string_view("kKMGTP").find(v.unit[0]) != std::string::npos &&
-           (v.unit[1] == 'B' || v.unit[1] == 'b')) {
+                       static_cast<char>(std::toupper(static_cast<unsigned char>(v.unit()[0]))));
+  else if (v.unit().size() == 2 &&
+           std::string_view("kKMGTP").find(v.unit()[0]) != std::string::npos &&
+           (v.unit()[1] == 'B' || v.unit()[1] == 'b')) {
     // `MB` is how sizes are written elsewhere, but not a unit here (Kubernetes' quantities have
     // no `B`): the binary unit is almost always what is meant.
-    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(v.unit[0])));
+    const char u = static_cast<char>(std::toupper(static_cast<unsigned char>(v.unit()[0])));
     const std::string_view names[] = {"kibibytes", "kilobytes", "mebibytes", "megabytes",
                                       "gibibytes", "gigabytes", "tebibytes", "terabytes",
                                       "pebibytes", "petabytes"};
@@ -167,16 +170,17 @@ Quantity to_bytes(const ast::Value& v) {
     help = fmt::format(
         "`{}` is not a unit (Kubernetes quantities have no `B`): did you mean `{}{}i` ({}, powers "
         "of 1024, how memory is usually sized) or `{}{}` ({}, powers of 1000)?",
-        v.unit, number_text(v), u == 'K' ? 'K' : u, names[at], number_text(v), u == 'K' ? 'k' : u,
+        v.unit(), number_text(v), u == 'K' ? 'K' : u, names[at], number_text(v), u == 'K' ? 'k' : u,
         names[at + 1]);
   }
-  return bad(fmt::format("`{}` is not a byte quantity: the unit `{}` is not a size", v.raw, v.unit),
-             help);
+  return bad(
+      fmt::format("`{}` is not a byte quantity: the unit `{}` is not a size", v.raw, v.unit()),
+      help);
 }
 
 Quantity to_seconds(const ast::Value& v) {
   if (!is_number(v)) return not_a_number(v, "a duration", "`30s`, `5m`, `1h` or `15d`");
-  if (v.unit.empty())
+  if (v.unit().empty())
     return bad(fmt::format("`{}` needs a unit to be a duration", v.raw),
                fmt::format("write `{}s`, `{}m`, `{}h` or `{}d`", v.raw, v.raw, v.raw, v.raw));
   struct U {
@@ -186,7 +190,7 @@ Quantity to_seconds(const ast::Value& v) {
   static constexpr std::array<U, 5> units = {
       {{"s", 1}, {"m", 60}, {"h", 3600}, {"d", 86400}, {"w", 7 * 86400}}};
   for (const auto& u : units) {
-    if (u.s == v.unit) {
+    if (u.s == v.unit()) {
       std::int64_t out;
       if (!scaled(v, u.f, 1, out))
         return bad(fmt::format("`{}` is not a whole number of seconds", v.raw),
@@ -197,13 +201,14 @@ Quantity to_seconds(const ast::Value& v) {
       return good(out);
     }
   }
-  return bad(fmt::format("`{}` is not a duration: the unit `{}` is not a time unit", v.raw, v.unit),
-             "durations take `s`, `m` (minutes), `h`, `d` or `w`");
+  return bad(
+      fmt::format("`{}` is not a duration: the unit `{}` is not a time unit", v.raw, v.unit()),
+      "durations take `s`, `m` (minutes), `h`, `d` or `w`");
 }
 
 Quantity to_percent(const ast::Value& v) {
   if (!is_number(v)) return not_a_number(v, "a percentage", "`70%`");
-  if (v.unit != "%")
+  if (v.unit() != "%")
     return bad(fmt::format("`{}` is not a percentage", v.raw),
                fmt::format("write `{}%`", number_text(v)));
   std::int64_t out;

@@ -15,6 +15,7 @@
 #include "check/gitops.hpp"
 #include "check/hardening.hpp"
 #include "check/nodes.hpp"
+#include "check/objects.hpp"
 #include "check/pipeline.hpp"
 #include "check/ports.hpp"
 #include "check/security.hpp"
@@ -84,6 +85,7 @@ void Checker::validate_all() {
     Ctx ctx{&d};
     validate_block(d.stmt->body, *k, ctx);
     if (k->field("version")) check_versions(*d.stmt, d.kind->name == "template", sink());
+    if (k->workload) check_objects(*d.stmt, !versions_of(*d.stmt).empty(), sink());
     if (d.kind->name == "pipeline")
       for (auto& x : check_pipeline(*d.stmt, d.name_span))
         (t_sink != nullptr ? *t_sink : sink_).report(std::move(x));

@@ -301,8 +301,8 @@ void Checker::check_value(const Value& v, const Field& f, const Ctx& ctx) {
                  fmt::format("`{}` has: {}", tag, fmt::join(f.block->field_names(), ", ")));
           break;
         }
-        validate_block(v.body, *f.block, ctx);
-        require_fields(v.body, *f.block, v.span, tag);
+        validate_block(v.body(), *f.block, ctx);
+        require_fields(v.body(), *f.block, v.span, tag);
       } else if (v.kind == ValueKind::Object) {
         report(Code::E2003, v.span, fmt::format("`{}` takes no settings", tag),
                fmt::format("write `{} = {}`", f.name, tag));
@@ -444,7 +444,7 @@ void Checker::check_image(const Value& v, const Field& f) {
 }
 
 void Checker::check_string(const Value& v, std::string_view key) {
-  for (const auto& p : v.parts) {
+  for (const auto& p : v.parts()) {
     if (!p.interpolation) {
       if (auto f = find_credential(p.text))
         report(Code::E2009, v.span, fmt::format("`{}` holds {}", key, f.what),
@@ -513,13 +513,14 @@ void Checker::check_secret_call(const Value& v) {
   const Value* key = nullptr;
   bool bad = false;
   for (const auto& a : v.items) {
-    if (a.arg_name.empty()) {
+    if (a.arg_name().empty()) {
       if (name) bad = true;
       name = &a;
-    } else if (a.arg_name == "key") {
+    } else if (a.arg_name() == "key") {
       key = &a;
     } else {
-      report(Code::E2003, a.arg_name_span, fmt::format("`secret` has no argument `{}`", a.arg_name),
+      report(Code::E2003, a.arg_name_span(),
+             fmt::format("`secret` has no argument `{}`", a.arg_name()),
              "write `secret(\"NAME\", key = \"KEY\")`");
       return;
     }

@@ -58,8 +58,8 @@ void Checker::warn_imported_exceptions(const Decl& d, const MNode& security) {
 }
 
 // One workload of a declaration, or of one of its versions (`version`; versions.hpp).
-model::Workload Checker::workload(const Decl& d, const model::Model& m, const model::Environment& e,
-                                  const Stmt* version) {
+void Checker::workload(const Decl& d, const model::Model& m, const model::Environment& e,
+                       const Stmt* version, model::Workload& w) {
   MNode n = resolve(d, e.name, version);
   require(n, *d.kind, d, version);
   for (const auto& kid : n.kids) {
@@ -71,7 +71,6 @@ model::Workload Checker::workload(const Decl& d, const model::Model& m, const mo
                         ? std::string(kid.stmt->key)
                         : fmt::format("{} {}", kid.stmt->key, kid.stmt->labels[0].text));
   }
-  model::Workload w;
   const auto& k = d.kind->name;
   w.kind = k == "service"    ? model::Workload::Kind::Service
            : k == "worker"   ? model::Workload::Kind::Worker
@@ -268,7 +267,6 @@ model::Workload Checker::workload(const Decl& d, const model::Model& m, const mo
   if (w.kind == model::Workload::Kind::Service && w.ports.empty())
     report(Code::E2007, d.name_span, fmt::format("service `{}` has no `port`", d.name),
            "add `port http = 8080`, or declare it as a `worker` if it serves nothing");
-  return w;
 }
 
 // The pod beyond the main container: working directory, init and sidecar containers, grace
@@ -338,6 +336,7 @@ void Checker::pod_details(const MNode& n, const Decl& d, const model::Model& m,
                        v.kind == ValueKind::String ? interpolate(v, m, e) : std::string(v.raw));
     }
   }
+  object_meta(n, m, e, w);
   if (auto* v = n.value("service_account")) {
     w.service_account = str(v);
     if (!is_dns_subdomain(w.service_account))

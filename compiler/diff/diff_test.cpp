@@ -355,5 +355,30 @@ TEST(Diff, EditedManifestsNeverCrashTheComparison) {
   EXPECT_GT(compared, 0u);
 }
 
+// The labels group holds only the keys stackc writes itself (E2043): any other key under its
+// prefixes is one a .stack can carry (`object controller { annotations "argocd.argoproj.io" {
+// ... } }`), and where one side lacks it, a difference like any label's.
+TEST(Diff, OnlyTheKeysStackcWritesAreItsLabels) {
+  auto with = [](const char* lines) {
+    return replace(kDeployment, "  namespace: shop\nspec:\n",
+                   std::string("  namespace: shop\n") + lines + "spec:\n");
+  };
+  Diffed ours(with("  labels: {app.kubernetes.io/managed-by: stackc}\n"
+                   "  annotations: {argocd.argoproj.io/sync-wave: '2'}\n"),
+              with("  annotations: {argocd.argoproj.io/sync-wave: '1'}\n"));
+  EXPECT_EQ(ours.real(), std::vector<std::string>{});
+  EXPECT_EQ(ours.of(Group::Labels).size(), 2u);
+  Diffed theirs(kDeployment,
+                with("  labels: {app.kubernetes.io/created-by: team, name: api}\n"
+                     "  annotations: {argocd.argoproj.io/sync-options: Prune=false}\n"));
+  EXPECT_EQ(theirs.real(),
+            (std::vector<std::string>{
+                "Deployment/shop/api metadata.annotations[\"argocd.argoproj.io/sync-options\"] "
+                "-->Prune=false",
+                "Deployment/shop/api metadata.labels[\"app.kubernetes.io/created-by\"] -->team",
+                "Deployment/shop/api metadata.labels.name -->api"}));
+  EXPECT_EQ(theirs.of(Group::Labels), std::vector<std::string>{});
+}
+
 }  // namespace
 }  // namespace stackc::diff

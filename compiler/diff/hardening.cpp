@@ -23,17 +23,22 @@ bool absent_or(const Value* v, std::string_view text) {
   return !v || is(v, text);
 }
 
-// The label and annotation prefixes stackc writes.
-bool stackc_label(std::string_view key) {
-  for (std::string_view p : {"app.kubernetes.io/", "stackc.dev/", "argocd.argoproj.io/",
-                             "pod-security.kubernetes.io/", "helm.sh/"})
+// The keys stackc writes itself, which a .stack cannot set (E2043): where one side alone has
+// one, stackc's scheme, not a difference. Any other key under those prefixes a .stack can carry
+// (`labels "app.kubernetes.io" { created-by = ... }`, `object controller { annotations
+// "argocd.argoproj.io" { sync-options = ... } }`): a difference like any label's.
+bool stackc_writes(std::string_view key) {
+  for (std::string_view p : {"stackc.dev/", "pod-security.kubernetes.io/", "helm.sh/"})
     if (key.rfind(p, 0) == 0) return true;
-  return false;
+  return one_of(
+      key, {"app.kubernetes.io/name", "app.kubernetes.io/instance", "app.kubernetes.io/version",
+            "app.kubernetes.io/component", "app.kubernetes.io/part-of",
+            "app.kubernetes.io/managed-by", "argocd.argoproj.io/sync-wave"});
 }
 
 bool all_stackc_labels(const Value* v) {
   return v && v->is_map() && std::all_of(v->map.begin(), v->map.end(), [](const Entry& e) {
-           return stackc_label(e.key);
+           return stackc_writes(e.key);
          });
 }
 
@@ -167,8 +172,8 @@ Group classify(const Where& w, const Value* s, const Value* a) {
     // A key of stackc's that the manifests lack (or have alone); where both have it with other
     // values, a difference (a workload's component, a version), but for the digest of its
     // configuration and its Argo CD sync wave.
-    if (!stackc_label(w.key)) return Group::None;
-    bool own = w.key.rfind("stackc.dev/", 0) == 0 || w.key.rfind("argocd.argoproj.io/", 0) == 0;
+    if (!stackc_writes(w.key)) return Group::None;
+    bool own = w.key.rfind("stackc.dev/", 0) == 0 || w.key == "argocd.argoproj.io/sync-wave";
     return !(s && a) || own ? Group::Labels : Group::None;
   }
   // A workload's own selector: the labels its pods carry.

@@ -25,7 +25,6 @@
 #include "driver/import_command.hpp"
 #include "driver/init_dockerfile.hpp"
 #include "driver/input.hpp"
-#include "driver/loader.hpp"
 #include "driver/replace.hpp"
 #include "driver/stdout_stream.hpp"
 #include "driver/write.hpp"
@@ -40,6 +39,7 @@
 #include "emit/terraform/terraform.hpp"
 #include "graph/capacity.hpp"
 #include "graph/graph.hpp"
+#include "load/loader.hpp"
 #include "lsp/server.hpp"
 #include "model/model.hpp"
 #include "syntax/dump.hpp"
@@ -163,7 +163,7 @@ std::unique_ptr<Checked> load_checked(const std::string& file, std::uint64_t max
     c->status = 1;
     return c;
   }
-  FsLoader loader(c->sm, file, *id, max_input);
+  load::Loader loader(c->sm, file, *id, max_input);
   c->result =
       std::make_unique<check::Result>(check::check(c->sm, std::move(tree), loader, c->sink));
   if (!c->result->model) c->status = 1;
@@ -185,7 +185,7 @@ int cmd_check(const std::string& file, bool dump_ast, bool dump_model, bool time
   timer.lap("parse");
   if (dump_ast) out << syntax::dump_json(sm, tree);
   if (tree.ok) {
-    FsLoader loader(sm, file, *id, c.max_input);
+    load::Loader loader(sm, file, *id, c.max_input);
     auto result = std::make_unique<check::Result>(check::check(sm, std::move(tree), loader, sink));
     timer.lap("check");
     std::vector<ast::File>().swap(result->files);  // the graph reuses their memory

@@ -66,6 +66,10 @@ Stmt cluster_for(const std::vector<const Imported*>& envs, const std::string& na
   node.add(Stmt::assign("memory", bytes_text(node_mem)));
   c.add(std::move(node));
   if (!storage_class.empty()) c.add(Stmt::assign("storage_class", quote(storage_class)));
+  // The ingress controllers stackc's NetworkPolicies admit (own.cpp).
+  for (const Imported* e : envs)
+    for (const Stmt& ctl : e->controllers)
+      if (!c.find(ctl.head)) c.add(ctl);
   return c;
 }
 
@@ -82,6 +86,71 @@ void versions_into_place(Stmt& common, Stmt& when) {
       }
     }
     ++it;
+  }
+}
+
+// stackc's own objects read back as blocks (`monitoring`, `alert`, `record`, `backup`): one
+// environment's as they are; several as a common part and `when` blocks inside each (the
+// language allows `when` in all of them), a block some environment lacks with a comment (a
+// block cannot be left out of an environment).
+void top_blocks(std::vector<Imported>& envs, const std::vector<std::string>& env_names,
+                std::vector<Stmt>& top, base::Sink& sink) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Stmt*>> by_head;
+  for (std::size_t i = 0; i < envs.size(); ++i)
+    for (const Stmt& b : envs[i].blocks) {
+      auto& v = by_head[b.head];
+      if (v.empty()) {
+        order.push_back(b.head);
+        v.assign(envs.size(), nullptr);
+      }
+      if (!v[i]) v[i] = &b;
+    }
+  for (const std::string& head : order) {
+    const auto& v = by_head[head];
+    std::vector<const Stmt*> present;
+    std::vector<std::string> missing;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (v[i])
+        present.push_back(v[i]);
+      else
+        missing.push_back(env_names[i]);
+    if (present.size() == 1 && envs.size() == 1) {
+      top.push_back(*present.front());
+      continue;
+    }
+    // Split as the inside of a block, so that a value every environment has stays in place
+    // with the first one's value and is replaced only where another differs.
+    std::vector<Stmt> wrapped;
+    for (const Stmt* p : present) wrapped.emplace_back(Stmt::open("")).body.push_back(*p);
+    std::vector<const Stmt*> variants;
+    for (const Stmt& w : wrapped) variants.push_back(&w);
+    Stmt outer = Stmt::open("");
+    std::vector<Stmt> own;
+    split_common(variants, outer, own, {});
+    Stmt common = outer.body.empty() ? Stmt::open(head) : std::move(outer.body.front());
+    common.comments = present.front()->comments;
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (!v[i]) continue;
+      if (!own[k].body.empty() && !own[k].body.front().body.empty()) {
+        Stmt when = Stmt::open("when " + env_names[i]);
+        when.body = std::move(own[k].body.front().body);
+        common.add(std::move(when));
+      }
+      ++k;
+    }
+    if (!missing.empty()) {
+      common.comments.push_back(
+          fmt::format("not in the input of {}: it applies there too", fmt::join(missing, ", ")));
+      sink.report(base::make(
+          base::Code::W0045, base::Span{},
+          fmt::format("`{}` of stackc's own objects is in the input of some environments only, "
+                      "not of {}: written once, it applies to every environment",
+                      head, fmt::join(missing, ", ")),
+          "check that it belongs in those environments too (a block cannot be left out of one)"));
+    }
+    top.push_back(std::move(common));
   }
 }
 
@@ -325,6 +394,7 @@ std::string import(const std::vector<Source>& sources, const base::SourceManager
       top.push_back(std::move(common));
     }
   }
+  top_blocks(envs, env_names, top, sink);
   for (std::size_t i = 0; i < envs.size(); ++i) {
     if (envs[i].kept.empty()) continue;
     if (envs.size() > 1)

@@ -479,17 +479,21 @@ TEST(Import, EnvironmentsTogetherBuildWhatEachBuildsAlone) {
       args.push_back("--env");
       args.push_back(e + "=out/" + app + "/kubernetes/" + e);
     }
+    // Files of the same name (the monitoring stack's configuration files name it).
+    fs::create_directories(tmp / "all");
     args.push_back("-o");
-    args.push_back((tmp / "all.stack").string());
+    args.push_back((tmp / "all" / "imported.stack").string());
     auto all = stackc(args);
     ASSERT_EQ(all.code, 0) << all.err;
     for (const auto& e : envs) {
       SCOPED_TRACE(e);
-      auto one = stackc(
-          {"import", "out/" + app + "/kubernetes/" + e, "-o", (tmp / (e + ".stack")).string()});
+      fs::create_directories(tmp / e);
+      auto one = stackc({"import", "out/" + app + "/kubernetes/" + e, "-o",
+                         (tmp / e / "imported.stack").string()});
       ASSERT_EQ(one.code, 0) << one.err;
-      auto from_all = stackc({"build", "--stdout", "--env", e, (tmp / "all.stack").string()});
-      auto from_one = stackc({"build", "--stdout", (tmp / (e + ".stack")).string()});
+      auto from_all =
+          stackc({"build", "--stdout", "--env", e, (tmp / "all" / "imported.stack").string()});
+      auto from_one = stackc({"build", "--stdout", (tmp / e / "imported.stack").string()});
       ASSERT_EQ(from_all.code, 0) << from_all.err;
       ASSERT_EQ(from_one.code, 0) << from_one.err;
       // The same objects; only the cluster's name differs (`imported-ENV`, `imported`), which

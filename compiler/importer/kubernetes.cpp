@@ -3,6 +3,8 @@
 // one Service, and what the other objects become (Secrets, NetworkPolicies, kept objects).
 #include "importer/kubernetes.hpp"
 
+#include "importer/own.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -78,6 +80,14 @@ bool name_ok(std::string_view s) {
 bool port_name_ok(std::string_view s) {
   if (!name_ok(s) || s.size() > 15) return false;
   return std::any_of(s.begin(), s.end(), [](char ch) { return ch >= 'a' && ch <= 'z'; });
+}
+
+// The kind word stackc wrote on its own object (`app.kubernetes.io/component` beside
+// `managed-by: stackc`), or "".
+std::string stackc_component(const Document& d) {
+  const Node* l = path(&d.root, {"metadata", "labels"});
+  if (!l || l->str("app.kubernetes.io/managed-by") != "stackc") return "";
+  return std::string(l->str("app.kubernetes.io/component"));
 }
 
 // One workload object of the input.
@@ -252,15 +262,21 @@ void insert_after(Stmt& decl, Stmt s, std::initializer_list<std::string_view> af
   decl.body.insert(decl.body.begin() + static_cast<std::ptrdiff_t>(at), std::move(s));
 }
 
-// The object's own metadata: what stackc writes itself is consumed, the rest kept.
+// The object's own metadata: what stackc writes itself is consumed, the rest kept. With `into`,
+// the object is one `object KIND` names: its labels and annotations go there (objects.cpp).
 void object_metadata(Context& c, const Document& d, const std::string& what,
-                     std::vector<std::string>& comments) {
+                     std::vector<std::string>& comments, Stmt* into = nullptr,
+                     std::string_view kind = {}, bool versioned = false) {
   const Node* md = d.root.get("metadata");
   if (!md) return;
   rest(c, md,
        {"name", "namespace", "labels", "annotations", "creationTimestamp", "uid", "resourceVersion",
         "generation", "managedFields", "selfLink"},
        what, comments);
+  if (into) {
+    object_fields(c, *md, kind, versioned, what, *into, comments);
+    return;
+  }
   if (const Node* l = md->get("labels"); l && l->is_map())
     for (std::size_t i = 0; i < l->size(); ++i) {
       const std::string& k = l->key(i).text;
@@ -381,6 +397,36 @@ std::vector<std::string> admitted_edges(const Document& d, const std::vector<Uni
   return added;
 }
 
+// A ServiceAccount a workload runs as: its labels and annotations go to `object
+// service_account` of the first workload that runs as it (they label it once, E2072).
+void account_fields(Context& c, const Document& d, std::vector<Workload>& workloads) {
+  const Node* md = d.root.get("metadata");
+  if (!md) return;
+  auto runs_as = [&](const Stmt& body, const std::string& fallback) {
+    const Stmt* sa = nullptr;
+    for (const Stmt& s : body.body)
+      if (s.head == "service_account") sa = &s;
+    return sa ? sa->value.substr(1, sa->value.size() - 2) : fallback;
+  };
+  for (Workload& w : workloads) {
+    bool runs = runs_as(w.decl, w.name) == d.name;
+    for (const Stmt& s : w.decl.body)
+      if (s.block && s.head.rfind("version ", 0) == 0)
+        runs = runs || runs_as(s, runs_as(w.decl, w.name)) == d.name;
+    if (!runs) continue;
+    Stmt block = Stmt::open("_");
+    object_fields(c, *md, "service_account", false, fmt::format("ServiceAccount `{}`", d.name),
+                  block, w.decl.comments);
+    // Beside the workload's other `object` blocks, before its versions.
+    auto at = std::find_if(w.decl.body.begin(), w.decl.body.end(), [](const Stmt& s) {
+      return s.block && s.head.rfind("version ", 0) == 0;
+    });
+    w.decl.body.insert(at, std::make_move_iterator(block.body.begin()),
+                       std::make_move_iterator(block.body.end()));
+    return;
+  }
+}
+
 }  // namespace
 
 Imported from_kubernetes(const std::vector<const Document*>& docs, const base::SourceManager& sm,
@@ -415,9 +461,16 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     if (out.ns.empty() || k > ns_count[out.ns]) out.ns = n;
   c.ns = out.ns;
 
+  // stackc's own objects (its backups, its monitoring) become the blocks they were built from.
+  Own own;
+  out.controllers = ingress_controllers(docs);
+  out.blocks = monitoring(c, docs, out.part_of, own);
+  for (Stmt& b : backups(c, docs, own)) out.blocks.push_back(std::move(b));
+
   std::vector<Unit> units;
   std::vector<const Document*> services, hpas, pdbs, ingresses, others;
   for (const Document* d : docs) {
+    if (own.consumed.count(d)) continue;
     const std::string& k = d->kind;
     if (k == "ConfigMap") c.configmaps[d->name] = d;
     if (k == "Secret") c.secrets[d->name] = d;
@@ -575,6 +628,8 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
       u.kind = "job";
     else if (k == "StatefulSet" && has_claims)
       u.kind = "stateful";
+    else if (stackc_component(*u.doc) == "worker")
+      u.kind = "worker";  // stackc's worker with ports: its Service is for them (metrics)
     else
       u.kind = u.ports.empty() ? "worker" : "service";
     if (k == "StatefulSet" && !has_claims)
@@ -619,7 +674,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
                           fmt::format("Service `{}`", s.name));
         u.comments.insert(u.comments.end(), lines.begin(), lines.end());
       }
-      object_metadata(c, s, fmt::format("Service `{}`", s.name), u.comments);
+      object_metadata(c, s, fmt::format("Service `{}`", s.name), u.comments, &u.decl, "service");
     }
     for (auto it = head.rbegin(); it != head.rend(); ++it)
       insert_after(u.decl, std::move(*it), {"image", "command", "args", "working_dir"});
@@ -803,7 +858,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     }
     if (u.kind == "stateful" && u.pods > 1 && !u.decl.find("spread"))
       u.decl.add(Stmt::assign("spread", "none"));
-    object_metadata(c, *u.doc, what, u.comments);
+    object_metadata(c, *u.doc, what, u.comments, &u.decl, "controller", !u.group.empty());
   }
 
   // Versions are joined into their workload: what they share stays in it, the rest goes to
@@ -871,6 +926,36 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     out.workloads.push_back(std::move(w));
   }
 
+  // The declaration order stackc's dashboards follow, where the input tells it: the workloads
+  // it names take their places among the others in that order.
+  if (!own.order.empty()) {
+    std::map<std::string, std::size_t> rank;
+    for (const std::string& n : own.order) rank.emplace(n, rank.size());
+    std::vector<std::size_t> slots;
+    std::vector<Workload> listed;
+    for (std::size_t i = 0; i < out.workloads.size(); ++i)
+      if (rank.count(out.workloads[i].name)) {
+        slots.push_back(i);
+        listed.push_back(std::move(out.workloads[i]));
+      }
+    std::stable_sort(listed.begin(), listed.end(), [&](const Workload& a, const Workload& b) {
+      return rank[a.name] < rank[b.name];
+    });
+    for (std::size_t k = 0; k < slots.size(); ++k) out.workloads[slots[k]] = std::move(listed[k]);
+  }
+
+  // What stackc's own objects add to the workloads they concern.
+  for (Workload& w : out.workloads) {
+    for (Stmt& s : own.additions[w.name]) {
+      Stmt* into = s.block ? w.decl.find(s.head) : nullptr;  // the exporter's `prefix`
+      if (into && into->block)
+        for (Stmt& x : s.body) into->add(std::move(x));
+      else
+        w.decl.add(std::move(s));
+    }
+    for (auto& n : own.notes[w.name]) w.decl.comments.push_back(std::move(n));
+  }
+
   // The other objects.
   for (const Document* d : services)
     if (!used.count(d))
@@ -895,7 +980,10 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     const std::string& k = d->kind;
     if (k == "Namespace") continue;
     if (k == "ConfigMap" && c.used_configmaps.count(d->name)) continue;
-    if (k == "ServiceAccount" && service_accounts.count(d->name)) continue;
+    if (k == "ServiceAccount" && service_accounts.count(d->name)) {
+      account_fields(c, *d, out.workloads);
+      continue;
+    }
     if (k == "NetworkPolicy") {
       // stackc's own (the input is its output) are the graph's: made again, nothing to report.
       const Node* l = path(&d->root, {"metadata", "labels"});

@@ -49,6 +49,9 @@ struct Imported {
   // stackc's own labels when the input is stackc's output: `part-of` (the stack) and
   // `instance` (`<stack>-<env>`), the most used values.
   std::string part_of, instance;
+  // stackc's own objects read back as blocks (own.hpp): `backup`, `monitoring`, `alert`,
+  // `record`; and the `ingress CLASS { }` controllers of the cluster.
+  std::vector<Stmt> blocks, controllers;
 };
 
 // Maps the objects of one environment. Never throws; bad input is reported and kept as
@@ -127,6 +130,19 @@ PodResult pod_fields(Context& c, const std::string& workload, const manifests::N
                      const manifests::Node* claims, const std::vector<PortSpec>& ports, Stmt& decl,
                      std::vector<std::string>& comments);
 
+// The entries of the label or annotation map `m` (but those in `skip`) -> `FIELD { NAME = ... }`
+// blocks of `decl`, one per prefix (`FIELD "PREFIX" { ... }`); a name that is no identifier is
+// kept as a comment (W0040).
+void labels_blocks(const manifests::Node* m, const char* field,
+                   std::initializer_list<std::string_view> skip, Context& c, Stmt& decl,
+                   const std::string& what, std::vector<std::string>& comments);
+// The labels and annotations of a workload's own object (its controller, Service or
+// ServiceAccount, `kind` as `object KIND` names it) that stackc does not write itself ->
+// `object KIND { labels ... annotations ... }` in `decl` (objects.cpp). `versioned`: the object
+// is a version's Deployment, whose `version` label is stackc's.
+void object_fields(Context& c, const manifests::Node& metadata, std::string_view kind,
+                   bool versioned, const std::string& what, Stmt& decl,
+                   std::vector<std::string>& comments);
 // The main container of a pod spec: the one named after the workload, else the first.
 const manifests::Node* main_container(const manifests::Node& pod_spec, const std::string& workload);
 

@@ -351,6 +351,8 @@ void container_basics(Context& c, const std::string& workload, const Node& ctr, 
   }
 }
 
+}  // namespace
+
 void labels_blocks(const Node* m, const char* field, std::initializer_list<std::string_view> skip,
                    Context& c, Stmt& decl, const std::string& what,
                    std::vector<std::string>& comments) {
@@ -378,8 +380,6 @@ void labels_blocks(const Node* m, const char* field, std::initializer_list<std::
   }
   for (auto& b : blocks) decl.add(std::move(b.second));
 }
-
-}  // namespace
 
 const Node* main_container(const Node& spec, const std::string& workload) {
   const Node* ctrs = spec.get("containers");

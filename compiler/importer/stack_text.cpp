@@ -65,8 +65,9 @@ void print_stmt(std::string& out, const Stmt& s, int depth) {
     out += '\n';
   }
   if (!s.block && s.head.empty()) return;  // a comment alone
-  if (!s.block) {
-    out += fmt::format("{}{} = {}\n", pad, s.head, s.value);
+  if (!s.block) {  // `head = value`, or a bare entry (`counter requests_total`) without a value
+    out += s.value.empty() ? fmt::format("{}{}\n", pad, s.head)
+                           : fmt::format("{}{} = {}\n", pad, s.head, s.value);
     return;
   }
   if (s.body.empty()) {
@@ -77,7 +78,8 @@ void print_stmt(std::string& out, const Stmt& s, int depth) {
   std::string line = fmt::format("{}{} {{", pad, s.head);
   bool flat = true;
   for (const Stmt& b : s.body) {
-    if (b.block || !b.comments.empty() || b.head.empty() || b.value.find('\n') != std::string::npos)
+    if (b.block || !b.comments.empty() || b.head.empty() || b.value.empty() ||
+        b.value.find('\n') != std::string::npos)
       flat = false;
     line += fmt::format(" {} = {} ", b.head, b.value);
   }

@@ -1,5 +1,7 @@
 #include "lsp/diagnostics.hpp"
 
+#include <fmt/format.h>
+
 #include "base/fix.hpp"
 #include "lsp/workspace.hpp"
 
@@ -49,6 +51,18 @@ json to_lsp(const Unit& u, const base::Diagnostic& d, const std::string& docs_ba
              range_json(u.line_index(fix->span.file).range(fix->span.begin, fix->span.end))},
             {"newText", fix->text}}}};
   }
+  return out;
+}
+
+json to_lsp_named(const Unit& u, const base::Diagnostic& d, const load::Loader::Named& named,
+                  const std::string& docs_base) {
+  base::Diagnostic shown = d;
+  shown.span = named.at;
+  std::uint32_t line = d.span.valid() ? u.sm.file(d.span.file).line_col(d.span.begin).line : 1;
+  shown.message = fmt::format("in `{}`, line {}: {}", named.path, line, d.message);
+  if (d.span.valid()) shown.notes.insert(shown.notes.begin(), {d.span, "here, in the file"});
+  json out = to_lsp(u, shown, docs_base);
+  out.erase("data");
   return out;
 }
 

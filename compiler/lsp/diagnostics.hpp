@@ -10,6 +10,7 @@
 
 #include "base/diagnostics.hpp"
 #include "base/source.hpp"
+#include "load/loader.hpp"
 
 namespace stackc::lsp {
 
@@ -23,5 +24,11 @@ inline constexpr const char* kDefaultDocsBase =
 inline constexpr std::size_t kMaxDiagnosticsPerFile = 500;
 
 json to_lsp(const Unit& u, const base::Diagnostic& d, const std::string& docs_base);
+
+// A diagnostic of a file read beside the stack (a Dockerfile) as shown in the .stack file that
+// names it: at `named.at`, the message saying which file and line, the place in the file first
+// among the related information, and no fix (its edit would be in the other file).
+json to_lsp_named(const Unit& u, const base::Diagnostic& d, const load::Loader::Named& named,
+                  const std::string& docs_base);
 
 }  // namespace stackc::lsp

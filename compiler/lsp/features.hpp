@@ -3,8 +3,10 @@
 // throws RpcError with InvalidParams; a request the server cannot answer returns null.
 #pragma once
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -54,7 +56,14 @@ json code_actions(const Workspace& ws, const json& params, const std::string& do
 json formatting(const Workspace& ws, const json& params);
 json document_symbols(const Workspace& ws, const json& params);
 json folding_ranges(const Workspace& ws, const json& params);
-json semantic_tokens(const Workspace& ws, const json& params);
+// The tokens of a document as LSP's relative integers; with `range`, those that overlap it.
+std::vector<std::uint32_t> semantic_token_data(const Workspace& ws, const json& params,
+                                               const Range* range = nullptr);
+json semantic_tokens_range(const Workspace& ws, const json& params);
+// textDocument/semanticTokens/full/delta's edits from one token list to the next: one edit of
+// what lies between their common head and tail, none when they are equal.
+json semantic_tokens_edits(const std::vector<std::uint32_t>& before,
+                           const std::vector<std::uint32_t>& after);
 json semantic_tokens_legend();
 json inlay_hints(const Workspace& ws, const json& params);
 

@@ -2,6 +2,10 @@
 // the symbol index, and whole sessions through Server::handle with the messages it sends back.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+#include <array>
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "lsp/diagnostics.hpp"
@@ -112,7 +116,7 @@ struct Session {
   std::vector<json> sent;
   Server server{[this](const json& m) { sent.push_back(m); }, "test"};
   int next_id = 1;
-  const std::string uri = path_to_uri("/nonexistent-stackc-test/main.stack");
+  std::string uri = path_to_uri("/nonexistent-stackc-test/main.stack");
 
   json request(const std::string& method, json params) {
     int id = next_id++;
@@ -269,6 +273,264 @@ TEST(LspServer, MidEditSymbolsAndJsonRpcErrors) {
   s.notify("exit", nullptr);
   EXPECT_TRUE(s.server.exited());
   EXPECT_EQ(s.server.exit_code(), 0);
+}
+
+TEST(LspServer, RenameOfVersionedWorkloads) {
+  std::string text = std::string(kStack) +
+                     "service reviews {\n"              // 28
+                     "  image  = \"reviews\"\n"         // 29
+                     "  port http = 9080\n"             // 30
+                     "  cpu    = 100m..200m\n"          // 31
+                     "  memory = 64Mi..128Mi\n"         // 32
+                     "  version v1 { replicas = 1 }\n"  // 33
+                     "  version v2 { needs = [db] }\n"  // 34
+                     "}\n"                              // 35
+                     "worker page {\n"                  // 36
+                     "  image  = \"page\"\n"            // 37
+                     "  cpu    = 100m..200m\n"          // 38
+                     "  memory = 64Mi..128Mi\n"         // 39
+                     "  needs  = [reviews]\n"           // 40
+                     "}\n";
+  Session s;
+  s.open(text);
+  ASSERT_EQ(s.diagnostics(), json::array());
+  auto rename = [&](std::uint32_t line, std::uint32_t character, const std::string& name) {
+    json p = s.at(line, character);
+    p["newName"] = name;
+    return s.request("textDocument/rename", p);
+  };
+  auto range = [](std::uint32_t line, std::uint32_t b, std::uint32_t e) {
+    return json{{"start", {{"line", line}, {"character", b}}},
+                {"end", {{"line", line}, {"character", e}}}};
+  };
+  // A version: its name is its only mention (naming `reviews-v2` elsewhere is E2034).
+  auto prep = s.request("textDocument/prepareRename", s.at(34, 11));
+  EXPECT_EQ(prep["result"]["range"], range(34, 10, 12));
+  EXPECT_EQ(prep["result"]["placeholder"], "v2");
+  EXPECT_EQ(rename(34, 11, "v3")["result"]["changes"][s.uri],
+            json::array({{{"range", range(34, 10, 12)}, {"newText", "v3"}}}));
+  const std::string at = "/nonexistent-stackc-test/main.stack:";
+  EXPECT_EQ(rename(34, 11, "v1")["error"]["message"],
+            "`reviews-v1` is taken: version `v1` of `reviews` makes the workload `reviews-v1` at " +
+                at + "34");
+  EXPECT_EQ(rename(34, 11, "V2")["error"]["message"],
+            "`V2` cannot name a version: its Kubernetes objects need a DNS label (lower case "
+            "letters, digits and `-`, at most 63, starting and ending with a letter or digit); "
+            "try `v2`");
+  // A workload named like a version's workload, or whose versions' would be.
+  EXPECT_EQ(rename(36, 9, "reviews-v2")["error"]["message"],
+            "`reviews-v2` is taken: version `v2` of `reviews` makes the workload `reviews-v2` at " +
+                at + "35");
+  EXPECT_EQ(rename(21, 9, "page-v1")["error"]["code"], json());  // no version makes it
+  std::string long_name(61, 'r');
+  EXPECT_EQ(rename(28, 9, long_name)["error"]["message"],
+            "version `v1` would make the workload `" + long_name +
+                "-v1`, 64 characters long: a Kubernetes name has at most 63 (E2033)");
+  EXPECT_EQ(rename(28, 9, "api")["error"]["message"],
+            "`api` is taken: service `api` is declared at " + at + "11");
+  // The versioned workload: its declaration and the `needs` naming it; the versions follow.
+  EXPECT_EQ(rename(28, 9, "critic")["result"]["changes"][s.uri],
+            json::array({{{"range", range(28, 8, 15)}, {"newText", "critic"}},
+                         {{"range", range(40, 12, 19)}, {"newText", "critic"}}}));
+  // A workload a version needs: the version's `needs` is renamed with the others.
+  auto db = rename(21, 9, "store")["result"]["changes"][s.uri];
+  EXPECT_EQ(db.size(), 4u);
+  EXPECT_EQ(db[3], (json{{"range", range(34, 24, 26)}, {"newText", "store"}}));
+  // A port is not renamed.
+  EXPECT_EQ(s.request("textDocument/prepareRename", s.at(30, 8))["error"]["message"],
+            "only a workload, a template or a version can be renamed");
+}
+
+// LSP's relative token integers as absolute (line, character, length, type, modifiers) rows.
+std::vector<std::array<std::uint32_t, 5>> absolute_tokens(const json& data) {
+  std::vector<std::array<std::uint32_t, 5>> out;
+  std::uint32_t line = 0, character = 0;
+  for (std::size_t i = 0; i + 4 < data.size(); i += 5) {
+    std::uint32_t dl = data[i], dc = data[i + 1];
+    character = dl == 0 ? character + dc : dc;
+    line += dl;
+    out.push_back({line, character, data[i + 2], data[i + 3], data[i + 4]});
+  }
+  return out;
+}
+
+TEST(LspServer, SemanticTokensRangeAndDelta) {
+  Session s;
+  json init = s.request("initialize", json::object());
+  EXPECT_EQ(init["result"]["capabilities"]["semanticTokensProvider"]["full"],
+            json::parse(R"({"delta": true})"));
+  EXPECT_EQ(init["result"]["capabilities"]["semanticTokensProvider"]["range"], true);
+  s.notify("textDocument/didOpen",
+           {{"textDocument",
+             {{"uri", s.uri}, {"languageId", "stack"}, {"version", 1}, {"text", kStack}}}});
+  json doc = {{"textDocument", {{"uri", s.uri}}}};
+  json full = s.request("textDocument/semanticTokens/full", doc)["result"];
+  ASSERT_TRUE(full.contains("resultId"));
+  auto all = absolute_tokens(full["data"]);
+  // Lines 12 and 13 (`port http = 8080`, `replicas = 3`): exactly the full list's tokens there.
+  json range = doc;
+  range["range"] = json::parse(R"({"start": {"line": 12, "character": 0},
+                                   "end": {"line": 13, "character": 99}})");
+  auto some =
+      absolute_tokens(s.request("textDocument/semanticTokens/range", range)["result"]["data"]);
+  decltype(all) expected;
+  for (const auto& t : all)
+    if (t[0] == 12 || t[0] == 13) expected.push_back(t);
+  EXPECT_EQ(some, expected);
+  ASSERT_EQ(some.size(), 5u);                                          // port http 8080, replicas 3
+  EXPECT_EQ(some[0], (std::array<std::uint32_t, 5>{12, 2, 4, 1, 0}));  // `port`: a property
+  // Part of a line: the tokens that overlap it.
+  range["range"] = json::parse(R"({"start": {"line": 13, "character": 14},
+                                   "end": {"line": 13, "character": 15}})");
+  auto one =
+      absolute_tokens(s.request("textDocument/semanticTokens/range", range)["result"]["data"]);
+  EXPECT_EQ(one, (decltype(all){{13, 14, 1, 4, 0}}));  // `3`: a number
+  range["range"] = json::parse(R"({"start": {"line": 13, "character": 3},
+                                   "end": {"line": 12, "character": 0}})");
+  EXPECT_EQ(s.request("textDocument/semanticTokens/range", range)["error"]["code"],
+            rpc::kInvalidParams);
+  // An edit, then a delta: applied to the first list it gives the second.
+  s.notify("textDocument/didChange",
+           {{"textDocument", {{"uri", s.uri}, {"version", 2}}},
+            {"contentChanges",
+             {{{"range", json::parse(R"({"start": {"line": 13, "character": 15},
+                                         "end": {"line": 13, "character": 15}})")},
+               {"text", "0  # ten times"}}}}});
+  json delta_params = doc;
+  delta_params["previousResultId"] = full["resultId"];
+  json delta = s.request("textDocument/semanticTokens/full/delta", delta_params)["result"];
+  ASSERT_TRUE(delta.contains("edits")) << delta.dump();
+  ASSERT_EQ(delta["edits"].size(), 1u);
+  std::vector<std::uint32_t> applied = full["data"];
+  const json& e = delta["edits"][0];
+  applied.erase(
+      applied.begin() + e["start"].get<std::ptrdiff_t>(),
+      applied.begin() + e["start"].get<std::ptrdiff_t>() + e["deleteCount"].get<std::ptrdiff_t>());
+  std::vector<std::uint32_t> inserted = e["data"];
+  applied.insert(applied.begin() + e["start"].get<std::ptrdiff_t>(), inserted.begin(),
+                 inserted.end());
+  json now = s.request("textDocument/semanticTokens/full", doc)["result"];
+  EXPECT_EQ(json(applied), now["data"]);
+  auto changed = absolute_tokens(now["data"]);
+  EXPECT_NE(
+      std::find(changed.begin(), changed.end(), std::array<std::uint32_t, 5>{13, 14, 2, 4, 0}),
+      changed.end());  // `30`
+  EXPECT_NE(
+      std::find(changed.begin(), changed.end(), std::array<std::uint32_t, 5>{13, 18, 11, 5, 0}),
+      changed.end());  // the comment
+  // No change: no edits. An unknown previous result: the whole list.
+  delta_params["previousResultId"] = now["resultId"];
+  EXPECT_EQ(s.request("textDocument/semanticTokens/full/delta", delta_params)["result"]["edits"],
+            json::array());
+  delta_params["previousResultId"] = "no such result";
+  EXPECT_EQ(s.request("textDocument/semanticTokens/full/delta", delta_params)["result"]["data"],
+            now["data"]);
+  EXPECT_EQ(semantic_tokens_edits({1, 2, 3, 4}, {1, 9, 4}),
+            json::parse(R"([{"start": 1, "deleteCount": 2, "data": [9]}])"));
+  EXPECT_EQ(semantic_tokens_edits({1, 2}, {1, 2, 1, 2}),
+            json::parse(R"([{"start": 2, "deleteCount": 0, "data": [1, 2]}])"));
+}
+
+// A folder of files on disk for a test, removed at its end.
+struct Folder {
+  std::filesystem::path dir;
+  explicit Folder(const std::string& name)
+      : dir(std::filesystem::temp_directory_path() /
+            ("stackc-lsp-" + name + "-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    dir = std::filesystem::canonical(dir);
+  }
+  ~Folder() {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  std::string write(const std::string& rel, const std::string& text) const {
+    auto p = dir / rel;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    return p.string();
+  }
+};
+
+constexpr const char* kBuilt =
+    "stack shop      { registry = \"ghcr.io/shop\"  version = \"1.0.0\" }\n"
+    "cluster local   { nodes = 1  node { cpu = 4  memory = 8Gi } }\n"
+    "environment dev { cluster = local }\n"
+    "service api {\n"
+    "  image     = \"api\"\n"
+    "  port http = 8080\n"
+    "  cpu       = 100m..500m\n"
+    "  memory    = 128Mi..256Mi\n"
+    "  build     { context = \"docker/api\" }\n"
+    "}\n";
+constexpr const char* kRootDockerfile =
+    "FROM golang:1.23 AS build\n"
+    "RUN go build -o /out/api .\n"
+    "\n"
+    "FROM gcr.io/distroless/static-debian12:debug AS runtime\n"
+    "COPY --from=build /out/api /api\n"
+    "ENTRYPOINT [\"/api\"]\n";
+
+TEST(LspServer, DockerfileDiagnosticsInTheDockerfileAndWhereTheStackNamesIt) {
+  Folder f("dockerfile");
+  std::string stack = f.write("main.stack", kBuilt);
+  std::string dockerfile = f.write("docker/api/Dockerfile", kRootDockerfile);
+  Session s;
+  s.uri = path_to_uri(stack);
+  s.open(kBuilt);
+  std::string docker_uri = path_to_uri(dockerfile);
+  auto published = [&](const std::string& uri) {
+    for (auto it = s.sent.rbegin(); it != s.sent.rend(); ++it)
+      if (it->value("method", "") == "textDocument/publishDiagnostics" &&
+          (*it)["params"]["uri"] == uri)
+        return (*it)["params"]["diagnostics"];
+    return json();
+  };
+  // In the Dockerfile: the final stage without USER, at its FROM line.
+  json in_file = published(docker_uri);
+  ASSERT_EQ(in_file.size(), 1u) << in_file.dump();
+  EXPECT_EQ(in_file[0]["code"], "E2066");
+  EXPECT_EQ(in_file[0]["range"], json::parse(R"({"start": {"line": 3, "character": 0},
+                                                "end": {"line": 3, "character": 55}})"));
+  EXPECT_EQ(in_file[0]["message"].get<std::string>().rfind(
+                "the stage `runtime` of `api` sets no `USER`", 0),
+            0u);
+  // In the stack: at the context that names the Dockerfile, with the Dockerfile's place first.
+  json in_stack = s.diagnostics();
+  ASSERT_EQ(in_stack.size(), 1u) << in_stack.dump();
+  EXPECT_EQ(in_stack[0]["code"], "E2066");
+  EXPECT_EQ(in_stack[0]["range"], json::parse(R"({"start": {"line": 8, "character": 24},
+                                                 "end": {"line": 8, "character": 36}})"));
+  EXPECT_EQ(
+      in_stack[0]["message"].get<std::string>().rfind(
+          "in `docker/api/Dockerfile`, line 4: the stage `runtime` of `api` sets no `USER`", 0),
+      0u);
+  EXPECT_EQ(in_stack[0]["relatedInformation"][0]["location"]["uri"], docker_uri);
+  EXPECT_EQ(in_stack[0]["relatedInformation"][0]["location"]["range"], in_file[0]["range"]);
+  EXPECT_FALSE(in_stack[0].contains("data"));
+  // Opened alone (no stack open), a Dockerfile is no stack: nothing is checked or published.
+  {
+    Session alone;
+    alone.uri = docker_uri;
+    alone.open(kRootDockerfile);
+    EXPECT_EQ(alone.diagnostics(), nullptr);
+    EXPECT_EQ(alone.server.workspace().units().size(), 0u);
+  }
+  // The Dockerfile opened and fixed in the editor (not saved): both lists clear.
+  std::string fixed = kRootDockerfile;
+  fixed.insert(fixed.find("ENTRYPOINT"), "USER 65532:65532\n");
+  s.notify(
+      "textDocument/didOpen",
+      {{"textDocument",
+        {{"uri", docker_uri}, {"languageId", "dockerfile"}, {"version", 1}, {"text", fixed}}}});
+  EXPECT_EQ(published(docker_uri), json::array());
+  EXPECT_EQ(s.diagnostics(), json::array());
+  // Closed without saving: the file on disk counts again.
+  s.notify("textDocument/didClose", {{"textDocument", {{"uri", docker_uri}}}});
+  s.notify("textDocument/didChange", {{"textDocument", {{"uri", s.uri}, {"version", 2}}},
+                                      {"contentChanges", {{{"text", kBuilt}}}}});
+  EXPECT_EQ(published(docker_uri).size(), 1u);
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // textDocument/definition, references, prepareRename and rename, on the unit's symbol index.
 #include <fmt/format.h>
 
+#include <map>
 #include <regex>
+#include <string_view>
 
 #include "check/names.hpp"
 #include "lsp/features.hpp"
@@ -21,7 +23,64 @@ const Symbol* target(const Place& p, const Reference** via = nullptr) {
 }
 
 bool renameable(SymbolKind k) {
-  return k == SymbolKind::Workload || k == SymbolKind::Template;
+  return k == SymbolKind::Workload || k == SymbolKind::Template || k == SymbolKind::Version;
+}
+
+constexpr const char* kNotRenameable = "only a workload, a template or a version can be renamed";
+
+// A workload of the unit as it would be after renaming `s` to `name`: a declared workload, or
+// one that a version makes (`reviews-v1`, language.md §5.15), with the symbol behind it.
+struct Made {
+  std::string name;
+  const Symbol* by;
+};
+
+std::vector<Made> workloads_after(const Index& ix, const Symbol& s, const std::string& name) {
+  std::map<std::string_view, std::vector<const Symbol*>> versions;  // by workload
+  for (const auto& v : ix.symbols())
+    if (v.kind == SymbolKind::Version) versions[v.container].push_back(&v);
+  std::vector<Made> out;
+  for (const auto& w : ix.symbols()) {
+    if (w.kind != SymbolKind::Workload) continue;
+    const std::string& wn = &w == &s ? name : w.name;
+    out.push_back({wn, &w});
+    if (auto it = versions.find(w.name); it != versions.end())
+      for (const Symbol* v : it->second) out.push_back({wn + "-" + (v == &s ? name : v->name), v});
+  }
+  return out;
+}
+
+// Why renaming `s` to `name` would break the stack's workload names (E2032, E2033), or empty:
+// every name the rename changes (the workload's, its versions' workloads) must be new and at
+// most 63 characters.
+std::string workload_name_clash(const Unit& u, const Symbol& s, const std::string& name) {
+  auto made = workloads_after(u.index, s, name);
+  std::multimap<std::string_view, const Symbol*> by_name;
+  for (const auto& m : made) by_name.emplace(m.name, m.by);
+  auto at = [&](const Symbol& x) {
+    const auto& f = u.sm.file(x.name_span.file);
+    return fmt::format("{}:{}", f.path(), f.line_col(x.name_span.begin).line);
+  };
+  for (const auto& m : made) {
+    bool changed = m.by == &s || (s.kind == SymbolKind::Workload &&
+                                  m.by->kind == SymbolKind::Version && m.by->container == s.name);
+    if (!changed) continue;
+    if (m.by->kind == SymbolKind::Version && m.name.size() > 63)
+      return fmt::format(
+          "version `{}` would make the workload `{}`, {} characters long: a "
+          "Kubernetes name has at most 63 (E2033)",
+          m.by == &s ? name : m.by->name, m.name, m.name.size());
+    auto [first, last] = by_name.equal_range(m.name);
+    for (auto it = first; it != last; ++it) {
+      if (it->second == m.by) continue;
+      const Symbol& o = *it->second;
+      if (o.kind == SymbolKind::Version)
+        return fmt::format("`{}` is taken: version `{}` of `{}` makes the workload `{}` at {}",
+                           m.name, o.name, o.container, m.name, at(o));
+      return fmt::format("`{}` is taken: {} `{}` is declared at {}", m.name, o.word, o.name, at(o));
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -80,8 +139,7 @@ json prepare_rename(const Workspace& ws, const json& params) {
   if (!p.unit) return nullptr;
   const Reference* r = nullptr;
   const Symbol* s = target(p, &r);
-  if (!s || !renameable(s->kind))
-    throw RpcError(rpc::kRequestFailed, "only a workload or a template can be renamed");
+  if (!s || !renameable(s->kind)) throw RpcError(rpc::kRequestFailed, kNotRenameable);
   if (p.unit->stdlib(s->name_span.file))
     throw RpcError(rpc::kRequestFailed,
                    fmt::format("`{}` is declared in the embedded stdlib", s->name));
@@ -98,8 +156,7 @@ json rename(const Workspace& ws, const json& params) {
     throw RpcError(rpc::kInvalidParams, "the params need `newName`");
   const std::string name = params["newName"].get<std::string>();
   const Symbol* s = target(p);
-  if (!s || !renameable(s->kind))
-    throw RpcError(rpc::kRequestFailed, "only a workload or a template can be renamed");
+  if (!s || !renameable(s->kind)) throw RpcError(rpc::kRequestFailed, kNotRenameable);
   if (u.stdlib(s->name_span.file))
     throw RpcError(
         rpc::kRequestFailed,
@@ -110,22 +167,26 @@ json rename(const Workspace& ws, const json& params) {
                    fmt::format("`{}` is not a name: a name is a letter or `_` followed by letters, "
                                "digits, `_` and `-`",
                                name));
-  if (s->kind == SymbolKind::Workload && !check::is_dns_label(name))
+  if (s->kind != SymbolKind::Template && !check::is_dns_label(name))
     throw RpcError(
         rpc::kRequestFailed,
-        fmt::format("`{}` cannot name a workload: its Kubernetes objects need a DNS label (lower "
+        fmt::format("`{}` cannot name a {}: its Kubernetes objects need a DNS label (lower "
                     "case letters, digits and `-`, at most 63, starting and ending with a letter "
                     "or digit){}",
-                    name,
+                    name, s->kind == SymbolKind::Version ? "version" : "workload",
                     check::dns_fix(name).empty() ? "" : "; try `" + check::dns_fix(name) + "`"));
   if (name == s->name) return json{{"changes", json::object()}};
-  for (const auto& other : u.index.symbols())
-    if (other.kind == s->kind && other.name == name)
-      throw RpcError(
-          rpc::kRequestFailed,
-          fmt::format("`{}` is taken: {} `{}` is declared at {}:{}", name, other.word, name,
-                      u.sm.file(other.name_span.file).path(),
-                      u.sm.file(other.name_span.file).line_col(other.name_span.begin).line));
+  if (s->kind == SymbolKind::Template) {
+    for (const auto& other : u.index.symbols())
+      if (other.kind == s->kind && other.name == name)
+        throw RpcError(
+            rpc::kRequestFailed,
+            fmt::format("`{}` is taken: {} `{}` is declared at {}:{}", name, other.word, name,
+                        u.sm.file(other.name_span.file).path(),
+                        u.sm.file(other.name_span.file).line_col(other.name_span.begin).line));
+  } else if (auto why = workload_name_clash(u, *s, name); !why.empty()) {
+    throw RpcError(rpc::kRequestFailed, why);
+  }
   std::map<std::string, json> changes;
   auto edit = [&](base::Span span) {
     if (u.stdlib(span.file))

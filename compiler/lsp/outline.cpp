@@ -116,7 +116,7 @@ void fold(const LineIndex& lines, const ast::Stmt& s, json& out, std::size_t dep
         v.kind == ast::ValueKind::Object || v.kind == ast::ValueKind::Call)
       add(v.span, nullptr);
     if (v.kind == ast::ValueKind::Object)
-      for (const auto& b : v.body) fold(lines, b, out, depth + 1);
+      for (const auto& b : v.body()) fold(lines, b, out, depth + 1);
   }
   for (const auto& b : s.body) fold(lines, b, out, depth + 1);
 }
@@ -210,7 +210,8 @@ void stmt_tokens(Tokens& t, const ast::Stmt& s, const check::Kind* parent, bool 
   for (const auto& l : s.from) t.add(l.span, kTypeTok);
   if (s.has_value()) value_tokens(t, *s.value, f, depth + 1);
   if (s.has_value() && s.value->kind == ast::ValueKind::Object)
-    for (const auto& b : s.value->body) stmt_tokens(t, b, f ? f->block : nullptr, false, depth + 1);
+    for (const auto& b : s.value->body())
+      stmt_tokens(t, b, f ? f->block : nullptr, false, depth + 1);
   for (const auto& b : s.body) stmt_tokens(t, b, body, false, depth + 1);
 }
 
@@ -220,7 +221,7 @@ void value_tokens(Tokens& t, const ast::Value& v, const check::Field* f, std::si
   switch (v.kind) {
     case ast::ValueKind::String: {
       std::uint32_t at = v.span.begin;
-      for (const auto& p : v.parts) {
+      for (const auto& p : v.parts()) {
         if (!p.interpolation) continue;
         t.add(base::Span{v.span.file, at, p.span.begin}, kString);
         t.add(p.span, kMacro);
@@ -245,7 +246,7 @@ void value_tokens(Tokens& t, const ast::Value& v, const check::Field* f, std::si
     case ast::ValueKind::Call:
       if (!v.path.empty()) t.add(v.path[0], kFunction);
       for (const auto& a : v.items) {
-        if (!a.arg_name.empty()) t.add(a.arg_name_span, kParameter);
+        if (!a.arg_name().empty()) t.add(a.arg_name_span(), kParameter);
         value_tokens(t, a, nullptr, depth + 1);
       }
       break;
@@ -267,9 +268,10 @@ json semantic_tokens_legend() {
           {"tokenModifiers", {"declaration"}}};
 }
 
-json semantic_tokens(const Workspace& ws, const json& params) {
+std::vector<std::uint32_t> semantic_token_data(const Workspace& ws, const json& params,
+                                               const Range* range) {
   FileRef f = file_of(ws, params);
-  if (!f.unit) return {{"data", json::array()}};
+  if (!f.unit) return {};
   std::string_view text = f.unit->sm.file(f.file).text();
   Tokens t{text, f.file, {}};
   for (const ast::File* tree : f.trees) {
@@ -280,6 +282,12 @@ json semantic_tokens(const Workspace& ws, const json& params) {
   std::stable_sort(t.list.begin(), t.list.end(),
                    [](const Token& a, const Token& b) { return a.begin < b.begin; });
   const LineIndex& lines = f.unit->line_index(f.file);
+  // A range keeps the tokens that overlap it, whole.
+  std::uint32_t from = 0, to = static_cast<std::uint32_t>(text.size());
+  if (range) {
+    from = lines.offset(range->start);
+    to = lines.offset(range->end);
+  }
   std::vector<std::uint32_t> data;
   std::uint32_t prev_line = 0, prev_char = 0, covered = 0;
   for (const auto& tok : t.list) {
@@ -290,7 +298,8 @@ json semantic_tokens(const Workspace& ws, const json& params) {
     for (std::uint32_t at = begin; at < tok.end;) {
       Position p = lines.position(at);
       std::uint32_t line_end = std::min(lines.line_end(p.line), tok.end);
-      if (line_end > at) {
+      bool inside = !range || (at < std::max(to, from + 1) && line_end > from);
+      if (line_end > at && inside) {
         std::uint32_t len = utf16_length(text.substr(at, line_end - at));
         data.push_back(p.line - prev_line);
         data.push_back(p.line == prev_line ? p.character - prev_char : p.character);
@@ -305,7 +314,35 @@ json semantic_tokens(const Workspace& ws, const json& params) {
       at = next;
     }
   }
-  return {{"data", data}};
+  return data;
+}
+
+json semantic_tokens_range(const Workspace& ws, const json& params) {
+  const json& r = params.at("range");
+  Range range{{r.at("start").at("line").get<std::uint32_t>(),
+               r.at("start").at("character").get<std::uint32_t>()},
+              {r.at("end").at("line").get<std::uint32_t>(),
+               r.at("end").at("character").get<std::uint32_t>()}};
+  if (range.end.line < range.start.line ||
+      (range.end.line == range.start.line && range.end.character < range.start.character))
+    throw RpcError(rpc::kInvalidParams, "the range ends before it starts");
+  return {{"data", semantic_token_data(ws, params, &range)}};
+}
+
+json semantic_tokens_edits(const std::vector<std::uint32_t>& before,
+                           const std::vector<std::uint32_t>& after) {
+  std::size_t head = 0;
+  while (head < before.size() && head < after.size() && before[head] == after[head]) ++head;
+  std::size_t tail = 0;
+  while (tail < before.size() - head && tail < after.size() - head &&
+         before[before.size() - 1 - tail] == after[after.size() - 1 - tail])
+    ++tail;
+  if (head == before.size() && head == after.size()) return json::array();
+  return json::array(
+      {{{"start", head},
+        {"deleteCount", before.size() - head - tail},
+        {"data", std::vector<std::uint32_t>(after.begin() + static_cast<std::ptrdiff_t>(head),
+                                            after.end() - static_cast<std::ptrdiff_t>(tail))}}});
 }
 
 // ---- inlay hints -----------------------------------------------------------------------------

@@ -99,7 +99,8 @@ json Server::initialize(const json& params) {
       {"documentFormattingProvider", true},
       {"documentSymbolProvider", true},
       {"foldingRangeProvider", true},
-      {"semanticTokensProvider", {{"legend", semantic_tokens_legend()}, {"full", true}}},
+      {"semanticTokensProvider",
+       {{"legend", semantic_tokens_legend()}, {"full", {{"delta", true}}}, {"range", true}}},
       {"inlayHintProvider", true},
   };
   return {{"capabilities", caps}, {"serverInfo", {{"name", "stackc"}, {"version", version_}}}};
@@ -128,9 +129,27 @@ json Server::request(const std::string& method, const json& params) {
   if (method == "textDocument/formatting") return formatting(ws_, params);
   if (method == "textDocument/documentSymbol") return document_symbols(ws_, params);
   if (method == "textDocument/foldingRange") return folding_ranges(ws_, params);
-  if (method == "textDocument/semanticTokens/full") return semantic_tokens(ws_, params);
+  if (method == "textDocument/semanticTokens/full") return tokens(params, false);
+  if (method == "textDocument/semanticTokens/full/delta") return tokens(params, true);
+  if (method == "textDocument/semanticTokens/range") return semantic_tokens_range(ws_, params);
   if (method == "textDocument/inlayHint") return inlay_hints(ws_, params);
   throw RpcError(rpc::kMethodNotFound, "the server has no method `" + method + "`");
+}
+
+json Server::tokens(const json& params, bool delta) {
+  std::string uri = uri_param(params);
+  std::vector<std::uint32_t> data = semantic_token_data(ws_, params);
+  std::string previous = delta ? params.at("previousResultId").get<std::string>() : std::string();
+  std::string id = std::to_string(next_result_id_++);
+  json out = {{"resultId", id}};
+  auto it = tokens_.find(uri);
+  if (delta && it != tokens_.end() && it->second.result_id == previous)
+    out["edits"] = semantic_tokens_edits(it->second.data, data);
+  else
+    out["data"] = data;   // full, or a delta from tokens no longer kept: all of them
+  if (ws_.document(uri))  // kept for open documents only
+    tokens_[uri] = SentTokens{id, std::move(data)};
+  return out;
 }
 
 void Server::touch(const std::string& uri) {
@@ -176,6 +195,7 @@ void Server::notification(const std::string& method, const json& params) {
   } else if (method == "textDocument/didClose") {
     std::string uri = params.at("textDocument").at("uri").get<std::string>();
     ws_.close(uri);
+    tokens_.erase(uri);
     touch(uri);
   } else if (method == "workspace/didChangeWatchedFiles") {
     // A file changed on disk (an import that is not open): every unit is checked again.

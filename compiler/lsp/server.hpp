@@ -3,8 +3,10 @@
 // JSON-RPC error, every malformed message an error, never a crash.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,6 +40,7 @@ class Server {
   void publish(const std::string& touched);
   void touch(const std::string& uri);  // "" for every unit
   void flush();
+  json tokens(const json& params, bool delta);
 
   std::function<void(const json&)> send_;
   std::string version_;
@@ -48,6 +51,13 @@ class Server {
   bool exited_ = false;
   bool more_waiting_ = false;
   std::vector<std::string> pending_;  // URIs whose check waits, each once, in order
+  // The last semantic tokens sent for each open document, by `resultId`, for full/delta.
+  struct SentTokens {
+    std::string result_id;
+    std::vector<std::uint32_t> data;
+  };
+  std::map<std::string, SentTokens> tokens_;
+  std::uint64_t next_result_id_ = 1;
 };
 
 // Runs the server on a stream pair until `exit` or the end of the input; the process's exit code.

@@ -36,7 +36,7 @@ void descend(const ast::Stmt& s, const check::Kind* parent, std::uint32_t offset
     if (in(b.span, offset)) return descend(b, f.kind, offset, out, depth + 1);
   // `backend = vault { ... }`: the object's statements.
   if (s.has_value() && s.value->kind == ast::ValueKind::Object)
-    for (const auto& b : s.value->body)
+    for (const auto& b : s.value->body())
       if (in(b.span, offset)) return descend(b, f.kind, offset, out, depth + 1);
 }
 

@@ -1,19 +1,16 @@
 #include "lsp/workspace.hpp"
 
 #include <fmt/format.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 
-#include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/schema.hpp"
 #include "graph/graph.hpp"
+#include "load/loader.hpp"
 #include "lsp/diagnostics.hpp"
-#include "stdlib/stdlib.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::lsp {
@@ -72,14 +69,6 @@ std::vector<const ast::File*> Unit::trees(base::FileId id) const {
 
 namespace {
 
-bool inside(const fs::path& root, const fs::path& p) {
-  auto r = root.begin();
-  auto q = p.begin();
-  for (; r != root.end(); ++r, ++q)
-    if (q == p.end() || *r != *q) return false;
-  return true;
-}
-
 // `uri` by value: it may be one of u.uris, which this grows.
 base::FileId add_file(Unit& u, const std::string& path, std::string uri, std::string text) {
   base::FileId id = u.sm.add(path, std::move(text));
@@ -87,117 +76,6 @@ base::FileId add_file(Unit& u, const std::string& path, std::string uri, std::st
   u.uris[id] = std::move(uri);
   return id;
 }
-
-// Imports as the command line's loader resolves them (driver/loader.cpp: the stdlib, relative
-// paths confined to the root's folder), with the open documents in place of their files.
-class OverlayLoader final : public check::Loader {
- public:
-  OverlayLoader(const Workspace& ws, Unit& u, const fs::path& root_file, base::FileId root_id)
-      : ws_(ws), u_(u), read_(u.sm.file(root_id).text().size()) {
-    root_ = root_file.parent_path();
-    real_[root_id] = root_file;
-    by_key_[root_file.string()] = root_id;
-  }
-
-  Result load(std::string_view spec_view, base::FileId from) override {
-    Result res;
-    std::string spec(spec_view);
-    if (spec.rfind("std/", 0) == 0) {
-      std::string key = spec;
-      if (key.size() > 6 && key.substr(key.size() - 6) == ".stack") key.resize(key.size() - 6);
-      if (auto it = by_key_.find(key); it != by_key_.end()) {
-        res.file = it->second;
-        return res;
-      }
-      auto text = stdlib::find(key);
-      if (!text) {
-        res.message = fmt::format("the stdlib has no module `{}`", key);
-        auto hint = base::did_you_mean(key, stdlib::modules());
-        res.help = hint.empty() ? fmt::format("the stdlib modules are: {}",
-                                              fmt::join(stdlib::modules(), ", "))
-                                : hint;
-        return res;
-      }
-      base::FileId id = add_file(u_, key + ".stack", "", std::string(*text));
-      by_key_[key] = id;
-      stdlib_.push_back(id);
-      res.file = id;
-      return res;
-    }
-    if (spec.rfind("./", 0) != 0 && spec.rfind("../", 0) != 0) {
-      res.message = fmt::format("`{}` is not an import path", spec);
-      res.help =
-          "import a stdlib module as `std/NAME` or a file of the project as `./path/file.stack`";
-      return res;
-    }
-    if (is_stdlib(from)) {
-      res.code = base::Code::E2015;
-      res.message = fmt::format("a stdlib module cannot import `{}` from the project", spec);
-      res.help = "stdlib modules import only `std/...`";
-      return res;
-    }
-    auto from_it = real_.find(from);
-    fs::path dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
-    if (fs::path(spec).extension() != ".stack") {
-      res.message = fmt::format("`{}` is not a .stack file", spec);
-      res.help = "imports name .stack files: `import \"./common.stack\"`";
-      return res;
-    }
-    std::error_code ec;
-    fs::path target = fs::weakly_canonical(dir / spec, ec);
-    if (ec) target = (dir / spec).lexically_normal();
-    if (!inside(root_, target)) {
-      res.code = base::Code::E2015;
-      res.message = fmt::format("`{}` is outside the project root (the folder of `{}`)", spec,
-                                real_[0].filename().string());
-      res.help =
-          "imports stay inside the folder of the file given to stackc; move the file into the "
-          "project";
-      return res;
-    }
-    if (auto it = by_key_.find(target.string()); it != by_key_.end()) {
-      res.file = it->second;
-      return res;
-    }
-    auto text = ws_.read(target.string());
-    if (!text) {
-      res.message = fmt::format("cannot find `{}`", spec);
-      std::vector<std::string> siblings;
-      for (const auto& e : fs::directory_iterator(target.parent_path(), ec))
-        if (e.path().extension() == ".stack")
-          siblings.push_back("./" + e.path().filename().string());
-      std::sort(siblings.begin(), siblings.end());
-      auto hint = base::did_you_mean("./" + target.filename().string(), siblings);
-      res.help = hint.empty() ? fmt::format("no file `{}` exists", target.string()) : hint;
-      return res;
-    }
-    if (read_ + text->size() > kMaxDocumentBytes) {
-      res.code = base::Code::E0002;
-      res.message = fmt::format("cannot import `{}`: the stack would be larger than 64 MiB", spec);
-      res.help = "split the stack";
-      return res;
-    }
-    read_ += text->size();
-    base::FileId id = add_file(u_, target.string(), path_to_uri(target.string()), std::move(*text));
-    by_key_[target.string()] = id;
-    real_[id] = target;
-    res.file = id;
-    return res;
-  }
-
-  bool is_stdlib(base::FileId file) const override {
-    return std::find(stdlib_.begin(), stdlib_.end(), file) != stdlib_.end();
-  }
-
- private:
-  const Workspace& ws_;
-  Unit& u_;
-  std::uint64_t read_;
-  fs::path root_;
-  std::map<base::FileId, fs::path> real_;
-  std::map<std::string, base::FileId> by_key_;
-  std::vector<base::FileId> stdlib_;
-};
 
 std::string normal_path(const std::string& uri) {
   std::string p = uri_to_path(uri);
@@ -251,6 +129,13 @@ void recover(Unit& u, base::FileId root) {
   }
 }
 
+// A document that can be a stack's file: a `.stack` file, or one that is not a file (an
+// untitled buffer). Others (a Dockerfile the client has open) are read only by the units whose
+// stacks name them, never checked as stacks of their own.
+bool stack_document(const Document& d) {
+  return d.path.empty() || fs::path(d.path).extension() == ".stack";
+}
+
 }  // namespace
 
 void Workspace::open(const std::string& uri, std::string text, std::int64_t version) {
@@ -284,16 +169,15 @@ const Document* Workspace::document(const std::string& uri) const {
 }
 
 std::optional<std::string> Workspace::read(const std::string& path) const {
-  if (auto it = by_path_.find(path); it != by_path_.end()) return docs_.at(it->second).text;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-      static_cast<std::uint64_t>(st.st_size) > kMaxDocumentBytes)
-    return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.size() > kMaxDocumentBytes) return std::nullopt;
+  if (const std::string* held = open_text(path)) return *held;
+  std::string text;
+  if (!load::read_source(path, kMaxDocumentBytes, true, text).ok) return std::nullopt;
   return text;
+}
+
+const std::string* Workspace::open_text(const std::string& path) const {
+  auto it = by_path_.find(path);
+  return it == by_path_.end() ? nullptr : &docs_.at(it->second).text;
 }
 
 const Unit* Workspace::unit_for(const std::string& uri) const {
@@ -349,12 +233,21 @@ std::shared_ptr<Unit> Workspace::build(const std::string& root_path, const std::
     u->files.push_back(std::move(tree));
     if (broken) recover(*u, id);
   } else {
-    OverlayLoader loader(*this, *u, fs::path(root_path), id);
+    // Imports and Dockerfiles as `stackc check` reads them, the open documents in place of
+    // their files.
+    load::Loader loader(u->sm, fs::path(root_path), id, kMaxDocumentBytes,
+                        [this](const std::string& p) { return open_text(p); });
     auto r = check::check(u->sm, std::move(tree), loader, sink);
     u->files = std::move(r.files);
     if (r.model) {
       graph::analyze(*r.model, sink);
       if (sink.error_count() == 0) u->model = std::move(r.model);
+    }
+    u->uris.resize(u->sm.size());
+    for (std::size_t i = 1; i < u->sm.size(); ++i) {
+      auto f = static_cast<base::FileId>(i);
+      if (const fs::path* p = loader.path_of(f)) u->uris[i] = path_to_uri(p->string());
+      if (const load::Loader::Named* n = loader.beside_file(f)) u->beside[f] = *n;
     }
   }
   u->diagnostics = sink.sorted();
@@ -407,7 +300,7 @@ void Workspace::analyze(const std::string& uri) {
     }
   }
   for (const auto& [d, doc] : docs_)
-    if ((uri.empty() || d == uri) && !covered(d)) add_root(root_for(doc));
+    if ((uri.empty() || d == uri) && !covered(d) && stack_document(doc)) add_root(root_for(doc));
   // A unit whose root another unit imports is that one's part.
   std::vector<std::shared_ptr<Unit>> kept;
   for (auto& u : units_) {
@@ -423,7 +316,7 @@ void Workspace::analyze(const std::string& uri) {
     it = live ? std::next(it) : good_.erase(it);
   }
   for (const auto& [d, doc] : docs_)
-    if (!covered(d)) add_root(root_for(doc));
+    if (!covered(d) && stack_document(doc)) add_root(root_for(doc));
 }
 
 std::vector<json> Workspace::take_diagnostics(const std::string& touched,
@@ -436,6 +329,15 @@ std::vector<json> Workspace::take_diagnostics(const std::string& touched,
       base::FileId f = d.span.valid() && d.span.file < u->uris.size() ? d.span.file : 0;
       const std::string& uri = u->uris[f].empty() ? u->root_uri : u->uris[f];
       if (now[uri].size() < kMaxDiagnosticsPerFile) now[uri].push_back(to_lsp(*u, d, docs_base));
+      // A Dockerfile's diagnostic is shown where the stack names the Dockerfile too: editors
+      // show the diagnostics of open documents, and the Dockerfile is rarely one.
+      auto named = u->beside.find(f);
+      if (named == u->beside.end() || !named->second.at.valid() ||
+          named->second.at.file >= u->uris.size() || u->uris[named->second.at.file].empty())
+        continue;
+      auto& there = now[u->uris[named->second.at.file]];
+      if (there.size() < kMaxDiagnosticsPerFile)
+        there.push_back(to_lsp_named(*u, d, named->second, docs_base));
     }
   }
   for (const auto& [uri, text] : published_)

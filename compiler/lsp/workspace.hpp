@@ -16,6 +16,7 @@
 
 #include "base/diagnostics.hpp"
 #include "base/source.hpp"
+#include "load/loader.hpp"
 #include "lsp/index.hpp"
 #include "lsp/position.hpp"
 #include "model/model.hpp"
@@ -55,6 +56,9 @@ struct Unit {
   std::vector<std::string> uris;                  // by FileId; empty for the embedded stdlib
   std::vector<std::unique_ptr<LineIndex>> lines;  // by FileId
   Index index;
+  // The files read beside the stack (Dockerfiles): their path from the stack's folder and where
+  // the stack names them.
+  std::map<base::FileId, load::Loader::Named> beside;
 
   std::optional<base::FileId> file_of(const std::string& uri) const;
   const ast::File* tree(base::FileId id) const;
@@ -90,6 +94,8 @@ class Workspace {
 
   // Reads a file of a unit: the open document's text, else the file on disk.
   std::optional<std::string> read(const std::string& path) const;
+  // The text of the open document of a path (normalised as a URI's path); null when none is.
+  const std::string* open_text(const std::string& path) const;
 
  private:
   std::shared_ptr<Unit> build(const std::string& root_path, const std::string& root_uri);

@@ -238,6 +238,12 @@ json workload(const Workload& w) {
   };
   if (!w.pod_labels.empty()) j["pod_labels"] = pairs(w.pod_labels);
   if (!w.pod_annotations.empty()) j["pod_annotations"] = pairs(w.pod_annotations);
+  for (const auto& [key, o] :
+       {std::pair{"controller", &w.controller_meta}, std::pair{"service", &w.service_meta},
+        std::pair{"service_account", &w.account_meta}}) {
+    if (!o->labels.empty()) j["objects"][key]["labels"] = pairs(o->labels);
+    if (!o->annotations.empty()) j["objects"][key]["annotations"] = pairs(o->annotations);
+  }
   if (!w.service_account.empty()) j["service_account"] = w.service_account;
   if (w.build)
     j["build"] = json{{"context", w.build->context_path},

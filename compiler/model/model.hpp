@@ -290,6 +290,15 @@ struct Workload {
   std::optional<std::int64_t> grace;  // terminationGracePeriodSeconds
   std::optional<Hook> pre_stop;
   std::vector<std::pair<std::string, std::string>> pod_labels, pod_annotations;
+  // `object KIND { labels ... annotations ... }`: the labels and annotations of the workload's
+  // own objects, as written (language.md §5.12): its controller (Deployment, StatefulSet, Job or
+  // CronJob), its Services, and the ServiceAccount it makes.
+  struct ObjectMeta {
+    std::vector<std::pair<std::string, std::string>> labels, annotations;
+    Span span;  // the `object KIND` statement's kind; invalid when not written
+    bool empty() const { return labels.empty() && annotations.empty(); }
+  };
+  ObjectMeta controller_meta, service_meta, account_meta;
   std::string service_account;  // a shared ServiceAccount; empty: the workload's own
   std::vector<std::pair<std::string, std::string>> node_selector;  // label -> value, as written
   std::optional<Exporter> exporter;

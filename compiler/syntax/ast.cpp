@@ -15,7 +15,7 @@ void Arena::grow(std::size_t at_least) {
 
 std::string Value::string_value() const {
   std::string out;
-  for (const auto& p : parts) {
+  for (const auto& p : parts()) {
     if (p.interpolation) {
       out += "${";
       out += p.text;
@@ -28,7 +28,7 @@ std::string Value::string_value() const {
 }
 
 bool Value::has_interpolation() const {
-  for (const auto& p : parts)
+  for (const auto& p : parts())
     if (p.interpolation) return true;
   return false;
 }

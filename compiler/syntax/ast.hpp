@@ -119,33 +119,75 @@ struct StringPart {
 
 struct Stmt;
 
+// A named argument's name (`key = "slack"` in `secret("alerting", key = "slack")`), kept out of
+// the value itself: few values are named arguments.
+struct ArgName {
+  std::string_view text;
+  Span span;
+};
+
+// A value is 96 bytes: what every kind has (kind, span, source text) and the two lists most read
+// (path, items) are fields; what one kind alone has (a number's mantissa and unit, a string's
+// parts, an object's body) shares one place and is read through accessors that give the empty
+// value for other kinds, as the separate fields did.
 struct Value {
   ValueKind kind = ValueKind::Path;
   bool overflow = false;   // Number: the mantissa did not fit
   bool boolean = false;    // Bool
   bool multiline = false;  // String: """..."""
-  std::int32_t scale = 0;
+  std::int32_t scale = 0;  // Number: value = mantissa / 10^scale, then the unit suffix
   Span span;
+
+ private:
+  std::uint32_t unit_size_ = 0;  // Number: the unit's length (it ends `raw`)
+
+ public:
   std::string_view raw;  // the source text of the value
-  // Number: value = mantissa / 10^scale, then the unit suffix.
-  std::int64_t mantissa = 0;
-  std::string_view unit;
-  // String
-  Seq<StringPart> parts;
   // Path: the identifiers; Call and Object: path[0] is the name.
   Seq<std::string_view> path;
   // List items, Range bounds and Arrow ends, Call arguments (named ones have arg_name set).
   Seq<Value> items;
-  std::string_view arg_name;
-  Span arg_name_span;
+
+  // Number
+  std::int64_t mantissa() const { return kind == ValueKind::Number ? one_.mantissa : 0; }
+  std::string_view unit() const {  // the suffix of raw after the digits: `Mi`, `m`, `%`
+    return kind == ValueKind::Number ? raw.substr(raw.size() - unit_size_) : std::string_view{};
+  }
+  // String: literal text and ${path} interpolations
+  Seq<StringPart> parts() const {
+    return kind == ValueKind::String ? one_.parts : Seq<StringPart>{};
+  }
   // Object body
-  Seq<Stmt> body;
+  Seq<Stmt> body() const { return kind == ValueKind::Object ? one_.body : Seq<Stmt>{}; }
+  // A named Call argument's name and where it is written (empty otherwise).
+  std::string_view arg_name() const { return arg_ ? arg_->text : std::string_view{}; }
+  Span arg_name_span() const { return arg_ ? arg_->span : Span{}; }
+
+  // For the parser.
+  void set_number(std::int64_t mantissa, std::size_t unit_size) {
+    one_.mantissa = mantissa;
+    unit_size_ = static_cast<std::uint32_t>(unit_size);
+  }
+  void set_parts(Seq<StringPart> parts) { one_.parts = parts; }
+  void set_body(Seq<Stmt> body) { one_.body = body; }
+  void set_arg_name(const ArgName* name) { arg_ = name; }
 
   // The literal text of a string without interpolations (joined parts).
   std::string string_value() const;
   bool has_interpolation() const;
   std::string path_text() const;
+
+ private:
+  union One {
+    constexpr One() : mantissa(0) {}
+    std::int64_t mantissa;
+    Seq<StringPart> parts;
+    Seq<Stmt> body;
+  } one_;
+  const ArgName* arg_ = nullptr;
 };
+
+static_assert(sizeof(Value) <= 96);
 
 struct Label {
   std::string_view text;  // identifier, or the decoded text of a string label

@@ -46,20 +46,20 @@ json value(const base::SourceManager& sm, const ast::Value& v) {
   json j;
   j["kind"] = kind_name(v.kind);
   j["span"] = span(sm, v.span);
-  if (!v.arg_name.empty()) j["name"] = std::string(v.arg_name);
+  if (!v.arg_name().empty()) j["name"] = std::string(v.arg_name());
   switch (v.kind) {
     case ast::ValueKind::String: {
       json parts = json::array();
-      for (const auto& p : v.parts)
+      for (const auto& p : v.parts())
         parts.push_back(json{{p.interpolation ? "ref" : "text", p.text}});
       j["parts"] = parts;
       if (v.multiline) j["multiline"] = true;
       break;
     }
     case ast::ValueKind::Number:
-      j["mantissa"] = v.mantissa;
+      j["mantissa"] = v.mantissa();
       j["scale"] = v.scale;
-      j["unit"] = std::string(v.unit);
+      j["unit"] = std::string(v.unit());
       break;
     case ast::ValueKind::Bool:
       j["value"] = v.boolean;
@@ -81,7 +81,7 @@ json value(const base::SourceManager& sm, const ast::Value& v) {
   }
   if (v.kind == ast::ValueKind::Object) {
     json body = json::array();
-    for (const auto& s : v.body) body.push_back(stmt(sm, s));
+    for (const auto& s : v.body()) body.push_back(stmt(sm, s));
     j["body"] = body;
   }
   return j;

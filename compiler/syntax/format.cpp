@@ -124,7 +124,7 @@ class Formatter {
         for (std::size_t i = 0; i < v.items.size(); ++i) {
           if (i) o += ", ";
           const auto& a = v.items[i];
-          if (!a.arg_name.empty()) o += std::string(a.arg_name) + " = ";
+          if (!a.arg_name().empty()) o += std::string(a.arg_name()) + " = ";
           o += value(a, indent);
         }
         return o + ")";
@@ -134,10 +134,10 @@ class Formatter {
         ast::Stmt holder;
         holder.has_block = true;
         holder.body_span = base::Span{v.span.file, v.span.begin, v.span.end};
-        if (v.body.empty()) return o + "{}";
+        if (v.body().empty()) return o + "{}";
         if (one_line(v.span) && !comments_inside(v.span))
-          return o + "{ " + inline_body(v.body, indent) + " }";
-        return o + "{\n" + nested_text(v.body, indent + 1) + pad(indent) + "}";
+          return o + "{ " + inline_body(v.body(), indent) + " }";
+        return o + "{\n" + nested_text(v.body(), indent + 1) + pad(indent) + "}";
       }
       default:
         return std::string(v.raw);

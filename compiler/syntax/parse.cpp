@@ -141,9 +141,8 @@ void parse_number(std::string_view text, ast::Value& v) {
     m = m * 10 + (c - '0');
     if (frac) ++scale;
   }
-  v.mantissa = neg ? -m : m;
   v.scale = scale;
-  v.unit = text.substr(i);
+  v.set_number(neg ? -m : m, text.size() - i);
 }
 
 ast::Value make_string(Builder& b, const char* begin, const char* end) {
@@ -153,11 +152,11 @@ ast::Value make_string(Builder& b, const char* begin, const char* end) {
   v.raw = std::string_view(begin, static_cast<std::size_t>(end - begin));
   if (v.raw.size() >= 6 && v.raw.substr(0, 3) == "\"\"\"") {
     v.multiline = true;
-    v.parts =
-        decode_string(*b.arena, v.raw.substr(3, v.raw.size() - 6), true, b.file, b.off(begin) + 3);
+    v.set_parts(
+        decode_string(*b.arena, v.raw.substr(3, v.raw.size() - 6), true, b.file, b.off(begin) + 3));
   } else {
-    v.parts =
-        decode_string(*b.arena, v.raw.substr(1, v.raw.size() - 2), false, b.file, b.off(begin) + 1);
+    v.set_parts(decode_string(*b.arena, v.raw.substr(1, v.raw.size() - 2), false, b.file,
+                              b.off(begin) + 1));
   }
   return v;
 }
@@ -405,8 +404,8 @@ struct action<grammar::named_arg> {
       ++n;
     }
     auto& v = b.values.back();
-    v.arg_name = t.substr(0, n);
-    v.arg_name_span = b.span(in.begin(), in.begin() + n);
+    v.set_arg_name(
+        b.arena->copy_one(ast::ArgName{t.substr(0, n), b.span(in.begin(), in.begin() + n)}));
   }
 };
 
@@ -428,7 +427,7 @@ struct action<grammar::obj_block> {
     ast::Stmt holder = b.close();
     auto& v = b.values.back();
     v.kind = ast::ValueKind::Object;
-    v.body = holder.body;
+    v.set_body(holder.body);
     v.span.end = b.off(in.end());
     v.raw = std::string_view(b.base_ptr + v.span.begin, v.span.end - v.span.begin);
   }

@@ -43,9 +43,9 @@ TEST(Parse, StatementsLabelsValuesAndBlocks) {
   EXPECT_EQ(s.from[1].text, "base");
   ASSERT_EQ(s.body.size(), 3u);
   EXPECT_EQ(s.body[0].labels[0].text, "http");
-  EXPECT_EQ(s.body[0].val().mantissa, 8080);
+  EXPECT_EQ(s.body[0].val().mantissa(), 8080);
   EXPECT_EQ(s.body[1].val().kind, ast::ValueKind::Range);
-  EXPECT_EQ(s.body[1].val().items[0].unit, "m");
+  EXPECT_EQ(s.body[1].val().items[0].unit(), "m");
   EXPECT_EQ(s.body[2].key, "counter");
   EXPECT_FALSE(s.body[2].has_value());
 }
@@ -54,18 +54,18 @@ TEST(Parse, SeveralStatementsOnOneLine) {
   auto p = parse_text("node { cpu = 4  memory = 6Gi  disk = 30Gi }\n");
   ASSERT_TRUE(p->file.ok);
   ASSERT_EQ(p->file.statements[0].body.size(), 3u);
-  EXPECT_EQ(p->file.statements[0].body[1].val().unit, "Gi");
+  EXPECT_EQ(p->file.statements[0].body[1].val().unit(), "Gi");
 }
 
 TEST(Parse, StringsEscapesAndInterpolation) {
   auto p = parse_text("x = \"a\\\"b\\n\\u{263A} ${stack.version}!\"\n");
   ASSERT_TRUE(p->file.ok);
   const auto& v = p->file.statements[0].val();
-  ASSERT_EQ(v.parts.size(), 3u);
-  EXPECT_EQ(v.parts[0].text, "a\"b\n\xE2\x98\xBA ");
-  EXPECT_TRUE(v.parts[1].interpolation);
-  EXPECT_EQ(v.parts[1].text, "stack.version");
-  EXPECT_EQ(v.parts[2].text, "!");
+  ASSERT_EQ(v.parts().size(), 3u);
+  EXPECT_EQ(v.parts()[0].text, "a\"b\n\xE2\x98\xBA ");
+  EXPECT_TRUE(v.parts()[1].interpolation);
+  EXPECT_EQ(v.parts()[1].text, "stack.version");
+  EXPECT_EQ(v.parts()[2].text, "!");
 }
 
 TEST(Parse, MultiLineStringStripsCommonIndent) {
@@ -81,20 +81,20 @@ TEST(Parse, CallsListsAndObjects) {
   const auto& a = p->file.statements[0].val();
   EXPECT_EQ(a.kind, ast::ValueKind::Call);
   ASSERT_EQ(a.items.size(), 2u);
-  EXPECT_EQ(a.items[1].arg_name, "key");
+  EXPECT_EQ(a.items[1].arg_name(), "key");
   EXPECT_EQ(p->file.statements[1].val().items.size(), 3u);
   const auto& c = p->file.statements[2].val();
   EXPECT_EQ(c.kind, ast::ValueKind::Object);
-  EXPECT_EQ(c.body.size(), 1u);
+  EXPECT_EQ(c.body().size(), 1u);
 }
 
 TEST(Parse, NumbersWithUnderscoresAndFractions) {
   auto p = parse_text("a = 1_000\nb = 0.5\nc = 70%\n");
   ASSERT_TRUE(p->file.ok);
-  EXPECT_EQ(p->file.statements[0].val().mantissa, 1000);
-  EXPECT_EQ(p->file.statements[1].val().mantissa, 5);
+  EXPECT_EQ(p->file.statements[0].val().mantissa(), 1000);
+  EXPECT_EQ(p->file.statements[1].val().mantissa(), 5);
   EXPECT_EQ(p->file.statements[1].val().scale, 1);
-  EXPECT_EQ(p->file.statements[2].val().unit, "%");
+  EXPECT_EQ(p->file.statements[2].val().unit(), "%");
 }
 
 TEST(Parse, RecoversAndReportsSeveralErrors) {
@@ -231,10 +231,10 @@ TEST(Parse, TheTreeLivesWithItsFile) {
     const auto& s = files[static_cast<std::size_t>(i)].statements.at(0);
     EXPECT_EQ(s.labels.at(0).text, fmt::format("s{}", i));
     const auto& a = s.body.at(0).body.at(0).val();
-    ASSERT_EQ(a.parts.size(), 3u);
-    EXPECT_EQ(a.parts[0].text, "x\n");
-    EXPECT_EQ(a.parts[1].text, "env.name");
-    EXPECT_EQ(a.parts[2].text, fmt::format("{}", i));
+    ASSERT_EQ(a.parts().size(), 3u);
+    EXPECT_EQ(a.parts()[0].text, "x\n");
+    EXPECT_EQ(a.parts()[1].text, "env.name");
+    EXPECT_EQ(a.parts()[2].text, fmt::format("{}", i));
     EXPECT_EQ(s.body.at(1).val().items.at(1).path_text(), "b.c");
   }
 }
@@ -266,9 +266,9 @@ TEST(Parse, APortMappingIsAnArrowOfTwoNumbers) {
   const auto& v = p->file.statements[0].val();
   EXPECT_EQ(v.kind, ast::ValueKind::Arrow);
   EXPECT_EQ(v.raw, "80 -> 8080");
-  EXPECT_EQ(v.items[0].mantissa, 80);
-  EXPECT_EQ(v.items[1].mantissa, 8080);
-  EXPECT_EQ(p->file.statements[2].val().items[1].mantissa, 4);
+  EXPECT_EQ(v.items[0].mantissa(), 80);
+  EXPECT_EQ(v.items[1].mantissa(), 8080);
+  EXPECT_EQ(p->file.statements[2].val().items[1].mantissa(), 4);
   auto q = parse_text("service a {\n  port http = 80->8080\n  port dns {number=53 }\n}\n");
   ASSERT_TRUE(q->file.ok);
   auto once = format(q->sm, q->file);

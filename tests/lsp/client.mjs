@@ -77,7 +77,8 @@ try {
       'documentSymbolProvider', 'foldingRangeProvider', 'inlayHintProvider']) assert.equal(c[k], true, k);
     assert.deepEqual(c.renameProvider, { prepareProvider: true });
     assert.deepEqual(c.codeActionProvider, { codeActionKinds: ['quickfix'] });
-    assert.equal(c.semanticTokensProvider.full, true);
+    assert.deepEqual(c.semanticTokensProvider.full, { delta: true });
+    assert.equal(c.semanticTokensProvider.range, true);
     assert.ok(c.completionProvider.triggerCharacters.includes('['));
   });
   await conn.sendNotification('initialized', {});
@@ -238,7 +239,34 @@ try {
     await assert.rejects(req('textDocument/rename', { ...at, newName: 'not a name' }),
       (e) => e.code === -32803 && e.message.startsWith('`not a name` is not a name'));
     await assert.rejects(req('textDocument/rename', { textDocument: { uri: P }, position: pos(personage, 'environment dev', 0, 13), newName: 'test' }),
-      (e) => e.code === -32803 && e.message === 'only a workload or a template can be renamed');
+      (e) => e.code === -32803 && e.message === 'only a workload, a template or a version can be renamed');
+  });
+
+  const bookinfoPath = path.join(root, 'examples/bookinfo/bookinfo.stack');
+  const bookinfo = fs.readFileSync(bookinfoPath, 'utf8');
+  const B = uriOf(bookinfoPath);
+  await check('rename of versions and of versioned workloads (bookinfo)', async () => {
+    const n = seen(B);
+    await open(B, bookinfo);
+    assert.deepEqual((await nextDiags(B, n)).diagnostics, []);
+    const v2 = { textDocument: { uri: B }, position: pos(bookinfo, 'version v2', 0, 8) };
+    assert.deepEqual(await req('textDocument/prepareRename', v2), { range: range(bookinfo, 'v2', 0), placeholder: 'v2' });
+    assert.deepEqual(await req('textDocument/rename', { ...v2, newName: 'v9' }),
+      { changes: { [B]: [{ range: range(bookinfo, 'v2', 0), newText: 'v9' }] } });
+    await assert.rejects(req('textDocument/rename', { ...v2, newName: 'v3' }),
+      (e) => e.code === -32803 && e.message === `\`reviews-v3\` is taken: version \`v3\` of \`reviews\` makes the workload \`reviews-v3\` at ${bookinfoPath}:${pos(bookinfo, 'version v3').line + 1}`);
+    // A workload named like the workload a version makes.
+    await assert.rejects(req('textDocument/rename', { textDocument: { uri: B }, position: pos(bookinfo, 'service details', 0, 9), newName: 'reviews-v1' }),
+      (e) => e.code === -32803 && e.message === `\`reviews-v1\` is taken: version \`v1\` of \`reviews\` makes the workload \`reviews-v1\` at ${bookinfoPath}:${pos(bookinfo, 'version v1        {').line + 1}`);
+    // The versioned workload: its name and every mention; `ratings`, needed inside two versions.
+    const reviews = { textDocument: { uri: B }, position: pos(bookinfo, 'service reviews', 0, 9) };
+    assert.deepEqual(await req('textDocument/rename', { ...reviews, newName: 'critics' }),
+      { changes: { [B]: [range(bookinfo, 'service reviews'), range(bookinfo, 'details, reviews')].map((r, i) => ({ range: i ? { start: { ...r.start, character: r.start.character + 9 }, end: r.end } : { start: { ...r.start, character: r.start.character + 8 }, end: r.end }, newText: 'critics' })) } });
+    await assert.rejects(req('textDocument/rename', { ...reviews, newName: 'r'.repeat(61) }),
+      (e) => e.code === -32803 && e.message === `version \`v1\` would make the workload \`${'r'.repeat(61)}-v1\`, 64 characters long: a Kubernetes name has at most 63 (E2033)`);
+    const ratings = await req('textDocument/rename', { textDocument: { uri: B }, position: pos(bookinfo, 'service ratings', 0, 9), newName: 'stars' });
+    assert.deepEqual(ratings.changes[B].map((e) => e.range.start.line), [pos(bookinfo, 'service ratings').line, pos(bookinfo, '[ratings]', 0).line, pos(bookinfo, '[ratings]', 1).line]);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: B } });
   });
 
   // ---- completion ----------------------------------------------------------------------------
@@ -335,6 +363,54 @@ try {
     assert.ok(toks.includes(`${pos(personage, 'http("/healthz")').line}:${pos(personage, 'http("/healthz")').character} function http`));
     assert.ok(toks.includes(`${pos(personage, 'severity = critical').line}:${pos(personage, 'severity = critical', 0, 11).character} enumMember critical`));
   });
+  // LSP's relative integers as absolute `line:character length type modifiers` strings.
+  const absolute = (data) => {
+    const out = [];
+    let line = 0, ch = 0;
+    for (let i = 0; i < data.length; i += 5) {
+      line += data[i]; ch = data[i] ? data[i + 1] : ch + data[i + 1];
+      out.push(`${line}:${ch} ${data[i + 2]} ${data[i + 3]} ${data[i + 4]}`);
+    }
+    return out;
+  };
+  await check('semanticTokens/range: the tokens of full that overlap the range', async () => {
+    const full = await req('textDocument/semanticTokens/full', { textDocument: { uri: P } });
+    const svc = pos(personage, 'service api-service').line;
+    const r = await req('textDocument/semanticTokens/range', { textDocument: { uri: P }, range: { start: { line: svc, character: 0 }, end: { line: svc + 2, character: 0 } } });
+    assert.equal(r.resultId, undefined);
+    const inLines = absolute(full.data).filter((t) => { const l = Number(t.split(':')[0]); return l === svc || l === svc + 1; });
+    assert.deepEqual(absolute(r.data), inLines);
+    // `service api-service {` then `image = "api-service"`: keyword, class+declaration, property, string.
+    assert.deepEqual(absolute(r.data), [`${svc}:0 7 0 0`, `${svc}:8 11 2 1`, `${svc + 1}:2 5 1 0`, `${svc + 1}:14 13 3 0`]);
+    const part = await req('textDocument/semanticTokens/range', { textDocument: { uri: P }, range: { start: { line: svc, character: 10 }, end: { line: svc, character: 11 } } });
+    assert.deepEqual(absolute(part.data), [`${svc}:8 11 2 1`]);
+  });
+  await check('semanticTokens/full/delta: edits that turn the last list into the new one', async () => {
+    const before = await req('textDocument/semanticTokens/full', { textDocument: { uri: P } });
+    assert.equal(typeof before.resultId, 'string');
+    const same = await req('textDocument/semanticTokens/full/delta', { textDocument: { uri: P }, previousResultId: before.resultId });
+    assert.deepEqual(same.edits, []);
+    // `replicas  = 2..6` becomes `replicas  = 2..60  # more`: one number longer, one comment more.
+    const at = pos(personage, 'replicas  = 2..6', 0, 16);
+    const n = seen(P);
+    await change(P, [{ range: { start: at, end: at }, text: '0  # more' }]);
+    await nextDiags(P, n);
+    const delta = await req('textDocument/semanticTokens/full/delta', { textDocument: { uri: P }, previousResultId: same.resultId });
+    assert.equal(delta.edits.length, 1, JSON.stringify(delta));
+    const data = before.data.slice();
+    const e = delta.edits[0];
+    data.splice(e.start, e.deleteCount, ...(e.data || []));
+    const after = await req('textDocument/semanticTokens/full', { textDocument: { uri: P } });
+    assert.deepEqual(data, after.data);
+    const toks = absolute(after.data);
+    assert.ok(toks.includes(`${at.line}:${at.character - 1} 2 4 0`), 'the number 60');
+    assert.ok(toks.includes(`${at.line}:${at.character + 3} 6 5 0`), 'the comment');
+    const stale = await req('textDocument/semanticTokens/full/delta', { textDocument: { uri: P }, previousResultId: before.resultId });
+    assert.deepEqual(stale.data, after.data);
+    const m = seen(P);
+    await change(P, [{ text: personage }]);
+    await nextDiags(P, m);
+  });
   await check('foldingRange: blocks and comment runs', async () => {
     const f = await req('textDocument/foldingRange', { textDocument: { uri: P } });
     const svc = pos(personage, 'service api-service').line;
@@ -399,6 +475,35 @@ try {
       [['E2001', 'unknown key `memroy` in `service`', range(common, 'memory')]]);
     await conn.sendNotification('textDocument/didClose', { textDocument: { uri: WM } });
     fs.rmSync(dir, { recursive: true });
+  });
+  await check('a Dockerfile\'s diagnostics: in the Dockerfile, and where the stack names it', async () => {
+    const stackPath = path.join(root, 'tests/lsp/fixtures/docker/main.stack');
+    const dfPath = path.join(root, 'tests/lsp/fixtures/docker/docker/api/Dockerfile');
+    const stackText = fs.readFileSync(stackPath, 'utf8');
+    const dfText = fs.readFileSync(dfPath, 'utf8');
+    const S = uriOf(stackPath), D = uriOf(dfPath);
+    const ns = seen(S), nd = seen(D);
+    await open(S, stackText);
+    const inStack = (await nextDiags(S, ns)).diagnostics;
+    const inFile = (await nextDiags(D, nd)).diagnostics;
+    const from = range(dfText, 'FROM gcr.io/distroless/static-debian12:debug AS runtime');
+    const message = 'the stage `runtime` of `api` sets no `USER`: it runs as its base image\'s user, root for most images, and the pod runs as user 65532\nhelp: add `USER 65532:65532` to the stage, the pod\'s user';
+    const common = { code: 'E2066', codeDescription: { href: 'https://github.com/stackc/stackc/blob/main/specs/diagnostics/E2066.md' }, severity: 1, source: 'stackc' };
+    assert.deepEqual(inFile, [{ ...common, range: from, message }]);
+    assert.deepEqual(inStack, [{
+      ...common,
+      range: range(stackText, '"docker/api"'),
+      message: `in \`docker/api/Dockerfile\`, line 6: ${message}`,
+      relatedInformation: [{ location: { uri: D, range: from }, message: 'here, in the file' }],
+    }]);
+    // The Dockerfile opened and fixed, unsaved: both lists are published empty.
+    const fixed = dfText.replace('ENTRYPOINT', 'USER 65532:65532\nENTRYPOINT');
+    const ms = seen(S), md = seen(D);
+    await conn.sendNotification('textDocument/didOpen', { textDocument: { uri: D, languageId: 'dockerfile', version: ++version, text: fixed } });
+    assert.deepEqual((await nextDiags(D, md)).diagnostics, []);
+    assert.deepEqual((await nextDiags(S, ms)).diagnostics, []);
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: D } });
+    await conn.sendNotification('textDocument/didClose', { textDocument: { uri: S } });
   });
   await check('UTF-16 ranges after non-BMP characters', async () => {
     const U = uriOf(path.join(root, 'tests/lsp/fixtures/unsaved-utf16.stack'));

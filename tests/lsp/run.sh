@@ -7,10 +7,14 @@
 #    session on examples/personage and fixtures/shop: diagnostics on open and after incremental
 #    edits (and cleared after the fix), related notes, code pages, UTF-16 ranges, quick fixes,
 #    hover, definition, references, rename, completion, formatting, symbols, semantic tokens,
-#    folding, inlay hints, imports across files, a broken file mid-edit; each answer exact.
+#    semantic tokens of a range and their deltas, folding, inlay hints, imports across files,
+#    renames of versions (examples/bookinfo), a Dockerfile's diagnostics (fixtures/docker), a
+#    broken file mid-edit; each answer exact.
 # 2. raw.mjs: malformed framing and messages, requests out of order, unknown methods, exit codes.
 # 3. Neovim's built-in client and Emacs' eglot open fixtures/typo/typo.stack and must show its
 #    one error (E2001 at 17:3).
+#    The same two on fixtures/docker/main.stack: the E2066 of its Dockerfile, shown in the
+#    .stack buffer (12:25) where the stack names the Dockerfile.
 # Prints "N passed, N failed"; exit 1 on any failure.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -65,6 +69,27 @@ eglot_diagnostic() {
     grep -qF 'diag: line 17 col 2 eglot-error "stackc [E2001]: unknown key `replica` in `service`' "$work/emacs.out"
 }
 check "Emacs eglot receives the diagnostic" eglot_diagnostic
+
+# The same clients on a stack whose Dockerfile has an error: they show the diagnostics of open
+# buffers only, so it must reach them in the .stack file, where the stack names the Dockerfile.
+docker="$here/fixtures/docker/main.stack"
+nvim_dockerfile() {
+  timeout 60 nvim --headless --clean -c "luafile $here/nvim-check.lua" "$docker" >"$work/nvim.out" 2>&1 || return 1
+  cat "$work/nvim.out"
+  for want in '"code": "E2066"' '"lnum": 11' '"col": 24' '"end_col": 36' '"severity": 1' \
+    '"message": "in `docker/api/Dockerfile`, line 6: the stage `runtime` of `api` sets no `USER`:'; do
+    grep -qF "$want" "$work/nvim.out" || { echo "missing: $want"; return 1; }
+  done
+  [ "$(grep -o '"code": "E2066"' "$work/nvim.out" | wc -l)" = 1 ] || { echo "not exactly one E2066"; return 1; }
+}
+check "Neovim's client receives a Dockerfile's diagnostic in the .stack buffer" nvim_dockerfile
+eglot_dockerfile() {
+  HOME="$work" timeout 60 emacs -Q --batch -l "$here/eglot-check.el" "$docker" >"$work/emacs.out" 2>&1 || { cat "$work/emacs.out"; return 1; }
+  cat "$work/emacs.out"
+  grep -qF 'diag: line 12 col 24 eglot-error "stackc [E2066]: in `docker/api/Dockerfile`, line 6: the stage `runtime` of `api` sets no `USER`' "$work/emacs.out" &&
+    [ "$(grep -c '^diag: ' "$work/emacs.out")" = 1 ]
+}
+check "Emacs eglot receives a Dockerfile's diagnostic in the .stack buffer" eglot_dockerfile
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

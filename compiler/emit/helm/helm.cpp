@@ -76,6 +76,19 @@ Doc values_head(const model::Model& m, const model::Environment& e,
   return v;
 }
 
+// `object KIND { ... }` of a workload (language.md §5.12): `objects.controller`, `.service`
+// and `.serviceAccount`, each `labels` and `annotations`, as the Kubernetes lowering writes them
+// (a shared ServiceAccount's: those of every workload that runs as it, in the model already).
+void object_values(Doc& x, const model::Workload& w) {
+  auto put = [&](const char* key, const model::Workload::ObjectMeta& o) {
+    for (const auto& [k, v] : o.labels) x["objects"][key]["labels"][k] = v;
+    for (const auto& [k, v] : o.annotations) x["objects"][key]["annotations"][k] = v;
+  };
+  put("controller", w.controller_meta);
+  if (x.contains("service")) put("service", w.service_meta);
+  if (!x["serviceAccount"].contains("create")) put("serviceAccount", w.account_meta);
+}
+
 // One workload's values, read back from its lowered objects (`find(kind, name)` finds them);
 // null when it has no workload object. Collections are taken as refs (Doc::ref) to the
 // objects', which outlive the values: the values of a large stack are most of its objects again.
@@ -155,11 +168,16 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
     const Doc& tmeta = x["kind"] == "CronJob" ? spec["jobTemplate"]["spec"]["template"]["metadata"]
                                               : spec["template"]["metadata"];
     if (tmeta.contains("annotations")) x["pod"]["annotations"] = Doc::ref(tmeta["annotations"]);
-    // The pod's own labels: those beyond the workload's (which every object carries).
+    // The pod's own labels: those beyond the workload's (which every object carries; those of
+    // `object controller` are the controller's alone).
     Doc extra = Doc::object();
     const Doc& own = (*main)["metadata"]["labels"];
+    auto controllers = [&](std::string_view k) {
+      return std::any_of(w.controller_meta.labels.begin(), w.controller_meta.labels.end(),
+                         [&](const auto& kv) { return kv.first == k; });
+    };
     for (const auto& [k, v] : tmeta["labels"].items())
-      if (!own.contains(k)) extra[k] = v;
+      if (!own.contains(k) || controllers(k)) extra[k] = v;
     if (!extra.empty()) x["pod"]["labels"] = std::move(extra);
   }
   if (pod_spec->contains("terminationGracePeriodSeconds"))
@@ -194,6 +212,7 @@ Doc workload_values(const model::Workload& w, const Find& find, const Owns& owns
       x["ingress"]["annotations"] = Doc::ref((*ing)["metadata"]["annotations"]);
     x["ingress"]["spec"] = Doc::ref((*ing)["spec"]);
   }
+  object_values(x, w);
   return x;
 }
 

@@ -295,6 +295,13 @@ class Lowering {
     return labels_;
   }
 
+  // The labels and annotations `object KIND { ... }` gives one of the workload's own objects,
+  // after stackc's (language.md §5.12).
+  static void object_meta(Doc& md, const model::Workload::ObjectMeta& o) {
+    for (const auto& [k, v] : o.labels) md["labels"][k] = v;
+    for (const auto& [k, v] : o.annotations) md["annotations"][k] = v;
+  }
+
   Doc meta(const std::string& name, const Doc& labels) const {
     Doc md = Doc::object();
     md["name"] = name;
@@ -989,8 +996,11 @@ class Lowering {
     // ServiceAccount: one per workload, without a token unless asked; a shared one
     // (`service_account`) is made by the first workload that names it.
     if (auto [name, makes] = service_account(w); makes) {
+      // A version's: what the versions share, without the version's own labels.
       Doc sa =
-          object("v1", "ServiceAccount", meta(name, name == w.group ? group_labels(w) : labels(w)));
+          object("v1", "ServiceAccount", meta(name, w.group.empty() ? labels(w) : group_labels(w)));
+      // With those of the workloads that share it (check::settle_objects).
+      object_meta(sa["metadata"], w.account_meta);
       sa["automountServiceAccountToken"] = w.security.service_account_token;
       add(n, std::move(sa));
     }
@@ -1081,6 +1091,7 @@ class Lowering {
         break;
       }
     }
+    object_meta(d["metadata"], w.controller_meta);
     d["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] = std::to_string(wave_of(n));
     add(n, std::move(d));
     network_policy(w);
@@ -1205,6 +1216,7 @@ class Lowering {
     Doc l = group_labels(w);
     if (headless) l["stackc.dev/headless"] = "true";  // ServiceMonitors skip it
     Doc s = object("v1", "Service", meta(name, l));
+    object_meta(s["metadata"], w.service_meta);
     // `expose` (targets.md §5.5): the headless Service of a stateful stays inside the cluster.
     bool lb = !headless && w.expose == "load_balancer";
     bool np = !headless && w.expose == "node_port";

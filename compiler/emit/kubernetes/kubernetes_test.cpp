@@ -10,10 +10,10 @@
 
 #include "check/check.hpp"
 #include "check/no_imports.hpp"
-#include "driver/loader.hpp"
 #include "emit/backup/backup.hpp"
 #include "emit/helm/helm.hpp"
 #include "emit/kustomize/kustomize.hpp"
+#include "load/loader.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::emit::kubernetes {
@@ -209,11 +209,11 @@ TEST(Lowering, AStreamChangesNoManifestOrDefaultValuesOfPersonage) {
   const std::filesystem::path file =
       std::filesystem::path(STACKC_SOURCE_DIR) / "examples/personage/personage.stack";
   std::string text, error;
-  ASSERT_TRUE(driver::read_file(file, text, error)) << error;
+  ASSERT_TRUE(load::read_file(file, text, error)) << error;
   base::SourceManager sm;
   base::Collector sink;
   auto id = sm.add(file.string(), text);
-  driver::FsLoader loader(sm, file, id);
+  load::Loader loader(sm, file, id);
   auto result = check::check(sm, syntax::parse(sm, id, sink), loader, sink);
   ASSERT_TRUE(result.model);
   expect_stream_changes_nothing(*result.model, false);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "check/units.hpp"
 #include "emit/grafana/grafana.hpp"
@@ -143,11 +144,12 @@ Doc prometheus_yml(const model::Model& m, const model::Environment& e,
   // their `version` label kept on the series.
   std::map<Kind, std::vector<std::string>> kinds;
   std::set<Kind> versioned;
+  std::set<std::pair<Kind, std::string>> listed;  // each name once per kind, in linear time
   for (const auto& w : e.workloads)
     for (const auto& t : targets(w)) {
       const Kind k{t.port, t.path, t.job != w.app()};
       auto& names = kinds[k];
-      if (std::find(names.begin(), names.end(), w.app()) == names.end()) names.push_back(w.app());
+      if (listed.emplace(k, w.app()).second) names.push_back(w.app());
       if (!w.group.empty()) versioned.insert(k);
     }
   const std::string instance = m.stack.name + "-" + e.name;

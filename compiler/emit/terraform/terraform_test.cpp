@@ -11,9 +11,9 @@
 
 #include "check/check.hpp"
 #include "check/no_imports.hpp"
-#include "driver/input.hpp"
-#include "driver/loader.hpp"
 #include "graph/capacity.hpp"
+#include "load/loader.hpp"
+#include "load/read.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::emit::terraform {
@@ -67,11 +67,11 @@ TEST(Terraform, NodeGroupOfPersonageIsWhatThePlanUsed) {
   const std::filesystem::path path =
       std::filesystem::path(STACKC_SOURCE_DIR) / "examples/personage/personage.stack";
   std::string text, error;
-  ASSERT_TRUE(driver::read_file(path, text, error)) << error;
+  ASSERT_TRUE(load::read_file(path, text, error)) << error;
   base::SourceManager sm;
   base::Collector sink;
   auto id = sm.add(path.string(), text);
-  driver::FsLoader loader(sm, path, id);
+  load::Loader loader(sm, path, id);
   auto result = check::check(sm, syntax::parse(sm, id, sink), loader, sink);
   ASSERT_TRUE(result.model);
   const model::Model& m = *result.model;

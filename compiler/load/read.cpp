@@ -1,4 +1,4 @@
-#include "driver/input.hpp"
+#include "load/read.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace stackc::driver {
+namespace stackc::load {
 namespace {
 
 // Why a file that is not regular cannot be read, or empty for a regular file.
@@ -107,4 +107,4 @@ bool read_file(const std::filesystem::path& p, std::string& out, std::string& er
   return r.ok;
 }
 
-}  // namespace stackc::driver
+}  // namespace stackc::load

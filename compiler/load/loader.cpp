@@ -1,25 +1,25 @@
-#include "driver/loader.hpp"
+#include "load/loader.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "base/suggest.hpp"
-#include "driver/input.hpp"
 #include "stdlib/stdlib.hpp"
 
-namespace stackc::driver {
+namespace stackc::load {
 
 namespace fs = std::filesystem;
 
-FsLoader::FsLoader(base::SourceManager& sm, const fs::path& root_file, base::FileId root_id,
-                   std::uint64_t max_input)
-    : sm_(sm), root_id_(root_id), max_input_(max_input), read_(sm.file(root_id).text().size()) {
+Loader::Loader(base::SourceManager& sm, const fs::path& root_file, base::FileId root_id,
+               std::uint64_t max_input, Overlay overlay)
+    : sm_(sm),
+      root_id_(root_id),
+      max_input_(max_input),
+      read_(sm.file(root_id).text().size()),
+      overlay_(std::move(overlay)) {
   std::error_code ec;
   fs::path real = fs::weakly_canonical(fs::absolute(root_file, ec), ec);
   root_ = real.parent_path();
@@ -40,7 +40,7 @@ bool inside(const fs::path& root, const fs::path& p) {
 
 }  // namespace
 
-check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId from) {
+check::Loader::Result Loader::load(std::string_view spec_view, base::FileId from) {
   Result res;
   std::string spec(spec_view);
   if (spec.rfind("std/", 0) == 0) {
@@ -81,18 +81,15 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   }
   if (fs::path(spec).extension() != ".stack" && !spec.empty() && spec.back() != '/') {
     std::error_code dir_ec;
-    auto from_dir = real_.count(from) ? real_[from].parent_path() : root_;
-    if (!fs::is_directory(from_dir / spec, dir_ec)) {
+    if (!fs::is_directory(folder_of(from) / spec, dir_ec)) {
       res.code = base::Code::E2014;
       res.message = fmt::format("`{}` is not a .stack file", spec);
       res.help = "imports name .stack files: `import \"./common.stack\"`";
       return res;
     }
   }
-  auto from_it = real_.find(from);
-  fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
   std::error_code ec;
-  fs::path target = fs::weakly_canonical(base_dir / spec, ec);
+  fs::path target = fs::weakly_canonical(folder_of(from) / spec, ec);
   if (ec) {
     res.code = base::Code::E2014;
     res.message = ec.value() == ELOOP
@@ -119,7 +116,7 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   }
   // Display path: the importer's display folder joined with the spec.
   fs::path shown = (fs::path(sm_.file(from).path()).parent_path() / spec).lexically_normal();
-  if (!fs::exists(target, ec)) {
+  if (!exists(target)) {
     res.code = base::Code::E2014;
     res.message = fmt::format("cannot find `{}`", spec);
     std::vector<std::string> siblings;
@@ -132,8 +129,7 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
     return res;
   }
   std::string text;
-  // The path is canonical: a symbolic link there now was put there since (O_NOFOLLOW).
-  auto read = read_source(target, max_input_, false, text);
+  auto read = this->read(target, max_input_, text);
   if (!read.ok) {
     res.code = read.code == base::Code::E0001 ? base::Code::E2014 : read.code;
     res.message = fmt::format("cannot import `{}`: {}", spec, read.reason);
@@ -161,8 +157,8 @@ check::Loader::Result FsLoader::load(std::string_view spec_view, base::FileId fr
   return res;
 }
 
-check::Loader::Beside FsLoader::beside(std::string_view path_view, base::FileId from, bool read,
-                                       std::uint64_t max) {
+check::Loader::Beside Loader::beside(std::string_view path_view, base::FileId from, bool read,
+                                     std::uint64_t max) {
   Beside b;
   fs::path path{std::string(path_view)};
   b.path = path.lexically_normal().generic_string();
@@ -172,10 +168,8 @@ check::Loader::Beside FsLoader::beside(std::string_view path_view, base::FileId 
     b.reason = "it is an absolute path";
     return b;
   }
-  auto from_it = real_.find(from);
-  fs::path base_dir = from_it != real_.end() ? from_it->second.parent_path() : root_;
   std::error_code ec;
-  fs::path target = fs::weakly_canonical(base_dir / path, ec);
+  fs::path target = fs::weakly_canonical(folder_of(from) / path, ec);
   if (ec) {
     b.status = Beside::Status::Unreadable;
     b.reason = std::strerror(ec.value());
@@ -188,15 +182,16 @@ check::Loader::Beside FsLoader::beside(std::string_view path_view, base::FileId 
   b.path = target.lexically_relative(root_).generic_string();
   if (b.path.empty()) b.path = ".";
   auto st = fs::symlink_status(target, ec);
-  if (ec || !fs::exists(st)) {
+  bool held = overlay_ && overlay_(target.string()) != nullptr;  // an editor's buffer
+  if (held) {
+    b.status = Beside::Status::File;
+  } else if (ec || !fs::exists(st)) {
     b.status = Beside::Status::Missing;
     return b;
-  }
-  if (fs::is_directory(st)) {
+  } else if (fs::is_directory(st)) {
     b.status = Beside::Status::Folder;
     return b;
-  }
-  if (!fs::is_regular_file(st)) {
+  } else if (!fs::is_regular_file(st)) {
     b.status = Beside::Status::NotRegular;
     b.reason = "it is not a regular file";
   } else {
@@ -208,7 +203,7 @@ check::Loader::Beside FsLoader::beside(std::string_view path_view, base::FileId 
     return b;
   }
   std::string text;
-  auto r = read_source(target, max, false, text);
+  auto r = this->read(target, max, text);
   if (!r.ok) {
     b.status = r.code == base::Code::E0002   ? Beside::Status::TooLarge
                : r.code == base::Code::E0003 ? Beside::Status::NotRegular
@@ -219,8 +214,53 @@ check::Loader::Beside FsLoader::beside(std::string_view path_view, base::FileId 
   fs::path shown = (fs::path(sm_.file(from).path()).parent_path() / path).lexically_normal();
   base::FileId id = sm_.add(shown.string(), std::move(text));
   beside_[target.string()] = id;
+  real_[id] = target;
+  named_[id] = Named{b.path, {}};
   b.file = id;
   return b;
 }
 
-}  // namespace stackc::driver
+fs::path Loader::folder_of(base::FileId file) const {
+  auto it = real_.find(file);
+  return it != real_.end() ? it->second.parent_path() : root_;
+}
+
+void Loader::named(base::FileId file, base::Span where) {
+  auto it = named_.find(file);
+  if (it != named_.end() && !it->second.at.valid()) it->second.at = where;
+}
+
+const fs::path* Loader::path_of(base::FileId file) const {
+  auto it = real_.find(file);
+  return it == real_.end() ? nullptr : &it->second;
+}
+
+const Loader::Named* Loader::beside_file(base::FileId file) const {
+  auto it = named_.find(file);
+  return it == named_.end() ? nullptr : &it->second;
+}
+
+ReadResult Loader::read(const fs::path& target, std::uint64_t max, std::string& out) const {
+  if (const std::string* held = overlay_ ? overlay_(target.string()) : nullptr) {
+    ReadResult r;
+    if (held->size() > max) {
+      r.code = base::Code::E0002;
+      r.reason = fmt::format("it is {}; stackc reads source files of at most {}",
+                             byte_size(held->size()), byte_size(max));
+      out.clear();
+      return r;
+    }
+    out = *held;
+    r.ok = true;
+    return r;
+  }
+  // The path is canonical: a symbolic link there now was put there since (O_NOFOLLOW).
+  return read_source(target, max, false, out);
+}
+
+bool Loader::exists(const fs::path& target) const {
+  std::error_code ec;
+  return (overlay_ && overlay_(target.string()) != nullptr) || fs::exists(target, ec);
+}
+
+}  // namespace stackc::load

@@ -1,10 +1,11 @@
-#include "lsp/index.hpp"
+#include "check/symbols.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "check/schema.hpp"
 
-namespace stackc::lsp {
+namespace stackc::check {
 
 std::string_view kind_name(SymbolKind k) {
   switch (k) {
@@ -50,6 +51,20 @@ bool contains(base::Span s, base::FileId file, std::uint32_t offset) {
   return s.file == file && s.begin <= offset && offset <= s.end;
 }
 
+// The kind of declaration a field's value names, by the schema's rule that the checker resolves
+// it by (values.cpp): `Ref` and `RefList` name the kind in `choices` (`needs`: workloads,
+// `cluster`: a cluster, `notify`: receivers), and a `BackupSource` a workload.
+std::optional<SymbolKind> referenced_kind(const Field& f) {
+  if (f.type == Type::BackupSource) return SymbolKind::Workload;
+  if (f.type != Type::Ref && f.type != Type::RefList) return std::nullopt;
+  if (f.choices == "workload") return SymbolKind::Workload;
+  if (f.choices == "cluster") return SymbolKind::Cluster;
+  if (f.choices == "receiver") return SymbolKind::Receiver;
+  if (f.choices == "environment") return SymbolKind::Environment;
+  if (f.choices == "template") return SymbolKind::Template;
+  return std::nullopt;
+}
+
 bool is_metric_kind(std::string_view key) {
   return key == "counter" || key == "gauge" || key == "histogram" || key == "summary";
 }
@@ -87,13 +102,12 @@ struct Walker {
         refer(SymbolKind::Import, s.labels[0].text, label_span(s.labels[0]), "import");
       return;
     }
-    const check::Kind* kind = check::top_kind(s.key);
+    const Kind* kind = top_kind(s.key);
     std::string workload;
     if (s.key == "template") {
       if (!s.labels.empty()) declare(SymbolKind::Template, s, s.labels[0], {});
       // template NAME for KIND: its body has that kind's fields.
-      if (s.labels.size() >= 3 && s.labels[1].text == "for")
-        kind = check::top_kind(s.labels[2].text);
+      if (s.labels.size() >= 3 && s.labels[1].text == "for") kind = top_kind(s.labels[2].text);
     } else if (kind && kind->named && !s.labels.empty()) {
       SymbolKind sk = kind->workload           ? SymbolKind::Workload
                       : s.key == "stack"       ? SymbolKind::Stack
@@ -117,9 +131,9 @@ struct Walker {
     for (const auto& b : s.body) inner(b, kind, workload);
   }
 
-  void inner(const ast::Stmt& s, const check::Kind* kind, const std::string& workload) {
-    const check::Field* field = kind ? kind->field(s.key) : nullptr;
-    const check::Kind* sub = field && field->block ? field->block : nullptr;
+  void inner(const ast::Stmt& s, const Kind* kind, const std::string& workload) {
+    const Field* field = kind ? kind->field(s.key) : nullptr;
+    const Kind* sub = field && field->block ? field->block : nullptr;
     if (s.key == "when") {
       for (const auto& l : s.labels) refer(SymbolKind::Environment, l.text, label_span(l), "when");
       sub = kind;
@@ -135,12 +149,13 @@ struct Walker {
     }
     if (s.has_value()) {
       const auto& v = *s.value;
-      if (s.key == "needs" || (s.key == "of" && kind && kind->name == "backup")) {
-        names(v, SymbolKind::Workload, s.key);
-      } else if (s.key == "cluster" && kind && kind->name == "environment") {
-        names(v, SymbolKind::Cluster, s.key);
-      } else if (s.key == "notify") {
-        names(v, SymbolKind::Receiver, s.key);
+      if (auto named = field ? referenced_kind(*field) : std::nullopt) {
+        if (field->type == Type::BackupSource) {
+          if (v.kind == ast::ValueKind::Path && v.path.size() == 1)  // else the kinds of data
+            refer(*named, v.path[0], span_of(v.path[0]), s.key);
+        } else {
+          names(v, *named, s.key);
+        }
       } else if (s.key == "port" && kind && kind->name == "ingress" &&
                  v.kind == ast::ValueKind::Path && v.path.size() == 1) {
         refer(SymbolKind::Port, v.path[0], span_of(v.path[0]), "port", workload);
@@ -192,10 +207,10 @@ struct Walker {
   }
 
   void value(const ast::Value& v, std::string_view key, const std::string& workload,
-             const check::Kind* kind) {
+             const Kind* kind) {
     switch (v.kind) {
       case ast::ValueKind::String:
-        for (const auto& p : v.parts)
+        for (const auto& p : v.parts())
           if (p.interpolation) interpolation(p, workload);
         break;
       case ast::ValueKind::Path:
@@ -208,7 +223,7 @@ struct Walker {
       case ast::ValueKind::Call: {
         std::string_view fn = v.path.empty() ? std::string_view() : v.path[0];
         if (fn == "secret" && !v.items.empty() && v.items[0].kind == ast::ValueKind::String &&
-            v.items[0].arg_name.empty()) {
+            v.items[0].arg_name().empty()) {
           const auto& a = v.items[0];
           if (a.span.end - a.span.begin >= 2 && !a.has_interpolation())
             refer(SymbolKind::Secret, a.string_value(),
@@ -217,7 +232,8 @@ struct Walker {
         if (fn == "http" || fn == "tcp" || fn == "grpc") {
           for (std::size_t i = 0; i < v.items.size(); ++i) {
             const auto& a = v.items[i];
-            bool port_arg = a.arg_name == "port" || (i == 0 && fn != "http" && a.arg_name.empty());
+            bool port_arg =
+                a.arg_name() == "port" || (i == 0 && fn != "http" && a.arg_name().empty());
             if (!port_arg || workload.empty()) continue;
             if (a.kind == ast::ValueKind::Path && a.path.size() == 1)
               refer(SymbolKind::Port, a.path[0], span_of(a.path[0]), "probe", workload);
@@ -236,7 +252,7 @@ struct Walker {
         for (const auto& a : v.items) value(a, key, workload, kind);
         break;
       case ast::ValueKind::Object:
-        for (const auto& b : v.body) inner(b, kind, workload);
+        for (const auto& b : v.body()) inner(b, kind, workload);
         break;
       default:
         break;
@@ -339,4 +355,4 @@ const Symbol* Index::enclosing_workload(base::FileId file, std::uint32_t offset)
   return nullptr;
 }
 
-}  // namespace stackc::lsp
+}  // namespace stackc::check
