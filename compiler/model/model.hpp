@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -479,6 +480,18 @@ void mark_version_heads(Environment& e);
 // itself. What every target that runs the workload gives its containers.
 std::vector<EnvVar> env_with_connections(const Workload& w,
                                          const std::function<bool(const std::string&)>& serves);
+
+// Kubernetes' dependent environment variables: the names among `names` (a container's env
+// entries) that the text refers to as `$(NAME)` (`$$` is an escaped `$`), each once, in order of
+// first use. Another name is no reference: Kubernetes leaves `$(OTHER)` as it is.
+std::vector<std::string> env_references(const std::string& text,
+                                        const std::set<std::string, std::less<>>& names);
+std::set<std::string, std::less<>> env_names(const std::vector<EnvVar>& env);
+
+// The entries in the order a container must list them for its `$(NAME)` references to expand
+// (Kubernetes expands only names defined before): each entry after those it refers to,
+// otherwise in the given order. Entries of a cycle keep their order (and stay unexpanded).
+std::vector<EnvVar> in_expansion_order(const std::vector<EnvVar>& env);
 
 // "service", "worker", "stateful", "job" or "cron": the .stack keyword of a workload kind.
 const char* kind_name(Workload::Kind k);

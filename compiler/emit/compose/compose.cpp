@@ -196,35 +196,70 @@ class Builder {
 
   // The environment of a container: literals (a `$` doubled), references to other workloads as
   // Compose names them, secrets from `.env`; with the compose secret files each secret also
-  // mounted at /run/secrets/NAME.KEY.
+  // mounted at /run/secrets/NAME.KEY. A literal's `$(NAME)` of another entry, which Kubernetes
+  // expands in the container, is that entry's value here (Compose has no such expansion).
   Doc environment(const std::vector<model::EnvVar>& env, const std::string& service,
                   Doc* secret_mounts) {
-    Doc out = Doc::object();
+    std::map<std::string, std::string> value;  // each entry as Compose writes it
     std::set<std::string> mounted;
-    for (const auto& v : env) {
+    const auto names = model::env_names(env);
+    for (const auto& v : model::in_expansion_order(env)) {
       switch (v.kind) {
         case model::EnvVar::Kind::Literal:
-          out[v.name] = literal(v.value);
+          value[v.name] = expanded(v.value, names, value);
           break;
         case model::EnvVar::Kind::Ref: {
           auto ts = named(v.ref_target);
           if (v.ref_attr == "port")
-            out[v.name] = ts.empty() || ts.front()->ports.empty()
-                              ? std::string()
-                              : std::to_string(ts.front()->ports.front().container());
+            value[v.name] = ts.empty() || ts.front()->ports.empty()
+                                ? std::string()
+                                : std::to_string(ts.front()->ports.front().container());
           else
-            out[v.name] = v.ref_target;
+            value[v.name] = v.ref_target;
           break;
         }
         case model::EnvVar::Kind::Secret: {
           std::string var = secret(v.secret, service);
-          out[v.name] = fmt::format("${{{}:?set {} in .env (see .env.example)}}", var, var);
+          value[v.name] = fmt::format("${{{}:?set {} in .env (see .env.example)}}", var, var);
           std::string id = v.secret.name + "." + v.secret.key;
           secrets_[id] = var;
           if (secret_mounts && mounted.insert(id).second) secret_mounts->push_back(id);
           break;
         }
       }
+    }
+    Doc out = Doc::object();
+    for (const auto& v : env) out[v.name] = value[v.name];
+    return out;
+  }
+
+  // A literal for Compose: `$` doubled; with references (`$(NAME)` of an entry in `names`), as
+  // Kubernetes reads it — `$$` one `$`, each `$(NAME)` the value that entry has in `done` (one of
+  // a cycle, not there, stays as written, as Kubernetes leaves it).
+  static std::string expanded(const std::string& text,
+                              const std::set<std::string, std::less<>>& names,
+                              const std::map<std::string, std::string>& done) {
+    if (model::env_references(text, names).empty()) return literal(text);
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '$') {
+        out += "$$";
+        ++i;
+        continue;
+      }
+      if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '(') {
+        auto close = text.find(')', i + 2);
+        if (close != std::string::npos) {
+          auto it = done.find(text.substr(i + 2, close - i - 2));
+          if (it != done.end() && names.count(it->first)) {
+            out += it->second;
+            i = close;
+            continue;
+          }
+        }
+      }
+      out += text[i];
+      if (text[i] == '$') out += '$';
     }
     return out;
   }

@@ -243,5 +243,25 @@ TEST(Compose, APortWithNoFreeHostPortLeftIsNotPublishedAndSaidSo) {
   EXPECT_EQ(y.find("published: \"65535\""), std::string::npos);
 }
 
+// Kubernetes expands `$(NAME)` of another env entry in the container; Compose does not, so the
+// entry's value is written in its place (a secret as its `.env` variable), `$$` is one `$`, and a
+// name no entry has stays as text.
+TEST(Compose, AnEnvValueThatNamesOtherEntriesHasTheirValues) {
+  auto c = compile(
+      "service db {\n  image = \"db\"\n  port pg = 5432\n  cpu = 100m\n  memory = 64Mi\n}\n"
+      "service api {\n  image = \"api\"\n  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n"
+      "  needs = [db]\n  env {\n"
+      "    URL = \"pg://app:$(PASS)@$(DB_HOST):$(DB_PORT)/$(NAME) $$(NAME) $(OTHER) $5\"\n"
+      "    PASS = secret(\"db\", key = \"password\")\n    NAME = \"a$b\"\n  }\n}\n");
+  ASSERT_TRUE(c->model);
+  base::Collector sink;
+  Project p = of(*c, sink);
+  EXPECT_TRUE(
+      has(p.compose,
+          "URL: pg://app:${DB_PASSWORD:?set DB_PASSWORD in .env (see .env.example)}@db:5432/"
+          "a$$b $$(NAME) $$(OTHER) $$5\n"))
+      << p.compose;
+}
+
 }  // namespace
 }  // namespace stackc::emit::compose

@@ -647,12 +647,6 @@ class Lowering {
     return it == by_name_.end() ? nullptr : it->second;
   }
 
-  static bool has_literal_env(const std::vector<model::EnvVar>& env) {
-    return std::any_of(env.begin(), env.end(), [](const model::EnvVar& v) {
-      return v.kind != model::EnvVar::Kind::Secret;
-    });
-  }
-
   std::string literal(const model::EnvVar& v) const {
     if (v.kind == model::EnvVar::Kind::Literal) return v.value;
     // A reference to another workload: its Service name, or its first port.
@@ -662,14 +656,33 @@ class Lowering {
     return v.ref_target;
   }
 
-  // `prefix`: of the ConfigMap keys of an init or sidecar container's entries (`NAME.`).
+  // Whether an entry is written as a `value` of its own rather than read from the ConfigMap:
+  // a literal that refers to other entries of the container as `$(NAME)`, which Kubernetes
+  // expands only in a `value` (never in a ConfigMap's).
+  static bool expands(const model::EnvVar& v, const std::set<std::string, std::less<>>& names) {
+    return v.kind == model::EnvVar::Kind::Literal && !model::env_references(v.value, names).empty();
+  }
+
+  // Whether a container reads an entry from the workload's ConfigMap.
+  static bool has_literal_env(const std::vector<model::EnvVar>& env) {
+    const auto names = model::env_names(env);
+    return std::any_of(env.begin(), env.end(), [&](const model::EnvVar& v) {
+      return v.kind != model::EnvVar::Kind::Secret && !expands(v, names);
+    });
+  }
+
+  // `prefix`: of the ConfigMap keys of an init or sidecar container's entries (`NAME.`). The
+  // entries are listed so that each comes after those its `$(NAME)` references name.
   Doc env_list(const std::vector<model::EnvVar>& env, const std::string& configmap,
                const std::string& prefix = {}) const {
     Doc list = Doc::array();
-    for (const auto& v : env) {
+    const auto names = model::env_names(env);
+    for (const auto& v : model::in_expansion_order(env)) {
       Doc item;
       item["name"] = v.name;
-      if (v.kind == model::EnvVar::Kind::Secret) {
+      if (expands(v, names)) {
+        item["value"] = v.value;
+      } else if (v.kind == model::EnvVar::Kind::Secret) {
         item["valueFrom"]["secretKeyRef"]["name"] = v.secret.name;
         item["valueFrom"]["secretKeyRef"]["key"] = v.secret.key;
       } else {
@@ -1015,13 +1028,19 @@ class Lowering {
     if (any_literal) {
       Doc cm = object("v1", "ConfigMap", meta(configmap, labels(w)));
       Doc data = Doc::object();
-      for (auto* env : envs)
+      for (auto* env : envs) {
+        const auto names = model::env_names(*env);
         for (const auto& v : *env)
-          if (v.kind != model::EnvVar::Kind::Secret) data[v.name] = literal(v);
+          if (v.kind != model::EnvVar::Kind::Secret && !expands(v, names))
+            data[v.name] = literal(v);
+      }
       // An init or sidecar container's entries, under `CONTAINER.NAME`.
-      for (const auto& x : w.init)
+      for (const auto& x : w.init) {
+        const auto names = model::env_names(x.env);
         for (const auto& v : x.env)
-          if (v.kind != model::EnvVar::Kind::Secret) data[x.name + "." + v.name] = literal(v);
+          if (v.kind != model::EnvVar::Kind::Secret && !expands(v, names))
+            data[x.name + "." + v.name] = literal(v);
+      }
       cm["data"] = std::move(data);
       add(n, std::move(cm));
     }

@@ -993,5 +993,68 @@ TEST(Ports, TheChartValuesCarryTheExposure) {
   EXPECT_EQ(text.find("nodePort", first + 1), std::string::npos) << text;
 }
 
+// `$(NAME)` in an env value expands only in a `value` and only to entries listed before it
+// (Kubernetes' dependent environment variables): such a value is written in the pod, not read
+// from the ConfigMap, and the entries it names (a secret, a `needs` connection setting) come first.
+TEST(Pod, AnEnvValueThatNamesOtherEntriesIsAValueAfterThem) {
+  auto c = compile(
+      "service db {\n  image = \"db\"\n  port pg = 5432\n  cpu = 100m\n  memory = 64Mi\n}\n"
+      "service api {\n  image = \"api\"\n  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n"
+      "  needs = [db]\n  env {\n"
+      "    DATABASE_URL = \"postgres://app:$(DB_PASSWORD)@$(DB_HOST):$(DB_PORT)/app\"\n"
+      "    PRICE = \"$$(not a reference) $(UNKNOWN)\"\n"
+      "    DB_PASSWORD = secret(\"db\", key = \"password\")\n    MODE = \"x\"\n  }\n}\n");
+  ASSERT_TRUE(c->model);
+  DocArena documents;
+  base::Collector sink;
+  auto objs = lower(*c->model, c->model->environments[0], "t.stack", sink);
+  const Doc* api = find_object(objs, "Deployment", "api");
+  ASSERT_NE(api, nullptr);
+  const Doc& env = (*api)["spec"]["template"]["spec"]["containers"][0]["env"];
+  std::vector<std::string> order;
+  for (std::size_t i = 0; i < env.size(); ++i) order.push_back(env[i]["name"].get<std::string>());
+  EXPECT_EQ(order, (std::vector<std::string>{"DB_PASSWORD", "DB_HOST", "DB_PORT", "DATABASE_URL",
+                                             "PRICE", "MODE"}));
+  const Doc& url = env[3];
+  EXPECT_EQ(url["value"], "postgres://app:$(DB_PASSWORD)@$(DB_HOST):$(DB_PORT)/app");
+  EXPECT_FALSE(url.contains("valueFrom"));
+  // Names no entry: no reference, read from the ConfigMap as before.
+  EXPECT_EQ(env[4]["valueFrom"]["configMapKeyRef"]["key"], "PRICE");
+  const Doc* cm = find_object(objs, "ConfigMap", "api-env");
+  ASSERT_NE(cm, nullptr);
+  EXPECT_FALSE((*cm)["data"].contains("DATABASE_URL"));
+  EXPECT_EQ((*cm)["data"]["DB_HOST"], "db");
+  EXPECT_EQ((*cm)["data"]["PRICE"], "$$(not a reference) $(UNKNOWN)");
+}
+
+TEST(Pod, EnvEntriesThatNameEachOtherKeepTheirOrder) {
+  std::vector<model::EnvVar> env(3);
+  env[0].name = "A";
+  env[0].value = "$(B)";
+  env[1].name = "B";
+  env[1].value = "$(A)";
+  env[2].name = "C";
+  env[2].value = "$(C) $$(A)";  // itself, and an escaped `$`: no reference
+  auto names = model::env_names(env);
+  EXPECT_EQ(model::env_references(env[0].value, names), std::vector<std::string>{"B"});
+  EXPECT_EQ(model::env_references(env[2].value, names), std::vector<std::string>{"C"});
+  auto ordered = model::in_expansion_order(env);
+  ASSERT_EQ(ordered.size(), 3u);
+  // A's reference is followed (B first); B's back to A is a cycle and is not.
+  EXPECT_EQ(ordered[0].name, "B");
+  EXPECT_EQ(ordered[1].name, "A");
+  EXPECT_EQ(ordered[2].name, "C");
+  // A long chain is placed without deep recursion.
+  std::vector<model::EnvVar> chain(100000);
+  for (std::size_t i = 0; i < chain.size(); ++i) {
+    chain[i].name = "V" + std::to_string(i);
+    if (i + 1 < chain.size()) chain[i].value = "$(V" + std::to_string(i + 1) + ")";
+  }
+  auto placed = model::in_expansion_order(chain);
+  ASSERT_EQ(placed.size(), chain.size());
+  EXPECT_EQ(placed.front().name, "V99999");
+  EXPECT_EQ(placed.back().name, "V0");
+}
+
 }  // namespace
 }  // namespace stackc::emit::kubernetes
