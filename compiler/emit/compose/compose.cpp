@@ -31,12 +31,6 @@ std::string literal(std::string_view s) {
   return out;
 }
 
-Doc literals(const std::vector<std::string>& items) {
-  Doc list = Doc::array();
-  for (const auto& s : items) list.push_back(literal(s));
-  return list;
-}
-
 std::string seconds(std::int64_t s) {
   return fmt::format("{}s", s);
 }
@@ -198,8 +192,9 @@ class Builder {
   // Compose names them, secrets from `.env`; with the compose secret files each secret also
   // mounted at /run/secrets/NAME.KEY. A literal's `$(NAME)` of another entry, which Kubernetes
   // expands in the container, is that entry's value here (Compose has no such expansion).
+  // `values`: each entry as Compose writes it, for the container's command and arguments.
   Doc environment(const std::vector<model::EnvVar>& env, const std::string& service,
-                  Doc* secret_mounts) {
+                  Doc* secret_mounts, std::map<std::string, std::string>* values = nullptr) {
     std::map<std::string, std::string> value;  // each entry as Compose writes it
     std::set<std::string> mounted;
     const auto names = model::env_names(env);
@@ -230,6 +225,17 @@ class Builder {
     }
     Doc out = Doc::object();
     for (const auto& v : env) out[v.name] = value[v.name];
+    if (values) *values = std::move(value);
+    return out;
+  }
+
+  // Command or arguments: each item a literal, its `$(NAME)` of an env entry of the container
+  // (which Kubernetes expands in command and args too) that entry's value.
+  static Doc items(const std::vector<std::string>& list, const std::vector<model::EnvVar>& env,
+                   const std::map<std::string, std::string>& values) {
+    const auto names = model::env_names(env);
+    Doc out = Doc::array();
+    for (const auto& a : list) out.push_back(expanded(a, names, values));
     return out;
   }
 
@@ -564,14 +570,16 @@ class Builder {
     const std::string name = replica < 0 ? w.name : fmt::format("{}-{}", w.name, replica);
     s["image"] = kubernetes::image_ref(m_, w.image);
     if (replica >= 0) s["hostname"] = name;
-    if (!w.command.empty()) s["entrypoint"] = literals(w.command);
-    if (!w.args.empty()) s["command"] = literals(w.args);
+    Doc secret_mounts = Doc::array();
+    std::map<std::string, std::string> values;
+    const auto vars = env_of(w);
+    Doc env = environment(vars, name, &secret_mounts, &values);
+    if (!w.command.empty()) s["entrypoint"] = items(w.command, vars, values);
+    if (!w.args.empty()) s["command"] = items(w.args, vars, values);
     if (!w.working_dir.empty()) s["working_dir"] = w.working_dir;
     if (const char* p = profile_of(w)) s["profiles"] = Doc::array({p});
     const bool job = w.kind == Workload::Kind::Job || w.kind == Workload::Kind::Cron;
     s["restart"] = job ? "no" : "unless-stopped";
-    Doc secret_mounts = Doc::array();
-    Doc env = environment(env_of(w), name, &secret_mounts);
     if (env.size()) s["environment"] = std::move(env);
     // Files of mounted secrets (Alertmanager's credentials), at the path the pod mounts them.
     for (const auto& mt : w.mounts) {
@@ -619,14 +627,15 @@ class Builder {
     Doc s;
     const std::string name = w.name + "-" + c.name;
     s["image"] = kubernetes::image_ref(m_, c.image);
-    if (!c.command.empty()) s["entrypoint"] = literals(c.command);
-    if (!c.args.empty()) s["command"] = literals(c.args);
+    Doc secret_mounts = Doc::array();
+    std::map<std::string, std::string> values;
+    Doc env = environment(c.env, name, &secret_mounts, &values);
+    if (!c.command.empty()) s["entrypoint"] = items(c.command, c.env, values);
+    if (!c.args.empty()) s["command"] = items(c.args, c.env, values);
     if (!c.working_dir.empty()) s["working_dir"] = c.working_dir;
     if (const char* p = profile_of(w)) s["profiles"] = Doc::array({p});
     s["restart"] = c.sidecar ? "unless-stopped" : "no";
     if (c.sidecar) s["network_mode"] = "service:" + w.name;
-    Doc secret_mounts = Doc::array();
-    Doc env = environment(c.env, name, &secret_mounts);
     if (env.size()) s["environment"] = std::move(env);
     if (secret_mounts.size()) s["secrets"] = std::move(secret_mounts);
     Doc vols = volumes(w, services_of(w).front());

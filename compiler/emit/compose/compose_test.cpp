@@ -252,7 +252,8 @@ TEST(Compose, AnEnvValueThatNamesOtherEntriesHasTheirValues) {
       "service api {\n  image = \"api\"\n  port http = 8080\n  cpu = 100m\n  memory = 64Mi\n"
       "  needs = [db]\n  env {\n"
       "    URL = \"pg://app:$(PASS)@$(DB_HOST):$(DB_PORT)/$(NAME) $$(NAME) $(OTHER) $5\"\n"
-      "    PASS = secret(\"db\", key = \"password\")\n    NAME = \"a$b\"\n  }\n}\n");
+      "    PASS = secret(\"db\", key = \"password\")\n    NAME = \"a$b\"\n  }\n"
+      "  args = [\"--password=$(PASS)\", \"$(NOPE)\"]\n}\n");
   ASSERT_TRUE(c->model);
   base::Collector sink;
   Project p = of(*c, sink);
@@ -260,6 +261,11 @@ TEST(Compose, AnEnvValueThatNamesOtherEntriesHasTheirValues) {
       has(p.compose,
           "URL: pg://app:${DB_PASSWORD:?set DB_PASSWORD in .env (see .env.example)}@db:5432/"
           "a$$b $$(NAME) $$(OTHER) $$5\n"))
+      << p.compose;
+  // Kubernetes expands them in the arguments too.
+  EXPECT_TRUE(has(p.compose,
+                  "    command:\n    - \"--password=${DB_PASSWORD:?set DB_PASSWORD in .env (see "
+                  ".env.example)}\"\n    - $$(NOPE)\n"))
       << p.compose;
 }
 
