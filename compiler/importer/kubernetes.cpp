@@ -117,6 +117,7 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
     std::int64_t number = 0;
     std::string protocol;
     bool used = false;
+    base::Span span;
   };
   std::vector<Cp> cps;
   if (const Node* ps = main_ctr ? main_ctr->get("ports") : nullptr; ps && ps->is_seq())
@@ -125,6 +126,7 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
       cp.name = std::string(p.str("name"));
       as_int(p.get("containerPort"), cp.number);
       cp.protocol = std::string(p.str("protocol"));
+      cp.span = p.get("containerPort") ? p.get("containerPort")->span : p.span;
       cps.push_back(cp);
       rest(c, &p, {"name", "containerPort", "protocol"}, "a container port", comments);
     }
@@ -222,6 +224,15 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
           fmt::format("the container port {} is not a port of the Service in the "
                       "input: stackc adds it to the Service",
                       cp.number));
+      c.sink.report(base::make(
+          base::Code::W0049, cp.span,
+          fmt::format("the container port {} is not a port of the Service `{}`: the Service "
+                      "stackc builds carries it too (every port a workload declares is on its "
+                      "Service)",
+                      cp.number, u.services.front()->name),
+          "if nothing outside the pod should reach it, leave it out of the .stack (a probe or "
+          "a client in the pod needs no declared port); its NetworkPolicy admits only the "
+          "workload's callers either way"));
     }
   } else {
     for (const Cp& cp : cps) {
@@ -233,8 +244,15 @@ std::vector<PortSpec> ports_of(Context& c, Unit& u, const Node* main_ctr,
       ps.protocol = lower(cp.protocol);
       add(std::move(ps));
     }
-    if (!out.empty())
+    if (!out.empty()) {
       comments.push_back("no Service in the input selects it: stackc adds one for its ports");
+      c.sink.report(base::make(
+          base::Code::W0049, cps.front().span,
+          "no Service of the input selects this workload: the stackc build gives it a Service "
+          "for its ports",
+          "keep the ports if clients should reach it by a Service; a worker that only listens "
+          "inside its pod needs no declared port"));
+    }
   }
   return out;
 }

@@ -693,8 +693,18 @@ PodResult pod_fields(Context& c, const std::string& workload, const Node& tmpl, 
     container_basics(c, workload, k, b, cname + ".", notes, own, nullptr);
     if (exporter) {
       std::int64_t port = 0;
-      as_int(kports->items[0].get("containerPort"), port);
+      const Node& kp = kports->items[0];
+      as_int(kp.get("containerPort"), port);
       b.add(Stmt::assign("port", fmt::format("{}", port)));
+      if (const Node* pn = kp.get("name"); pn && pn->text != "metrics")
+        c.sink.report(base::make(
+            base::Code::W0049, pn->span,
+            fmt::format("the exporter's port `{}` is named `metrics` in the stackc build (on the "
+                        "container and on the Service)",
+                        pn->text),
+            "nothing changes for Prometheus, which stackc points at the port; a client or a "
+            "probe that names the port `" +
+                std::string(pn->text) + "` must name it `metrics`"));
     } else if (kports && kports->is_seq() && !kports->items.empty()) {
       auto lines = keep(c, *kports, *kports, cwhat + " ports");
       own.insert(own.end(), lines.begin(), lines.end());
