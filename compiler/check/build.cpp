@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory.hpp"
 #include "check/checker.hpp"
 #include "check/images.hpp"
 #include "check/objects.hpp"
@@ -166,7 +167,10 @@ model::Model Checker::build() {
     }
     // With room for the workloads the checker adds later (the monitoring stack's five and one
     // per backup, see system.cpp): growing the vector then would copy every workload.
+    // Its pages (2.8 KB a workload) made present on two threads first: constructing the workloads
+    // one after the other would take every page fault on this one.
     e.workloads.reserve(workload_decls.size() + 5 + backups_.size());
+    base::populate_in_halves(e.workloads.data(), e.workloads.capacity() * sizeof(model::Workload));
     e.workloads.resize(workload_decls.size());
     in_halves(workload_decls.size(), [&](std::size_t i) {
       const Unit& u = workload_decls[i];
