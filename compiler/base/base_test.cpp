@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <vector>
+
 #include <sstream>
 
 #include "base/diagnostics.hpp"
+#include "base/memory.hpp"
 #include "base/render.hpp"
 #include "base/suggest.hpp"
 
@@ -103,6 +107,21 @@ TEST(Render, AtMostTheLimitIsPrinted) {
   EXPECT_EQ(json.find("\"column\": 4,"), std::string::npos);
   auto sarif = render(sm, c.sorted(), {Format::Sarif, false, "", 3});
   EXPECT_NE(sarif.find("\"omittedResults\": 247"), std::string::npos);
+}
+
+// Populating keeps what is written, at the edges of the range (not page-aligned) and inside it,
+// and the pages past the written part are usable.
+TEST(Memory, PopulateKeepsContents) {
+  std::vector<std::uint32_t> v;
+  v.reserve((3u << 20) / sizeof(std::uint32_t) + 7);
+  v.resize(v.capacity() / 3);
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<std::uint32_t>(i * 2654435761u);
+  populate_in_halves(v.data() + 1, v.capacity() * sizeof(std::uint32_t) - 5);
+  populate_in_halves(v.data(), 100);  // too small: nothing
+  for (std::size_t i = 0; i < v.size(); ++i)
+    ASSERT_EQ(v[i], static_cast<std::uint32_t>(i * 2654435761u)) << i;
+  v.resize(v.capacity(), 7u);
+  EXPECT_EQ(v.back(), 7u);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory.hpp"
 #include "check/checker.hpp"
 #include "check/images.hpp"
 #include "check/objects.hpp"
@@ -166,7 +167,10 @@ model::Model Checker::build() {
     }
     // With room for the workloads the checker adds later (the monitoring stack's five and one
     // per backup, see system.cpp): growing the vector then would copy every workload.
+    // Its pages (2.8 KB a workload) made present on two threads first: constructing the workloads
+    // one after the other would take every page fault on this one.
     e.workloads.reserve(workload_decls.size() + 5 + backups_.size());
+    base::populate_in_halves(e.workloads.data(), e.workloads.capacity() * sizeof(model::Workload));
     e.workloads.resize(workload_decls.size());
     in_halves(workload_decls.size(), [&](std::size_t i) {
       const Unit& u = workload_decls[i];
@@ -174,23 +178,31 @@ model::Model Checker::build() {
     });
     if (auto it = singletons_.find("monitoring"); it != singletons_.end())
       e.monitoring = monitoring(decls_[it->second], e.name);
-    // Alerts, records and backups, in declaration order (resolved in two halves when many).
+    // Alerts, records and backups, in declaration order (resolved in two halves when many), each
+    // made in its place: rule i is entry at[i] of its kind's list.
     std::vector<const Decl*> rules;
-    for (const auto& a : decls_)
-      if (a.kind->name == "alert" || a.kind->name == "record" || a.kind->name == "backup")
-        rules.push_back(&a);
-    struct Made {
-      model::Alert alert;
-      model::Record record;
-      model::Backup backup;
-    };
-    std::vector<Made> made(rules.size());
+    std::vector<std::size_t> at;
+    std::size_t alerts = 0, records = 0, backups = 0;
+    for (const auto& a : decls_) {
+      if (a.kind->name == "alert")
+        at.push_back(alerts++);
+      else if (a.kind->name == "record")
+        at.push_back(records++);
+      else if (a.kind->name == "backup")
+        at.push_back(backups++);
+      else
+        continue;
+      rules.push_back(&a);
+    }
+    e.alerts.resize(alerts);
+    e.records.resize(records);
+    e.backups.resize(backups);
     in_halves(rules.size(), [&](std::size_t i) {
       const Decl& a = *rules[i];
       if (a.kind->name == "alert") {
         MNode an = resolve(a, e.name);
         require(an, *a.kind, a);
-        model::Alert& al = made[i].alert;
+        model::Alert& al = e.alerts[at[i]];
         al.name = a.name;
         al.span = a.name_span;
         if (auto* v = an.value("expr")) {
@@ -206,7 +218,7 @@ model::Model Checker::build() {
       } else if (a.kind->name == "record") {
         MNode rn = resolve(a, e.name);
         require(rn, *a.kind, a);
-        model::Record& r = made[i].record;
+        model::Record& r = e.records[at[i]];
         r.name = a.name;
         r.span = a.name_span;
         if (auto* v = rn.value("expr")) {
@@ -216,7 +228,7 @@ model::Model Checker::build() {
       } else {
         MNode bn = resolve(a, e.name);
         require(bn, *a.kind, a);
-        model::Backup& b = made[i].backup;
+        model::Backup& b = e.backups[at[i]];
         b.name = a.name;
         b.span = a.name_span;
         b.of = deps(bn.value("of"));
@@ -227,15 +239,6 @@ model::Model Checker::build() {
         if (auto* v = bn.value("restore_within")) b.restore_within = q_or(to_seconds(*v), 0);
       }
     });
-    for (std::size_t i = 0; i < rules.size(); ++i) {
-      const auto& k = rules[i]->kind->name;
-      if (k == "alert")
-        e.alerts.push_back(std::move(made[i].alert));
-      else if (k == "record")
-        e.records.push_back(std::move(made[i].record));
-      else
-        e.backups.push_back(std::move(made[i].backup));
-    }
     // `enabled = false`: the workload is left out of this environment (E3007 when a present
     // workload depends on it), with its backups.
     presence.apply(e);

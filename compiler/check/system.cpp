@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "base/suggest.hpp"
 #include "check/promql.hpp"
@@ -439,8 +440,8 @@ class Completer {
   }
 
   void expression(const model::Environment& e, const Known& k, const std::string& what,
-                  const std::string& name, const std::string& expr, base::Span span) {
-    promql::Result r = promql::parse(expr);
+                  const std::string& name, const std::string& expr, base::Span span,
+                  const promql::Result& r) {
     if (r.error) {
       sink_.report(base::Diagnostic{Code::E2023,
                                     locate(span, expr, r.error->offset, r.error->length),
@@ -480,9 +481,31 @@ class Completer {
 
   void expressions(const model::Environment& e) {
     if (e.alerts.empty() && e.records.empty()) return;
+    // Parsed first, the second half on another thread when many (parsing reads the expression
+    // only), then reported in order.
+    const std::size_t n = e.alerts.size() + e.records.size();
+    std::vector<promql::Result> parsed(n);
+    auto parse = [&](std::size_t from, std::size_t to) {
+      for (std::size_t i = from; i < to; ++i)
+        parsed[i] = promql::parse(i < e.alerts.size() ? e.alerts[i].expr
+                                                      : e.records[i - e.alerts.size()].expr);
+    };
+    if (n < 256) {
+      parse(0, n);
+    } else {
+      std::thread second(parse, n / 2, n);
+      parse(0, n / 2);
+      second.join();
+    }
     Known k = known(e);
-    for (const auto& a : e.alerts) expression(e, k, "alert", a.name, a.expr, a.expr_span);
-    for (const auto& r : e.records) expression(e, k, "record", r.name, r.expr, r.expr_span);
+    for (std::size_t i = 0; i < e.alerts.size(); ++i) {
+      const auto& a = e.alerts[i];
+      expression(e, k, "alert", a.name, a.expr, a.expr_span, parsed[i]);
+    }
+    for (std::size_t i = 0; i < e.records.size(); ++i) {
+      const auto& r = e.records[i];
+      expression(e, k, "record", r.name, r.expr, r.expr_span, parsed[e.alerts.size() + i]);
+    }
   }
 
   // A dashboard's metrics are charted in every environment, so each must be exported in one.

@@ -12,6 +12,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 namespace stackc::graph {
 namespace {
@@ -230,8 +231,22 @@ bool check_cycles(const model::Model& m, base::Sink& sink) {
 }
 
 std::vector<Plan> analyze(const model::Model& m, base::Sink& sink) {
+  // Capacity (every environment against its cluster) and cycles read the model only: with many
+  // workloads the plan is made on another thread meanwhile, its diagnostics held and reported
+  // after the cycles', as one pass would report them.
+  std::size_t workloads = 0;
+  for (const auto& e : m.environments) workloads += e.workloads.size();
+  if (workloads < 256) {
+    check_cycles(m, sink);
+    return plan(m, sink);
+  }
+  base::Collector held;
+  std::vector<Plan> plans;
+  std::thread second([&] { plans = plan(m, held); });
   check_cycles(m, sink);
-  return plan(m, sink);  // capacity: every environment against its cluster
+  second.join();
+  for (const auto& d : held.all()) sink.report(d);
+  return plans;
 }
 
 }  // namespace stackc::graph

@@ -1,4 +1,5 @@
 #include "graph/graph.hpp"
+#include "graph/capacity.hpp"
 
 #include <gtest/gtest.h>
 
@@ -165,6 +166,38 @@ TEST(Graph, ADependencyOnAVersionedWorkloadIsOneOnEveryVersion) {
   // `--impact reviews`: every version down.
   EXPECT_EQ(names(g, g.dependents(std::vector<std::size_t>{1, 2})),
             (std::vector<std::string>{"web"}));
+}
+
+// With many workloads the capacity plan is made on another thread; the diagnostics are the same,
+// in the same order, as the cycles' and then the plan's one after the other.
+TEST(Graph, AnalyzeOfManyWorkloadsReportsAsOnePass) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> spec = {
+      {"a", {"b"}}, {"b", {"c"}}, {"c", {"a"}}};
+  for (int i = 0; i < 300; ++i) spec.push_back({"w" + std::to_string(i), {}});
+  model::Model m;
+  m.environments.push_back(env(spec));
+  m.environments[0].cluster = "small";
+  for (auto& w : m.environments[0].workloads) {
+    w.cpu = {500, 500, {}};
+    w.memory = {1LL << 30, 1LL << 30, {}};
+  }
+  model::Cluster c;
+  c.name = "small";
+  c.node_cpu = 2000;
+  c.node_memory = 4LL << 30;
+  m.clusters.push_back(c);
+  base::Collector both, one_pass;
+  auto plans = analyze(m, both);
+  check_cycles(m, one_pass);
+  auto again = plan(m, one_pass);
+  ASSERT_EQ(both.all().size(), one_pass.all().size());
+  ASSERT_GE(both.all().size(), 2u);  // the cycle and the capacity
+  EXPECT_EQ(base::info(both.all().front().code).id, std::string("E3001"));
+  for (std::size_t i = 0; i < both.all().size(); ++i) {
+    EXPECT_EQ(both.all()[i].code, one_pass.all()[i].code);
+    EXPECT_EQ(both.all()[i].message, one_pass.all()[i].message);
+  }
+  EXPECT_EQ(plans.size(), again.size());
 }
 
 TEST(Packing, APodCountsItsSidecarsAndItsLargestInitContainer) {

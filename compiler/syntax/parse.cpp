@@ -803,15 +803,17 @@ std::size_t utf8_len(const unsigned char* p, const unsigned char* end) {
   return n;
 }
 
-// Returns false when the file cannot be parsed at all (NUL bytes).
-bool prescan(const base::SourceFile& f, base::FileId id, base::Sink& sink,
-             std::vector<ast::Comment>& comments) {
+// Checks the bytes in [from, to) of the file's text (no NUL, valid UTF-8) and collects the
+// comments there, from a line's start outside any string. Returns false when the file cannot be
+// parsed at all (NUL bytes).
+bool prescan(const base::SourceFile& f, base::FileId id, const char* from, const char* to,
+             base::Sink& sink, std::vector<ast::Comment>& comments) {
   auto text = f.text();
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  const auto* begin = p;
+  const auto* p = reinterpret_cast<const unsigned char*>(from);
+  const auto* end = reinterpret_cast<const unsigned char*>(to);
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
   auto off = [&](const unsigned char* q) { return static_cast<std::uint32_t>(q - begin); };
-  if (const void* nul = std::memchr(text.data(), '\0', text.size())) {
+  if (const void* nul = std::memchr(from, '\0', static_cast<std::size_t>(to - from))) {
     auto at = static_cast<std::uint32_t>(static_cast<const char*>(nul) - text.data());
     sink.report(base::make(base::Code::E1006, base::Span{id, at, at + 1},
                            "the file contains a NUL byte; it looks like a binary file",
@@ -942,23 +944,34 @@ const char* split_point(std::string_view text) {
   return nullptr;
 }
 
-// Parses the two halves of a large file at once, the first on another thread. True, with `out`
-// filled, when neither half reported anything: the cut was then between two top-level
-// statements (a cut inside a block, a list, a call, a string or a `from` list leaves the first
-// half with something unclosed at its end, which is an error; a statement never reaches past
-// its line but through those), so the result is exactly the one-pass parse of the whole file.
-// False otherwise; the caller then parses the file in one pass, which reports what is wrong.
+// Prescans and parses the two halves of a large file at once, the first on another thread.
+// True, with `out` filled, when neither half reported anything: the cut was then between two
+// top-level statements (a cut inside a block, a list, a call, a string or a `from` list leaves
+// the first half with something unclosed at its end, which is an error; a statement never
+// reaches past its line but through those), so the result, comments included, is exactly the
+// one-pass prescan and parse of the whole file. False otherwise; the caller then prescans and
+// parses the file in one pass, which reports what is wrong.
 bool parse_halves(const base::SourceFile& f, base::FileId id, ast::File& out) {
   auto text = f.text();
   const char* cut = split_point(text);
   if (cut == nullptr) return false;
+  const char* end = text.data() + text.size();
   base::Collector first_sink, second_sink;
   auto first_arena = std::make_unique<ast::Arena>(), second_arena = std::make_unique<ast::Arena>();
   ast::Seq<ast::Stmt> first, second;
-  std::thread t([&] { first = parse_range(f, id, text.data(), cut, first_sink, *first_arena); });
-  second = parse_range(f, id, cut, text.data() + text.size(), second_sink, *second_arena);
+  std::vector<ast::Comment> second_comments;
+  std::thread t([&] {
+    if (prescan(f, id, text.data(), cut, first_sink, out.comments))
+      first = parse_range(f, id, text.data(), cut, first_sink, *first_arena);
+  });
+  if (prescan(f, id, cut, end, second_sink, second_comments))
+    second = parse_range(f, id, cut, end, second_sink, *second_arena);
   t.join();
-  if (!first_sink.all().empty() || !second_sink.all().empty()) return false;
+  if (!first_sink.all().empty() || !second_sink.all().empty()) {
+    out.comments.clear();
+    return false;
+  }
+  out.comments.insert(out.comments.end(), second_comments.begin(), second_comments.end());
   // The two runs of top-level statements, joined in the first arena.
   const std::size_t n = first.size() + second.size();
   auto* joined =
@@ -979,12 +992,11 @@ ast::File parse(const base::SourceManager& sm, base::FileId id, base::Sink& sink
   ast::File out;
   out.id = id;
   std::size_t before = sink.error_count();
-  if (!prescan(f, id, sink, out.comments)) {
+  if (f.text().size() >= parallel_from && parse_halves(f, id, out)) return out;
+  if (!prescan(f, id, f.text().data(), f.text().data() + f.text().size(), sink, out.comments)) {
     out.ok = false;
     return out;
   }
-  if (f.text().size() >= parallel_from && sink.error_count() == before && parse_halves(f, id, out))
-    return out;
   out.arenas.push_back(std::make_unique<ast::Arena>());
   out.statements = parse_range(f, id, f.text().data(), f.text().data() + f.text().size(), sink,
                                *out.arenas.back());

@@ -153,7 +153,10 @@ std::pair<std::string, std::string> both_ways(const std::string& text, std::size
   for (const auto& d : sink.sorted())
     diags +=
         fmt::format("{} {}-{} {}\n", base::info(d.code).id, d.span.begin, d.span.end, d.message);
-  return {dump_json(sm, f) + (f.ok ? "ok" : "not ok"), diags};
+  std::string comments;
+  for (const auto& c : f.comments)
+    comments += fmt::format("#{}-{}{}", c.span.begin, c.span.end, c.own_line ? "o" : "t");
+  return {dump_json(sm, f) + comments + (f.ok ? "ok" : "not ok"), diags};
 }
 
 // `middle` between enough statements before and after it that the file's middle, where the
@@ -168,15 +171,23 @@ std::string around(const std::string& middle) {
 TEST(Parse, TwoHalvesAtOnceGiveTheOnePassResult) {
   std::string lines;
   for (int i = 0; i < 40; ++i) lines += fmt::format("line{} = {}\n", i, i);
+  std::string comments;
+  for (int i = 0; i < 40; ++i)
+    comments +=
+        fmt::format("# own {}\nservice c{} {{ # trailing \"{}\"\n  port = 1\n}}\n", i, i, i);
   std::vector<std::string> files = {
-      around("service mid {\n  port = 1\n}\n"),            // cut between statements
-      around("x = \"\"\"\n" + lines + "\"\"\"\n"),         // inside a multi-line string
-      around("service a {\n" + lines + "}\n"),             // inside an unindented block
-      around("y = [\n" + lines + "]\n"),                   // inside a list (an error there)
-      around("service f from b,\n" + lines + "c {\n}\n"),  // inside a `from` list
-      around("service e {\n  port = \n}\n" + lines),       // a syntax error in the second half
-      around(lines + "service e {\n  port = \n}\n"),       // ... and in the first
-      around("service u {\n" + lines),                     // a block never closed
+      around("service mid {\n  port = 1\n}\n"),                 // cut between statements
+      around("x = \"\"\"\n" + lines + "\"\"\"\n"),              // inside a multi-line string
+      around("service a {\n" + lines + "}\n"),                  // inside an unindented block
+      around("y = [\n" + lines + "]\n"),                        // inside a list (an error there)
+      around("service f from b,\n" + lines + "c {\n}\n"),       // inside a `from` list
+      around("service e {\n  port = \n}\n" + lines),            // a syntax error in the second half
+      around(lines + "service e {\n  port = \n}\n"),            // ... and in the first
+      around("service u {\n" + lines),                          // a block never closed
+      around(comments),                                         // comments in both halves
+      around(lines + "bad = \"\xff\"\n" + lines),               // invalid UTF-8 (first half)
+      around(lines + "ok = 1\n" + lines + "bad = \"\xc3\"\n"),  // ... (second half)
+      around(lines + std::string("nul = 1\0\n", 9) + lines),    // a NUL byte
   };
   for (const auto& text : files) {
     auto one = both_ways(text, std::numeric_limits<std::size_t>::max());
@@ -187,6 +198,9 @@ TEST(Parse, TwoHalvesAtOnceGiveTheOnePassResult) {
   // Both outcomes were exercised: the cut between statements parses clean, an error falls back.
   EXPECT_EQ(both_ways(files[0], 0).second, "");
   EXPECT_NE(both_ways(files[5], 0).second, "");
+  EXPECT_EQ(both_ways(files[8], 0).second, "");
+  EXPECT_NE(both_ways(files[8], 0).first.find("#"), std::string::npos);
+  EXPECT_NE(both_ways(files[10], 0).second, "");
 }
 
 TEST(Arena, RunsKeepTheirContentAcrossBlocks) {

@@ -740,7 +740,9 @@ class Lowering {
     return probe_doc(p, port());
   }
 
-  Doc main_container(const Workload& w, const std::string& configmap, Doc& volumes) {
+  // `env`: the workload's environment with its connections (env_of).
+  Doc main_container(const Workload& w, const std::vector<model::EnvVar>& env,
+                     const std::string& configmap, Doc& volumes) {
     Doc c;
     c["name"] = w.group.empty() ? w.name : w.group;  // every version's is the workload's
     c["image"] = image_ref(m_, w.image);
@@ -759,7 +761,7 @@ class Lowering {
       }
       c["ports"] = std::move(ports);
     }
-    if (auto env = env_of(w); !env.empty()) c["env"] = env_list(env, configmap);
+    if (!env.empty()) c["env"] = env_list(env, configmap);
     c["resources"] = resources(w.cpu, w.memory);
     if (w.liveness) c["livenessProbe"] = probe(*w.liveness, w);
     if (w.readiness) c["readinessProbe"] = probe(*w.readiness, w);
@@ -900,7 +902,7 @@ class Lowering {
   // What the pods read at start, digested: the configuration files they mount (the workloads
   // stackc adds), the plain environment values of their ConfigMap and which secret keys they
   // read. A change of any rolls the pods; a change of another workload's never does.
-  std::string digest(const Workload& w) const {
+  std::string digest(const Workload& w, const std::vector<model::EnvVar>& main_env) const {
     Digest h;
     bool any = false;
     for (const auto& c : configs_) {
@@ -922,7 +924,7 @@ class Lowering {
         }
       }
     };
-    env(env_of(w), "");
+    env(main_env, "");
     if (w.exporter) env(w.exporter->env, "");
     for (const auto& x : w.init) env(x.env, x.name + ".");
     for (const auto& mt : w.mounts) {  // Secrets it mounts: which keys, from which Secret
@@ -944,14 +946,15 @@ class Lowering {
     return {w.service_account, true};
   }
 
-  Doc pod_template(const Workload& w, const std::string& configmap, bool job) {
+  Doc pod_template(const Workload& w, const std::vector<model::EnvVar>& env,
+                   const std::string& configmap, bool job) {
     Doc t;
     t["metadata"]["labels"] = labels(w);
     for (const auto& [k, v] : w.pod_labels) t["metadata"]["labels"][k] = v;
     for (const auto& [k, v] : w.pod_annotations) t["metadata"]["annotations"][k] = v;
     // A digest of what the pods read at start: a change of it rolls the pods, so the programs
     // never run on stale configuration.
-    if (auto h = digest(w); !h.empty())
+    if (auto h = digest(w, env); !h.empty())
       t["metadata"]["annotations"]["stackc.dev/config-digest"] = h;
     Doc spec;
     spec["serviceAccountName"] = service_account(w).first;
@@ -988,7 +991,7 @@ class Lowering {
     }
     Doc volumes = Doc::array();
     Doc containers = Doc::array();
-    containers.push_back(main_container(w, configmap, volumes));
+    containers.push_back(main_container(w, env, configmap, volumes));
     if (!w.init.empty()) {
       Doc init = Doc::array();
       for (const auto& x : w.init)
@@ -1063,7 +1066,7 @@ class Lowering {
         if (!w.autoscaled()) d["spec"]["replicas"] = w.replicas_min;
         d["spec"]["revisionHistoryLimit"] = 5;
         d["spec"]["selector"]["matchLabels"] = selector(w);
-        d["spec"]["template"] = pod_template(w, configmap, false);
+        d["spec"]["template"] = pod_template(w, main_env, configmap, false);
         break;
       }
       case Workload::Kind::Stateful: {
@@ -1071,7 +1074,7 @@ class Lowering {
         if (!w.autoscaled()) d["spec"]["replicas"] = w.replicas_min;
         d["spec"]["serviceName"] = n + "-headless";
         d["spec"]["selector"]["matchLabels"] = selector(w);
-        d["spec"]["template"] = pod_template(w, configmap, false);
+        d["spec"]["template"] = pod_template(w, main_env, configmap, false);
         Doc claims = Doc::array();
         auto claim = [&](const std::string& name, std::int64_t size) {
           Doc c;
@@ -1092,7 +1095,7 @@ class Lowering {
         d = object("batch/v1", "Job", meta(n, labels(w)));
         d["spec"]["backoffLimit"] = w.retries;
         if (w.timeout) d["spec"]["activeDeadlineSeconds"] = w.timeout;
-        d["spec"]["template"] = pod_template(w, configmap, true);
+        d["spec"]["template"] = pod_template(w, main_env, configmap, true);
         break;
       }
       case Workload::Kind::Cron: {
@@ -1105,7 +1108,7 @@ class Lowering {
         jt["metadata"]["labels"] = labels(w);
         jt["spec"]["backoffLimit"] = w.retries;
         if (w.timeout) jt["spec"]["activeDeadlineSeconds"] = w.timeout;
-        jt["spec"]["template"] = pod_template(w, configmap, true);
+        jt["spec"]["template"] = pod_template(w, main_env, configmap, true);
         d["spec"]["jobTemplate"] = std::move(jt);
         break;
       }

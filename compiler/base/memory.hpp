@@ -1,0 +1,15 @@
+// Making fresh memory present before it is first written, on two threads.
+#pragma once
+
+#include <cstddef>
+
+namespace stackc::base {
+
+// Makes the pages inside [p, p + bytes) present and writable, the two halves at once on two
+// threads; the contents are unchanged. A large vector's storage, reserved and then constructed
+// element by element on one thread, otherwise takes its page faults (the kernel clearing each
+// page) one at a time on that thread. A hint only: nothing happens for less than a MiB or where
+// the system cannot do it (Linux before 5.14, other systems).
+void populate_in_halves(const void* p, std::size_t bytes);
+
+}  // namespace stackc::base
