@@ -274,6 +274,25 @@ TEST(Check, ImportsDiamondsAndCycles) {
   EXPECT_EQ(cyc->codes(), std::vector<base::Code>{base::Code::E2016});
 }
 
+// W0026 in every container's env: the main one's, an init container's and the exporter's;
+// once, though each environment resolves the workload.
+TEST(Check, EnvEntriesNamingEachOtherInACycleAreW0026InEveryContainer) {
+  auto c = check_text(
+      "service api {\n  image = \"x\"  port http = 1  cpu = 1  memory = 1Gi\n"
+      "  env { A = \"$(B)\"  B = \"$(A)\"  C = \"$(A)\" }\n"
+      "  init migrate { image = \"m\"  env { X = \"$(X)\"  Y = \"$$(Y) $(X)\" } }\n"
+      "  exporter { image = \"docker.io/prom/e:1\"  port = 9100  env { P = \"$(Q)\"  Q = \"$(P)\" "
+      "} }\n}\n");
+  EXPECT_TRUE(c->result.model);
+  std::vector<std::string> at;
+  for (const auto& d : c->sink.sorted()) {
+    EXPECT_EQ(d.code, base::Code::W0026) << d.message;
+    at.push_back(d.message.substr(0, d.message.find(" refers")));
+  }
+  EXPECT_EQ(at, (std::vector<std::string>{"the env entry `B`", "the env entry `X`",
+                                          "the env entry `Q`"}));
+}
+
 TEST(Check, DidYouMeanForKeysAndNames) {
   auto c = check_text(
       "service api { image = \"x\"  port http = 1  cpu = 1  memory = 1Gi  replica = 2  needs = "

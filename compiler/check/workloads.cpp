@@ -11,6 +11,7 @@
 
 #include "base/suggest.hpp"
 #include "check/checker.hpp"
+#include "check/env_refs.hpp"
 #include "check/hardening.hpp"
 #include "check/ports.hpp"
 #include "check/probes.hpp"
@@ -152,6 +153,7 @@ void Checker::workload(const Decl& d, const model::Model& m, const model::Enviro
     w.startup = probe(h->value("startup"));
   }
   w.env = env_vars(n.child("env"), m, e);
+  check_env_references(w.env, sink());
   w.needs = deps(n.value("needs"));
   if (const MNode* mt = n.child("metrics")) {
     for (const auto& kid : mt->kids) {
@@ -222,6 +224,7 @@ void Checker::workload(const Decl& d, const model::Model& m, const model::Enviro
     if (auto* v = x->value("path")) ex.path = str(v);
     if (auto* v = x->value("prefix")) ex.prefix = str(v);
     ex.env = env_vars(x->child("env"), m, e);
+    check_env_references(ex.env, sink());
     ex.cpu = resource(x->value("cpu"), true, {50, 100, {}});
     ex.memory = resource(x->value("memory"), false, {32LL << 20, 64LL << 20, {}});
     w.exporter = std::move(ex);
@@ -297,6 +300,7 @@ void Checker::pod_details(const MNode& n, const Decl& d, const model::Model& m,
     c.args = strings(kid.value("args"), m, e);
     if (auto* v = kid.value("working_dir")) c.working_dir = interp_or(v, m, e);
     c.env = env_vars(kid.child("env"), m, e);
+    check_env_references(c.env, sink());
     c.cpu = resource(kid.value("cpu"), true, c.sidecar ? model::Resource{50, 100, {}} : w.cpu);
     c.memory = resource(kid.value("memory"), false,
                         c.sidecar ? model::Resource{32LL << 20, 64LL << 20, {}} : w.memory);
