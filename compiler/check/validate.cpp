@@ -355,7 +355,9 @@ void Checker::validate_prefix(const Stmt& s) {
          {"name", "instance", "version", "component", "part-of", "managed-by"})
       if (e.key == own)
         report(Code::E2043, e.key_span,
-               fmt::format("`app.kubernetes.io/{}` is a label stackc sets on every pod", own),
+               fmt::format("`app.kubernetes.io/{}` is a label stackc sets on every object of a "
+                           "workload, its pods included",
+                           own),
                own == "name" || own == "instance"
                    ? "it selects the workload's pods; remove it"
                    : "remove it; stackc writes it from the stack and the workload");
