@@ -21,14 +21,6 @@ using manifests::Document;
 using manifests::Node;
 using manifests::Type;
 
-const Node* path(const Node* n, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    if (!n) return nullptr;
-    n = n->get(k);
-  }
-  return n;
-}
-
 void rest(Context& c, const Node* m, std::initializer_list<std::string_view> known,
           const std::string& what, std::vector<std::string>& comments) {
   if (!m || !m->is_map()) return;
@@ -1004,8 +996,7 @@ Imported from_kubernetes(const std::vector<const Document*>& docs, const base::S
     }
     if (k == "NetworkPolicy") {
       // stackc's own (the input is its output) are the graph's: made again, nothing to report.
-      const Node* l = path(&d->root, {"metadata", "labels"});
-      if (l && l->str("app.kubernetes.io/managed-by") == "stackc") {
+      if (made_by_stackc(*d)) {
         out.kept.push_back(Stmt::comment(
             {fmt::format("NetworkPolicy {}: stackc's own, made again from the graph", d->name)}));
         continue;

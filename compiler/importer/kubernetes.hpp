@@ -62,6 +62,10 @@ Imported from_kubernetes(const std::vector<const manifests::Document*>& docs,
 // --- shared by the files of the Kubernetes mapping ---
 bool as_int(const manifests::Node* n, std::int64_t& out);
 bool one_of(std::string_view s, std::initializer_list<std::string_view> set);
+// The node at `keys` below `n` (`path(&doc.root, {"spec", "template"})`), or null.
+const manifests::Node* path(const manifests::Node* n, std::initializer_list<const char*> keys);
+// Whether stackc made the object (`app.kubernetes.io/managed-by: stackc`).
+bool made_by_stackc(const manifests::Document& d);
 
 // A Service of the input, as the inference of references sees it.
 struct Target {

@@ -19,23 +19,10 @@ namespace {
 using manifests::Document;
 using manifests::Node;
 
-const Node* at(const Node* n, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    if (!n) return nullptr;
-    n = n->get(k);
-  }
-  return n;
-}
-
-bool stackcs(const Document& d) {
-  const Node* l = at(&d.root, {"metadata", "labels"});
-  return l && l->str("app.kubernetes.io/managed-by") == "stackc";
-}
-
 const Document* own_object(const std::vector<const Document*>& docs, std::string_view kind,
                            std::string_view name) {
   for (const Document* d : docs)
-    if (d->kind == kind && d->name == name && stackcs(*d)) return d;
+    if (d->kind == kind && d->name == name && made_by_stackc(*d)) return d;
   return nullptr;
 }
 
@@ -80,7 +67,7 @@ std::int64_t seconds_of(std::string_view s) {
 
 // The main container of a stackc workload (named after it).
 const Node* container(const Document& d) {
-  const Node* ctrs = at(&d.root, {"spec", "template", "spec", "containers"});
+  const Node* ctrs = path(&d.root, {"spec", "template", "spec", "containers"});
   if (!ctrs || !ctrs->is_seq()) return nullptr;
   for (const Node& k : ctrs->items)
     if (k.str("name") == d.name) return &k;
@@ -90,8 +77,8 @@ const Node* container(const Document& d) {
 // `cpu` and `memory` of the main container, written only when they differ from the defaults.
 void resources(const Node* k, std::int64_t cpu_lo, std::int64_t cpu_hi, std::int64_t mem_lo,
                std::int64_t mem_hi, Stmt& into) {
-  const Node* req = at(k, {"resources", "requests"});
-  const Node* lim = at(k, {"resources", "limits"});
+  const Node* req = path(k, {"resources", "requests"});
+  const Node* lim = path(k, {"resources", "limits"});
   std::int64_t a = 0, b = 0;
   if (req && lim && cpu_millis(req->str("cpu"), a) && cpu_millis(lim->str("cpu"), b) &&
       (a != cpu_lo || b != cpu_hi))
@@ -103,9 +90,9 @@ void resources(const Node* k, std::int64_t cpu_lo, std::int64_t cpu_hi, std::int
 
 // The size of the StatefulSet's data claim, written when it is not `dflt`.
 void storage(const Document& d, std::int64_t dflt, Stmt& into) {
-  const Node* claims = at(&d.root, {"spec", "volumeClaimTemplates"});
+  const Node* claims = path(&d.root, {"spec", "volumeClaimTemplates"});
   if (!claims || !claims->is_seq() || claims->items.empty()) return;
-  const Node* req = at(&claims->items[0], {"spec", "resources", "requests"});
+  const Node* req = path(&claims->items[0], {"spec", "resources", "requests"});
   std::int64_t v = 0;
   if (req && byte_count(req->str("storage"), v) && v != dflt)
     into.add(Stmt::assign("storage", bytes_text(v)));
@@ -325,7 +312,7 @@ std::map<std::string, std::string> stdlib_prefixes() {
 std::string exporter_port(const std::multimap<std::string, const Document*>& workloads,
                           const std::string& name) {
   for (auto [it, end] = workloads.equal_range(name); it != end; ++it)
-    if (const Node* ctrs = at(&it->second->root, {"spec", "template", "spec", "containers"});
+    if (const Node* ctrs = path(&it->second->root, {"spec", "template", "spec", "containers"});
         ctrs && ctrs->is_seq())
       for (const Node& k : ctrs->items)
         if (const Node* ps = k.get("ports"); k.str("name") == "exporter" && ps && ps->is_seq() &&
@@ -341,7 +328,7 @@ bool scraped_for_metrics(const std::multimap<std::string, const Document*>& work
   std::set<std::int64_t> exporter;
   for (auto [it, end] = workloads.equal_range(np.name); it != end; ++it)
     if (const Document* d = it->second)
-      if (const Node* ctrs = at(&d->root, {"spec", "template", "spec", "containers"});
+      if (const Node* ctrs = path(&d->root, {"spec", "template", "spec", "containers"});
           ctrs && ctrs->is_seq())
         for (const Node& k : ctrs->items)
           if (const Node* ps = k.get("ports"); ps && ps->is_seq() && k.str("name") == "exporter")
@@ -349,14 +336,14 @@ bool scraped_for_metrics(const std::multimap<std::string, const Document*>& work
               std::int64_t n = 0;
               if (as_int(p.get("containerPort"), n)) exporter.insert(n);
             }
-  const Node* in = at(&np.root, {"spec", "ingress"});
+  const Node* in = path(&np.root, {"spec", "ingress"});
   if (!in || !in->is_seq()) return false;
   for (const Node& rule : in->items) {
     const Node* from = rule.get("from");
     const Node* ports = rule.get("ports");
     if (!from || !from->is_seq() || from->items.size() != 1 || !ports || !ports->is_seq()) continue;
     const Node& peer = from->items[0];
-    const Node* pods = at(&peer, {"podSelector", "matchLabels"});
+    const Node* pods = path(&peer, {"podSelector", "matchLabels"});
     if (peer.get("namespaceSelector") || !pods || pods->size() != 1 ||
         pods->str("app.kubernetes.io/name") != "prometheus")
       continue;
@@ -397,10 +384,10 @@ Stmt dashboard_block(const Node& root, std::string name) {
 // otherwise: its one container, running stackc's pinned image. Else it is reported (W0045) and
 // imported as a workload, so that nothing of it is dropped.
 bool pristine(Context& c, const Document& d, const char* image) {
-  const Node* ctrs = at(&d.root, {"spec", "template", "spec", "containers"});
+  const Node* ctrs = path(&d.root, {"spec", "template", "spec", "containers"});
   const Node* k = container(d);
   if (ctrs && ctrs->is_seq() && ctrs->items.size() == 1 && k && k->str("image") == image &&
-      !at(&d.root, {"spec", "template", "spec", "initContainers"}))
+      !path(&d.root, {"spec", "template", "spec", "initContainers"}))
     return true;
   lost(c, d,
        fmt::format("it is not as stackc builds it (one container `{}` running `{}`): it is "
@@ -425,7 +412,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     // stackc's NetworkPolicies still say which workloads Prometheus scrapes: those it admits
     // on other ports than their exporter's declare `metrics`, whose names are lost.
     for (const Document* d : docs)
-      if (d->kind == "NetworkPolicy" && stackcs(*d) && scraped_for_metrics(workloads, *d)) {
+      if (d->kind == "NetworkPolicy" && made_by_stackc(*d) && scraped_for_metrics(workloads, *d)) {
         lost(c, *d,
              fmt::format("the names of the metrics Prometheus scrapes from `{}` are not in the "
                          "manifests (only the monitoring stack's dashboards hold them, and the "
@@ -504,12 +491,13 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     consume("ConfigMap", "prometheus-config");
     for (const char* kind : {"Role", "RoleBinding"}) consume(kind, "prometheus");
     for (const Document* d : docs)
-      if ((d->kind == "ClusterRole" || d->kind == "ClusterRoleBinding") && stackcs(*d) &&
+      if ((d->kind == "ClusterRole" || d->kind == "ClusterRoleBinding") && made_by_stackc(*d) &&
           d->name == c.ns + "-prometheus")
         own.consumed.insert(d);
     // The rules: `prometheus-rules`, or `prometheus-rules-1`, `-2`... with `rules-N.yml`.
     for (const Document* d : docs) {
-      if (d->kind != "ConfigMap" || !stackcs(*d) || d->name.rfind("prometheus-rules", 0) != 0)
+      if (d->kind != "ConfigMap" || !made_by_stackc(*d) ||
+          d->name.rfind("prometheus-rules", 0) != 0)
         continue;
       own.consumed.insert(d);
       if (const Node* data = d->root.get("data"); data && data->is_map())
@@ -552,7 +540,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     if (const Node* env = k ? k->get("env") : nullptr; env && env->is_seq())
       for (const Node& e : env->items)
         if (e.str("name") == "GF_SECURITY_ADMIN_PASSWORD")
-          if (const Node* ref = at(&e, {"valueFrom", "secretKeyRef"}))
+          if (const Node* ref = path(&e, {"valueFrom", "secretKeyRef"}))
             g.add(Stmt::assign("admin_password",
                                fmt::format("secret({}, key = {})", quote(ref->str("name")),
                                            quote(ref->str("key")))));
@@ -562,7 +550,8 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
     consume_workload("grafana", "StatefulSet");
     consume("ConfigMap", "grafana-provisioning");
     for (const Document* d : docs) {
-      if (d->kind != "ConfigMap" || !stackcs(*d) || d->name.rfind("grafana-dashboards", 0) != 0)
+      if (d->kind != "ConfigMap" || !made_by_stackc(*d) ||
+          d->name.rfind("grafana-dashboards", 0) != 0)
         continue;
       own.consumed.insert(d);
       const Node* data = d->root.get("data");
@@ -662,10 +651,10 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
   // The exporters of the stdlib's templates export their prefix (for the alerts' metrics).
   auto exporter_prefixes = stdlib_prefixes();
   for (const Document* d : docs) {
-    if ((d->kind != "StatefulSet" && d->kind != "Deployment") || !stackcs(*d) ||
+    if ((d->kind != "StatefulSet" && d->kind != "Deployment") || !made_by_stackc(*d) ||
         own.consumed.count(d))
       continue;
-    const Node* ctrs = at(&d->root, {"spec", "template", "spec", "containers"});
+    const Node* ctrs = path(&d->root, {"spec", "template", "spec", "containers"});
     for (std::size_t i = 0; ctrs && ctrs->is_seq() && i < ctrs->items.size(); ++i)
       if (ctrs->items[i].str("name") == "exporter")
         if (auto it = exporter_prefixes.find(std::string(ctrs->items[i].str("image")));
@@ -677,7 +666,7 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
   }
   // A workload Prometheus scrapes whose metrics no dashboard names (no Grafana): reported.
   for (const Document* d : docs)
-    if (d->kind == "NetworkPolicy" && stackcs(*d) && !own.consumed.count(d) &&
+    if (d->kind == "NetworkPolicy" && made_by_stackc(*d) && !own.consumed.count(d) &&
         scraped_for_metrics(workloads, *d)) {
       auto& adds = own.additions[d->name];
       if (std::any_of(adds.begin(), adds.end(), [](const Stmt& x) { return x.head == "metrics"; }))
@@ -745,7 +734,8 @@ std::vector<Stmt> monitoring(Context& c, const std::vector<const Document*>& doc
   }
   if (!dropped.empty())
     for (const Document* d : docs)
-      if (d->kind == "ConfigMap" && stackcs(*d) && d->name.rfind("prometheus-rules", 0) == 0) {
+      if (d->kind == "ConfigMap" && made_by_stackc(*d) &&
+          d->name.rfind("prometheus-rules", 0) == 0) {
         lost(c, *d,
              fmt::format("{} of its rules read metrics whose workloads are not known (their "
                          "`metrics` are not in the manifests): {}; kept as comments",

@@ -14,19 +14,6 @@ using manifests::Document;
 using manifests::Node;
 using manifests::Type;
 
-const Node* at(const Node* n, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    if (!n) return nullptr;
-    n = n->get(k);
-  }
-  return n;
-}
-
-bool stackcs(const Document& d) {
-  const Node* l = at(&d.root, {"metadata", "labels"});
-  return l && l->str("app.kubernetes.io/managed-by") == "stackc";
-}
-
 const Document* find(const std::vector<const Document*>& docs, std::string_view kind,
                      std::string_view name) {
   for (const Document* d : docs)
@@ -38,7 +25,7 @@ const Document* find(const std::vector<const Document*>& docs, std::string_view 
 // number, or the port of that name of the workload's containers.
 std::int64_t container_port(const std::vector<const Document*>& docs, const Document& svc,
                             const Node* port) {
-  const Node* ports = at(&svc.root, {"spec", "ports"});
+  const Node* ports = path(&svc.root, {"spec", "ports"});
   if (!ports || !ports->is_seq() || !port) return 0;
   std::int64_t number = 0;
   as_int(port->get("number"), number);
@@ -52,7 +39,7 @@ std::int64_t container_port(const std::vector<const Document*>& docs, const Docu
     if (!t) return n;
     for (const Document* d : docs) {
       if (d->name != svc.name || (d->kind != "Deployment" && d->kind != "StatefulSet")) continue;
-      const Node* ctrs = at(&d->root, {"spec", "template", "spec", "containers"});
+      const Node* ctrs = path(&d->root, {"spec", "template", "spec", "containers"});
       if (!ctrs || !ctrs->is_seq()) continue;
       for (const Node& k : ctrs->items)
         if (const Node* cps = k.get("ports"); cps && cps->is_seq())
@@ -93,24 +80,24 @@ std::vector<Stmt> ingress_controllers(const std::vector<const Document*>& docs) 
   std::vector<Stmt> out;
   std::set<std::string> done;
   for (const Document* ing : docs) {
-    if (ing->kind != "Ingress" || !stackcs(*ing)) continue;
-    std::string cls(at(&ing->root, {"spec"}) ? at(&ing->root, {"spec"})->str("ingressClassName")
-                                             : "");
+    if (ing->kind != "Ingress" || !made_by_stackc(*ing)) continue;
+    std::string cls(path(&ing->root, {"spec"}) ? path(&ing->root, {"spec"})->str("ingressClassName")
+                                               : "");
     if (cls.empty() || done.count(cls) ||
         one_of(cls, {"nginx", "traefik", "haproxy", "gce", "alb", "azure-application-gateway"}))
       continue;
-    const Node* rules = at(&ing->root, {"spec", "rules"});
+    const Node* rules = path(&ing->root, {"spec", "rules"});
     if (!rules || !rules->is_seq() || rules->items.empty()) continue;
-    const Node* paths = at(&rules->items[0], {"http", "paths"});
+    const Node* paths = path(&rules->items[0], {"http", "paths"});
     if (!paths || !paths->is_seq() || paths->items.empty()) continue;
-    const Node* backend = at(&paths->items[0], {"backend", "service"});
+    const Node* backend = path(&paths->items[0], {"backend", "service"});
     if (!backend) continue;
     std::string svc_name(backend->str("name"));
     const Document* svc = find(docs, "Service", svc_name);
     const Document* np = find(docs, "NetworkPolicy", svc_name);
-    if (!svc || !np || !stackcs(*np)) continue;
+    if (!svc || !np || !made_by_stackc(*np)) continue;
     std::int64_t port = container_port(docs, *svc, backend->get("port"));
-    const Node* ingress = at(&np->root, {"spec", "ingress"});
+    const Node* ingress = path(&np->root, {"spec", "ingress"});
     if (port <= 0 || !ingress || !ingress->is_seq()) continue;
     // The rules on that one port whose peers are not pods of the namespace (dependents,
     // replicas, Prometheus): the controller's, which stackc writes before the outside's.
@@ -132,10 +119,10 @@ std::vector<Stmt> ingress_controllers(const std::vector<const Document*>& docs) 
     const Node& from = *candidates.front()->get("from");
     // The outside of an exposed Service is the same kind of rule: not a controller's when it
     // is the only candidate and admits exactly what `expose` admits.
-    std::string type(at(&svc->root, {"spec"})->str("type"));
+    std::string type(path(&svc->root, {"spec"})->str("type"));
     if (candidates.size() == 1 && (type == "NodePort" || type == "LoadBalancer")) {
       std::set<std::string> exposed, peers;
-      if (const Node* r = at(&svc->root, {"spec", "loadBalancerSourceRanges"}); r && r->is_seq())
+      if (const Node* r = path(&svc->root, {"spec", "loadBalancerSourceRanges"}); r && r->is_seq())
         for (const Node& x : r->items) exposed.insert(x.text);
       if (exposed.empty()) exposed = {"0.0.0.0/0", "::/0"};
       for (const Node& peer : from.items)
@@ -162,13 +149,13 @@ std::vector<Stmt> ingress_controllers(const std::vector<const Document*>& docs) 
     } else if (from.items.size() == 1) {
       // The controller's pods: its namespace (by name; `{}` any) and its labels.
       const Node& peer = from.items.front();
-      const Node* ns = at(&peer, {"namespaceSelector", "matchLabels"});
+      const Node* ns = path(&peer, {"namespaceSelector", "matchLabels"});
       bool any = !ns || (ns->is_map() && ns->size() == 0);
       if (!any &&
           !(ns->is_map() && ns->size() == 1 && !ns->str("kubernetes.io/metadata.name").empty()))
         continue;  // a namespace selected by other labels: the language cannot say it
       if (!any) c.add(Stmt::assign("namespace", quote(ns->str("kubernetes.io/metadata.name"))));
-      if (!label_blocks(at(&peer, {"podSelector", "matchLabels"}), c)) continue;
+      if (!label_blocks(path(&peer, {"podSelector", "matchLabels"}), c)) continue;
     }
     if (c.body.empty()) continue;
     done.insert(cls);
@@ -232,17 +219,17 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
   std::vector<Stmt> out;
   std::string instance;
   for (const Document* d : docs)
-    if (const Node* l = at(&d->root, {"metadata", "labels"}); l && stackcs(*d))
+    if (const Node* l = path(&d->root, {"metadata", "labels"}); l && made_by_stackc(*d))
       if (!l->str("app.kubernetes.io/instance").empty())
         instance = std::string(l->str("app.kubernetes.io/instance"));
   // Velero Schedules: `<stack>-<env>-<name>` in `velero`, `of` the resources it includes.
   for (const Document* d : docs) {
-    if (d->kind != "Schedule" || d->api_version.rfind("velero.io/", 0) != 0 || !stackcs(*d) ||
-        instance.empty() || d->name.rfind(instance + "-", 0) != 0)
+    if (d->kind != "Schedule" || d->api_version.rfind("velero.io/", 0) != 0 ||
+        !made_by_stackc(*d) || instance.empty() || d->name.rfind(instance + "-", 0) != 0)
       continue;
     std::string name = d->name.substr(instance.size() + 1);
     const Node* spec = d->root.get("spec");
-    const Node* t = at(spec, {"template"});
+    const Node* t = path(spec, {"template"});
     std::int64_t hours = 0;
     std::string ttl(t ? t->str("ttl") : "");
     if (!is_ident(name) || !t || ttl.size() < 6 || ttl.substr(ttl.size() - 5) != "h0m0s") continue;
@@ -270,10 +257,10 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
   }
   // Dump CronJobs: `backup-<name>`, running exactly stackc's script, with its claim.
   for (const Document* d : docs) {
-    if (d->kind != "CronJob" || !stackcs(*d) || d->name.rfind("backup-", 0) != 0) continue;
+    if (d->kind != "CronJob" || !made_by_stackc(*d) || d->name.rfind("backup-", 0) != 0) continue;
     std::string name = d->name.substr(7);
     const Node* spec = d->root.get("spec");
-    const Node* pod = at(spec, {"jobTemplate", "spec", "template", "spec"});
+    const Node* pod = path(spec, {"jobTemplate", "spec", "template", "spec"});
     const Node* ctrs = pod ? pod->get("containers") : nullptr;
     if (!is_ident(name) || !ctrs || !ctrs->is_seq() || ctrs->items.size() != 1) continue;
     const Node& k = ctrs->items[0];
@@ -291,7 +278,7 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
       for (const Node& e : env->items)
         if (e.str("name") == "PGHOST" || e.str("name") == "REDIS_HOST") {
           host = std::string(e.str("value"));
-          const Node* ref = at(&e, {"valueFrom", "configMapKeyRef"});
+          const Node* ref = path(&e, {"valueFrom", "configMapKeyRef"});
           const Document* cm = ref ? find(docs, "ConfigMap", ref->str("name")) : nullptr;
           if (const Node* data = cm ? cm->root.get("data") : nullptr)
             host = std::string(data->str(ref->str("key")));
@@ -313,9 +300,9 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
     b.add(Stmt::assign("retain", fmt::format("{}d", days)));
     const Document* pvc = find(docs, "PersistentVolumeClaim", d->name);
     std::int64_t size = 0;
-    if (pvc && stackcs(*pvc) &&
-        byte_count(at(&pvc->root, {"spec", "resources", "requests"})
-                       ? at(&pvc->root, {"spec", "resources", "requests"})->str("storage")
+    if (pvc && made_by_stackc(*pvc) &&
+        byte_count(path(&pvc->root, {"spec", "resources", "requests"})
+                       ? path(&pvc->root, {"spec", "resources", "requests"})->str("storage")
                        : "",
                    size)) {
       own.consumed.insert(pvc);
@@ -330,8 +317,9 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
         "not in the input: `restore_within` (the restore Job is outside the manifests, W0045)");
     own.consumed.insert(d);
     for (const char* kind : {"ServiceAccount", "NetworkPolicy"})
-      if (const Document* x = find(docs, kind, d->name); x && stackcs(*x)) own.consumed.insert(x);
-    if (const Document* x = find(docs, "ConfigMap", d->name + "-env"); x && stackcs(*x))
+      if (const Document* x = find(docs, kind, d->name); x && made_by_stackc(*x))
+        own.consumed.insert(x);
+    if (const Document* x = find(docs, "ConfigMap", d->name + "-env"); x && made_by_stackc(*x))
       own.consumed.insert(x);
     own.additions[db].push_back(Stmt::assign("backup_method", method));
     own.notes[db].push_back(fmt::format(

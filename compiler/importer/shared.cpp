@@ -83,6 +83,19 @@ std::string duration_text(std::int64_t s) {
   return fmt::format("{}s", s);
 }
 
+const Node* path(const Node* n, std::initializer_list<const char*> keys) {
+  for (const char* k : keys) {
+    if (!n) return nullptr;
+    n = n->get(k);
+  }
+  return n;
+}
+
+bool made_by_stackc(const manifests::Document& d) {
+  const Node* l = path(&d.root, {"metadata", "labels"});
+  return l && l->str("app.kubernetes.io/managed-by") == "stackc";
+}
+
 bool is_exporter(const Node& k) {
   std::string_view name = k.str("name");
   const Node* ports = k.get("ports");
