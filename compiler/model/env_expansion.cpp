@@ -1,6 +1,7 @@
 // `$(NAME)` in env values: which entries a value refers to, and the order that lets Kubernetes
 // expand them (it expands a reference only to an entry listed before it).
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -17,23 +18,40 @@ std::set<std::string, std::less<>> env_names(const std::vector<EnvVar>& env) {
   return names;
 }
 
+void read_references(std::string_view s, const std::set<std::string, std::less<>>& names,
+                     const std::function<void(std::string_view)>& text,
+                     const std::function<bool(std::string_view)>& ref) {
+  std::size_t from = 0;  // the start of the text not yet passed on
+  for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+    if (s[i] != '$' || (s[i + 1] != '$' && s[i + 1] != '(')) continue;
+    if (s[i + 1] == '$') {  // `$$`: one `$`
+      text(s.substr(from, i + 1 - from));
+      from = ++i + 1;
+      continue;
+    }
+    auto close = s.find(')', i + 2);
+    if (close == std::string_view::npos) break;  // `$(` never closed: text
+    std::string_view name = s.substr(i + 2, close - i - 2);
+    if (names.count(name)) {
+      text(s.substr(from, i - from));
+      if (!ref(name)) text(s.substr(i, close + 1 - i));
+      from = close + 1;
+    }
+    i = close;  // another name: the whole `$(...)` stays text, as Kubernetes leaves it
+  }
+  text(s.substr(from));
+}
+
 std::vector<std::string> env_references(const std::string& text,
                                         const std::set<std::string, std::less<>>& names) {
   std::vector<std::string> out;
   std::set<std::string, std::less<>> seen;
-  for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] != '$') continue;
-    if (text[i + 1] == '$') {  // `$$`: a literal `$`
-      ++i;
-      continue;
-    }
-    if (text[i + 1] != '(') continue;
-    auto close = text.find(')', i + 2);
-    if (close == std::string::npos) break;
-    std::string_view name(text.data() + i + 2, close - i - 2);
-    if (names.count(name) && seen.insert(std::string(name)).second) out.emplace_back(name);
-    i = close;
-  }
+  read_references(
+      text, names, [](std::string_view) {},
+      [&](std::string_view name) {
+        if (seen.insert(std::string(name)).second) out.emplace_back(name);
+        return true;
+      });
   return out;
 }
 

@@ -487,6 +487,13 @@ std::vector<EnvVar> env_with_connections(const Workload& w,
 std::vector<std::string> env_references(const std::string& text,
                                         const std::set<std::string, std::less<>>& names);
 std::set<std::string, std::less<>> env_names(const std::vector<EnvVar>& env);
+// Reads an env value as Kubernetes expands it: `text` gets the literal pieces in order (`$$`
+// as one `$`; a `$(OTHER)` of no entry, or an unclosed `$(`, as written) and `ref` each
+// `$(NAME)` of an entry in `names`; when `ref` returns false the reference goes to `text` as
+// written (one that cannot expand).
+void read_references(std::string_view s, const std::set<std::string, std::less<>>& names,
+                     const std::function<void(std::string_view)>& text,
+                     const std::function<bool(std::string_view)>& ref);
 
 // The entries in the order a container must list them for its `$(NAME)` references to expand
 // (Kubernetes expands only names defined before): each entry after those it refers to,

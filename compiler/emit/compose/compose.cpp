@@ -247,26 +247,14 @@ class Builder {
                               const std::map<std::string, std::string>& done) {
     if (model::env_references(text, names).empty()) return literal(text);
     std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '$') {
-        out += "$$";
-        ++i;
-        continue;
-      }
-      if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '(') {
-        auto close = text.find(')', i + 2);
-        if (close != std::string::npos) {
-          auto it = done.find(text.substr(i + 2, close - i - 2));
-          if (it != done.end() && names.count(it->first)) {
-            out += it->second;
-            i = close;
-            continue;
-          }
-        }
-      }
-      out += text[i];
-      if (text[i] == '$') out += '$';
-    }
+    model::read_references(
+        text, names, [&](std::string_view piece) { out += literal(piece); },
+        [&](std::string_view name) {
+          auto it = done.find(std::string(name));
+          if (it == done.end()) return false;  // of a cycle: stays as written
+          out += it->second;
+          return true;
+        });
     return out;
   }
 

@@ -1038,6 +1038,16 @@ TEST(Pod, EnvEntriesThatNameEachOtherKeepTheirOrder) {
   auto names = model::env_names(env);
   EXPECT_EQ(model::env_references(env[0].value, names), std::vector<std::string>{"B"});
   EXPECT_EQ(model::env_references(env[2].value, names), std::vector<std::string>{"C"});
+  // `$(` reads up to the first `)`: `$(X $(A)` names no entry, so the `$(A` in it is text too.
+  EXPECT_TRUE(model::env_references("$(X $(A)) $(A", names).empty());
+  std::string read;
+  model::read_references(
+      "a$$(B) $(A)-$(Z)", names, [&](std::string_view s) { read += s; },
+      [&](std::string_view n) {
+        read += "<" + std::string(n) + ">";
+        return true;
+      });
+  EXPECT_EQ(read, "a$(B) <A>-$(Z)");
   auto ordered = model::in_expansion_order(env);
   ASSERT_EQ(ordered.size(), 3u);
   // A's reference is followed (B first); B's back to A is a cycle and is not.
