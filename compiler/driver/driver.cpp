@@ -442,7 +442,8 @@ int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, s
   }
   if (o.to_stdout) {
     emit_diagnostics(sm, sink, c, out, err);  // warnings
-    if (!to_stdout->print(output, out)) {
+    // The process's own stdout takes the set-aside bytes in the kernel (StdoutStream).
+    if (!to_stdout->print(output, out, &out == &std::cout ? STDOUT_FILENO : -1)) {
       err << "stackc: error[E0001]: cannot write the stream to stdout\n";
       return 2;
     }

@@ -38,8 +38,8 @@ std::vector<std::string> manifest_entries(int dir) {
   return out;
 }
 
-// Writes every byte of `iov` to `fd`, one writev per 1024 pieces (a short write goes on where it
-// stopped). Empties `iov`.
+}  // namespace
+
 bool write_all(int fd, std::vector<iovec>& iov) {
   bool ok = true;
   for (std::size_t i = 0; ok && i < iov.size();) {
@@ -60,6 +60,8 @@ bool write_all(int fd, std::vector<iovec>& iov) {
   iov.clear();
   return ok;
 }
+
+namespace {
 
 // Copies spooled bytes to the end of what was written to `fd`: in the kernel when it can
 // (copy_file_range), else through a buffer.
@@ -425,22 +427,32 @@ void Writer::put_all(const emit::Output& out) {
 
 // An unnamed file in `folder` (O_TMPFILE), or one named and unlinked at once where that is not
 // supported; `at` is a descriptor of the folder when there is one (-1: opened by name).
-static std::unique_ptr<emit::Spool> spool_in(const fs::path& folder, int at) {
+static int unnamed_file_in(const fs::path& folder, int at) {
   int fd = at >= 0 ? ::openat(at, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)
                    : ::open(folder.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0) {
     std::string name = (folder / ".stackc-spool-XXXXXX").string();
     fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd < 0) return nullptr;
+    if (fd < 0) return -1;
     ::unlink(name.c_str());
   }
-  return std::make_unique<FileSpool>(fd);
+  return fd;
+}
+
+static std::unique_ptr<emit::Spool> spool_in(const fs::path& folder, int at) {
+  int fd = unnamed_file_in(folder, at);
+  return fd < 0 ? nullptr : std::make_unique<FileSpool>(fd);
+}
+
+int temp_file() {
+  std::error_code ec;
+  fs::path folder = fs::temp_directory_path(ec);
+  return ec ? -1 : unnamed_file_in(folder, -1);
 }
 
 std::unique_ptr<emit::Spool> temp_spool() {
-  std::error_code ec;
-  fs::path folder = fs::temp_directory_path(ec);
-  return ec ? nullptr : spool_in(folder, -1);
+  int fd = temp_file();
+  return fd < 0 ? nullptr : std::make_unique<FileSpool>(fd);
 }
 
 emit::Spool* Writer::spool() {

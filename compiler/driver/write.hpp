@@ -10,6 +10,8 @@
 // (driver/confined.hpp). Files may be written while the build still makes others (Writer::put).
 #pragma once
 
+#include <sys/uio.h>
+
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -113,6 +115,12 @@ class Writer {
 // A spool in the system's temporary folder (an unnamed file, gone with the process); null when
 // none can be made.
 std::unique_ptr<emit::Spool> temp_spool();
+// An unnamed file in the system's temporary folder, open for reading and writing (gone with the
+// process, or when closed); -1 when none can be made.
+int temp_file();
+// Writes every byte of `iov` to `fd`, one writev per 1024 pieces (a short write goes on where it
+// stopped). Empties `iov`.
+bool write_all(int fd, std::vector<iovec>& iov);
 
 // What `build --check` reports: every file that differs from `out`, is missing, or is extra.
 // `unlisted`: whether files in generated folders that no manifest lists are reported.
