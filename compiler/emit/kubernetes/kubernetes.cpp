@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <exception>
 #include <map>
@@ -75,6 +76,30 @@ class Lowering {
         by_name_(parent.by_name_) {}
 
   std::vector<Object> run() {
+    // The monitoring stack's configuration files (read by the workloads that mount them only)
+    // are made meanwhile on a second thread when the environment is large.
+    DocArena* scope = DocArena::current();
+    std::thread configs;
+    std::exception_ptr configs_failed;
+    if (e_.workloads.size() >= parallel_from_ && scope != nullptr) {
+      Arena& arena = scope->spawn();
+      configs = std::thread([this, &arena, &configs_failed] {
+        UseArena use(arena);
+        try {
+          configs_ = monitoring::config_maps(m_, e_, source_);
+        } catch (...) {
+          configs_failed = std::current_exception();
+        }
+      });
+    } else {
+      configs_ = monitoring::config_maps(m_, e_, source_);
+    }
+    struct Joins {  // also when what follows throws
+      std::thread& t;
+      ~Joins() {
+        if (t.joinable()) t.join();
+      }
+    } joins{configs};
     check_name(instance_, kNameMax, e_.span, "the label app.kubernetes.io/instance");
     // Sync waves: a workload syncs after everything it depends on (Argo CD applies lower waves
     // first and waits for them to be healthy).
@@ -95,9 +120,10 @@ class Lowering {
     // they share (ports, the Service).
     for (const auto& w : e_.workloads)
       if (w.group_head) by_name_.emplace(w.group, &w);
-    configs_ = monitoring::config_maps(m_, e_, source_);
     namespace_object();
     secrets();
+    if (configs.joinable()) configs.join();
+    if (configs_failed) std::rethrow_exception(configs_failed);
     workloads();
     velero_schedules();
     return std::move(objects_);
@@ -133,8 +159,9 @@ class Lowering {
   mutable Doc labels_;
 
   // Every workload's objects, in the order of the workloads. From `parallel_from_` workloads on,
-  // the second half is lowered on another thread (into an arena of the build's DocArena), and its
-  // objects and diagnostics follow the first half's: the result is the same as in one thread.
+  // they are lowered on two threads (in turns, or with on_workload in halves; the second thread
+  // into an arena of the build's DocArena), and the objects and diagnostics are put back in the
+  // order of the workloads: the result is the same as in one thread.
   void workloads() {
     const auto& ws = e_.workloads;
     DocArena* scope = DocArena::current();
@@ -155,6 +182,12 @@ class Lowering {
       for (const auto& w : ws) lower_workload(w);
       return;
     }
+    if (!hook_) {
+      in_turns(ws, *scope);
+      return;
+    }
+    // With on_workload, each thread sets its text aside in one piece (a spool of its own), so
+    // each takes one half.
     const std::size_t half = ws.size() / 2;
     base::Collector worker_sink;
     Lowering worker(*this, worker_sink);
@@ -181,6 +214,62 @@ class Lowering {
     objects_.reserve(objects_.size() + worker.objects_.size());
     for (auto& o : worker.objects_) objects_.push_back(std::move(o));
     for (auto& t : worker.workload_text_) workload_text_.push_back(std::move(t));
+  }
+
+  // Two threads take the workloads a few at a time, in turns, so that neither waits long for the
+  // other at the end. Each lowers into a worker of its own (the second into an arena of the
+  // build's DocArena); the objects and diagnostics of each turn are then put back in the order
+  // of the workloads: the result is the same as in one thread.
+  void in_turns(const std::vector<Workload>& ws, DocArena& scope) {
+    constexpr std::size_t kTurn = 16;
+    const std::size_t turns = (ws.size() + kTurn - 1) / kTurn;
+    base::Collector sinks[2];
+    Lowering first(*this, sinks[0]), second(*this, sinks[1]);
+    Lowering* by[2] = {&first, &second};
+    // Who lowered each turn, and where that worker's objects and diagnostics were after it.
+    struct Turn {
+      int by = 0;
+      std::size_t objects_end = 0, diagnostics_end = 0;
+    };
+    std::vector<Turn> done(turns);
+    std::atomic<std::size_t> next{0};
+    auto work = [&](int me) {
+      for (std::size_t t; (t = next.fetch_add(1, std::memory_order_relaxed)) < turns;) {
+        const std::size_t end = std::min(ws.size(), (t + 1) * kTurn);
+        for (std::size_t i = t * kTurn; i < end; ++i) by[me]->lower_workload(ws[i]);
+        done[t] = {me, by[me]->objects_.size(), sinks[me].all().size()};
+      }
+    };
+    Arena& arena = scope.spawn();
+    std::exception_ptr failed, other_failed;
+    std::thread other([&] {
+      UseArena use(arena);
+      try {
+        work(1);
+      } catch (...) {
+        other_failed = std::current_exception();
+      }
+    });
+    try {
+      work(0);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    other.join();
+    if (failed) std::rethrow_exception(failed);
+    if (other_failed) std::rethrow_exception(other_failed);
+    objects_.reserve(objects_.size() + first.objects_.size() + second.objects_.size());
+    std::size_t objects_from[2] = {0, 0}, diagnostics_from[2] = {0, 0};
+    for (const auto& t : done) {
+      auto& objects = by[t.by]->objects_;
+      for (std::size_t i = objects_from[t.by]; i < t.objects_end; ++i)
+        objects_.push_back(std::move(objects[i]));
+      const auto& diagnostics = sinks[t.by].all();
+      for (std::size_t i = diagnostics_from[t.by]; i < t.diagnostics_end; ++i)
+        sink_.report(diagnostics[i]);
+      objects_from[t.by] = t.objects_end;
+      diagnostics_from[t.by] = t.diagnostics_end;
+    }
   }
 
   // A workload's objects, then what the stream does with them (see Stream).
@@ -1481,16 +1570,14 @@ void generate(const std::vector<Lowered>& lowered, const std::vector<std::string
     std::vector<std::string> order;
     std::map<std::string, std::vector<const Object*>> files;
     for (const auto& o : objects) {
+      // Written as it was lowered (Stream::put), with every object of its file.
+      if (o.written) continue;
       auto [it, fresh] = files.try_emplace(o.component);
       if (fresh) order.push_back(o.component);
       it->second.push_back(&o);
     }
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      const auto& objs = files[order[i]];
-      if (std::all_of(objs.begin(), objs.end(), [](const Object* o) { return o->written; }))
-        continue;  // written as it was lowered (Stream::put)
-      add_file(out, manifest_path(e->name, order[i]), head, objs, nullptr);
-    }
+    for (std::size_t i = 0; i < order.size(); ++i)
+      add_file(out, manifest_path(e->name, order[i]), head, files[order[i]], nullptr);
   }
 }
 
