@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -111,7 +112,7 @@ std::optional<base::FileId> load_root(base::SourceManager& sm, const std::string
   return sm.add(path, std::move(text));
 }
 
-// Wall time of each stage and the peak RSS after it, printed by `check --time` and
+// Wall time of each stage, the peak RSS after it and the RSS then, printed by `check --time` and
 // `build --time` (for benchmarks; never in tests).
 class StageTimer {
  public:
@@ -121,14 +122,23 @@ class StageTimer {
     auto now = std::chrono::steady_clock::now();
     struct rusage u {};
     getrusage(RUSAGE_SELF, &u);
+    // The resident pages now (the second field of /proc/self/statm), where the system has it.
+    double now_mib = 0;
+    if (std::FILE* f = std::fopen("/proc/self/statm", "r")) {
+      long size = 0, resident = 0;
+      if (std::fscanf(f, "%ld %ld", &size, &resident) == 2)
+        now_mib = static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) /
+                  (1024.0 * 1024.0);
+      std::fclose(f);
+    }
     laps_.push_back({stage, std::chrono::duration<double, std::milli>(now - last_).count(),
-                     static_cast<double>(u.ru_maxrss) / 1024.0});
+                     static_cast<double>(u.ru_maxrss) / 1024.0, now_mib});
     last_ = now;
   }
   void print(std::ostream& err) const {
     for (const auto& l : laps_)
-      err << fmt::format("time: {:<10} {:9.2f} ms   peak RSS {:6.0f} MiB\n", l.stage, l.ms,
-                         l.rss_mib);
+      err << fmt::format("time: {:<10} {:9.2f} ms   peak RSS {:6.0f} MiB   RSS {:6.0f} MiB\n",
+                         l.stage, l.ms, l.rss_mib, l.now_mib);
   }
 
  private:
@@ -136,7 +146,7 @@ class StageTimer {
   std::chrono::steady_clock::time_point last_;
   struct Lap {
     std::string stage;
-    double ms, rss_mib;
+    double ms, rss_mib, now_mib;
   };
   std::vector<Lap> laps_;
 };

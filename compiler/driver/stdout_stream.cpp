@@ -10,8 +10,8 @@
 
 namespace stackc::driver {
 
-StdoutStream::StdoutStream(std::string env, const std::string& source)
-    : prefix_("kubernetes/" + std::move(env) + "/"), head_(emit::header(source)) {}
+StdoutStream::StdoutStream(std::string env, const std::string& source, std::uint64_t hold)
+    : hold_(hold), prefix_("kubernetes/" + std::move(env) + "/"), head_(emit::header(source)) {}
 
 StdoutStream::~StdoutStream() {
   for (auto& l : lanes_)
@@ -47,30 +47,41 @@ void StdoutStream::append(Lane& l, const emit::File& f, std::size_t skip) {
     size += t.size();
   };
   piece(std::string_view(f.text).substr(skip));
-  bool in_memory = false;
+  bool spooled = false;
   for (const auto& p : f.parts) {
-    if (p.spooled()) in_memory = true;
+    spooled |= p.spooled();
     piece(p.text());
   }
-  if (getenv("NOSPOOL")) l.failed = true;
-  if (!in_memory && !l.failed && l.fd < 0) {
+  if (spooled) {  // not built by the lowering: a copy of the whole content
+    e.text = f.content().substr(skip);
+    l.entries.push_back(std::move(e));
+    return;
+  }
+  // Held in memory while the stream's share lasts.
+  if (held_.fetch_add(size) + size <= hold_ || l.failed) {
+    e.text.reserve(size);
+    for (const auto& v : iov) e.text.append(static_cast<const char*>(v.iov_base), v.iov_len);
+    l.entries.push_back(std::move(e));
+    return;
+  }
+  if (l.fd < 0) {
     l.fd = temp_file();
     l.failed = l.fd < 0;
   }
-  if (!in_memory && !l.failed) {
-    if (write_all(l.fd, iov)) {
-      e.lane = l.index;
-      e.offset = l.end;
-      e.size = size;
-      l.end += size;
-      l.entries.push_back(std::move(e));
-      return;
-    }
-    // What a failed write left is cut off again; the rest of this lane stays in memory.
-    l.failed = true;
-    (void)::ftruncate(l.fd, static_cast<off_t>(l.end));
+  const std::vector<iovec> pieces = iov;  // write_all consumes its list
+  if (!l.failed && write_all(l.fd, iov)) {
+    e.lane = l.index;
+    e.offset = l.end;
+    e.size = size;
+    l.end += size;
+    l.entries.push_back(std::move(e));
+    return;
   }
-  e.text = f.content().substr(skip);
+  // What a failed write left is cut off again; the rest of this lane stays in memory.
+  if (!l.failed) (void)::ftruncate(l.fd, static_cast<off_t>(l.end));
+  l.failed = true;
+  e.text.reserve(size);
+  for (const auto& v : pieces) e.text.append(static_cast<const char*>(v.iov_base), v.iov_len);
   l.entries.push_back(std::move(e));
 }
 

@@ -65,34 +65,41 @@ std::string put_all(StdoutStream& s, Output& last, int n) {
   return all;
 }
 
+// Held in memory (all), set aside (none held) and both (the first 1,000 bytes held).
+const std::uint64_t kHolds[] = {StdoutStream::kHeld, 0, 1000};
+
 TEST(StdoutStream, PrintsEveryThreadsFilesInNameOrderWithoutHeaders) {
-  StdoutStream s("prod", kSource);
-  Output last;
-  std::string want = put_all(s, last, 101);
-  std::ostringstream out;
-  ASSERT_TRUE(s.print(last, out));
-  EXPECT_EQ(out.str(), want);
+  for (std::uint64_t hold : kHolds) {
+    StdoutStream s("prod", kSource, hold);
+    Output last;
+    std::string want = put_all(s, last, 101);
+    std::ostringstream out;
+    ASSERT_TRUE(s.print(last, out));
+    EXPECT_EQ(out.str(), want) << hold;
+  }
 }
 
 TEST(StdoutStream, PrintsToADescriptorInTheKernel) {
-  StdoutStream s("prod", kSource);
-  Output last;
-  std::string want = put_all(s, last, 57);
-  int fd = stackc::driver::temp_file();
-  ASSERT_GE(fd, 0);
-  std::ostringstream unused;
-  ASSERT_TRUE(s.print(last, unused, fd));
-  EXPECT_EQ(unused.str(), "");
-  std::string got(want.size() + 16, '\0');
-  ssize_t n = ::pread(fd, got.data(), got.size(), 0);
-  ::close(fd);
-  ASSERT_GE(n, 0);
-  got.resize(static_cast<std::size_t>(n));
-  EXPECT_EQ(got, want);
+  for (std::uint64_t hold : kHolds) {
+    StdoutStream s("prod", kSource, hold);
+    Output last;
+    std::string want = put_all(s, last, 57);
+    int fd = stackc::driver::temp_file();
+    ASSERT_GE(fd, 0);
+    std::ostringstream unused;
+    ASSERT_TRUE(s.print(last, unused, fd));
+    EXPECT_EQ(unused.str(), "");
+    std::string got(want.size() + 16, '\0');
+    ssize_t n = ::pread(fd, got.data(), got.size(), 0);
+    ::close(fd);
+    ASSERT_GE(n, 0);
+    got.resize(static_cast<std::size_t>(n));
+    EXPECT_EQ(got, want) << hold;
+  }
 }
 
 TEST(StdoutStream, AFailedDescriptorIsReported) {
-  StdoutStream s("prod", kSource);
+  StdoutStream s("prod", kSource, 0);
   Output last;
   put_all(s, last, 3);
   int fds[2];
