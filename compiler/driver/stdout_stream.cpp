@@ -10,8 +10,8 @@
 
 namespace stackc::driver {
 
-StdoutStream::StdoutStream(std::string env, const std::string& source, std::uint64_t hold)
-    : hold_(hold), prefix_("kubernetes/" + std::move(env) + "/"), head_(emit::header(source)) {}
+StdoutStream::StdoutStream(std::string env, const std::string& source, std::size_t batch)
+    : batch_(batch), prefix_("kubernetes/" + std::move(env) + "/"), head_(emit::header(source)) {}
 
 StdoutStream::~StdoutStream() {
   for (auto& l : lanes_)
@@ -39,11 +39,11 @@ void StdoutStream::append(Lane& l, const emit::File& f, std::size_t skip) {
   Entry e;
   e.path = f.path;
   // The pieces as they are (the header left out), unless one is set aside elsewhere already.
-  std::vector<iovec> iov;
+  std::vector<std::string_view> pieces;
   std::uint64_t size = 0;
   auto piece = [&](std::string_view t) {
     if (t.empty()) return;
-    iov.push_back({const_cast<char*>(t.data()), t.size()});
+    pieces.push_back(t);
     size += t.size();
   };
   piece(std::string_view(f.text).substr(skip));
@@ -57,32 +57,29 @@ void StdoutStream::append(Lane& l, const emit::File& f, std::size_t skip) {
     l.entries.push_back(std::move(e));
     return;
   }
-  // Held in memory while the stream's share lasts.
-  if (held_.fetch_add(size) + size <= hold_ || l.failed) {
-    e.text.reserve(size);
-    for (const auto& v : iov) e.text.append(static_cast<const char*>(v.iov_base), v.iov_len);
-    l.entries.push_back(std::move(e));
-    return;
-  }
-  if (l.fd < 0) {
-    l.fd = temp_file();
-    l.failed = l.fd < 0;
-  }
-  const std::vector<iovec> pieces = iov;  // write_all consumes its list
-  if (!l.failed && write_all(l.fd, iov)) {
-    e.lane = l.index;
-    e.offset = l.end;
-    e.size = size;
-    l.end += size;
-    l.entries.push_back(std::move(e));
+  // Appended to the lane's bytes, which go to its file a MiB at a time (a write per file cost
+  // three times as much in the kernel: a page at a time).
+  e.lane = l.index;
+  e.offset = l.end;
+  e.size = size;
+  l.end += size;
+  for (auto t : pieces) l.tail += t;
+  l.entries.push_back(std::move(e));
+  if (l.tail.size() >= batch_) set_aside(l);
+}
+
+void StdoutStream::set_aside(Lane& l) {
+  if (l.failed || l.tail.empty()) return;
+  if (l.fd < 0) l.fd = temp_file();
+  std::vector<iovec> iov{{l.tail.data(), l.tail.size()}};
+  if (l.fd >= 0 && write_all(l.fd, iov)) {
+    l.on_file += l.tail.size();
+    l.tail.clear();
     return;
   }
   // What a failed write left is cut off again; the rest of this lane stays in memory.
-  if (!l.failed) (void)::ftruncate(l.fd, static_cast<off_t>(l.end));
+  if (l.fd >= 0) (void)::ftruncate(l.fd, static_cast<off_t>(l.on_file));
   l.failed = true;
-  e.text.reserve(size);
-  for (const auto& v : pieces) e.text.append(static_cast<const char*>(v.iov_base), v.iov_len);
-  l.entries.push_back(std::move(e));
 }
 
 namespace {
@@ -155,8 +152,18 @@ bool StdoutStream::print(const emit::Output& output, std::ostream& out, int fd) 
     std::size_t j = i + 1;
     for (; j < order.size() && order[j]->lane == e.lane && order[j]->offset == e.offset + size; ++j)
       size += order[j]->size;
-    const int from = lanes_[static_cast<std::size_t>(e.lane)].fd;
-    ok = fd >= 0 ? copy_to_fd(from, e.offset, size, fd) : copy_to_stream(from, e.offset, size, out);
+    const Lane& l = lanes_[static_cast<std::size_t>(e.lane)];
+    // The bytes in the lane's file, then those still in memory.
+    const std::uint64_t end = e.offset + size;
+    if (e.offset < l.on_file) {
+      const std::uint64_t n = std::min(end, l.on_file) - e.offset;
+      ok = fd >= 0 ? copy_to_fd(l.fd, e.offset, n, fd) : copy_to_stream(l.fd, e.offset, n, out);
+    }
+    if (ok && end > l.on_file) {
+      const std::uint64_t from = std::max(e.offset, l.on_file) - l.on_file;
+      const std::string_view rest(l.tail.data() + from, end - l.on_file - from);
+      ok = fd >= 0 ? write_fd(fd, rest) : static_cast<bool>(out << rest);
+    }
     i = j;
   }
   if (fd < 0) out.flush();

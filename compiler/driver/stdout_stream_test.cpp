@@ -65,23 +65,24 @@ std::string put_all(StdoutStream& s, Output& last, int n) {
   return all;
 }
 
-// Held in memory (all), set aside (none held) and both (the first 1,000 bytes held).
-const std::uint64_t kHolds[] = {StdoutStream::kHeld, 0, 1000};
+// Set aside a MiB at a time (the small files of the tests stay in memory), at every file, and
+// every 100 bytes (a file at a time, most not).
+const std::size_t kBatches[] = {StdoutStream::kBatch, 1, 100};
 
 TEST(StdoutStream, PrintsEveryThreadsFilesInNameOrderWithoutHeaders) {
-  for (std::uint64_t hold : kHolds) {
-    StdoutStream s("prod", kSource, hold);
+  for (std::size_t batch : kBatches) {
+    StdoutStream s("prod", kSource, batch);
     Output last;
     std::string want = put_all(s, last, 101);
     std::ostringstream out;
     ASSERT_TRUE(s.print(last, out));
-    EXPECT_EQ(out.str(), want) << hold;
+    EXPECT_EQ(out.str(), want) << batch;
   }
 }
 
 TEST(StdoutStream, PrintsToADescriptorInTheKernel) {
-  for (std::uint64_t hold : kHolds) {
-    StdoutStream s("prod", kSource, hold);
+  for (std::size_t batch : kBatches) {
+    StdoutStream s("prod", kSource, batch);
     Output last;
     std::string want = put_all(s, last, 57);
     int fd = stackc::driver::temp_file();
@@ -94,12 +95,12 @@ TEST(StdoutStream, PrintsToADescriptorInTheKernel) {
     ::close(fd);
     ASSERT_GE(n, 0);
     got.resize(static_cast<std::size_t>(n));
-    EXPECT_EQ(got, want) << hold;
+    EXPECT_EQ(got, want) << batch;
   }
 }
 
 TEST(StdoutStream, AFailedDescriptorIsReported) {
-  StdoutStream s("prod", kSource, 0);
+  StdoutStream s("prod", kSource, 1);
   Output last;
   put_all(s, last, 3);
   int fds[2];
