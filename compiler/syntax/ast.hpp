@@ -49,16 +49,12 @@ class Seq {
 };
 
 // Where a tree's nodes live: blocks of growing size, freed together with the File that owns
-// them. Only trivially destructible things are put here (nothing is destroyed one by one). The
-// blocks are the system's pages (mmap), given back to it when the arena goes: a large stack's
-// tree (60 MB for 10,000 services) then leaves the process when the checker is done with it,
-// instead of staying with the allocator for a reuse that the later stages' sizes rarely make.
+// them. Only trivially destructible things are put here (nothing is destroyed one by one).
 class Arena {
  public:
   Arena() = default;
   Arena(const Arena&) = delete;
   Arena& operator=(const Arena&) = delete;
-  ~Arena();
 
   void* allocate(std::size_t bytes, std::size_t align) {
     auto at = (reinterpret_cast<std::uintptr_t>(cur_) + (align - 1)) & ~(align - 1);
@@ -96,11 +92,7 @@ class Arena {
  private:
   void grow(std::size_t at_least);
 
-  struct Block {
-    char* at;
-    std::size_t size;
-  };
-  std::vector<Block> blocks_;
+  std::vector<std::unique_ptr<char[]>> blocks_;
   char* cur_ = nullptr;
   char* end_ = nullptr;
   std::size_t next_ = 16 * 1024;
