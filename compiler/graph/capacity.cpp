@@ -120,6 +120,8 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
   std::unordered_map<std::string_view, std::vector<std::int64_t>> in_zone;  // workload -> counts
   // (cpu, memory) -> every node before it is too full for a pod of that size
   std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> first_for_size;
+  std::size_t* last_size = nullptr;  // the entry of the last pod's size
+  std::int64_t last_cpu = 0, last_memory = 0;
   for (std::size_t i = 0; i < out.pods.size(); ++i) {
     const auto& p = out.pods[i];
     while (open < out.nodes.size() && (out.nodes[open].cpu_used + min_cpu > cpu ||
@@ -137,7 +139,13 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
     // Nodes only fill up: those that could not take a pod of this size never will. Starting
     // after them gives the same first fit without scanning them again for every pod (a fleet's
     // leftovers, too small for its pods, made packing quadratic).
-    std::size_t& from = first_for_size[{p.cpu, p.memory}];
+    // (Pods come in runs of one size: the entry is looked up once per run.)
+    if (!last_size || last_cpu != p.cpu || last_memory != p.memory) {
+      last_size = &first_for_size[{p.cpu, p.memory}];
+      last_cpu = p.cpu;
+      last_memory = p.memory;
+    }
+    std::size_t& from = *last_size;
     if (from < open) from = open;
     bool none_fit_yet = true;
     for (std::size_t k = from; k < out.nodes.size(); ++k) {
