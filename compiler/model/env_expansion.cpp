@@ -18,6 +18,20 @@ std::set<std::string, std::less<>> env_names(const std::vector<EnvVar>& env) {
   return names;
 }
 
+namespace {
+
+bool holds_references(const std::vector<EnvVar>& env) {
+  return std::any_of(env.begin(), env.end(), [](const EnvVar& v) {
+    return v.kind == EnvVar::Kind::Literal && v.value.find("$(") != std::string::npos;
+  });
+}
+
+}  // namespace
+
+std::set<std::string, std::less<>> reference_names(const std::vector<EnvVar>& env) {
+  return holds_references(env) ? env_names(env) : std::set<std::string, std::less<>>();
+}
+
 void read_references(std::string_view s, const std::set<std::string, std::less<>>& names,
                      const std::function<void(std::string_view)>& text,
                      const std::function<bool(std::string_view)>& ref) {
@@ -45,6 +59,7 @@ void read_references(std::string_view s, const std::set<std::string, std::less<>
 std::vector<std::string> env_references(const std::string& text,
                                         const std::set<std::string, std::less<>>& names) {
   std::vector<std::string> out;
+  if (text.find("$(") == std::string::npos) return out;  // most values: no reference
   std::set<std::string, std::less<>> seen;
   read_references(
       text, names, [](std::string_view) {},
@@ -56,6 +71,7 @@ std::vector<std::string> env_references(const std::string& text,
 }
 
 std::vector<EnvVar> in_expansion_order(const std::vector<EnvVar>& env) {
+  if (!holds_references(env)) return env;  // most containers
   // The references of each entry (literals only: secrets and workload references hold none).
   std::vector<std::vector<std::size_t>> refs(env.size());
   std::map<std::string, std::size_t> index;

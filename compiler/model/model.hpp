@@ -487,6 +487,9 @@ std::vector<EnvVar> env_with_connections(const Workload& w,
 std::vector<std::string> env_references(const std::string& text,
                                         const std::set<std::string, std::less<>>& names);
 std::set<std::string, std::less<>> env_names(const std::vector<EnvVar>& env);
+// The names the entries' `$(NAME)` references can reach: env_names, or none when no literal
+// value holds `$(` (most containers: nothing can refer then, and no set is made).
+std::set<std::string, std::less<>> reference_names(const std::vector<EnvVar>& env);
 // Reads an env value as Kubernetes expands it: `text` gets the literal pieces in order (`$$`
 // as one `$`; a `$(OTHER)` of no entry, or an unclosed `$(`, as written) and `ref` each
 // `$(NAME)` of an entry in `names`; when `ref` returns false the reference goes to `text` as

@@ -754,7 +754,7 @@ class Lowering {
 
   // Whether a container reads an entry from the workload's ConfigMap.
   static bool has_literal_env(const std::vector<model::EnvVar>& env) {
-    const auto names = model::env_names(env);
+    const auto names = model::reference_names(env);
     return std::any_of(env.begin(), env.end(), [&](const model::EnvVar& v) {
       return v.kind != model::EnvVar::Kind::Secret && !expands(v, names);
     });
@@ -765,7 +765,7 @@ class Lowering {
   Doc env_list(const std::vector<model::EnvVar>& env, const std::string& configmap,
                const std::string& prefix = {}) const {
     Doc list = Doc::array();
-    const auto names = model::env_names(env);
+    const auto names = model::reference_names(env);
     for (const auto& v : model::in_expansion_order(env)) {
       Doc item;
       item["name"] = v.name;
@@ -1121,14 +1121,14 @@ class Lowering {
       Doc cm = object("v1", "ConfigMap", meta(configmap, labels(w)));
       Doc data = Doc::object();
       for (auto* env : envs) {
-        const auto names = model::env_names(*env);
+        const auto names = model::reference_names(*env);
         for (const auto& v : *env)
           if (v.kind != model::EnvVar::Kind::Secret && !expands(v, names))
             data[v.name] = literal(v);
       }
       // An init or sidecar container's entries, under `CONTAINER.NAME`.
       for (const auto& x : w.init) {
-        const auto names = model::env_names(x.env);
+        const auto names = model::reference_names(x.env);
         for (const auto& v : x.env)
           if (v.kind != model::EnvVar::Kind::Secret && !expands(v, names))
             data[x.name + "." + v.name] = literal(v);
