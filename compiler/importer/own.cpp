@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
+#include <unordered_map>
 
 namespace stackc::importer {
 namespace {
@@ -14,17 +16,33 @@ using manifests::Document;
 using manifests::Node;
 using manifests::Type;
 
-const Document* find(const std::vector<const Document*>& docs, std::string_view kind,
-                     std::string_view name) {
-  for (const Document* d : docs)
-    if (d->kind == kind && d->name == name) return d;
-  return nullptr;
-}
+// The input's objects by name, made once: finding one is then not a search of every object
+// (thousands of ingress classes or backups made that quadratic).
+class Objects {
+ public:
+  explicit Objects(const std::vector<const Document*>& docs) {
+    for (const Document* d : docs) named_[d->name].push_back(d);
+  }
+  // Those of a name, in the input's order.
+  const std::vector<const Document*>& named(std::string_view name) const {
+    static const std::vector<const Document*> none;
+    auto it = named_.find(name);
+    return it == named_.end() ? none : it->second;
+  }
+  // The first of a kind and name, as a search in order finds it.
+  const Document* find(std::string_view kind, std::string_view name) const {
+    for (const Document* d : named(name))
+      if (d->kind == kind) return d;
+    return nullptr;
+  }
+
+ private:
+  std::unordered_map<std::string_view, std::vector<const Document*>> named_;
+};
 
 // The container port a Service port (by name, else by number) reaches: its `targetPort` as a
 // number, or the port of that name of the workload's containers.
-std::int64_t container_port(const std::vector<const Document*>& docs, const Document& svc,
-                            const Node* port) {
+std::int64_t container_port(const Objects& docs, const Document& svc, const Node* port) {
   const Node* ports = path(&svc.root, {"spec", "ports"});
   if (!ports || !ports->is_seq() || !port) return 0;
   std::int64_t number = 0;
@@ -37,8 +55,8 @@ std::int64_t container_port(const std::vector<const Document*>& docs, const Docu
     std::int64_t tn = n;
     if (t && as_int(t, tn)) return tn;
     if (!t) return n;
-    for (const Document* d : docs) {
-      if (d->name != svc.name || (d->kind != "Deployment" && d->kind != "StatefulSet")) continue;
+    for (const Document* d : docs.named(svc.name)) {
+      if (d->kind != "Deployment" && d->kind != "StatefulSet") continue;
       const Node* ctrs = path(&d->root, {"spec", "template", "spec", "containers"});
       if (!ctrs || !ctrs->is_seq()) continue;
       for (const Node& k : ctrs->items)
@@ -76,10 +94,11 @@ bool label_blocks(const Node* m, Stmt& into) {
 
 }  // namespace
 
-std::vector<Stmt> ingress_controllers(const std::vector<const Document*>& docs) {
+std::vector<Stmt> ingress_controllers(const std::vector<const Document*>& input) {
   std::vector<Stmt> out;
   std::set<std::string> done;
-  for (const Document* ing : docs) {
+  const Objects docs(input);
+  for (const Document* ing : input) {
     if (ing->kind != "Ingress" || !made_by_stackc(*ing)) continue;
     std::string cls(path(&ing->root, {"spec"}) ? path(&ing->root, {"spec"})->str("ingressClassName")
                                                : "");
@@ -93,8 +112,8 @@ std::vector<Stmt> ingress_controllers(const std::vector<const Document*>& docs) 
     const Node* backend = path(&paths->items[0], {"backend", "service"});
     if (!backend) continue;
     std::string svc_name(backend->str("name"));
-    const Document* svc = find(docs, "Service", svc_name);
-    const Document* np = find(docs, "NetworkPolicy", svc_name);
+    const Document* svc = docs.find("Service", svc_name);
+    const Document* np = docs.find("NetworkPolicy", svc_name);
     if (!svc || !np || !made_by_stackc(*np)) continue;
     std::int64_t port = container_port(docs, *svc, backend->get("port"));
     const Node* ingress = path(&np->root, {"spec", "ingress"});
@@ -217,6 +236,7 @@ void report_lost(Context& c, const Document& d, const std::string& what, const s
 
 std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, Own& own) {
   std::vector<Stmt> out;
+  const Objects objects(docs);
   std::string instance;
   for (const Document* d : docs)
     if (const Node* l = path(&d->root, {"metadata", "labels"}); l && made_by_stackc(*d))
@@ -279,14 +299,14 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
         if (e.str("name") == "PGHOST" || e.str("name") == "REDIS_HOST") {
           host = std::string(e.str("value"));
           const Node* ref = path(&e, {"valueFrom", "configMapKeyRef"});
-          const Document* cm = ref ? find(docs, "ConfigMap", ref->str("name")) : nullptr;
+          const Document* cm = ref ? objects.find("ConfigMap", ref->str("name")) : nullptr;
           if (const Node* data = cm ? cm->root.get("data") : nullptr)
             host = std::string(data->str(ref->str("key")));
         }
     std::string db = host.substr(0, host.find('.'));
     if (host.find('.') != std::string::npos && db.size() > 2 && db.substr(db.size() - 2) == "-0")
       db = db.substr(0, db.size() - 2);
-    if (!is_ident(db) || !find(docs, "StatefulSet", db)) {
+    if (!is_ident(db) || !objects.find("StatefulSet", db)) {
       report_lost(
           c, *d,
           fmt::format("the database it dumps (`{}`) is not a StatefulSet of the input", host),
@@ -298,7 +318,7 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
     b.add(Stmt::assign("of", db));
     b.add(Stmt::assign("schedule", quote(spec->str("schedule"))));
     b.add(Stmt::assign("retain", fmt::format("{}d", days)));
-    const Document* pvc = find(docs, "PersistentVolumeClaim", d->name);
+    const Document* pvc = objects.find("PersistentVolumeClaim", d->name);
     std::int64_t size = 0;
     if (pvc && made_by_stackc(*pvc) &&
         byte_count(path(&pvc->root, {"spec", "resources", "requests"})
@@ -317,9 +337,9 @@ std::vector<Stmt> backups(Context& c, const std::vector<const Document*>& docs, 
         "not in the input: `restore_within` (the restore Job is outside the manifests, W0045)");
     own.consumed.insert(d);
     for (const char* kind : {"ServiceAccount", "NetworkPolicy"})
-      if (const Document* x = find(docs, kind, d->name); x && made_by_stackc(*x))
+      if (const Document* x = objects.find(kind, d->name); x && made_by_stackc(*x))
         own.consumed.insert(x);
-    if (const Document* x = find(docs, "ConfigMap", d->name + "-env"); x && made_by_stackc(*x))
+    if (const Document* x = objects.find("ConfigMap", d->name + "-env"); x && made_by_stackc(*x))
       own.consumed.insert(x);
     own.additions[db].push_back(Stmt::assign("backup_method", method));
     own.notes[db].push_back(fmt::format(
