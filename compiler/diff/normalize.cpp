@@ -689,6 +689,7 @@ Side normalise(std::vector<manifests::Document> docs) {
     if (o.kind == "Ingress") normalise_ingress(o.root);
     if (o.kind == "NetworkPolicy") normalise_network_policy(o.root);
     if (o.kind == "PersistentVolumeClaim") normalise_claim(o.root);
+    if (o.kind == "ConfigMap") normalise_generated_names(o.root);
     if (o.kind == "Namespace") {
       if (Value* m = o.root.get("metadata"))
         if (Value* l = m->get("labels")) l->erase("kubernetes.io/metadata.name");

@@ -21,6 +21,32 @@ std::string shown(const Value* v) {
   return flow(*v, kShown);
 }
 
+// Of two texts of several lines that differ (a configuration file in a ConfigMap), the first
+// line where they do, as `line N`, and that line of each; empty otherwise.
+struct LineApart {
+  std::size_t number = 0;
+  std::string stack, against;
+};
+LineApart first_line_apart(const Value* a, const Value* b) {
+  LineApart out;
+  if (!a || !b || a->type != Type::String || b->type != Type::String || a->text == b->text ||
+      (a->text.find('\n') == std::string::npos && b->text.find('\n') == std::string::npos))
+    return out;
+  std::string_view x = a->text, y = b->text;
+  for (std::size_t n = 1;; ++n) {
+    const std::size_t ex = std::min(x.find('\n'), x.size()), ey = std::min(y.find('\n'), y.size());
+    if (x.substr(0, ex) != y.substr(0, ey) || (x.empty() != y.empty())) {
+      out.number = n;
+      out.stack = x.empty() ? "(no such line)" : fmt::format("{:?}", x.substr(0, ex));
+      out.against = y.empty() ? "(no such line)" : fmt::format("{:?}", y.substr(0, ey));
+      return out;
+    }
+    if (x.empty() && y.empty()) return out;
+    x.remove_prefix(std::min(ex + 1, x.size()));
+    y.remove_prefix(std::min(ey + 1, y.size()));
+  }
+}
+
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -113,6 +139,11 @@ std::string text(const Result& r, const ReportHeader& h) {
     if (d.path.empty()) {
       o +=
           fmt::format("  {}: only in the {}{}\n", d.object, d.stack ? "stack" : "manifests", where);
+      continue;
+    }
+    if (auto line = first_line_apart(d.stack, d.against); line.number) {
+      o += fmt::format("  {}: {}, line {}\n    stack:   {}\n    against: {}{}\n", d.object, d.path,
+                       line.number, line.stack, line.against, where);
       continue;
     }
     o += fmt::format("  {}: {}\n    stack:   {}\n    against: {}{}\n", d.object, d.path,
