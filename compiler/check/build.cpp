@@ -40,8 +40,8 @@ model::Model Checker::build() {
   for (const auto& f : files_) m.files.push_back(sm_.file(f.id).path());
   const model::Environment empty_env;
   prepare_templates("");
-  if (auto it = singletons_.find("stack"); it != singletons_.end()) {
-    const Decl& d = decls_[it->second];
+  if (const Decl* sd = singleton("stack")) {
+    const Decl& d = *sd;
     MNode n = resolve(d, "");
     require(n, *d.kind, d);
     m.stack.name = d.name;
@@ -89,8 +89,8 @@ model::Model Checker::build() {
     c.ingress = ingress_controllers(n, sink());
     m.clusters.push_back(std::move(c));
   }
-  if (auto it = singletons_.find("secrets"); it != singletons_.end()) {
-    const Decl& d = decls_[it->second];
+  if (const Decl* sd = singleton("secrets")) {
+    const Decl& d = *sd;
     MNode n = resolve(d, "");
     require(n, *d.kind, d);
     m.secrets.span = d.name_span;
@@ -107,8 +107,8 @@ model::Model Checker::build() {
     if (m.secrets.role.empty()) m.secrets.role = m.stack.name;
     if (auto* v = n.value("refresh")) m.secrets.refresh = q_or(to_seconds(*v), 3600);
   }
-  if (auto it = singletons_.find("pipeline"); it != singletons_.end()) {
-    const Decl& d = decls_[it->second];
+  if (const Decl* sd = singleton("pipeline")) {
+    const Decl& d = *sd;
     MNode n = resolve(d, "");
     m.pipeline.present = true;
     m.pipeline.span = d.name_span;
@@ -169,15 +169,16 @@ model::Model Checker::build() {
     // per backup, see system.cpp): growing the vector then would copy every workload.
     // Its pages (2.8 KB a workload) made present on two threads first: constructing the workloads
     // one after the other would take every page fault on this one.
-    e.workloads.reserve(workload_decls.size() + 5 + backups_.size());
+    e.workloads.reserve(workload_decls.size() + 5 +
+                        std::count_if(decls_.begin(), decls_.end(),
+                                      [](const Decl& d) { return d.kind->name == "backup"; }));
     base::populate_in_halves(e.workloads.data(), e.workloads.capacity() * sizeof(model::Workload));
     e.workloads.resize(workload_decls.size());
     in_halves(workload_decls.size(), [&](std::size_t i) {
       const Unit& u = workload_decls[i];
       workload(*u.decl, m, e, u.version, e.workloads[i]);
     });
-    if (auto it = singletons_.find("monitoring"); it != singletons_.end())
-      e.monitoring = monitoring(decls_[it->second], e.name);
+    if (const Decl* md = singleton("monitoring")) e.monitoring = monitoring(*md, e.name);
     // Alerts, records and backups, in declaration order (resolved in two halves when many), each
     // made in its place: rule i is entry at[i] of its kind's list.
     std::vector<const Decl*> rules;

@@ -37,6 +37,7 @@ Result Checker::run(ast::File root) {
     warn_unused();
   }
   r.files = std::move(files_);
+  r.index = std::move(index_);
   return r;
 }
 
@@ -140,7 +141,7 @@ void Checker::collect_file(const ast::File& f) {
                    : base::did_you_mean(s.labels[2].text, names));
         continue;
       }
-      add_named(templates_, d, "template");
+      add_named(SymbolKind::Template, d, "template");
       continue;
     }
     if (k->named) {
@@ -171,48 +172,52 @@ void Checker::collect_file(const ast::File& f) {
              "only workloads (service, worker, stateful, job, cron) use `from`");
     }
     if (k->singleton && k->name != "stack") {
-      add_named(singletons_, d, std::string(k->name));
+      add_named(SymbolKind::Singleton, d, std::string(k->name));
     } else if (k->workload) {
-      add_named(workloads_, d, "workload");
+      add_named(SymbolKind::Workload, d, "workload");
     } else if (k->name == "stack") {
-      add_named(singletons_, d, "stack");
+      add_named(SymbolKind::Stack, d, "stack");
     } else if (k->name == "cluster") {
-      add_named(clusters_, d, "cluster");
+      add_named(SymbolKind::Cluster, d, "cluster");
     } else if (k->name == "environment") {
-      add_named(envs_, d, "environment");
+      add_named(SymbolKind::Environment, d, "environment");
     } else if (k->name == "alert") {
-      add_named(alerts_, d, "alert");
+      add_named(SymbolKind::Alert, d, "alert");
     } else if (k->name == "record") {
-      add_named(records_, d, "record");
+      add_named(SymbolKind::Record, d, "record");
     } else if (k->name == "dashboard") {
-      add_named(dashboards_, d, "dashboard");
+      add_named(SymbolKind::Dashboard, d, "dashboard");
     } else if (k->name == "backup") {
-      add_named(backups_, d, "backup");
+      add_named(SymbolKind::Backup, d, "backup");
     }
   }
 }
 
-void Checker::add_named(Names& table, Decl d, const std::string& what) {
-  std::string key = what == "stack" ? "stack" : d.name;
-  auto it = table.find(key);
-  if (it != table.end()) {
-    const Decl& first = decls_[it->second];
-    std::string msg = first.kind->singleton
+void Checker::add_named(SymbolKind kind, Decl d, const std::string& what) {
+  const ast::Stmt& s = *d.stmt;
+  Symbol sym{kind,   d.name, {}, s.key, s.labels.empty() ? s.key_span : name_span(s.labels[0]),
+             s.span, &s};
+  const Symbol* first = kind == SymbolKind::Stack ? index_.first(kind) : index_.find(kind, d.name);
+  if (first) {
+    const Decl& f = decls_[static_cast<std::size_t>(first->decl)];
+    std::string msg = f.kind->singleton
                           ? fmt::format("`{}` is declared twice; a stack has one", d.kind->name)
                           : fmt::format("{} `{}` is declared twice", what, d.name);
     report(Code::E2002, d.name_span, msg,
-           first.kind->singleton ? "merge the two blocks into one" : "rename one of them",
-           {{first.name_span, "first declared here"}});
+           f.kind->singleton ? "merge the two blocks into one" : "rename one of them",
+           {{f.name_span, "first declared here"}});
+    index_.declare(std::move(sym));  // listed (an editor's outline has it), not found
     return;
   }
+  sym.decl = static_cast<std::int32_t>(decls_.size());
+  index_.declare(std::move(sym));
   decls_.push_back(std::move(d));
-  table[key] = decls_.size() - 1;
 }
 
-std::vector<std::string> Checker::names_of(const Names& t) const {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : t) out.push_back(k);
-  return out;
+const Decl* Checker::singleton(std::string_view kind) const {
+  const Symbol* s =
+      kind == "stack" ? index_.first(SymbolKind::Stack) : index_.find(SymbolKind::Singleton, kind);
+  return s && s->decl >= 0 ? &decls_[static_cast<std::size_t>(s->decl)] : nullptr;
 }
 
 void Checker::warn_unused() {

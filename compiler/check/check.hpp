@@ -9,6 +9,7 @@
 
 #include "base/diagnostics.hpp"
 #include "base/source.hpp"
+#include "check/symbols.hpp"
 #include "model/model.hpp"
 #include "syntax/ast.hpp"
 
@@ -62,6 +63,8 @@ class Loader {
 struct Result {
   std::vector<ast::File> files;       // the root first, then imports in load order
   std::optional<model::Model> model;  // set when there were no errors
+  // The declarations the checker resolved names by (symbols.hpp); Index::add() adds the rest.
+  Index index;
 };
 
 // Parses the imports of `root`, checks everything, and builds the model. Every problem goes to

@@ -30,6 +30,7 @@
 #include "check/check.hpp"
 #include "check/names.hpp"
 #include "check/schema.hpp"
+#include "check/symbols.hpp"
 #include "check/tree.hpp"
 #include "check/units.hpp"
 #include "check/versions.hpp"
@@ -46,8 +47,6 @@ constexpr std::size_t kParallelFrom = 256;
 using ast::Stmt;
 using ast::Value;
 using ast::ValueKind;
-// Names to their index: looked up by the views the syntax tree holds.
-using Names = std::map<std::string, std::size_t, std::less<>>;
 using base::Code;
 using base::Span;
 
@@ -77,9 +76,9 @@ class Checker {
   std::vector<ast::File> files_;
   std::map<base::FileId, std::size_t> file_index_;
   std::vector<Decl> decls_;  // in order
-  Names workloads_, clusters_, envs_, templates_, alerts_, records_, dashboards_, backups_;
-  Names singletons_;
-  std::map<std::string, Span, std::less<>> receivers_;
+  // The declarations (each symbol's `decl` is its number in decls_) and the alert receivers, by
+  // kind and name: every name the checker resolves, it finds here (symbols.hpp).
+  Index index_;
   // The templates: their declarations, the index of each declaration among them, an order with
   // each after the templates it names (check_templates), and per environment each resolved.
   std::vector<std::size_t> template_decls_;
@@ -125,8 +124,14 @@ class Checker {
   void visit_imports(std::size_t index, std::vector<base::FileId>& stack);
   void collect();
   void collect_file(const ast::File& f);
-  void add_named(Names& table, Decl d, const std::string& what);
-  std::vector<std::string> names_of(const Names& t) const;
+  void add_named(SymbolKind kind, Decl d, const std::string& what);
+  // The declaration of a kind and name, or null.
+  const Decl* declared(SymbolKind kind, std::string_view name) const {
+    const Symbol* s = index_.find(kind, name);
+    return s && s->decl >= 0 ? &decls_[static_cast<std::size_t>(s->decl)] : nullptr;
+  }
+  // The singleton of a kind (`stack`, `secrets`, `monitoring`, `pipeline`), or null.
+  const Decl* singleton(std::string_view kind) const;
   void warn_unused();
 
   // ---- pass 1: validation of every statement against the schema (validate.cpp) -------------
@@ -162,7 +167,7 @@ class Checker {
   void check_value(const Value& v, const Field& f, const Ctx& ctx);
   void require_fields(ast::Seq<Stmt> body, const Kind& k, Span at, std::string_view what);
   void check_choice(const Value& v, const Field& f);
-  const Names* table_for(std::string_view kind) const;
+  static std::optional<SymbolKind> table_for(std::string_view kind);
   void check_ref(const Value& v, std::string_view kind);
   void check_ref_list(const Value& v, std::string_view kind, const Ctx& ctx);
   void check_backup_source(const Value& v, const Field& f);

@@ -78,9 +78,9 @@ std::string Checker::interpolate(const Value& v, const model::Model& m,
 std::vector<std::pair<std::string, std::int64_t>> Checker::ports_of(const std::string& workload,
                                                                     const model::Environment& e) {
   std::vector<std::pair<std::string, std::int64_t>> out;
-  auto it = workloads_.find(workload);
-  if (it == workloads_.end()) return out;
-  MNode n = resolve(decls_[it->second], e.name);
+  const Decl* d = declared(SymbolKind::Workload, workload);
+  if (!d) return out;
+  MNode n = resolve(*d, e.name);
   for (const auto& kid : n.kids)
     if (auto p = port_of(kid)) out.emplace_back(p->name, p->number);  // the Service's port
   return out;
@@ -90,7 +90,8 @@ std::vector<std::pair<std::string, std::int64_t>> Checker::ports_of(const std::s
 // declared by the workload referred to in this environment.
 std::vector<model::Reference> Checker::workload_refs(const MNode& n, const std::string& self,
                                                      const model::Environment& e) {
-  auto refs = references(n, self, [&](std::string_view w) { return workloads_.count(w) > 0; });
+  auto refs = references(
+      n, self, [&](std::string_view w) { return index_.find(SymbolKind::Workload, w) != nullptr; });
   for (const auto& r : refs) {
     if (r.attr.rfind("port.", 0) != 0) continue;
     const std::string name = r.attr.substr(5);

@@ -47,11 +47,11 @@ void Checker::prepare_templates(const std::string& env) {
 void Checker::apply_templates(MNode& into, const Decl& d, const Kind* kind,
                               const std::vector<MNode>& resolved) const {
   for (const auto& f : d.stmt->from) {
-    auto it = templates_.find(f.text);
-    if (it == templates_.end()) continue;
-    const Decl& t = decls_[it->second];
+    const Decl* td = declared(SymbolKind::Template, f.text);
+    if (!td) continue;
+    const Decl& t = *td;
     if (t.for_kind != kind) continue;
-    overlay(into, resolved[template_index_.at(it->second)]);
+    overlay(into, resolved[template_index_.at(static_cast<std::size_t>(td - decls_.data()))]);
   }
 }
 

@@ -69,9 +69,10 @@ bool is_metric_kind(std::string_view key) {
   return key == "counter" || key == "gauge" || key == "histogram" || key == "summary";
 }
 
-struct Walker {
+}  // namespace
+
+struct Index::Walker {
   Index& index;
-  std::vector<Symbol>& symbols;
   std::vector<Reference>& refs;
   base::FileId file;
   std::string_view text;
@@ -82,12 +83,10 @@ struct Walker {
     auto b = static_cast<std::uint32_t>(v.data() - text.data());
     return {file, b, b + static_cast<std::uint32_t>(v.size())};
   }
-  base::Span label_span(const ast::Label& l) const {
-    if (!l.is_string || l.span.end - l.span.begin < 2) return l.span;
-    return {l.span.file, l.span.begin + 1, l.span.end - 1};
-  }
+  static base::Span label_span(const ast::Label& l) { return name_span(l); }
   void declare(SymbolKind kind, const ast::Stmt& s, const ast::Label& l, std::string container) {
-    symbols.push_back(
+    if (index.declared_.count(&s)) return;  // by the checker
+    index.declare(
         {kind, std::string(l.text), std::move(container), s.key, label_span(l), s.span, &s});
   }
   void refer(SymbolKind kind, std::string_view name, base::Span span, std::string_view via,
@@ -121,8 +120,9 @@ struct Walker {
       declare(sk, s, s.labels[0], {});
       if (sk == SymbolKind::Workload) workload = std::string(s.labels[0].text);
     } else if (kind && !kind->named) {
-      symbols.push_back(
-          {SymbolKind::Singleton, std::string(s.key), {}, s.key, s.key_span, s.span, &s});
+      if (!index.declared_.count(&s))
+        index.declare(
+            {SymbolKind::Singleton, std::string(s.key), {}, s.key, s.key_span, s.span, &s});
     } else if (s.key == "stack" && !s.labels.empty()) {
       declare(SymbolKind::Stack, s, s.labels[0], {});
     }
@@ -260,16 +260,60 @@ struct Walker {
   }
 };
 
-void Walker::index_expr(const ast::Value& v) {
+void Index::Walker::index_expr(const ast::Value& v) {
   if (v.span.end > text.size()) return;
   index.add_expression(file, v.span.begin + 1,
                        text.substr(v.span.begin + 1, v.span.end - v.span.begin - 2));
 }
 
-}  // namespace
+base::Span name_span(const ast::Label& l) {
+  if (!l.is_string || l.span.end - l.span.begin < 2) return l.span;
+  return {l.span.file, l.span.begin + 1, l.span.end - 1};
+}
+
+std::size_t Index::key(SymbolKind kind, std::string_view name, std::string_view container) {
+  std::size_t h = std::hash<std::string_view>{}(name);
+  h ^= std::hash<std::string_view>{}(container) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  return h * 31 + static_cast<std::size_t>(kind);
+}
+
+const Symbol* Index::exact(SymbolKind kind, std::string_view name,
+                           std::string_view container) const {
+  auto [b, e] = found_.equal_range(key(kind, name, container));
+  for (auto it = b; it != e; ++it) {
+    const Symbol& o = symbols_[it->second];
+    if (o.kind == kind && o.name == name && o.container == container) return &o;
+  }
+  return nullptr;
+}
+
+std::size_t Index::declare(Symbol s) {
+  if (const Symbol* first = exact(s.kind, s.name, s.container)) {
+    auto at = static_cast<std::size_t>(first - symbols_.data());
+    symbols_.push_back(std::move(s));
+    return at;
+  }
+  auto at = static_cast<std::uint32_t>(symbols_.size());
+  found_.emplace(key(s.kind, s.name, s.container), at);
+  symbols_.push_back(std::move(s));
+  return at;
+}
+
+void Index::rehash() {
+  found_.clear();
+  found_.reserve(symbols_.size());
+  for (std::size_t i = 0; i < symbols_.size(); ++i) {
+    const Symbol& s = symbols_[i];
+    if (!exact(s.kind, s.name, s.container))
+      found_.emplace(key(s.kind, s.name, s.container), static_cast<std::uint32_t>(i));
+  }
+}
 
 void Index::add(const ast::File& file, std::string_view text, base::FileId as) {
-  Walker w{*this, symbols_, refs_, file.id, text};
+  if (file_order_.empty())  // the statements the checker declared
+    for (const auto& s : symbols_) declared_.insert(s.stmt);
+  file_order_.push_back(as);
+  Walker w{*this, refs_, file.id, text};
   std::size_t first_symbol = symbols_.size(), first_ref = refs_.size();
   for (const auto& s : file.statements) w.top(s);
   if (as == file.id) return;
@@ -315,14 +359,52 @@ void Index::finish() {
     }
   }
   exprs_.clear();
+  // The checker declared its declarations in its own order (imports first): the symbols in the
+  // order of the files added, each file's in the order they are written.
+  auto rank = [&](base::FileId f) {
+    auto it = std::find(file_order_.begin(), file_order_.end(), f);
+    return static_cast<std::size_t>(it - file_order_.begin());
+  };
+  std::vector<std::size_t> ranks(symbols_.size());
+  std::vector<std::uint32_t> order(symbols_.size());
+  for (std::size_t i = 0; i < symbols_.size(); ++i) {
+    ranks[i] = rank(symbols_[i].decl_span.file);
+    order[i] = static_cast<std::uint32_t>(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (ranks[a] != ranks[b]) return ranks[a] < ranks[b];
+    return symbols_[a].decl_span.begin < symbols_[b].decl_span.begin;
+  });
+  std::vector<Symbol> sorted;
+  sorted.reserve(symbols_.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(symbols_[i]));
+  symbols_ = std::move(sorted);
+  rehash();
 }
 
 const Symbol* Index::find(SymbolKind kind, std::string_view name,
                           std::string_view container) const {
+  bool any_container =
+      container.empty() &&
+      (kind == SymbolKind::Port || kind == SymbolKind::Metric || kind == SymbolKind::Version);
+  if (!any_container) return exact(kind, name, container);
   for (const auto& s : symbols_)
-    if (s.kind == kind && s.name == name && (container.empty() || s.container == container))
-      return &s;
+    if (s.kind == kind && s.name == name) return &s;
   return nullptr;
+}
+
+const Symbol* Index::first(SymbolKind kind) const {
+  for (const auto& s : symbols_)
+    if (s.kind == kind) return &s;
+  return nullptr;
+}
+
+std::vector<std::string> Index::names(SymbolKind kind) const {
+  std::vector<std::string> out;
+  for (const auto& [h, i] : found_)
+    if (symbols_[i].kind == kind) out.push_back(symbols_[i].name);
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 const Symbol* Index::symbol_at(base::FileId file, std::uint32_t offset) const {

@@ -25,24 +25,23 @@
 namespace stackc::check {
 
 void Checker::validate_all() {
-  bool has_stack = singletons_.count("stack");
+  bool has_stack = singleton("stack") != nullptr;
   if (!has_stack)
     report(Code::E2019, Span{files_[0].id, 0, 0}, "the stack has no `stack` declaration",
            "add `stack NAME { registry = \"ghcr.io/ORG\"  version = \"1.0.0\" }`");
-  if (clusters_.empty())
+  if (!index_.first(SymbolKind::Cluster))
     report(Code::E2019, Span{files_[0].id, 0, 0}, "the stack declares no `cluster`",
            "add `cluster NAME { nodes = 3  node { cpu = 4  memory = 16Gi } }`");
-  if (envs_.empty())
+  if (!index_.first(SymbolKind::Environment))
     report(Code::E2019, Span{files_[0].id, 0, 0}, "the stack declares no `environment`",
            "add `environment NAME { cluster = CLUSTER }`");
   // Receivers first: alerts refer to them.
-  if (auto it = singletons_.find("monitoring"); it != singletons_.end()) {
-    collect_receivers(decls_[it->second].stmt->body);
-  }
+  if (const Decl* md = singleton("monitoring")) collect_receivers(md->stmt->body);
   // Every template named in a `from` is used (W0001), whether or not it fits.
   for (const auto& d : decls_)
     for (const auto& f : d.stmt->from)
-      if (auto it = templates_.find(f.text); it != templates_.end()) decls_[it->second].used = true;
+      if (const Symbol* t = index_.find(SymbolKind::Template, f.text))
+        decls_[static_cast<std::size_t>(t->decl)].used = true;
   check_template_graph();
   {
     std::vector<DeclaredWorkload> ws;
@@ -101,13 +100,19 @@ void Checker::collect_receivers(ast::Seq<Stmt> body) {
       collect_receivers(s.body);
     } else if (s.key == "alertmanager") {
       for (const auto& r : s.body) {
-        if (r.key == "receiver" && r.labels.size() == 1 && !receivers_.count(r.labels[0].text))
-          receivers_[std::string(r.labels[0].text)] = r.labels[0].span;
+        auto declare = [&](const Stmt& x) {
+          if (x.key == "receiver" && x.labels.size() == 1)
+            index_.declare({SymbolKind::Receiver,
+                            std::string(x.labels[0].text),
+                            {},
+                            x.key,
+                            name_span(x.labels[0]),
+                            x.span,
+                            &x});
+        };
+        declare(r);
         if (r.key == "when")
-          for (const auto& r2 : r.body)
-            if (r2.key == "receiver" && r2.labels.size() == 1 &&
-                !receivers_.count(r2.labels[0].text))
-              receivers_[std::string(r2.labels[0].text)] = r2.labels[0].span;
+          for (const auto& r2 : r.body) declare(r2);
       }
     }
   }
@@ -126,25 +131,25 @@ void Checker::check_template_graph() {
     const Decl& t = decls_[i];
     TemplateNode n{t.name, t.name_span, {}};
     for (const auto& f : t.stmt->from)
-      if (auto it = templates_.find(f.text); it != templates_.end())
-        n.from.push_back({template_index_.at(it->second), f.span});
+      if (const Symbol* ts = index_.find(SymbolKind::Template, f.text))
+        n.from.push_back({template_index_.at(static_cast<std::size_t>(ts->decl)), f.span});
     nodes.push_back(std::move(n));
   }
   template_order_ = check_templates(nodes, sink_);
 }
 
 void Checker::check_template_ref(const ast::Label& f, const Kind* k) {
-  auto it = templates_.find(f.text);
-  if (it == templates_.end() && import_failed_) return;
-  if (it == templates_.end()) {
-    auto hint = base::did_you_mean(f.text, names_of(templates_));
+  const Decl* td = declared(SymbolKind::Template, f.text);
+  if (!td && import_failed_) return;
+  if (!td) {
+    auto hint = base::did_you_mean(f.text, index_.names(SymbolKind::Template));
     report(Code::E2005, f.span, fmt::format("unknown template `{}`", f.text),
            hint.empty() ? "declare it with `template NAME for KIND { ... }`, or import the "
                           "module that has it (e.g. `import \"std/postgres\"`)"
                         : hint);
     return;
   }
-  const Decl& t = decls_[it->second];
+  const Decl& t = *td;
   if (t.for_kind != k) {
     report(
         Code::E2013, f.span,
@@ -223,11 +228,11 @@ void Checker::validate_when(const Stmt& s, const Kind& kind, const Ctx& ctx,
     return;
   }
   const auto& env = s.labels[0];
-  if (!envs_.count(env.text)) {
-    auto hint = base::did_you_mean(env.text, names_of(envs_));
+  if (!index_.find(SymbolKind::Environment, env.text)) {
+    auto envs = index_.names(SymbolKind::Environment);
+    auto hint = base::did_you_mean(env.text, envs);
     report(Code::E2005, env.span, fmt::format("unknown environment `{}`", env.text),
-           hint.empty() ? fmt::format("the environments are: {}", fmt::join(names_of(envs_), ", "))
-                        : hint);
+           hint.empty() ? fmt::format("the environments are: {}", fmt::join(envs, ", ")) : hint);
   }
   if (auto [it, fresh] = seen.emplace(env.text, env.span); !fresh)
     report(Code::E2002, env.span, fmt::format("`when {}` appears twice in this block", env.text),

@@ -338,18 +338,17 @@ void Checker::check_choice(const Value& v, const Field& f) {
                       : hint);
 }
 
-const Names* Checker::table_for(std::string_view kind) const {
-  if (kind == "cluster") return &clusters_;
-  if (kind == "workload") return &workloads_;
-  return nullptr;
+std::optional<SymbolKind> Checker::table_for(std::string_view kind) {
+  if (kind == "cluster") return SymbolKind::Cluster;
+  if (kind == "workload") return SymbolKind::Workload;
+  return std::nullopt;
 }
 
 void Checker::check_ref(const Value& v, std::string_view kind) {
-  std::string name(v.path[0]);
+  std::string_view name = v.path[0];
   if (kind == "receiver") {
-    if (receivers_.count(name)) return;
-    std::vector<std::string> names;
-    for (const auto& [n, s] : receivers_) names.push_back(n);
+    if (index_.find(SymbolKind::Receiver, name)) return;
+    std::vector<std::string> names = index_.names(SymbolKind::Receiver);
     auto hint = base::did_you_mean(name, names);
     report(Code::E2005, v.span, fmt::format("unknown receiver `{}`", name),
            !hint.empty()   ? hint
@@ -357,15 +356,15 @@ void Checker::check_ref(const Value& v, std::string_view kind) {
                            : fmt::format("the receivers are: {}", fmt::join(names, ", ")));
     return;
   }
-  const auto* table = table_for(kind);
-  if (!table || table->count(name)) return;
+  auto table = table_for(kind);
+  if (!table || index_.find(*table, name)) return;
   if (kind == "workload" && report_version_reference(version_names_, name, v.span, sink())) return;
-  auto hint = base::did_you_mean(name, names_of(*table));
+  auto names = index_.names(*table);
+  auto hint = base::did_you_mean(name, names);
   report(Code::E2005, v.span, fmt::format("unknown {} `{}`", kind, name),
-         !hint.empty() ? hint
-         : table->empty()
-             ? fmt::format("declare a {} first", kind)
-             : fmt::format("the {}s are: {}", kind, fmt::join(names_of(*table), ", ")));
+         !hint.empty()   ? hint
+         : names.empty() ? fmt::format("declare a {} first", kind)
+                         : fmt::format("the {}s are: {}", kind, fmt::join(names, ", ")));
 }
 
 void Checker::check_ref_list(const Value& v, std::string_view kind, const Ctx& ctx) {
@@ -392,12 +391,12 @@ void Checker::check_ref_list(const Value& v, std::string_view kind, const Ctx& c
 
 void Checker::check_backup_source(const Value& v, const Field& f) {
   if (v.kind == ValueKind::Path && v.path.size() == 1) {
-    auto it = workloads_.find(std::string(v.path[0]));
-    if (it == workloads_.end()) {
+    const Decl* dd = declared(SymbolKind::Workload, v.path[0]);
+    if (!dd) {
       check_ref(v, "workload");
       return;
     }
-    const Decl& d = decls_[it->second];
+    const Decl& d = *dd;
     if (d.kind->name != "stateful")
       report(Code::E2003, v.span,
              fmt::format("`{}` is a {} and holds no data to back up", v.path[0], d.kind->name),
@@ -479,7 +478,8 @@ void Checker::check_interpolation(const ast::StringPart& p) {
            hint.empty() ? fmt::format("known here: {}", fmt::join(names, ", ")) : hint);
   };
   // `${W.port.NAME}`: a named port of a workload (the name is checked with the model).
-  if (parts.size() == 3 && parts[1] == "port" && workloads_.count(parts[0])) return;
+  if (parts.size() == 3 && parts[1] == "port" && index_.find(SymbolKind::Workload, parts[0]))
+    return;
   if (parts.size() >= 2 && report_version_reference(version_names_, parts[0], p.span, sink()))
     return;
   if (parts.size() != 2) {
@@ -498,13 +498,13 @@ void Checker::check_interpolation(const ast::StringPart& p) {
               parts[1]);
     return;
   }
-  if (workloads_.count(parts[0])) {
+  if (index_.find(SymbolKind::Workload, parts[0])) {
     if (std::find(wl_attrs.begin(), wl_attrs.end(), parts[1]) == wl_attrs.end())
       unknown(fmt::format("an unknown field `{}` of `{}`", parts[1], parts[0]), wl_attrs, parts[1]);
     return;
   }
   std::vector<std::string> roots = {"stack", "env"};
-  for (const auto& [n, i] : workloads_) roots.push_back(n);
+  for (auto& n : index_.names(SymbolKind::Workload)) roots.push_back(std::move(n));
   unknown(fmt::format("`{}`, which is not declared", parts[0]), roots, parts[0]);
 }
 
@@ -586,14 +586,13 @@ void Checker::check_env_value(std::string_view key, const Value& v) {
                                   : "a reference is `WORKLOAD.host` or `WORKLOAD.port`");
         break;
       }
-      std::string target(v.path[0]);
-      if (!workloads_.count(target)) {
+      if (!index_.find(SymbolKind::Workload, v.path[0])) {
         check_ref(v, "workload");
         break;
       }
       if (v.path[1] != "host" && v.path[1] != "port") {
         auto hint = base::did_you_mean(v.path[1], {"host", "port"});
-        report(Code::E2005, v.span, fmt::format("`{}` has no field `{}`", target, v.path[1]),
+        report(Code::E2005, v.span, fmt::format("`{}` has no field `{}`", v.path[0], v.path[1]),
                hint.empty() ? "a workload has `host` and `port`" : hint);
       }
       break;

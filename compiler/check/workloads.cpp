@@ -27,18 +27,19 @@ void Checker::warn_imported_exceptions(const Decl& d, const MNode& security) {
     std::string what = security_exception(*kid.stmt);
     if (what.empty()) continue;
     const Decl* t = nullptr;
-    for (const auto& [name, i] : templates_) {
-      const Span& at = decls_[i].stmt->span;
+    for (const auto& td : decls_) {
+      if (td.kind->name != "template") continue;
+      const Span& at = td.stmt->span;
       if (at.file == kid.stmt->span.file && at.begin <= kid.stmt->span.begin &&
           kid.stmt->span.end <= at.end)
-        t = &decls_[i];
+        t = &td;
     }
     if (!t || t->stdlib) continue;
     std::function<bool(std::string_view, int)> reaches = [&](std::string_view name, int depth) {
-      auto it = templates_.find(name);
+      const Decl* nt = declared(SymbolKind::Template, name);
       if (name == t->name) return true;
-      if (it == templates_.end() || depth > 32) return false;
-      for (const auto& f : decls_[it->second].stmt->from)
+      if (!nt || depth > 32) return false;
+      for (const auto& f : nt->stmt->from)
         if (reaches(f.text, depth + 1)) return true;
       return false;
     };
@@ -348,13 +349,13 @@ void Checker::pod_details(const MNode& n, const Decl& d, const model::Model& m,
              fmt::format("`{}` is not a valid ServiceAccount name", w.service_account),
              fmt::format("use a DNS-1123 name: `{}`", dns_fix(w.service_account)));
     else if (w.service_account != w.name && w.service_account != w.group &&
-             workloads_.count(w.service_account))
+             declared(SymbolKind::Workload, w.service_account))
       report(Code::E2042, v->span,
              fmt::format("`{}` is the ServiceAccount of the workload `{}`", w.service_account,
                          w.service_account),
              "every workload without `service_account` has its own, named after it; choose "
              "another name for the shared one",
-             {{decls_[workloads_.find(w.service_account)->second].name_span,
+             {{declared(SymbolKind::Workload, w.service_account)->name_span,
                "that workload is declared here"}});
   }
   // The versions of a workload share one ServiceAccount, named after it, unless they say.

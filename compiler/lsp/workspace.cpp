@@ -239,6 +239,7 @@ std::shared_ptr<Unit> Workspace::build(const std::string& root_path, const std::
                         [this](const std::string& p) { return open_text(p); });
     auto r = check::check(u->sm, std::move(tree), loader, sink);
     u->files = std::move(r.files);
+    u->index = std::move(r.index);
     if (r.model) {
       graph::analyze(*r.model, sink);
       if (sink.error_count() == 0) u->model = std::move(r.model);
