@@ -12,4 +12,10 @@ namespace stackc::base {
 // the system cannot do it (Linux before 5.14, other systems).
 void populate_in_halves(const void* p, std::size_t bytes);
 
+// Makes the pages inside [p, p + bytes) present and writable on this thread, in one call: fresh
+// memory about to be written through (a syntax tree's block) without a page fault for each page
+// (each a trap, which costs most on virtual machines). The contents are unchanged; a hint only,
+// as above.
+void populate(const void* p, std::size_t bytes);
+
 }  // namespace stackc::base

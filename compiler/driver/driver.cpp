@@ -260,6 +260,7 @@ int cmd_build(const BuildOptions& options, const Common& c, std::ostream& out, s
   if (checked->model()) {
     auto plans = graph::analyze(*checked->model(), sink);
     if (sink.error_count()) checked->status = 1;
+    if (o.to_stdout) plans.clear();  // the stream has no docs/
     for (auto& p : plans) {
       const model::Environment* env = p.env;
       std::vector<graph::Plan> one;

@@ -2,6 +2,8 @@
 
 #include "emit/yaml.hpp"
 
+#include "base/memory.hpp"
+
 #include <bit>
 #include <cstdlib>
 #include <cstring>
@@ -50,6 +52,7 @@ void* Arena::allocate(std::size_t bytes) {
     blocks_.push_back(b);
     reserved_ += size;
     if (size != kBlock) return b;  // a large request: its own block, the current one stays
+    base::populate(b, size);       // written through: its pages at once, not a fault each
     cur_ = b;
     end_ = b + size;
   }

@@ -2,12 +2,17 @@
 
 #include <algorithm>
 
+#include "base/memory.hpp"
+
 namespace stackc::ast {
 
 void Arena::grow(std::size_t at_least) {
   std::size_t size = std::max(next_, at_least);
   next_ = std::min<std::size_t>(next_ * 2, 1 << 20);
   blocks_.emplace_back(new char[size]);
+  // A block is written through as the tree grows: its pages made present at once, not one fault
+  // at a time (the 10,000-service fleet's tree is 61 MB).
+  if (size >= (std::size_t{256} << 10)) base::populate(blocks_.back().get(), size);
   cur_ = blocks_.back().get();
   end_ = cur_ + size;
   reserved_ += size;
