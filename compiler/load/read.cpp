@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "base/memory.hpp"
+
 namespace stackc::load {
 namespace {
 
@@ -77,6 +79,7 @@ ReadResult read_source(const std::filesystem::path& p, std::uint64_t max, bool f
     r = fail(base::Code::E0001, os_reason(errno));
   } else if (r = check_stat(st, max); r.ok) {
     out.reserve(static_cast<std::size_t>(st.st_size));
+    base::populate(out.data(), out.capacity());  // its pages at once: a large file is read through
     char buf[1 << 16];
     while (true) {
       ssize_t n = ::read(fd, buf, sizeof buf);
