@@ -1,4 +1,5 @@
 #include <iostream>
+#include <string_view>
 
 #include "driver/driver.hpp"
 
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
   // kernel time off the 10,000-service build, but a huge page is resident as a whole once touched:
   // the build's peak was 144 MiB with them, 134 MiB without (see bench/).
   mi_option_disable(mi_option_large_os_pages);
+  // A command that reads a stack once and ends keeps the memory it frees for its next
+  // allocations instead of giving pages back to the system to fault them in again (on the
+  // 10,000-service fleet: 1,500 page faults fewer, `build --stdout` 2-3 % faster at the same
+  // peak). The long-lived language server gives them back, so that its memory stays flat.
+  if (argc < 2 || std::string_view(argv[1]) != "lsp") mi_option_disable(mi_option_allow_decommit);
 #endif
   // The process ends right after: its memory is not freed one object at a time (a large build
   // frees hundreds of MiB in small pieces), except under the address sanitizer, whose leak check
