@@ -117,9 +117,9 @@ TEST(Memory, PopulateKeepsContents) {
   v.resize(v.capacity() / 3);
   for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<std::uint32_t>(i * 2654435761u);
   populate_in_halves(v.data() + 1, v.capacity() * sizeof(std::uint32_t) - 5);
-  populate_in_halves(v.data(), 100);  // too small: nothing
+  populate_in_halves(v.data(), 100);                                  // too small: nothing
   populate(v.data() + 3, v.capacity() * sizeof(std::uint32_t) - 13);  // on this thread
-  populate(v.data(), 10);                                              // less than a page
+  populate(v.data(), 10);                                             // less than a page
   for (std::size_t i = 0; i < v.size(); ++i)
     ASSERT_EQ(v[i], static_cast<std::uint32_t>(i * 2654435761u)) << i;
   v.resize(v.capacity(), 7u);
