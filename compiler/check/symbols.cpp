@@ -83,11 +83,11 @@ struct Index::Walker {
     auto b = static_cast<std::uint32_t>(v.data() - text.data());
     return {file, b, b + static_cast<std::uint32_t>(v.size())};
   }
-  static base::Span label_span(const ast::Label& l) { return name_span(l); }
+  void declare(Symbol sym) {
+    if (!index.declared_.count(sym.stmt)) index.declare(std::move(sym));  // else the checker did
+  }
   void declare(SymbolKind kind, const ast::Stmt& s, const ast::Label& l, std::string container) {
-    if (index.declared_.count(&s)) return;  // by the checker
-    index.declare(
-        {kind, std::string(l.text), std::move(container), s.key, label_span(l), s.span, &s});
+    declare({kind, std::string(l.text), std::move(container), s.key, name_span(l), s.span, &s});
   }
   void refer(SymbolKind kind, std::string_view name, base::Span span, std::string_view via,
              std::string container = {}) {
@@ -98,7 +98,7 @@ struct Index::Walker {
   void top(const ast::Stmt& s) {
     if (s.key == "import") {
       if (!s.labels.empty())
-        refer(SymbolKind::Import, s.labels[0].text, label_span(s.labels[0]), "import");
+        refer(SymbolKind::Import, s.labels[0].text, name_span(s.labels[0]), "import");
       return;
     }
     const Kind* kind = top_kind(s.key);
@@ -120,13 +120,11 @@ struct Index::Walker {
       declare(sk, s, s.labels[0], {});
       if (sk == SymbolKind::Workload) workload = std::string(s.labels[0].text);
     } else if (kind && !kind->named) {
-      if (!index.declared_.count(&s))
-        index.declare(
-            {SymbolKind::Singleton, std::string(s.key), {}, s.key, s.key_span, s.span, &s});
+      declare({SymbolKind::Singleton, std::string(s.key), {}, s.key, s.key_span, s.span, &s});
     } else if (s.key == "stack" && !s.labels.empty()) {
       declare(SymbolKind::Stack, s, s.labels[0], {});
     }
-    for (const auto& f : s.from) refer(SymbolKind::Template, f.text, label_span(f), "from");
+    for (const auto& f : s.from) refer(SymbolKind::Template, f.text, name_span(f), "from");
     if (s.has_value()) value(*s.value, s.key, workload, kind);
     for (const auto& b : s.body) inner(b, kind, workload);
   }
@@ -135,7 +133,7 @@ struct Index::Walker {
     const Field* field = kind ? kind->field(s.key) : nullptr;
     const Kind* sub = field && field->block ? field->block : nullptr;
     if (s.key == "when") {
-      for (const auto& l : s.labels) refer(SymbolKind::Environment, l.text, label_span(l), "when");
+      for (const auto& l : s.labels) refer(SymbolKind::Environment, l.text, name_span(l), "when");
       sub = kind;
     } else if (s.key == "port" && !s.labels.empty() && !workload.empty()) {
       declare(SymbolKind::Port, s, s.labels[0], workload);
@@ -287,16 +285,10 @@ const Symbol* Index::exact(SymbolKind kind, std::string_view name,
   return nullptr;
 }
 
-std::size_t Index::declare(Symbol s) {
-  if (const Symbol* first = exact(s.kind, s.name, s.container)) {
-    auto at = static_cast<std::size_t>(first - symbols_.data());
-    symbols_.push_back(std::move(s));
-    return at;
-  }
-  auto at = static_cast<std::uint32_t>(symbols_.size());
-  found_.emplace(key(s.kind, s.name, s.container), at);
+void Index::declare(Symbol s) {
+  if (!exact(s.kind, s.name, s.container))
+    found_.emplace(key(s.kind, s.name, s.container), static_cast<std::uint32_t>(symbols_.size()));
   symbols_.push_back(std::move(s));
-  return at;
 }
 
 void Index::rehash() {

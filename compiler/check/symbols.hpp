@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -69,9 +68,9 @@ struct Reference {
 
 class Index {
  public:
-  // Declares a symbol. find() returns the first one declared of a kind, name and container:
-  // the number of that first one among symbols() is returned (this one's when it is the first).
-  std::size_t declare(Symbol s);
+  // Declares a symbol: it is listed, and find() finds it unless one of the same kind, name and
+  // container was declared first.
+  void declare(Symbol s);
   // Adds one file's symbols and references; `text` is the file's source. Their spans are
   // recorded as spans of `as` (a recovered copy's are its root's). A statement the checker
   // already declared is not declared again.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "check/check.hpp"
 #include "syntax/parse.hpp"
 
 namespace stackc::check {
@@ -118,6 +119,57 @@ TEST(Symbols, APartialTreeStillIndexes) {
   index.add(f, sm.file(id).text(), id);
   index.finish();
   EXPECT_NE(index.find(SymbolKind::Workload, "api"), nullptr);
+}
+
+// A loader for a stack without imports.
+class NoImports final : public Loader {
+ public:
+  Result load(std::string_view, base::FileId) override { return {}; }
+  bool is_stdlib(base::FileId) const override { return false; }
+};
+
+std::vector<std::string> listed(const Index& index) {
+  std::vector<std::string> out;
+  for (const auto& s : index.symbols())
+    out.push_back(std::string(kind_name(s.kind)) + " " + s.name +
+                  (s.container.empty() ? "" : " in " + s.container));
+  return out;
+}
+
+// The checker declares its declarations (and receivers) into the index it resolves names by and
+// returns; the walk of the trees then adds the rest, declaring nothing twice, and finish() lists
+// the symbols in the order they are written, as the walk alone does. A duplicate is listed, and
+// find() finds the first.
+TEST(Symbols, TheCheckersIndexIsTheEditorsIndex) {
+  std::string text = std::string(kText).substr(std::string(kText).find('\n') + 1);  // no import
+  text += "service api { image = \"again\" }\n";
+  base::SourceManager sm;
+  base::Collector sink;
+  auto id = sm.add("main.stack", text);
+  NoImports loader;
+  auto r = check(sm, syntax::parse(sm, id, sink), loader, sink);
+  bool twice = false;
+  for (const auto& d : sink.all()) twice = twice || d.code == base::Code::E2002;
+  EXPECT_TRUE(twice);
+  const Symbol* api = r.index.find(SymbolKind::Workload, "api");
+  ASSERT_NE(api, nullptr);
+  EXPECT_GE(api->decl, 0);  // the checker's
+  EXPECT_NE(r.index.find(SymbolKind::Receiver, "ops"), nullptr);
+  EXPECT_EQ(r.index.find(SymbolKind::Port, "http"), nullptr);  // not yet: the walk adds ports
+
+  Index walked;
+  for (const auto& f : r.files) {
+    r.index.add(f, sm.file(f.id).text(), f.id);
+    walked.add(f, sm.file(f.id).text(), f.id);
+  }
+  r.index.finish();
+  walked.finish();
+  EXPECT_EQ(listed(r.index), listed(walked));
+  EXPECT_EQ(r.index.references().size(), walked.references().size());
+  api = r.index.find(SymbolKind::Workload, "api");
+  ASSERT_NE(api, nullptr);
+  EXPECT_EQ(text.substr(api->decl_span.begin, 11), "service api");
+  EXPECT_EQ(r.index.names(SymbolKind::Workload), (std::vector<std::string>{"api", "db"}));
 }
 
 }  // namespace
