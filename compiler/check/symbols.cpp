@@ -353,14 +353,13 @@ void Index::finish() {
   exprs_.clear();
   // The checker declared its declarations in its own order (imports first): the symbols in the
   // order of the files added, each file's in the order they are written.
-  auto rank = [&](base::FileId f) {
-    auto it = std::find(file_order_.begin(), file_order_.end(), f);
-    return static_cast<std::size_t>(it - file_order_.begin());
-  };
+  std::unordered_map<base::FileId, std::size_t> rank_of;  // a file added twice: its first place
+  for (std::size_t i = 0; i < file_order_.size(); ++i) rank_of.emplace(file_order_[i], i);
   std::vector<std::size_t> ranks(symbols_.size());
   std::vector<std::uint32_t> order(symbols_.size());
   for (std::size_t i = 0; i < symbols_.size(); ++i) {
-    ranks[i] = rank(symbols_[i].decl_span.file);
+    auto it = rank_of.find(symbols_[i].decl_span.file);
+    ranks[i] = it == rank_of.end() ? file_order_.size() : it->second;
     order[i] = static_cast<std::uint32_t>(i);
   }
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
