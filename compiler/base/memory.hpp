@@ -8,8 +8,12 @@ namespace stackc::base {
 // Makes the pages inside [p, p + bytes) present and writable, the two halves at once on two
 // threads; the contents are unchanged. A large vector's storage, reserved and then constructed
 // element by element on one thread, otherwise takes its page faults (the kernel clearing each
-// page) one at a time on that thread. A hint only: nothing happens for less than a MiB or where
-// the system cannot do it (Linux before 5.14, other systems).
+// page) one at a time on that thread. Each page is also written once (its byte written back):
+// under a hypervisor that shadows the guest's page tables, the first write to a page is a trap
+// of its own even after the kernel made it present. The whole 2 MiB pages inside the range are
+// advised as transparent huge pages (the range is written through, so they cost no memory). A
+// hint only: nothing happens for less than a MiB or where the system cannot do it (Linux before
+// 5.14, other systems).
 void populate_in_halves(const void* p, std::size_t bytes);
 
 // Makes the pages inside [p, p + bytes) present and writable on this thread, in one call: fresh
