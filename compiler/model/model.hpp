@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/source.hpp"
+#include "model/boxed.hpp"
 
 namespace stackc::model {
 
@@ -265,7 +266,7 @@ struct Workload {
   std::vector<Port> ports;
   Resource cpu, memory;
   std::optional<Autoscale> autoscale;
-  std::optional<Ingress> ingress;
+  Boxed<Ingress> ingress;  // few workloads have one: on the heap (model/boxed.hpp)
   // How the Service is reached: "cluster" (ClusterIP), "load_balancer" or "node_port".
   std::string expose = "cluster";
   std::vector<std::string> source_ranges;  // CIDRs allowed in when exposed
@@ -289,7 +290,7 @@ struct Workload {
   std::string working_dir;
   std::vector<Container> init;        // init containers and sidecars, in declaration order
   std::optional<std::int64_t> grace;  // terminationGracePeriodSeconds
-  std::optional<Hook> pre_stop;
+  Boxed<Hook> pre_stop;
   std::vector<std::pair<std::string, std::string>> pod_labels, pod_annotations;
   // `object KIND { labels ... annotations ... }`: the labels and annotations of the workload's
   // own objects, as written (language.md §5.12): its controller (Deployment, StatefulSet, Job or
@@ -302,8 +303,8 @@ struct Workload {
   ObjectMeta controller_meta, service_meta, account_meta;
   std::string service_account;  // a shared ServiceAccount; empty: the workload's own
   std::vector<std::pair<std::string, std::string>> node_selector;  // label -> value, as written
-  std::optional<Exporter> exporter;
-  std::optional<Build> build;  // `build { }`: where its own image is built from
+  Boxed<Exporter> exporter;
+  Boxed<Build> build;  // `build { }`: where its own image is built from
   // stateful
   std::int64_t storage = 0;
   std::string data_path = "/data";
