@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "base/memory.hpp"
 #include "base/suggest.hpp"
 #include "check/check.hpp"
 #include "check/checker.hpp"
@@ -95,6 +96,13 @@ void Checker::visit_imports(std::size_t index, std::vector<base::FileId>& stack)
 void Checker::collect() {
   // Imported files first (in load order, last loaded first would reorder): root last keeps the
   // user's declarations after the stdlib's templates. Order: imports in load order, then root.
+  // Room for every top-level statement first: 20,000 declarations grown one at a time would be
+  // copied over and over (the fleet's index and declaration list are 4 MB).
+  std::size_t statements = 0;
+  for (const auto& f : files_) statements += f.statements.size();
+  decls_.reserve(statements);
+  base::populate_in_halves(decls_.data(), decls_.capacity() * sizeof(Decl));
+  index_.reserve(statements);
   for (std::size_t i = 1; i < files_.size(); ++i) collect_file(files_[i]);
   collect_file(files_[0]);
 }

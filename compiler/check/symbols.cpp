@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "base/memory.hpp"
 #include "check/schema.hpp"
 
 namespace stackc::check {
@@ -289,6 +290,12 @@ void Index::declare(Symbol s) {
   if (!exact(s.kind, s.name, s.container))
     found_.emplace(key(s.kind, s.name, s.container), static_cast<std::uint32_t>(symbols_.size()));
   symbols_.push_back(std::move(s));
+}
+
+void Index::reserve(std::size_t n) {
+  symbols_.reserve(n);
+  found_.reserve(n);
+  base::populate_in_halves(symbols_.data(), symbols_.capacity() * sizeof(Symbol));
 }
 
 void Index::rehash() {

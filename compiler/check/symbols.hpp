@@ -71,6 +71,8 @@ class Index {
   // Declares a symbol: it is listed, and find() finds it unless one of the same kind, name and
   // container was declared first.
   void declare(Symbol s);
+  // Room for `n` symbols declared (the top-level statements of a stack, say) without regrowing.
+  void reserve(std::size_t n);
   // Adds one file's symbols and references; `text` is the file's source. Their spans are
   // recorded as spans of `as` (a recovered copy's are its root's). A statement the checker
   // already declared is not declared again.
