@@ -79,6 +79,6 @@ const personage = path.join(root, 'examples/personage/personage.stack');
 await measure('personage', personage, fs.readFileSync(personage, 'utf8'), 1000, 'replicas  = 3..10');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lsp-bench-'));
 const fleet = path.join(dir, 'fleet.stack');
-fs.writeFileSync(fleet, execFileSync('python3', [path.join(root, 'bench/gen_fleet.py'), String(fleetSize)]));
+fs.writeFileSync(fleet, execFileSync('python3', [path.join(root, 'bench/gen_fleet.py'), String(fleetSize)], { maxBuffer: 1 << 30 }));
 await measure(`fleet of ${fleetSize}`, fleet, fs.readFileSync(fleet, 'utf8'), 100, 'replicas  = 2..1');
 fs.rmSync(dir, { recursive: true });
