@@ -79,8 +79,8 @@ ReadResult read_source(const std::filesystem::path& p, std::uint64_t max, bool f
     r = fail(base::Code::E0001, os_reason(errno));
   } else if (r = check_stat(st, max); r.ok) {
     out.reserve(static_cast<std::size_t>(st.st_size));
-    // Its pages at once, on two threads (a large file is read through): not a fault or a trap
-    // at each page as the reads fill it.
+    // From a MiB, its pages at once, on two threads (a large file is read through): not a fault
+    // or a trap at each page as the reads fill it. A smaller file takes its few faults.
     base::populate_in_halves(out.data(), out.capacity());
     char buf[1 << 16];
     while (true) {
