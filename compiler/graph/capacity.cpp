@@ -63,7 +63,13 @@ Pod pod_of(const model::Workload& w) {
 }
 
 std::vector<Pod> pods_of(const model::Environment& env, bool at_max) {
+  // Counted first: grown a pod at a time, the 10,000-service fleet's 100,000 pods (6 MB) took
+  // 17 MB of fresh memory in buffers outgrown one after the other.
+  std::size_t count = 0;
+  for (const auto& w : env.workloads)
+    count += static_cast<std::size_t>(std::max<std::int64_t>(replicas(w, at_max), 0));
   std::vector<Pod> pods;
+  pods.reserve(count);
   for (const auto& w : env.workloads) {
     Pod p = pod_of(w);
     for (std::int64_t i = 0; i < replicas(w, at_max); ++i) pods.push_back(p);
