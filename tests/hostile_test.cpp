@@ -75,6 +75,10 @@ const std::map<std::string, Expect> kExpect = {
     {"fmt-long-key", {0, ""}},
     {"comma-statements", {0, ""}},
     {"comma-statements-fmt", {0, "metrics   { counter requests_total, gauge in_flight }"}},
+    {"replicas-20m",
+     {0,
+      "warning[W0003]: at maximum replicas, 19999200 pods of `prod` would not fit 2 nodes of "
+      "`main`, the first a pod of `s0`"}},
     {"sparse-1g", {2, "error[E0002]: cannot read"}},
     {"dev-zero", {2, "error[E0003]: cannot read `/dev/zero`: it is a character device"}},
     {"dev-zero-fmt", {2, "error[E0003]"}},

@@ -62,20 +62,58 @@ Pod pod_of(const model::Workload& w) {
   return p;
 }
 
+std::int64_t Packing::pod_count() const {
+  std::int64_t n = 0;
+  for (const auto& p : pods) n += p.count;
+  return n;
+}
+
+std::int64_t Packing::unplaced_count() const {
+  std::int64_t n = 0;
+  for (const auto& u : unplaced) n += u.count;
+  return n;
+}
+
 std::vector<Pod> pods_of(const model::Environment& env, bool at_max) {
-  // Counted first: grown a pod at a time, the 10,000-service fleet's 100,000 pods (6 MB) took
-  // 17 MB of fresh memory in buffers outgrown one after the other.
-  std::size_t count = 0;
-  for (const auto& w : env.workloads)
-    count += static_cast<std::size_t>(std::max<std::int64_t>(replicas(w, at_max), 0));
   std::vector<Pod> pods;
-  pods.reserve(count);
+  pods.reserve(env.workloads.size());
   for (const auto& w : env.workloads) {
+    if (replicas(w, at_max) <= 0) continue;
     Pod p = pod_of(w);
-    for (std::int64_t i = 0; i < replicas(w, at_max); ++i) pods.push_back(p);
+    p.count = replicas(w, at_max);
+    pods.push_back(p);
   }
   return pods;
 }
+
+namespace {
+
+// How many more pods of `p`'s size `n` takes (at most `most`): each must fit what is left of
+// both the CPU and the memory, as `used + request <= allocatable` one pod at a time.
+std::int64_t room(const Node& n, const Pod& p, std::int64_t cpu, std::int64_t memory,
+                  std::int64_t most) {
+  auto of = [](std::int64_t used, std::int64_t request, std::int64_t size) -> std::int64_t {
+    if (used > size) return 0;
+    if (request <= 0) return std::numeric_limits<std::int64_t>::max();
+    return (size - used) / request;
+  };
+  return std::min({of(n.cpu_used, p.cpu, cpu), of(n.memory_used, p.memory, memory), most});
+}
+
+void place(Packing& out, std::size_t k, std::size_t pod, std::int64_t count) {
+  if (count <= 0) return;
+  auto& n = out.nodes[k];
+  const Pod& p = out.pods[pod];
+  n.cpu_used += p.cpu * count;
+  n.memory_used += p.memory * count;
+  n.pod_count += count;
+  if (!n.pods.empty() && n.pods.back().pod == pod)
+    n.pods.back().count += count;
+  else
+    n.pods.push_back({pod, count});
+}
+
+}  // namespace
 
 Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::int64_t memory,
              std::size_t zones) {
@@ -87,30 +125,16 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
     double m = memory ? static_cast<double>(p.memory) / static_cast<double>(memory) : 1.0;
     return std::max(c, m);
   };
-  // Replicas of a workload come in runs of equal pods: sort the runs, not every pod.
-  struct Run {
-    double key;
-    std::size_t start, length;
-  };
-  std::vector<Run> runs;
-  for (std::size_t i = 0; i < pods.size();) {
-    std::size_t j = i + 1;
-    while (j < pods.size() && pods[j].workload == pods[i].workload && pods[j].cpu == pods[i].cpu &&
-           pods[j].memory == pods[i].memory)
-      ++j;
-    runs.push_back({share(pods[i]), i, j - i});
-    i = j;
-  }
-  std::stable_sort(runs.begin(), runs.end(), [&](const Run& a, const Run& b) {
-    if (a.key != b.key) return a.key > b.key;
-    return pods[a.start].workload < pods[b.start].workload;
+  std::vector<std::pair<double, std::size_t>> order;
+  order.reserve(pods.size());
+  for (std::size_t i = 0; i < pods.size(); ++i)
+    if (pods[i].count > 0) order.push_back({share(pods[i]), i});
+  std::stable_sort(order.begin(), order.end(), [&](const auto& a, const auto& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return pods[a.second].workload < pods[b.second].workload;
   });
-  std::vector<Pod> sorted;
-  sorted.reserve(pods.size());
-  for (const auto& r : runs)
-    for (std::size_t k = 0; k < r.length; ++k) sorted.push_back(pods[r.start + k]);
-  pods = std::move(sorted);
-  out.pods = std::move(pods);
+  out.pods.reserve(order.size());
+  for (const auto& [key, i] : order) out.pods.push_back(pods[i]);
   out.nodes.resize(nodes);
   // A node that cannot take the smallest pod of all is full for good: first-fit starts after it.
   std::int64_t min_cpu = std::numeric_limits<std::int64_t>::max(), min_mem = min_cpu;
@@ -126,54 +150,83 @@ Packing pack(std::vector<Pod> pods, std::size_t nodes, std::int64_t cpu, std::in
   std::unordered_map<std::string_view, std::vector<std::int64_t>> in_zone;  // workload -> counts
   // (cpu, memory) -> every node before it is too full for a pod of that size
   std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> first_for_size;
-  std::size_t* last_size = nullptr;  // the entry of the last pod's size
-  std::int64_t last_cpu = 0, last_memory = 0;
   for (std::size_t i = 0; i < out.pods.size(); ++i) {
-    const auto& p = out.pods[i];
+    const Pod p = out.pods[i];
     while (open < out.nodes.size() && (out.nodes[open].cpu_used + min_cpu > cpu ||
                                        out.nodes[open].memory_used + min_mem > memory))
       ++open;
-    auto* used = p.spread ? &spread_nodes[p.workload] : nullptr;
-    std::vector<std::int64_t>* counts = nullptr;
-    std::int64_t fewest = 0;
-    if (p.spread_zones && zones > 1) {
-      counts = &in_zone[p.workload];
-      counts->resize(zones, 0);
-      fewest = *std::min_element(counts->begin(), counts->end());
-    }
-    bool placed = false;
     // Nodes only fill up: those that could not take a pod of this size never will. Starting
-    // after them gives the same first fit without scanning them again for every pod (a fleet's
-    // leftovers, too small for its pods, made packing quadratic).
-    // (Pods come in runs of one size: the entry is looked up once per run.)
-    if (!last_size || last_cpu != p.cpu || last_memory != p.memory) {
-      last_size = &first_for_size[{p.cpu, p.memory}];
-      last_cpu = p.cpu;
-      last_memory = p.memory;
-    }
-    std::size_t& from = *last_size;
+    // after them gives the same first fit without scanning them again (a fleet's leftovers, too
+    // small for its pods, made packing quadratic).
+    std::size_t& from = first_for_size[{p.cpu, p.memory}];
     if (from < open) from = open;
-    bool none_fit_yet = true;
-    for (std::size_t k = from; k < out.nodes.size(); ++k) {
-      auto& n = out.nodes[k];
-      if (!(n.cpu_used + p.cpu <= cpu && n.memory_used + p.memory <= memory)) {
-        if (none_fit_yet) from = k + 1;
-        continue;
-      }
-      none_fit_yet = false;
-      if (used && used->count(k)) continue;
-      if (counts && (*counts)[k % zones] != fewest) continue;
-      {
-        n.cpu_used += p.cpu;
-        n.memory_used += p.memory;
-        n.pods.push_back(i);
+    while (from < out.nodes.size() && room(out.nodes[from], p, cpu, memory, 1) == 0) ++from;
+    std::int64_t left = p.count;
+    if (p.spread_zones && zones > 1) {
+      // One pod at a time goes to the first node with room in a zone that has the fewest of the
+      // workload's pods. While the zones are even, that is a round of one pod a zone, each on
+      // its zone's first node with room: as many whole rounds as every zone has room for are
+      // made at once, and the pods left one by one (fewer than a round, or until the zone whose
+      // turn it is has no room: then none of the rest has anywhere to go).
+      auto& counts = in_zone[p.workload];
+      counts.resize(zones, 0);
+      // Both spreads at once (not made by pods_of): one pod a node too, so one at a time.
+      auto* used = p.spread ? &spread_nodes[p.workload] : nullptr;
+      while (left > 0) {
+        const std::int64_t fewest = *std::min_element(counts.begin(), counts.end());
+        const bool even =
+            std::all_of(counts.begin(), counts.end(), [&](std::int64_t c) { return c == fewest; });
+        std::int64_t rounds = even && !used ? left / static_cast<std::int64_t>(zones) : 0;
+        for (std::size_t z = 0; z < zones && rounds > 0; ++z) {
+          std::int64_t has = 0;
+          for (std::size_t k = from + (z + zones - from % zones) % zones;
+               k < out.nodes.size() && has < rounds; k += zones)
+            has += room(out.nodes[k], p, cpu, memory, rounds - has);
+          rounds = std::min(rounds, has);
+        }
+        if (rounds > 0) {
+          for (std::size_t z = 0; z < zones; ++z) {
+            std::int64_t want = rounds;
+            for (std::size_t k = from + (z + zones - from % zones) % zones;
+                 k < out.nodes.size() && want > 0; k += zones) {
+              std::int64_t n = room(out.nodes[k], p, cpu, memory, want);
+              place(out, k, i, n);
+              want -= n;
+            }
+            counts[z] += rounds;
+          }
+          left -= rounds * static_cast<std::int64_t>(zones);
+          continue;
+        }
+        std::size_t k = from;
+        while (k < out.nodes.size() &&
+               (counts[k % zones] != fewest || room(out.nodes[k], p, cpu, memory, 1) == 0 ||
+                (used && used->count(k))))
+          ++k;
+        if (k == out.nodes.size()) break;  // and so for every pod left
+        place(out, k, i, 1);
         if (used) used->insert(k);
-        if (counts) ++(*counts)[k % zones];
-        placed = true;
-        break;
+        ++counts[k % zones];
+        --left;
+      }
+    } else if (p.spread) {
+      // One pod a node: the first nodes with room that hold none of the workload's pods yet.
+      auto& used = spread_nodes[p.workload];
+      for (std::size_t k = from; k < out.nodes.size() && left > 0; ++k) {
+        if (used.count(k) || room(out.nodes[k], p, cpu, memory, 1) == 0) continue;
+        place(out, k, i, 1);
+        used.insert(k);
+        --left;
+      }
+    } else {
+      // Each pod on the first node with room: the nodes in order, each filled as far as it goes.
+      for (std::size_t k = from; k < out.nodes.size() && left > 0; ++k) {
+        std::int64_t n = room(out.nodes[k], p, cpu, memory, left);
+        place(out, k, i, n);
+        left -= n;
       }
     }
-    if (!placed) out.unplaced.push_back(i);
+    if (left > 0) out.unplaced.push_back({i, left});
   }
   return out;
 }
@@ -259,10 +312,11 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     if (!too_big && !fit.unplaced.empty()) {
       std::int64_t cpu = 0, mem = 0;
       for (const auto& pod : fit.pods) {
-        cpu += pod.cpu;
-        mem += pod.memory;
+        cpu += pod.cpu * pod.count;
+        mem += pod.memory * pod.count;
       }
-      const Pod& first = fit.pods[fit.unplaced.front()];
+      const Pod& first = fit.pods[fit.unplaced.front().pod];
+      const std::int64_t left_over = fit.unplaced_count();
       // Is `spread = nodes` what leaves pods over? Then the pods fit once it is relaxed.
       const model::Workload* spreads = nullptr;
       if (!spread_violation) {
@@ -284,8 +338,7 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
           fmt::format("the workloads of `{}` do not fit its cluster `{}`: {} pod{} left over, the "
                       "first a pod of `{}` "
                       "({} CPU, {})",
-                      e.name, c->name, fit.unplaced.size(),
-                      fit.unplaced.size() == 1 ? " is" : "s are", first.workload,
+                      e.name, c->name, left_over, left_over == 1 ? " is" : "s are", first.workload,
                       format_cpu(first.cpu), format_bytes(first.memory)),
           fmt::format(
               "at minimum replicas they request {} CPU and {} in all; {} node{} {} "
@@ -327,14 +380,15 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     }
     // W0003: autoscaling to the maximum would not fit even the maximum node count.
     if (!too_big && p.at_min.unplaced.empty() && !p.at_max.unplaced.empty()) {
-      const Pod& first = p.at_max.pods[p.at_max.unplaced.front()];
+      const Pod& first = p.at_max.pods[p.at_max.unplaced.front().pod];
+      const std::int64_t left_over = p.at_max.unplaced_count();
       sink.report(base::make(
           base::Code::W0003, e.span,
           fmt::format(
               "at maximum replicas, {} pod{} of `{}` would not fit {} node{} of `{}`, the first "
               "a pod of `{}`",
-              p.at_max.unplaced.size(), p.at_max.unplaced.size() == 1 ? "" : "s", e.name,
-              c->nodes_max, c->nodes_max == 1 ? "" : "s", c->name, first.workload),
+              left_over, left_over == 1 ? "" : "s", e.name, c->nodes_max,
+              c->nodes_max == 1 ? "" : "s", c->name, first.workload),
           "autoscaling will stop at the cluster's ceiling; raise the node count's maximum or lower "
           "the replica maximums"));
     }
@@ -400,10 +454,10 @@ std::string plan_text(const std::vector<Plan>& plans) {
     const auto& c = *p.cluster;
     std::int64_t cpu_req = 0, mem_req = 0, cpu_lim = 0, mem_lim = 0;
     for (const auto& pod : p.at_min.pods) {
-      cpu_req += pod.cpu;
-      mem_req += pod.memory;
-      cpu_lim += pod.cpu_limit;
-      mem_lim += pod.memory_limit;
+      cpu_req += pod.cpu * pod.count;
+      mem_req += pod.memory * pod.count;
+      cpu_lim += pod.cpu_limit * pod.count;
+      mem_lim += pod.memory_limit * pod.count;
     }
     std::int64_t cpu_cap = p.node_cpu * c.nodes_min, mem_cap = p.node_memory * c.nodes_min;
     o += fmt::format("environment {} on cluster {} ({}, {}..{} nodes of {} CPU / {} allocatable)\n",
@@ -420,14 +474,14 @@ std::string plan_text(const std::vector<Plan>& plans) {
       const auto& n = p.at_min.nodes[i];
       o += fmt::format("    node {}: cpu {:>6} of {:<6} memory {:>7} of {:<7} {} pod{}\n", i + 1,
                        format_cpu(n.cpu_used), format_cpu(p.node_cpu), gib(n.memory_used),
-                       gib(p.node_memory), n.pods.size(), n.pods.size() == 1 ? "" : "s");
+                       gib(p.node_memory), n.pod_count, n.pod_count == 1 ? "" : "s");
     }
     if (!p.at_min.unplaced.empty())
-      o += fmt::format("    {} pod(s) do not fit\n", p.at_min.unplaced.size());
+      o += fmt::format("    {} pod(s) do not fit\n", p.at_min.unplaced_count());
     o += fmt::format(
-        "  at maximum replicas on {} nodes: {} pod(s), {}\n\n", c.nodes_max, p.at_max.pods.size(),
+        "  at maximum replicas on {} nodes: {} pod(s), {}\n\n", c.nodes_max, p.at_max.pod_count(),
         p.at_max.unplaced.empty() ? "all fit"
-                                  : fmt::format("{} do not fit", p.at_max.unplaced.size()));
+                                  : fmt::format("{} do not fit", p.at_max.unplaced_count()));
   }
   return o;
 }
@@ -439,21 +493,23 @@ std::string plan_json(const std::vector<Plan>& plans) {
       nlohmann::ordered_json j;
       std::int64_t cpu = 0, mem = 0;
       for (const auto& pod : pk.pods) {
-        cpu += pod.cpu;
-        mem += pod.memory;
+        cpu += pod.cpu * pod.count;
+        mem += pod.memory * pod.count;
       }
-      j["pods"] = pk.pods.size();
+      j["pods"] = pk.pod_count();
       j["requests"] = {{"cpu_millicores", cpu}, {"memory_bytes", mem}};
       auto nodes = nlohmann::ordered_json::array();
       for (const auto& n : pk.nodes) {
         auto names = nlohmann::ordered_json::array();
-        for (auto i : n.pods) names.push_back(pk.pods[i].workload);
+        for (const auto& [pod, count] : n.pods)
+          for (std::int64_t k = 0; k < count; ++k) names.push_back(pk.pods[pod].workload);
         nodes.push_back(
             {{"cpu_millicores", n.cpu_used}, {"memory_bytes", n.memory_used}, {"pods", names}});
       }
       j["nodes"] = nodes;
       auto unplaced = nlohmann::ordered_json::array();
-      for (auto i : pk.unplaced) unplaced.push_back(pk.pods[i].workload);
+      for (const auto& [pod, count] : pk.unplaced)
+        for (std::int64_t k = 0; k < count; ++k) unplaced.push_back(pk.pods[pod].workload);
       j["unplaced"] = unplaced;
       return j;
     };

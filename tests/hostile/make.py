@@ -91,6 +91,16 @@ def comma_statements():
 """)
 
 
+def replicas(n, most):
+    """n autoscaled services of `most` replicas at their maximum: n * most pods to plan."""
+    out = [HEADER]
+    for i in range(n):
+        out.append(f"service s{i} {{\n  image = \"s{i}\"\n  port http = 8080\n"
+                   f"  replicas = 1..{most}\n  cpu = 10m\n  memory = 16Mi\n"
+                   f"  autoscale {{ cpu = 70% }}\n}}\n")
+    return "".join(out)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -124,6 +134,9 @@ def main():
     write(f"{d}/comma-statements.stack", comma_statements())
     case("comma-statements", "check", "{dir}/comma-statements.stack")
     case("comma-statements-fmt", "fmt", "--stdout", "{dir}/comma-statements.stack")
+    # 20,000,000 pods at the maximum replicas (the capacity plan once made a record of each).
+    write(f"{d}/replicas-20m.stack", replicas(200, 100000))
+    case("replicas-20m", "check", "{dir}/replicas-20m.stack")
     # 1 GiB sparse file: must be refused by size, not read.
     with open(f"{d}/sparse-1g.stack", "wb") as f:
         f.truncate(1 << 30)
