@@ -232,22 +232,19 @@ bool check_cycles(const model::Model& m, base::Sink& sink) {
 
 std::vector<Plan> analyze(const model::Model& m, base::Sink& sink) {
   // Capacity (every environment against its cluster) and cycles read the model only: with many
-  // workloads the cycles are found on another thread meanwhile, and both sets of diagnostics are
-  // held and reported, the cycles' first, as one pass would report them. The plan, which makes
-  // the most (the fleet's 100,000 pods, twice), stays on this thread, whose heap holds the memory
-  // the checker freed: on a new thread's heap it took 8 to 28 MiB of fresh memory more (the
-  // fleet's peak in `check`, with huge pages, 135 MiB instead of 155).
+  // workloads the plan is made on another thread meanwhile, its diagnostics held and reported
+  // after the cycles', as one pass would report them.
   std::size_t workloads = 0;
   for (const auto& e : m.environments) workloads += e.workloads.size();
   if (workloads < 256) {
     check_cycles(m, sink);
     return plan(m, sink);
   }
-  base::Collector cycles, held;
-  std::thread second([&] { check_cycles(m, cycles); });
-  std::vector<Plan> plans = plan(m, held);
+  base::Collector held;
+  std::vector<Plan> plans;
+  std::thread second([&] { plans = plan(m, held); });
+  check_cycles(m, sink);
   second.join();
-  for (const auto& d : cycles.all()) sink.report(d);
   for (const auto& d : held.all()) sink.report(d);
   return plans;
 }

@@ -174,7 +174,7 @@ TEST(Graph, ADependencyOnAVersionedWorkloadIsOneOnEveryVersion) {
             (std::vector<std::string>{"web"}));
 }
 
-// With many workloads the cycles are found on another thread; the diagnostics are the same,
+// With many workloads the capacity plan is made on another thread; the diagnostics are the same,
 // in the same order, as the cycles' and then the plan's one after the other.
 TEST(Graph, AnalyzeOfManyWorkloadsReportsAsOnePass) {
   std::vector<std::pair<std::string, std::vector<std::string>>> spec = {
