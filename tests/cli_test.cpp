@@ -462,6 +462,11 @@ TEST_F(Cli, PlanShowsThePackingAndRejectsWhatDoesNotFit) {
   EXPECT_NE(p.out.find("node 3:"), std::string::npos);
   auto j = run({"plan", "--format", "json", "examples/minimal/minimal.stack"});
   EXPECT_NE(j.out.find("\"unplaced\": []"), std::string::npos) << j.out;
+  // A node's pods by workload, each with how many (not a name a pod: 100,000 replicas are many).
+  EXPECT_NE(j.out.find("\"pods\": [\n            {\n              \"workload\": \"hello\",\n"
+                       "              \"count\": 1\n            }\n          ]"),
+            std::string::npos)
+      << j.out;
   // AC-085: production on the minimal cluster is rejected, with the numbers.
   std::ifstream in("examples/personage/personage.stack");
   std::stringstream ss;

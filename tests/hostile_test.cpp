@@ -79,6 +79,9 @@ const std::map<std::string, Expect> kExpect = {
      {0,
       "warning[W0003]: at maximum replicas, 19999200 pods of `prod` would not fit 2 nodes of "
       "`main`, the first a pod of `s0`"}},
+    {"replicas-20m-plan-json",
+     {0,
+      "\"unplaced\": [\n        {\n          \"workload\": \"s0\",\n          \"count\": 99200\n"}},
     {"sparse-1g", {2, "error[E0002]: cannot read"}},
     {"dev-zero", {2, "error[E0003]: cannot read `/dev/zero`: it is a character device"}},
     {"dev-zero-fmt", {2, "error[E0003]"}},

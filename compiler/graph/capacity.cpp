@@ -500,16 +500,16 @@ std::string plan_json(const std::vector<Plan>& plans) {
       j["requests"] = {{"cpu_millicores", cpu}, {"memory_bytes", mem}};
       auto nodes = nlohmann::ordered_json::array();
       for (const auto& n : pk.nodes) {
-        auto names = nlohmann::ordered_json::array();
+        auto shares = nlohmann::ordered_json::array();
         for (const auto& [pod, count] : n.pods)
-          for (std::int64_t k = 0; k < count; ++k) names.push_back(pk.pods[pod].workload);
+          shares.push_back({{"workload", pk.pods[pod].workload}, {"count", count}});
         nodes.push_back(
-            {{"cpu_millicores", n.cpu_used}, {"memory_bytes", n.memory_used}, {"pods", names}});
+            {{"cpu_millicores", n.cpu_used}, {"memory_bytes", n.memory_used}, {"pods", shares}});
       }
       j["nodes"] = nodes;
       auto unplaced = nlohmann::ordered_json::array();
       for (const auto& [pod, count] : pk.unplaced)
-        for (std::int64_t k = 0; k < count; ++k) unplaced.push_back(pk.pods[pod].workload);
+        unplaced.push_back({{"workload", pk.pods[pod].workload}, {"count", count}});
       j["unplaced"] = unplaced;
       return j;
     };

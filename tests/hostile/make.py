@@ -7,7 +7,8 @@ crash or a hang); bench/hostile.sh measures the time and peak RSS of each.
 usage: make.py DIR
 
 Writes DIR/NAME.stack (and DIR/NAME/ for inputs that need a folder), and DIR/cases.txt: one line
-per case, `NAME<TAB>COMMAND<TAB>ARGS...`, where COMMAND is check or fmt and {dir} stands for DIR.
+per case, `NAME<TAB>COMMAND<TAB>ARGS...`, where COMMAND is check, fmt or plan and {dir} stands for
+DIR.
 """
 import os
 import sys
@@ -137,6 +138,7 @@ def main():
     # 20,000,000 pods at the maximum replicas (the capacity plan once made a record of each).
     write(f"{d}/replicas-20m.stack", replicas(200, 100000))
     case("replicas-20m", "check", "{dir}/replicas-20m.stack")
+    case("replicas-20m-plan-json", "plan", "--format", "json", "{dir}/replicas-20m.stack")
     # 1 GiB sparse file: must be refused by size, not read.
     with open(f"{d}/sparse-1g.stack", "wb") as f:
         f.truncate(1 << 30)
