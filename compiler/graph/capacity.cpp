@@ -26,6 +26,21 @@ std::int64_t replicas(const model::Workload& w, bool at_max) {
   return at_max ? w.replicas_max : w.replicas_min;
 }
 
+// `total + each * count`, held at the largest int64 instead of overflowing: quantities may be up
+// to a quarter of it each (check/units.cpp), and a workload may have 100,000 replicas.
+void add_times(std::int64_t& total, std::int64_t each, std::int64_t count) {
+  std::int64_t product = 0;
+  if (__builtin_mul_overflow(each, count, &product) ||
+      __builtin_add_overflow(total, product, &total))
+    total = std::numeric_limits<std::int64_t>::max();
+}
+
+std::int64_t times(std::int64_t each, std::int64_t count) {
+  std::int64_t total = 0;
+  add_times(total, each, count);
+  return total;
+}
+
 // Is `inner` part of the text `outer`?
 bool within(const base::Span& inner, const base::Span& outer) {
   return inner.file == outer.file && outer.begin <= inner.begin && inner.end <= outer.end;
@@ -312,8 +327,8 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     if (!too_big && !fit.unplaced.empty()) {
       std::int64_t cpu = 0, mem = 0;
       for (const auto& pod : fit.pods) {
-        cpu += pod.cpu * pod.count;
-        mem += pod.memory * pod.count;
+        add_times(cpu, pod.cpu, pod.count);
+        add_times(mem, pod.memory, pod.count);
       }
       const Pod& first = fit.pods[fit.unplaced.front().pod];
       const std::int64_t left_over = fit.unplaced_count();
@@ -340,12 +355,13 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
                       "({} CPU, {})",
                       e.name, c->name, left_over, left_over == 1 ? " is" : "s are", first.workload,
                       format_cpu(first.cpu), format_bytes(first.memory)),
-          fmt::format(
-              "at minimum replicas they request {} CPU and {} in all; {} node{} {} "
-              "CPU and {}; "
-              "add nodes, use larger ones, or lower replicas or requests in `{}`",
-              format_cpu(cpu), gib(mem), c->nodes_min, c->nodes_min == 1 ? " gives" : "s give",
-              format_cpu(p.node_cpu * c->nodes_min), gib(p.node_memory * c->nodes_min), e.name));
+          fmt::format("at minimum replicas they request {} CPU and {} in all; {} node{} {} "
+                      "CPU and {}; "
+                      "add nodes, use larger ones, or lower replicas or requests in `{}`",
+                      format_cpu(cpu), gib(mem), c->nodes_min,
+                      c->nodes_min == 1 ? " gives" : "s give",
+                      format_cpu(times(p.node_cpu, c->nodes_min)),
+                      gib(times(p.node_memory, c->nodes_min)), e.name));
       if (spreads && spreads->spread == "zones") {
         d.help = fmt::format(
             "`{}` has `spread = zones`: its replicas go evenly over the {} zones of `{}` (at most "
@@ -426,12 +442,12 @@ std::vector<Plan> plan(const model::Model& m, base::Sink& sink) {
     if (c->provider == "minikube" || c->provider == "kind") {
       std::int64_t need = 0;
       for (const auto& w : e.workloads) {
-        if (w.kind == model::Workload::Kind::Stateful) need += w.storage * w.replicas_max;
+        if (w.kind == model::Workload::Kind::Stateful) add_times(need, w.storage, w.replicas_max);
         for (const auto& v : w.volumes)
-          if (v.persistent) need += v.size * w.replicas_max;
+          if (v.persistent) add_times(need, v.size, w.replicas_max);
       }
-      for (const auto& b : e.backups) need += b.storage;
-      std::int64_t have = c->node_disk * c->nodes_max;
+      for (const auto& b : e.backups) add_times(need, b.storage, 1);
+      std::int64_t have = times(c->node_disk, c->nodes_max);
       if (c->node_disk > 0 && need > have) {
         sink.report(base::make(
             base::Code::E3005, e.span,
@@ -454,12 +470,13 @@ std::string plan_text(const std::vector<Plan>& plans) {
     const auto& c = *p.cluster;
     std::int64_t cpu_req = 0, mem_req = 0, cpu_lim = 0, mem_lim = 0;
     for (const auto& pod : p.at_min.pods) {
-      cpu_req += pod.cpu * pod.count;
-      mem_req += pod.memory * pod.count;
-      cpu_lim += pod.cpu_limit * pod.count;
-      mem_lim += pod.memory_limit * pod.count;
+      add_times(cpu_req, pod.cpu, pod.count);
+      add_times(mem_req, pod.memory, pod.count);
+      add_times(cpu_lim, pod.cpu_limit, pod.count);
+      add_times(mem_lim, pod.memory_limit, pod.count);
     }
-    std::int64_t cpu_cap = p.node_cpu * c.nodes_min, mem_cap = p.node_memory * c.nodes_min;
+    std::int64_t cpu_cap = times(p.node_cpu, c.nodes_min),
+                 mem_cap = times(p.node_memory, c.nodes_min);
     o += fmt::format("environment {} on cluster {} ({}, {}..{} nodes of {} CPU / {} allocatable)\n",
                      p.env->name, c.name, c.provider, c.nodes_min, c.nodes_max,
                      format_cpu(p.node_cpu), format_bytes(p.node_memory));
@@ -493,8 +510,8 @@ std::string plan_json(const std::vector<Plan>& plans) {
       nlohmann::ordered_json j;
       std::int64_t cpu = 0, mem = 0;
       for (const auto& pod : pk.pods) {
-        cpu += pod.cpu * pod.count;
-        mem += pod.memory * pod.count;
+        add_times(cpu, pod.cpu, pod.count);
+        add_times(mem, pod.memory, pod.count);
       }
       j["pods"] = pk.pod_count();
       j["requests"] = {{"cpu_millicores", cpu}, {"memory_bytes", mem}};

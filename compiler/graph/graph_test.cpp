@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <random>
 #include <set>
@@ -396,6 +397,37 @@ TEST(Packing, ManyReplicasCostNothingMore) {
   EXPECT_EQ(p.unplaced_count(), 0);  // 6,400 of them a node (CPU), 32,000,000 in all
   EXPECT_EQ(p.nodes[0].pod_count, 6400);
   EXPECT_EQ(p.nodes[4999].pod_count, 0);
+}
+
+// The largest quantities the units allow (a quarter of int64 each), times 100,000 replicas, in
+// the totals the plan prints: held at the largest int64, not overflowed (the sanitizer build
+// runs this).
+TEST(Packing, TotalsOfHugeRequestsDoNotOverflow) {
+  const std::int64_t huge = std::numeric_limits<std::int64_t>::max() / 4;
+  auto e = env({{"a", {}}, {"b", {}}, {"c", {}}});
+  e.cluster = "big";
+  for (auto& w : e.workloads) {
+    w.replicas_min = w.replicas_max = 100000;
+    w.cpu = {huge / 8, huge / 8, {}};
+    w.memory = {huge / 8, huge / 8, {}};
+    w.kind = model::Workload::Kind::Stateful;
+    w.storage = huge;
+  }
+  model::Model m;
+  m.environments.push_back(e);
+  model::Cluster c;
+  c.name = "big";
+  c.provider = "kind";
+  c.nodes_min = c.nodes_max = 1000;
+  c.node_cpu = c.node_memory = c.node_disk = huge;
+  m.clusters.push_back(c);
+  base::Collector sink;
+  auto plans = plan(m, sink);
+  ASSERT_EQ(plans.size(), 1u);
+  EXPECT_EQ(plans[0].at_min.pod_count(), 300000);
+  EXPECT_NE(plan_text(plans).find("at maximum replicas on 1000 nodes: 300000 pod(s)"),
+            std::string::npos);
+  EXPECT_NE(plan_json(plans).find("\"cpu_millicores\": 9223372036854775807"), std::string::npos);
 }
 
 TEST(Packing, PodsOfAnEnvironment) {
