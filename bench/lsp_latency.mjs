@@ -1,5 +1,6 @@
 // Latency and memory of `stackc lsp` (specs/lsp.md), with a minimal stdio client (no packages):
-// from `didChange` (a one-character edit) sent to `publishDiagnostics` received, on
+// from `didChange` (a one-character edit) sent to `publishDiagnostics` received (and to the
+// answer of a hover sent after them: the server ready again; the next edit waits for it), on
 // examples/personage and on a generated fleet of N services (bench/gen_fleet.py); completion
 // requests; and the server's resident memory after 10 and after 1,000 edits (it should be flat).
 //   node bench/lsp_latency.mjs [STACKC] [N]     defaults: build/compiler/stackc 1000
@@ -53,13 +54,17 @@ async function measure(name, file, text, edits, needle) {
   const at = text.indexOf(needle) + needle.length - 1;
   const line = text.slice(0, at).split('\n').length - 1;
   const character = at - (text.lastIndexOf('\n', at - 1) + 1);
-  const times = [];
+  const times = [], idle = [];
   let rss10 = 0;
   for (let i = 0; i < edits; i++) {
     const t0 = performance.now();
     await s.notify('textDocument/didChange', { textDocument: { uri, version: ++version },
       contentChanges: [{ range: { start: { line, character }, end: { line, character: character + 1 } }, text: i % 2 ? needle.at(-1) : '9' }] }, uri);
     times.push(performance.now() - t0);
+    // A hover (answered after whatever the server does once the diagnostics are out: the symbol
+    // index) before the next edit, as a pause in typing gives it: each edit is timed alone.
+    await s.request('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+    idle.push(performance.now() - t0);
     if (i === 9) rss10 = s.rss();
   }
   const completion = [];
@@ -69,6 +74,7 @@ async function measure(name, file, text, edits, needle) {
     completion.push(performance.now() - t0);
   }
   console.log(`${name}: diagnostics after a one-character edit (${edits} edits): ${fmt(stats(times))}`);
+  console.log(`${name}: ready for the next request (a hover answered): ${fmt(stats(idle))}`);
   console.log(`${name}: completion: ${fmt(stats(completion))}`);
   console.log(`${name}: server RSS after 10 edits ${rss10.toFixed(1)} MiB, after ${edits} ${s.rss().toFixed(1)} MiB`);
   await s.request('shutdown', null);

@@ -32,7 +32,8 @@ namespace {
 // take its segments from. Only what is touched becomes resident (2 MiB at a time); the range is
 // address space, not memory. mimalloc's own huge-page option advises each segment it maps, but
 // the syntax tree's blocks and most small objects still landed on 4 KiB pages: 63 of the 131 MiB
-// that `check` of the 10,000-service fleet touched were huge pages, 125 of 140 from this range.
+// that `check` of the 10,000-service fleet touched were huge pages, 96-102 of 124-129 MiB of
+// anonymous memory from this range (the rest: what mimalloc took before main, thread stacks).
 // Where the system refuses (another OS, no transparent huge pages, no address space), mimalloc
 // maps its memory itself as before.
 void huge_page_heap() {

@@ -175,6 +175,35 @@ TEST(LspServer, DiagnosticsAppearAndClear) {
   EXPECT_EQ(s.diagnostics(), json::array());
 }
 
+// The diagnostics first: analyze_diagnostics leaves a new unit's symbol index, and the release
+// of the unit it replaced, to complete() (the server publishes in between); analyze does both.
+TEST(LspWorkspace, TheIndexAndTheReleaseComeAfterTheDiagnostics) {
+  Workspace ws;
+  const std::string uri = path_to_uri("/nonexistent-stackc-test/main.stack");
+  ws.open(uri, kStack, 1);
+  ws.analyze(uri);
+  std::weak_ptr<Unit> first = ws.units().front();
+  ASSERT_TRUE(first.lock()->indexed);
+  const Symbol* db = first.lock()->index.find(SymbolKind::Workload, "db");
+  ASSERT_NE(db, nullptr);
+  EXPECT_FALSE(first.lock()->index.references_to(*db).empty());  // `needs = [db]` in api
+  std::string edited = kStack;
+  edited.replace(edited.find("replicas  = 3"), 13, "replicas  = 4");
+  ASSERT_TRUE(ws.change(uri, json::array({{{"text", edited}}}), 2));
+  ws.analyze_diagnostics(uri);
+  const Unit* now = ws.unit_for(uri);
+  ASSERT_NE(now, nullptr);
+  EXPECT_FALSE(now->indexed);
+  EXPECT_FALSE(first.expired());  // the last good unit: replaced, not yet freed
+  EXPECT_TRUE(now->diagnostics.empty());
+  ws.complete();
+  EXPECT_TRUE(now->indexed);
+  EXPECT_TRUE(first.expired());
+  db = now->index.find(SymbolKind::Workload, "db");
+  ASSERT_NE(db, nullptr);
+  EXPECT_FALSE(now->index.references_to(*db).empty());
+}
+
 TEST(LspServer, DiagnosticsBaseUrlFromInitializationOptions) {
   Session s;
   std::string broken = kStack;

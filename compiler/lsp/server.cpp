@@ -165,12 +165,15 @@ void Server::flush() {
   std::vector<std::string> uris;
   uris.swap(pending_);
   if (std::find(uris.begin(), uris.end(), std::string()) != uris.end()) {
-    ws_.analyze();
+    ws_.analyze_diagnostics();
   } else {
-    for (const auto& uri : uris) ws_.analyze(uri);
+    for (const auto& uri : uris) ws_.analyze_diagnostics(uri);
   }
   // An open document's diagnostics are published even when they did not change.
   for (const auto& uri : uris) publish(ws_.document(uri) ? uri : std::string());
+  // The symbol index after the diagnostics: the editor shows them sooner, and every request
+  // (all of which read the index) comes after this.
+  ws_.complete();
 }
 
 void Server::publish(const std::string& touched) {

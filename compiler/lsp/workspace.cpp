@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <utility>
 
 #include "check/check.hpp"
 #include "check/schema.hpp"
@@ -256,14 +257,28 @@ std::shared_ptr<Unit> Workspace::build(const std::string& root_path, const std::
   for (std::size_t i = 0; i < u->sm.size(); ++i)
     u->lines.push_back(
         std::make_unique<LineIndex>(u->sm.file(static_cast<base::FileId>(i)).text()));
-  for (const auto& f : u->files) u->index.add(f, u->sm.file(f.id).text(), f.id);
-  for (const auto& f : u->recovered) u->index.add(f, u->sm.file(f.id).text(), id);
-  u->index.finish();
-  if (u->model) good_[root_uri] = u;
+  if (u->model) retired_.push_back(std::exchange(good_[root_uri], u));
   return u;
 }
 
+void Workspace::complete() {
+  for (const auto& u : units_) {
+    if (u->indexed) continue;
+    base::FileId root = u->files.empty() ? base::FileId{0} : u->files.front().id;
+    for (const auto& f : u->files) u->index.add(f, u->sm.file(f.id).text(), f.id);
+    for (const auto& f : u->recovered) u->index.add(f, u->sm.file(f.id).text(), root);
+    u->index.finish();
+    u->indexed = true;
+  }
+  retired_.clear();
+}
+
 void Workspace::analyze(const std::string& uri) {
+  analyze_diagnostics(uri);
+  complete();
+}
+
+void Workspace::analyze_diagnostics(const std::string& uri) {
   std::set<std::string> roots;
   if (uri.empty()) {
     units_.clear();
